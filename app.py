@@ -1,0 +1,50 @@
+"""The application factory and the `flask` CLI wiring. Nothing else lives here.
+
+`create_app(overrides)`: defaults → environment (`.env` read if present) → overrides,
+validated in settings.py; then each part is initialised and the blueprints and command
+groups registered. The process environment is read here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+from flask import Flask
+
+from settings import load_settings
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    import cli
+    import web
+    from jobs import JobQueues, redis_durability_warnings
+    from models.crypto import Keyring, install_keyring
+    from models.db import Database
+
+    app = Flask(__name__, instance_relative_config=True)
+    dotenv = {k: v for k, v in dotenv_values(Path.cwd() / ".env").items() if v is not None}
+    app.config.update(load_settings({**dotenv, **os.environ}, Path(app.instance_path), overrides))
+    logging.basicConfig(
+        level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+
+    keyring = Keyring(app.config["FIELD_KEYS"])
+    install_keyring(keyring)
+    app.extensions["dangjian.keyring"] = keyring
+    app.extensions["dangjian.db"] = Database(app.config["DATABASE_URL"])
+    app.extensions["dangjian.jobs"] = JobQueues.from_url(app.config["REDIS_URL"])
+
+    web.init_app(app)
+    cli.init_app(app)
+
+    if app.config["APP_ENV"] == "production":
+        for warning in redis_durability_warnings(app.extensions["dangjian.jobs"].redis):
+            logger.warning("%s", warning)
+    return app

@@ -1,0 +1,160 @@
+"""Appending to, verifying and pruning the audit chain.
+
+Each event's hash covers the previous event's hash, so editing, deleting or inserting a row
+breaks the chain from that point. Appends are serialised (a PostgreSQL advisory lock held to
+commit; SQLite's BEGIN IMMEDIATE) so two transactions never chain onto the same event.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import Session
+
+from handlers.policy import Actor
+from models.audit import GENESIS_HASH, AuditEvent
+from models.base import utcnow
+
+#: Arbitrary constant naming the audit chain's advisory lock in PostgreSQL.
+AUDIT_CHAIN_LOCK = 0x4441_4E47_4A49_414E & 0x7FFF_FFFF_FFFF_FFFF
+PRUNE_ACTION = "audit.pruned"
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    *,
+    object_type: str | None = None,
+    object_id: Any = None,
+    result: str = "ok",
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain in the caller's transaction (flushed, not committed)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK})
+    head = session.execute(
+        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    event = AuditEvent(
+        id=(head.id + 1) if head else 1,
+        occurred_at=utcnow(),
+        actor_type=actor.kind,
+        actor_id=actor.id,
+        actor_label=actor.label[:100] if actor.label else None,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id) if object_id is not None else None,
+        result=result,
+        source_ip=actor.source_ip,
+        detail=json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else None,
+        prev_hash=head.hash if head else GENESIS_HASH,
+    )
+    event.hash = event.compute_hash()
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    #: id of the first event that does not verify, or None when the chain is intact
+    broken_at: int | None = None
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def _events(session: Session, batch: int = 2000) -> Iterator[AuditEvent]:
+    last_id = 0
+    while True:
+        rows = session.scalars(
+            select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last_id = rows[-1].id
+        session.expunge_all()
+
+
+def _prune_anchors(session: Session) -> dict[int, str]:
+    """{last pruned id: its hash}, from the records the prune job leaves in the chain."""
+    anchors = {}
+    for detail in session.scalars(select(AuditEvent.detail).where(AuditEvent.action == PRUNE_ACTION)):
+        data = json.loads(detail or "{}")
+        anchors[int(data["up_to_id"])] = data["anchor_hash"]
+    return anchors
+
+
+def verify_chain(session: Session) -> ChainReport:
+    """Walk the whole chain; report the first event whose content or link does not verify."""
+    anchors = _prune_anchors(session)
+    previous: tuple[int, str] | None = None
+    checked = 0
+    for event in _events(session):
+        checked += 1
+        if previous is None:
+            expected_prev = GENESIS_HASH if event.id == 1 else anchors.get(event.id - 1)
+            if expected_prev is None:
+                return ChainReport(
+                    checked, event.id, "链首之前的记录缺失 (events before the first are missing)"
+                )
+        else:
+            if event.id != previous[0] + 1:
+                return ChainReport(checked, event.id, f"记录 {previous[0] + 1} 缺失 (event missing)")
+            expected_prev = previous[1]
+        if event.prev_hash != expected_prev:
+            return ChainReport(checked, event.id, "与前一条记录的链接不符 (link to previous event broken)")
+        if event.compute_hash() != event.hash:
+            return ChainReport(checked, event.id, "记录内容已被修改 (event content altered)")
+        previous = (event.id, event.hash)
+    return ChainReport(checked)
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    year, month0 = divmod(moment.year * 12 + (moment.month - 1) - months, 12)
+    day = min(moment.day, calendar.monthrange(year, month0 + 1)[1])
+    return moment.replace(year=year, month=month0 + 1, day=day)
+
+
+def prune_expired(session: Session, *, retention_months: int, now: datetime | None = None) -> int:
+    """Delete the oldest events beyond the retention period, leaving an anchor in the chain.
+
+    Only a prefix of the chain is removed, and the last removed hash is recorded so
+    `verify_chain` still proves that nothing after it was touched.
+    """
+    if retention_months < 6:
+        raise ValueError("网络安全法第二十一条：日志至少保存六个月")
+    cutoff = months_before(now or datetime.now(UTC), retention_months)
+    first_kept = session.scalar(select(func.min(AuditEvent.id)).where(AuditEvent.occurred_at >= cutoff))
+    if first_kept is None:
+        # Everything is old: keep the newest event anyway so the chain's ids carry on.
+        first_kept = session.scalar(select(func.max(AuditEvent.id)))
+    upper = (first_kept or 1) - 1
+    if upper < 1:
+        return 0
+    last_pruned = session.get(AuditEvent, upper)
+    if last_pruned is None:  # already pruned up to here
+        return 0
+    anchor = last_pruned.hash
+    if session.get_bind().dialect.name == "postgresql":
+        # The table's trigger refuses DELETE unless this transaction says it is the prune.
+        session.execute(text("SET LOCAL dangjian.audit_prune = 'on'"))
+    removed = session.execute(delete(AuditEvent).where(AuditEvent.id <= upper)).rowcount
+    record(
+        session,
+        Actor.system("审计日志保留期清理"),
+        PRUNE_ACTION,
+        detail={"up_to_id": upper, "anchor_hash": anchor, "cutoff": cutoff.isoformat(), "removed": removed},
+    )
+    return removed

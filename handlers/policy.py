@@ -1,0 +1,197 @@
+"""Who may do what, over which part of the org tree. The only place permissions are decided.
+
+A role is granted over an org subtree (or the whole hospital). `can()` answers for one
+object; the `scope_*` helpers narrow a query so that lists and look-ups never return what
+the actor may not see. Views never test roles themselves.
+
+三员 separation (等保2.0): the sysadmin configures but cannot read the audit trail or reveal
+sensitive fields; the auditor reads the audit trail and changes nothing; the security
+officer manages roles and keys.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy.orm import Session, aliased
+
+from models import Member, PartyOrg, Person, Role, RoleGrant
+
+#: action → roles that may perform it (within their subtree).
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "org.view": frozenset(
+        {
+            Role.group_leader,
+            Role.secretary,
+            Role.organizer,
+            Role.committee_office,
+            Role.sysadmin,
+            Role.security_officer,
+            Role.auditor,
+        }
+    ),
+    "org.manage": frozenset({Role.committee_office}),
+    "member.view": frozenset({Role.group_leader, Role.secretary, Role.organizer, Role.committee_office}),
+    "member.edit": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
+    "member.reveal": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
+    "member.export": frozenset({Role.committee_office}),
+    "person.deactivate": frozenset({Role.committee_office, Role.sysadmin}),
+    "config.manage": frozenset({Role.sysadmin}),
+    "directory.sync": frozenset({Role.sysadmin, Role.committee_office}),
+    "role.grant": frozenset({Role.security_officer}),
+    "key.manage": frozenset({Role.security_officer}),
+    "audit.read": frozenset({Role.auditor}),
+}
+
+#: Actions on a member that only their branch of record may take.
+RECORD_ONLY = frozenset({"member.edit", "member.reveal", "member.export"})
+
+#: Actions whose scope is the whole hospital by nature (no org object to test against).
+HOSPITAL_WIDE = frozenset({"config.manage", "role.grant", "key.manage", "audit.read", "directory.sync"})
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: Role
+    #: Materialised path of the subtree root; None means the whole hospital.
+    org_path: str | None
+
+    def covers(self, path: str) -> bool:
+        return self.org_path is None or path.startswith(self.org_path)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Whoever is acting: a person, an API token, a job (system) or an operator (cli)."""
+
+    kind: str
+    id: str | None
+    label: str
+    person_id: uuid.UUID | None = None
+    grants: tuple[Grant, ...] = field(default_factory=tuple)
+    source_ip: str | None = None
+
+    @classmethod
+    def system(cls, label: str = "后台任务") -> Actor:
+        return cls(kind="system", id=None, label=label)
+
+    @classmethod
+    def cli(cls, label: str = "命令行") -> Actor:
+        """An operator at the hospital's shell: trusted like the whole-hospital office."""
+        return cls(
+            kind="cli",
+            id=None,
+            label=label,
+            grants=(Grant(Role.committee_office, None), Grant(Role.security_officer, None)),
+        )
+
+    def roles(self) -> set[Role]:
+        return {g.role for g in self.grants}
+
+
+def load_actor(session: Session, person: Person, source_ip: str | None = None) -> Actor:
+    """The actor for a logged-in person, with their live grants resolved to subtree paths."""
+    rows = session.execute(
+        select(RoleGrant.role, PartyOrg.path)
+        .outerjoin(PartyOrg, RoleGrant.org_id == PartyOrg.id)
+        .where(RoleGrant.person_id == person.id, RoleGrant.revoked_at.is_(None))
+    ).all()
+    grants = tuple(Grant(role, path) for role, path in rows)
+    return Actor(
+        kind="person",
+        id=str(person.id),
+        label=person.name,
+        person_id=person.id,
+        grants=grants,
+        source_ip=source_ip,
+    )
+
+
+def actor_for_token(
+    role: Role, org_path: str | None, token_id: uuid.UUID, name: str, source_ip: str | None
+) -> Actor:
+    return Actor(
+        kind="api_token",
+        id=str(token_id),
+        label=f"API:{name}",
+        grants=(Grant(role, org_path),),
+        source_ip=source_ip,
+    )
+
+
+def _granting(actor: Actor, action: str) -> list[Grant]:
+    allowed = PERMISSIONS.get(action)
+    if allowed is None:
+        raise KeyError(f"unknown action {action!r}")
+    return [g for g in actor.grants if g.role in allowed]
+
+
+def _paths_of(session: Session, obj: Any, *, record_only: bool = False) -> list[str]:
+    """The org paths an object belongs to: a member's branch of record, then the org they
+    take part in (unless `record_only`)."""
+    if isinstance(obj, PartyOrg):
+        return [obj.path]
+    if isinstance(obj, Person):
+        obj = obj.membership
+        if obj is None:
+            return []
+    if isinstance(obj, Member):
+        org_ids = [obj.branch_id] if record_only else [obj.branch_id, obj.participating_org_id]
+        paths = (session.scalar(select(PartyOrg.path).where(PartyOrg.id == i)) for i in org_ids if i)
+        return [p for p in paths if p]
+    raise TypeError(f"no org scope defined for {type(obj).__name__}")
+
+
+def can(session: Session, actor: Actor, action: str, obj: Any = None) -> bool:
+    """May `actor` perform `action` on `obj` (an org, member or person; None for hospital-wide)?"""
+    grants = _granting(actor, action)
+    if not grants:
+        return False
+    if obj is None or action in HOSPITAL_WIDE:
+        return obj is None and (action in HOSPITAL_WIDE or any(g.org_path is None for g in grants))
+    # Only the branch of record may edit a member or reveal their data, not a participating org.
+    paths = _paths_of(session, obj, record_only=action in RECORD_ONLY)
+    return any(g.covers(p) for g in grants for p in paths)
+
+
+def scope_paths(actor: Actor, action: str) -> list[str] | None:
+    """Subtree roots the actor may act on; None means everywhere, [] means nowhere."""
+    grants = _granting(actor, action)
+    if any(g.org_path is None for g in grants):
+        return None
+    return sorted({g.org_path for g in grants if g.org_path is not None})
+
+
+def _path_filter(column: Any, paths: list[str] | None) -> ColumnElement[bool]:
+    if paths is None:
+        return true()
+    if not paths:
+        return false()
+    return or_(*(column.startswith(p, autoescape=True) for p in paths))
+
+
+def scope_orgs(actor: Actor, stmt: Select[Any], action: str = "org.view") -> Select[Any]:
+    """Narrow a query over PartyOrg to what the actor may see."""
+    return stmt.where(_path_filter(PartyOrg.path, scope_paths(actor, action)))
+
+
+def scope_members(actor: Actor, stmt: Select[Any], action: str = "member.view") -> Select[Any]:
+    """Narrow a query over Member to the actor's subtrees (branch of record or participating org).
+
+    A member always sees their own membership.
+    """
+    paths = scope_paths(actor, action)
+    record_org = aliased(PartyOrg)
+    participating_org = aliased(PartyOrg)
+    own = Member.person_id == actor.person_id if actor.person_id else false()
+    visible = or_(
+        own,
+        Member.branch_id.in_(select(record_org.id).where(_path_filter(record_org.path, paths))),
+        Member.participating_org_id.in_(
+            select(participating_org.id).where(_path_filter(participating_org.path, paths))
+        ),
+    )
+    return stmt.where(visible)

@@ -1,0 +1,97 @@
+"""Periodic housekeeping jobs: reconcile durable intent, expire sessions, guard the audit chain."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, or_
+from sqlalchemy.orm import Session
+
+from handlers import audit
+from handlers.policy import Actor
+from jobs import job
+from jobs.context import database, queues, setting
+from models import WebSession
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PendingWork:
+    """A job the database says should exist; the reconciler enqueues it if Redis lost it."""
+
+    func: Callable[..., Any]
+    args: tuple[Any, ...]
+    job_id: str
+
+
+#: Each feature that keeps durable intent in PostgreSQL registers a source here (the outbox
+#: sender does, from the WeCom adapter). A source lists work older than a grace period.
+ReconcileSource = Callable[[Session, datetime], list[PendingWork]]
+RECONCILE_SOURCES: list[ReconcileSource] = []
+
+
+def reconcile_source(func: ReconcileSource) -> ReconcileSource:
+    RECONCILE_SOURCES.append(func)
+    return func
+
+
+@job(queue="scheduled", timeout=120, retries=1, intervals=(30,))
+def reconcile() -> int:
+    """Re-enqueue pending work that has no live job (lost with Redis, or failed for good)."""
+    jobs = queues()
+    requeued = 0
+    with database().unit_of_work() as session:
+        now = datetime.now(UTC)
+        for source in RECONCILE_SOURCES:
+            for work in source(session, now):
+                if not jobs.is_live(work.job_id):
+                    jobs.enqueue(work.func, *work.args, job_id=work.job_id)
+                    requeued += 1
+    if requeued:
+        logger.warning("reconciler re-enqueued %d job(s) the queue had lost", requeued)
+    return requeued
+
+
+@job(queue="scheduled", timeout=120, retries=2)
+def expire_sessions() -> int:
+    """Delete sessions past their absolute end or idle limit (they are refused before this)."""
+    now = datetime.now(UTC)
+    idle_cutoff = now - timedelta(minutes=setting("SESSION_IDLE_MINUTES"))
+    with database().unit_of_work() as session:
+        return session.execute(
+            delete(WebSession).where(
+                or_(WebSession.expires_at <= now, WebSession.last_seen_at <= idle_cutoff)
+            )
+        ).rowcount
+
+
+class AuditChainBroken(Exception):
+    pass
+
+
+@job(queue="scheduled", timeout=1800, retries=1, intervals=(600,))
+def verify_audit_chain() -> int:
+    """Nightly check of the whole chain; a break fails the job loudly (and is itself audited)."""
+    with database().unit_of_work() as session:
+        report = audit.verify_chain(session)
+        audit.record(
+            session,
+            Actor.system("审计链校验"),
+            "audit.verify",
+            result="ok" if report.ok else "error",
+            detail={"checked": report.checked, "broken_at": report.broken_at, "reason": report.reason},
+        )
+    if not report.ok:
+        raise AuditChainBroken(f"audit chain broken at event {report.broken_at}: {report.reason}")
+    return report.checked
+
+
+@job(queue="scheduled", timeout=1800, retries=2)
+def prune_audit() -> int:
+    with database().unit_of_work() as session:
+        return audit.prune_expired(session, retention_months=setting("AUDIT_RETENTION_MONTHS"))

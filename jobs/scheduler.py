@@ -1,0 +1,111 @@
+"""Periodic work: `flask jobs scheduler` (or the embedded runner) enqueues what is due.
+
+The schedule's state is the `schedule_entry` table, so it survives restarts. A run that was
+missed while no scheduler ran is caught up once (not once per missed slot). Each run is
+claimed with a compare-and-set on `next_due_at` inside the same transaction that enqueues
+it, so two schedulers running together enqueue it once.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from jobs import JobQueues, maintenance
+from models import ScheduleEntry
+from models.db import Database
+
+logger = logging.getLogger(__name__)
+
+#: Slots are aligned to this origin so every scheduler computes the same due times.
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Periodic:
+    name: str
+    every: timedelta
+    func: Callable[..., Any]
+    #: Offset inside the period, e.g. 03:17 for nightly work (avoids the :00/:30 peaks).
+    offset: timedelta = timedelta(0)
+
+    def slot_at_or_before(self, moment: datetime) -> datetime:
+        steps = math.floor((moment - EPOCH - self.offset) / self.every)
+        return EPOCH + self.offset + steps * self.every
+
+
+SCHEDULE: tuple[Periodic, ...] = (
+    Periodic("reconcile", timedelta(minutes=1), maintenance.reconcile),
+    Periodic("expire_sessions", timedelta(hours=1), maintenance.expire_sessions, timedelta(minutes=7)),
+    Periodic(
+        "verify_audit_chain",
+        timedelta(days=1),
+        maintenance.verify_audit_chain,
+        timedelta(hours=2, minutes=17),
+    ),
+    Periodic("prune_audit", timedelta(days=1), maintenance.prune_audit, timedelta(hours=3, minutes=41)),
+)
+
+
+def tick(
+    db: Database, queues: JobQueues, now: datetime | None = None, schedule: tuple[Periodic, ...] = SCHEDULE
+) -> list[str]:
+    """Enqueue every periodic job that is due; return the job ids enqueued by this call."""
+    now = now or datetime.now(UTC)
+    enqueued = []
+    for periodic in schedule:
+        job_id = _claim_and_enqueue(db, queues, periodic, now)
+        if job_id:
+            enqueued.append(job_id)
+    return enqueued
+
+
+def _ensure_entry(db: Database, periodic: Periodic, now: datetime) -> None:
+    try:
+        with db.unit_of_work() as session:
+            if session.get(ScheduleEntry, periodic.name) is None:
+                # A new entry is due at the current slot, so a fresh install runs it once now.
+                session.add(ScheduleEntry(name=periodic.name, next_due_at=periodic.slot_at_or_before(now)))
+    except IntegrityError:
+        pass  # another scheduler created it first
+
+
+def _claim_and_enqueue(db: Database, queues: JobQueues, periodic: Periodic, now: datetime) -> str | None:
+    _ensure_entry(db, periodic, now)
+    with db.unit_of_work() as session:
+        due = session.scalar(select(ScheduleEntry.next_due_at).where(ScheduleEntry.name == periodic.name))
+        if due is None or due > now:
+            return None
+        next_due = periodic.slot_at_or_before(now) + periodic.every  # skip every missed slot but this one
+        job_id = f"periodic-{periodic.name}-{due:%Y%m%dT%H%M%S}"
+        claimed = session.execute(
+            update(ScheduleEntry)
+            .where(ScheduleEntry.name == periodic.name, ScheduleEntry.next_due_at == due)
+            .values(next_due_at=next_due, last_enqueued_at=now, last_job_id=job_id)
+        ).rowcount
+        if claimed != 1:
+            return None  # another scheduler took this run
+        # Enqueue before the claim commits: if Redis is down the claim rolls back and the next
+        # tick tries again. If the commit then fails, the run is enqueued without its claim
+        # and may run once more; periodic jobs are idempotent.
+        queues.enqueue(periodic.func, job_id=job_id)
+    logger.info("scheduled %s (due %s)", periodic.name, due.isoformat())
+    return job_id
+
+
+def run_forever(db: Database, queues: JobQueues, stop: threading.Event, interval: float = 5.0) -> None:
+    logger.info("scheduler started: %s", ", ".join(p.name for p in SCHEDULE))
+    while not stop.is_set():
+        try:
+            tick(db, queues)
+        except Exception:
+            logger.exception("scheduler tick failed; retrying in %.0f s", interval)
+        stop.wait(interval)

@@ -1,0 +1,35 @@
+"""SQLAlchemy models, one aggregate per file. Importing this package registers them all."""
+
+from models.api_token import ApiToken
+from models.audit import AuditEvent
+from models.base import Base
+from models.campus import Campus, Venue
+from models.department import Department
+from models.member import DuesCategory, Member, MemberStatus
+from models.org import OrgKind, PartyOrg
+from models.outbox import OutboundMessage, OutboundStatus
+from models.person import Person
+from models.role import Role, RoleGrant
+from models.schedule import ScheduleEntry
+from models.web_session import WebSession
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "Campus",
+    "Department",
+    "DuesCategory",
+    "Member",
+    "MemberStatus",
+    "OrgKind",
+    "OutboundMessage",
+    "OutboundStatus",
+    "PartyOrg",
+    "Person",
+    "Role",
+    "RoleGrant",
+    "ScheduleEntry",
+    "Venue",
+    "WebSession",
+]

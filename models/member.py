@@ -1,0 +1,65 @@
+"""A Party membership (党员): the person, their status and their place in the org tree."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, Timestamps, UUIDPrimaryKey
+from models.crypto import Codec, EncryptedField
+
+
+class MemberStatus(enum.StrEnum):
+    probationary = "probationary"  # 预备党员: takes part, does not vote
+    full = "full"  # 正式党员
+
+
+class DuesCategory(enum.StrEnum):
+    """Which bracket table of the 2008 dues rules applies."""
+
+    in_service = "in_service"
+    retired = "retired"
+    student = "student"
+    unemployed = "unemployed"
+    on_relief = "on_relief"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(cls, name=name, native_enum=False, length=20, validate_strings=True)
+
+
+DECIMAL: Codec[Decimal] = Codec(str, Decimal)
+
+
+class Member(UUIDPrimaryKey, Timestamps, Base):
+    __tablename__ = "member"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), unique=True)
+    status: Mapped[MemberStatus] = mapped_column(_enum(MemberStatus, "member_status"))
+    #: 入党日期: the day the branch general assembly admitted them (probation starts).
+    joined_on: Mapped[date | None]
+    #: 转正日期; probation normally ends a year after joined_on (one extension allowed).
+    full_on: Mapped[date | None]
+    probation_ends_on: Mapped[date | None]
+    #: The branch that keeps the member's 组织关系 (branch of record).
+    branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("party_org.id"), index=True)
+    #: Another org whose life the member takes part in (流动党员, a 双重组织生活 leader).
+    participating_org_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("party_org.id"), index=True)
+    dues_category: Mapped[DuesCategory] = mapped_column(
+        _enum(DuesCategory, "dues_category"), default=DuesCategory.in_service
+    )
+    dues_base_ciphertext: Mapped[str | None] = mapped_column(Text)
+    dues_base = EncryptedField[Decimal](codec=DECIMAL)
+    #: The roster group (白班组, 夜班组, 二线听班 …) used for session planning and reminders.
+    shift_group: Mapped[str | None] = mapped_column(String(32))
+    #: Set when the 组织关系 moves out; the row stays for the record.
+    left_at: Mapped[datetime | None]
+
+    person = relationship("Person", back_populates="membership")
+    branch = relationship("PartyOrg", foreign_keys=[branch_id])
+    participating_org = relationship("PartyOrg", foreign_keys=[participating_org_id])

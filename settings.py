@@ -1,0 +1,301 @@
+"""Configuration: the pinned names of DESIGN.md, parsed and validated in one place.
+
+`load_settings()` is pure: it takes the environment as a mapping (app.py passes `os.environ`
+merged over `.env`) and never reads the process environment itself. Every malformed value
+fails at start with the variable's name, all problems at once, so an operator fixes them in
+one pass.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+import stat
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+APP_ENVS = ("demo", "development", "test", "production")
+
+#: WeCom values that make the demo work against the emulator; never valid for a real corp.
+DEMO_WECOM = {
+    "WECOM_CORP_ID": "wwdemo0000000000001",
+    "WECOM_AGENT_ID": "1000002",
+    "WECOM_SECRET": "demo-secret-for-the-local-wecom-emulator-only",
+    "WECOM_TOKEN": "DangjianDemoToken",
+    "WECOM_ENCODING_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+}
+
+#: Settings that production must be given explicitly: generated or embedded fallbacks are
+#: fine for a demo and fatal in a hospital (a lost FIELD_KEYS file means lost data).
+REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "FIELD_KEYS", "DATABASE_URL", "REDIS_URL")
+
+
+class ConfigError(Exception):
+    """One or more settings are missing or malformed; the message names each variable."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("配置错误 / configuration error:\n  " + "\n  ".join(problems))
+
+
+@dataclass(frozen=True)
+class FieldKey:
+    """One key of the field-encryption key ring."""
+
+    key_id: str
+    algorithm: str  #: "aes-256-gcm" or "sm4-gcm"
+    secret: bytes
+
+    def __repr__(self) -> str:  # never print key material, even in a traceback
+        return f"FieldKey({self.key_id!r}, {self.algorithm!r}, <secret>)"
+
+
+KEY_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
+KEY_SIZES = {"aes-256-gcm": 32, "sm4-gcm": 16}
+
+
+def parse_field_keys(value: str) -> list[FieldKey]:
+    """Parse `id:base64key,…` (or `id:sm4:base64key` for the SM4-GCM profile); first is active."""
+    keys: list[FieldKey] = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        parts = item.split(":")
+        if len(parts) == 2:
+            key_id, algorithm, encoded = parts[0], "aes-256-gcm", parts[1]
+        elif len(parts) == 3 and parts[1].lower() == "sm4":
+            key_id, algorithm, encoded = parts[0], "sm4-gcm", parts[2]
+        else:
+            raise ValueError("each key must be id:base64key or id:sm4:base64key")
+        if not KEY_ID_RE.match(key_id):
+            raise ValueError(f"key id {key_id!r} must be 1-16 letters, digits, '_' or '-'")
+        try:
+            secret = base64.b64decode(encoded, validate=True)
+        except ValueError:
+            raise ValueError(f"key {key_id!r} is not valid base64") from None
+        if len(secret) != KEY_SIZES[algorithm]:
+            raise ValueError(f"key {key_id!r} must be {KEY_SIZES[algorithm]} bytes for {algorithm}")
+        if any(k.key_id == key_id for k in keys):
+            raise ValueError(f"key id {key_id!r} appears twice")
+        keys.append(FieldKey(key_id, algorithm, secret))
+    if not keys:
+        raise ValueError("at least one key is required")
+    return keys
+
+
+def format_field_keys(keys: list[FieldKey]) -> str:
+    """The inverse of parse_field_keys, for the instance file and `flask keys` output."""
+    out = []
+    for k in keys:
+        encoded = base64.b64encode(k.secret).decode()
+        out.append(f"{k.key_id}:sm4:{encoded}" if k.algorithm == "sm4-gcm" else f"{k.key_id}:{encoded}")
+    return ",".join(out)
+
+
+def new_field_key(key_id: str, algorithm: str = "aes-256-gcm") -> FieldKey:
+    return FieldKey(key_id, algorithm, secrets.token_bytes(KEY_SIZES[algorithm]))
+
+
+# --- parsers: each takes the raw string and returns the value or raises ValueError ---------
+
+
+def _database_url(value: str) -> str:
+    scheme = urlsplit(value).scheme
+    if not scheme.startswith(("postgresql", "sqlite")):
+        raise ValueError("must be a postgresql+psycopg:// or sqlite:/// URL")
+    if scheme in ("postgresql", "postgres"):
+        # Pin the driver we ship (psycopg 3) rather than SQLAlchemy's psycopg2 default.
+        value = "postgresql+psycopg" + value[len(scheme) :]
+    return value
+
+
+def _redis_url(value: str) -> str:
+    if urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+        raise ValueError("must be a redis://, rediss:// or unix:// URL")
+    return value
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an http(s):// URL")
+    return value.rstrip("/")
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}")
+        return value
+
+    return parse
+
+
+def _int_range(low: int, high: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise ValueError("must be a whole number") from None
+        if not low <= number <= high:
+            raise ValueError(f"must be between {low} and {high}")
+        return number
+
+    return parse
+
+
+def _secret_key(value: str) -> str:
+    if len(value) < 32:
+        raise ValueError("must be at least 32 characters")
+    return value
+
+
+def _aes_key(value: str) -> str:
+    # The callback EncodingAESKey is 43 base64 characters (32 bytes once '=' is appended).
+    if not re.fullmatch(r"[A-Za-z0-9+/]{43}", value):
+        raise ValueError("must be the 43-character EncodingAESKey from the WeCom admin console")
+    return value
+
+
+def _corp_id(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9]{6,32}", value):
+        raise ValueError("must be the corp id from the WeCom admin console (e.g. ww…)")
+    return value
+
+
+def _agent_id(value: str) -> str:
+    if not value.isdigit():
+        raise ValueError("must be the numeric AgentId")
+    return value
+
+
+def _nonempty(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    parse: Callable[[str], Any]
+    default: Any = None
+    doc: str = ""
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("APP_ENV", _choice(*APP_ENVS), "demo", "demo / development / test / production"),
+    Setting("DATABASE_URL", _database_url, None, "SQLAlchemy URL"),
+    Setting("REDIS_URL", _redis_url, None, "Redis URL; unset → in-process stand-in (demo only)"),
+    Setting("SECRET_KEY", _secret_key, None, "Flask session signing"),
+    Setting("FIELD_KEYS", parse_field_keys, None, "field-encryption key ring, first = active"),
+    Setting("WECOM_CORP_ID", _corp_id, None, "corp id"),
+    Setting("WECOM_AGENT_ID", _agent_id, None, "AgentId of the self-built app"),
+    Setting("WECOM_SECRET", _nonempty, None, "app Secret"),
+    Setting("WECOM_TOKEN", _nonempty, None, "callback Token"),
+    Setting("WECOM_ENCODING_AES_KEY", _aes_key, None, "callback EncodingAESKey"),
+    Setting("WECOM_API_BASE", _http_url, "https://qyapi.weixin.qq.com", "WeCom API root"),
+    Setting("WECOM_OAUTH_BASE", _http_url, "https://open.weixin.qq.com", "OAuth authorize root"),
+    Setting("PUBLIC_BASE_URL", _http_url, "http://127.0.0.1:5000", "the app's external URL"),
+    Setting("SESSION_IDLE_MINUTES", _int_range(1, 24 * 60), 30, "idle timeout of a login session"),
+    Setting("SESSION_ABSOLUTE_HOURS", _int_range(1, 24 * 7), 12, "absolute lifetime of a session"),
+    # 网络安全法 art. 21: network logs are kept for at least six months.
+    Setting("AUDIT_RETENTION_MONTHS", _int_range(6, 600), 12, "audit retention, never below 6"),
+    Setting("LOG_LEVEL", _choice("DEBUG", "INFO", "WARNING", "ERROR"), "INFO", "log level"),
+)
+SETTING_NAMES = frozenset(s.name for s in SETTINGS)
+
+
+def load_settings(
+    environ: Mapping[str, str], instance_path: Path, overrides: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Return the validated settings: defaults → environment → overrides.
+
+    Overrides may be raw strings or already-typed values (tests pass them). Extra Flask
+    settings such as TESTING pass through; a lower-case name is refused, so a misspelt
+    setting cannot pass silently.
+    """
+    overrides = dict(overrides or {})
+    problems: list[str] = []
+    unknown = sorted(k for k in overrides if not k.isupper())
+    problems += [f"{name}: unknown setting" for name in unknown]
+
+    values: dict[str, Any] = {}
+    explicit: set[str] = set()
+    for setting in SETTINGS:
+        if setting.name in overrides:
+            raw: Any = overrides.pop(setting.name)
+        elif environ.get(setting.name, "").strip():
+            raw = environ[setting.name].strip()
+        else:
+            values[setting.name] = setting.default
+            continue
+        explicit.add(setting.name)
+        if isinstance(raw, str):
+            try:
+                raw = setting.parse(raw)
+            except ValueError as exc:
+                problems.append(f"{setting.name}: {exc}")
+                continue
+        values[setting.name] = raw
+
+    if values.get("APP_ENV") == "production":
+        missing = [name for name in REQUIRED_IN_PRODUCTION if name not in explicit]
+        problems += [f"{name}: must be set explicitly when APP_ENV=production" for name in missing]
+    if problems:
+        raise ConfigError(problems)
+
+    if values["APP_ENV"] != "production":
+        for name, demo_value in DEMO_WECOM.items():
+            if values[name] is None:
+                values[name] = demo_value
+        if values["DATABASE_URL"] is None:
+            values["DATABASE_URL"] = f"sqlite:///{instance_path / 'dangjian.db'}"
+        if values["SECRET_KEY"] is None:
+            values["SECRET_KEY"] = _instance_secret(instance_path / "secret_key", _new_secret_key)
+        if values["FIELD_KEYS"] is None:
+            values["FIELD_KEYS"] = parse_field_keys(
+                _instance_secret(instance_path / "field_keys", _new_field_keys)
+            )
+            values["FIELD_KEYS_FILE"] = str(instance_path / "field_keys")
+
+    values.setdefault("FIELD_KEYS_FILE", None)
+    values.update(overrides)  # non-pinned extras (TESTING and the like) pass through
+    return values
+
+
+def _new_secret_key() -> str:
+    return secrets.token_urlsafe(48)
+
+
+def _new_field_keys() -> str:
+    return format_field_keys([new_field_key("k1")])
+
+
+def _instance_secret(path: Path, generate: Callable[[], str]) -> str:
+    """Read a generated secret from instance/, creating it (mode 0600) on first run."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = generate()
+    # O_EXCL: two processes starting together must not write two different keys.
+    try:
+        fd = path.open("x")
+    except FileExistsError:
+        return path.read_text().strip()
+    with fd:
+        path.chmod(stat.S_IRUSR | stat.S_IWUSR)
+        fd.write(value + "\n")
+    return value
+
+
+def write_instance_field_keys(path: Path, keys: list[FieldKey]) -> None:
+    """Replace the demo key file atomically (used by `flask keys add/promote/retire`)."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(format_field_keys(keys) + "\n")
+    tmp.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    tmp.replace(path)

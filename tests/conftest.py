@@ -1,0 +1,208 @@
+"""Fixtures on real services.
+
+With TEST_DATABASE_URL / TEST_REDIS_URL set (CI), tests run on PostgreSQL (a schema of their
+own, dropped at the end) and Redis (a database of their own, flushed per test). Without
+them, on the embedded defaults: a SQLite file and the in-process Redis stand-in.
+
+Each test runs inside one transaction that is rolled back (SQLAlchemy's "join a session
+into an external transaction" recipe): views, handlers and the session store all commit to
+savepoints of it. Tests marked `integration` run real worker processes, which cannot see an
+uncommitted transaction, so they commit to a database of their own instead.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from app import create_app
+from handlers import people
+from handlers.policy import Actor, load_actor
+from models import MemberStatus, OrgKind, PartyOrg, Person, Role, RoleGrant, migrate
+from models.crypto import install_keyring
+from settings import format_field_keys, new_field_key, parse_field_keys
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+REAL_SERVICES = bool(TEST_DATABASE_URL and TEST_REDIS_URL)
+
+needs_real_services = pytest.mark.skipif(
+    not REAL_SERVICES, reason="needs TEST_DATABASE_URL and TEST_REDIS_URL (worker processes share state)"
+)
+needs_postgresql = pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL-only behaviour")
+
+TEST_FIELD_KEYS = format_field_keys([new_field_key("t1")])
+
+
+def _schema_url(base: str, schema: str) -> str:
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def make_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Creates empty databases (a PostgreSQL schema or a SQLite file); drops them at the end."""
+    schemas: list[str] = []
+    admin = (
+        create_engine(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://"))
+        if TEST_DATABASE_URL
+        else None
+    )
+
+    def make(label: str) -> str:
+        if admin is None:
+            return f"sqlite:///{tmp_path_factory.mktemp(label)}/test.db"
+        schema = f"t_{label}_{os.getpid()}_{secrets.token_hex(3)}"
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        schemas.append(schema)
+        return _schema_url(admin.url.render_as_string(hide_password=False), schema)
+
+    yield make
+    if admin is not None:
+        with admin.begin() as connection:
+            for schema in schemas:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def build_app(database_url: str, **overrides: Any) -> Flask:
+    config: dict[str, Any] = {
+        "APP_ENV": "test",
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": TEST_REDIS_URL,
+        "SECRET_KEY": "test-secret-key-" + "x" * 32,
+        "FIELD_KEYS": parse_field_keys(TEST_FIELD_KEYS),
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(make_database_url: Any) -> Flask:
+    app = build_app(make_database_url("main"))
+    migrate.upgrade(app.extensions["dangjian.db"].engine)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _keyring_of_the_app(request: pytest.FixtureRequest) -> None:
+    """Tests that build their own app install another key ring; put the main one back."""
+    if "app" in request.fixturenames:
+        install_keyring(request.getfixturevalue("app").extensions["dangjian.keyring"])
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[Session]:
+    """A session inside one transaction that is rolled back after the test."""
+    database = app.extensions["dangjian.db"]
+    connection = database.engine.connect()
+    outer = connection.begin()
+    saved = dict(database.session_factory.kw)
+    database.session_factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    session = database.session()
+    try:
+        yield session
+    finally:
+        session.close()
+        database.session_factory.kw.clear()
+        database.session_factory.kw.update(saved)
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def queues(app: Flask) -> Any:
+    jobs = app.extensions["dangjian.jobs"]
+    jobs.redis.flushdb()
+    yield jobs
+    jobs.redis.flushdb()
+
+
+@pytest.fixture
+def client(app: Flask, db_session: Session) -> Any:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask, db_session: Session) -> Any:
+    return app.test_cli_runner()
+
+
+# --- factories ---------------------------------------------------------------------------
+
+CLI = Actor.cli("测试")
+
+
+@pytest.fixture
+def make_org(db_session: Session) -> Any:
+    counter = iter(range(1, 10_000))
+
+    def make(kind: OrgKind = OrgKind.branch, parent: PartyOrg | None = None, **fields: Any) -> PartyOrg:
+        n = next(counter)
+        org = PartyOrg(
+            kind=kind,
+            code=fields.pop("code", f"T{kind.value[:2].upper()}{n:03d}"),
+            name=fields.pop("name", f"测试{n}党组织"),
+            **fields,
+        )
+        org.set_parent(parent)
+        db_session.add(org)
+        db_session.flush()
+        return org
+
+    return make
+
+
+def valid_id_number(serial: int, born: date = date(1985, 6, 15)) -> str:
+    from handlers.validation import id_check_digit
+
+    first17 = f"110101{born:%Y%m%d}{serial % 1000:03d}"
+    return first17 + id_check_digit(first17)
+
+
+@pytest.fixture
+def make_person(db_session: Session) -> Any:
+    counter = iter(range(1, 10_000))
+
+    def make(**fields: Any) -> Person:
+        n = next(counter)
+        fields.setdefault("wecom_userid", f"user{n:04d}")
+        fields.setdefault("name", f"测试人员{n}")
+        fields.setdefault("id_number", valid_id_number(n))
+        fields.setdefault("mobile", f"138{n:08d}")
+        return people.create_person(db_session, CLI, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_member(db_session: Session, make_person: Any, make_org: Any) -> Any:
+    def make(branch: PartyOrg | None = None, status: MemberStatus = MemberStatus.full, **fields: Any) -> Any:
+        person = fields.pop("person", None) or make_person()
+        branch = branch or make_org()
+        return people.enrol_member(db_session, CLI, person=person, branch=branch, status=status, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_actor(db_session: Session, make_person: Any) -> Any:
+    """A person holding `role` over `org` (None: the whole hospital), as a loaded Actor."""
+
+    def make(role: Role, org: PartyOrg | None = None, person: Person | None = None) -> Actor:
+        person = person or make_person()
+        db_session.add(RoleGrant(person_id=person.id, role=role, org_id=org.id if org else None))
+        db_session.flush()
+        return load_actor(db_session, person, source_ip="10.1.2.3")
+
+    return make

@@ -1,0 +1,32 @@
+"""HTTP for browsers and REST clients: the H5 mini-app (/m/), the console (/admin/), /api/v1/.
+
+Views are thin: parse, call one handler, commit once, answer.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy.orm import Session
+
+
+def db_session() -> Session:
+    """The request's database session; the view commits it once."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["dangjian.db"].session()
+    return g.db_session
+
+
+def _close_db_session(_exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()  # rolls back whatever the view did not commit
+
+
+def init_app(app: Flask) -> None:
+    from web import errors, health, security, sessions
+
+    app.teardown_appcontext(_close_db_session)
+    sessions.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(health.bp)
