@@ -27,7 +27,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from models.crypto import Keyring, install_keyring
     from models.db import Database
 
-    app = Flask(__name__, instance_relative_config=True)
+    # INSTANCE_PATH (an override, for tests) keeps generated demo secrets out of the checkout.
+    app = Flask(__name__, instance_relative_config=True, instance_path=(overrides or {}).get("INSTANCE_PATH"))
     dotenv = {k: v for k, v in dotenv_values(Path.cwd() / ".env").items() if v is not None}
     app.config.update(load_settings({**dotenv, **os.environ}, Path(app.instance_path), overrides))
     logging.basicConfig(

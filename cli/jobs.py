@@ -9,6 +9,7 @@ import threading
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import text
 
 from jobs import QUEUE_NAMES, redis_durability_warnings, scheduler
 from jobs.worker import make_worker
@@ -30,6 +31,8 @@ def worker(queue_names: tuple[str, ...], burst: bool, name: str | None) -> None:
         raise click.ClickException("REDIS_URL is not set: the demo runs jobs in-process (flask demo serve)")
     for warning in redis_durability_warnings(queues.redis):
         logger.warning("%s", warning)
+    with current_app.extensions["dangjian.db"].engine.connect() as connection:
+        connection.execute(text("SELECT 1"))  # fail at start, not on the first job
     # with_scheduler: Retry intervals and enqueue_in need RQ's scheduler; one worker holds its lock.
     make_worker(queues, queue_names or QUEUE_NAMES, name=name).work(burst=burst, with_scheduler=True)
 

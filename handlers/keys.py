@@ -72,7 +72,9 @@ def reencrypt_batch(session: Session, column: EncryptedColumn, keyring: Keyring,
         stmt = stmt.with_for_update(skip_locked=True)
     rows = session.scalars(stmt).all()
     for obj in rows:
-        column.field.reencrypt(obj)
+        column.field.reencrypt(obj, keyring)
+        if column.field.needs_reencrypt(obj, keyring):  # never loop forever on a value we cannot move
+            raise RuntimeError(f"{column.label}: row {obj.id} did not move to key {keyring.active.key_id}")
     session.flush()
     return len(rows)
 

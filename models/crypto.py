@@ -297,13 +297,15 @@ class EncryptedField(Generic[T]):
         )
 
     def __set__(self, obj: Any, value: T | None) -> None:
+        self._write(obj, value, current_keyring())
+
+    def _write(self, obj: Any, value: T | None, keyring: Keyring) -> None:
         if value is None:
             setattr(obj, self.column, None)
             if self.index_column:
                 setattr(obj, self.index_column, None)
             return
         text = self.codec.to_text(value)
-        keyring = current_keyring()
         setattr(obj, self.column, encrypt_value(keyring, self.table(obj), self.name, obj.id, text))
         if self.normalise and self.index_column:
             index = blind_index(keyring.active, self.table(obj), self.name, self.normalise(text))
@@ -327,9 +329,11 @@ class EncryptedField(Generic[T]):
         stored = getattr(obj, self.column)
         return stored is not None and key_id_of(stored) != keyring.active.key_id
 
-    def reencrypt(self, obj: Any) -> None:
-        """Decrypt with whichever key wrote the value; write it again under the active key."""
-        self.__set__(obj, self.__get__(obj))
+    def reencrypt(self, obj: Any, keyring: Keyring) -> None:
+        """Decrypt with whichever key wrote the value; write it again under `keyring`'s active key."""
+        stored = getattr(obj, self.column)
+        plain = decrypt_value(keyring, self.table(obj), self.name, obj.id, stored)
+        self._write(obj, self.codec.from_text(plain), keyring)
 
 
 #: Every encrypted field of every model, for rotation, the at-rest checks and the audit of reveals.

@@ -1,0 +1,71 @@
+"""The demo hospital: realistic shape, valid identity data, and the same seed gives the same data."""
+
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from handlers.demo_seed import seed_demo
+from handlers.validation import validate_id_number, validate_mobile
+from models import Campus, Member, MemberStatus, OrgKind, PartyOrg, Person, Role, RoleGrant, Venue
+
+
+def snapshot(session):
+    orgs = {o.id: o for o in session.scalars(select(PartyOrg))}
+    people = [
+        (
+            p.wecom_userid,
+            p.name,
+            p.department.name if p.department else None,
+            p.id_number,
+            p.mobile,
+            p.birth_date,
+            p.membership and orgs[p.membership.branch_id].code,
+            p.membership and p.membership.status.value,
+            p.membership and p.membership.shift_group,
+        )
+        for p in session.scalars(select(Person).order_by(Person.wecom_userid))
+    ]
+    tree = sorted(
+        (o.code, o.name, o.kind.value, o.parent_id and orgs[o.parent_id].code) for o in orgs.values()
+    )
+    grants = sorted(
+        (g.person.wecom_userid, g.role.value, g.org.code if g.org else None)
+        for g in session.scalars(select(RoleGrant))
+    )
+    return people, tree, grants
+
+
+def test_same_seed_same_hospital(db_session):
+    seed_demo(db_session, seed=7)
+    first = snapshot(db_session)
+    db_session.rollback()
+    assert db_session.scalar(select(func.count()).select_from(Person)) == 0
+    seed_demo(db_session, seed=7)
+    assert snapshot(db_session) == first
+
+
+def test_demo_hospital_is_realistic(db_session):
+    report = seed_demo(db_session)
+    count = lambda model: db_session.scalar(select(func.count()).select_from(model))  # noqa: E731
+    assert count(Campus) == 3 and count(Venue) >= 3
+    kinds = Counter(db_session.scalars(select(PartyOrg.kind)))
+    assert kinds[OrgKind.committee] == 1 and kinds[OrgKind.general_branch] >= 5
+    assert 35 <= kinds[OrgKind.branch] <= 45 and kinds[OrgKind.group] > 0
+    assert 550 <= count(Member) <= 700 and report.members == count(Member)
+    assert count(Person) > count(Member), "applicants and other staff are not members"
+    joint = [
+        o
+        for o in db_session.scalars(select(PartyOrg).where(PartyOrg.kind == OrgKind.branch))
+        if o.is_joint_branch
+    ]
+    assert len(joint) >= 5, "联合支部 spanning departments"
+    statuses = Counter(db_session.scalars(select(Member.status)))
+    assert statuses[MemberStatus.probationary] > 0 and statuses[MemberStatus.full] > 500
+    roles = Counter(db_session.scalars(select(RoleGrant.role)))
+    assert roles[Role.secretary] == kinds[OrgKind.branch] and roles[Role.committee_office] >= 1
+    assert roles[Role.sysadmin] == roles[Role.security_officer] == roles[Role.auditor] == 1
+    for person in db_session.scalars(select(Person).limit(50)):
+        validate_id_number(person.id_number)
+        validate_mobile(person.mobile)
+        assert person.id_number[6:14] == person.birth_date.strftime("%Y%m%d")
+        assert 2 <= len(person.name) <= 3

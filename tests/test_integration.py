@@ -1,0 +1,178 @@
+"""Real processes on real PostgreSQL and Redis: RQ workers that fork, die and recover; two
+schedulers at once; the database at rest as pg_dump sees it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from handlers.demo_seed import seed_demo
+from models import AuditEvent, Person, migrate
+from tests import jobs_for_tests
+from tests.conftest import TEST_FIELD_KEYS, TEST_REDIS_URL, build_app, needs_real_services
+
+pytestmark = [pytest.mark.integration, needs_real_services]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def integration_app(make_database_url):
+    app = build_app(make_database_url("integ"))
+    migrate.upgrade(app.extensions["dangjian.db"].engine)
+    return app
+
+
+@pytest.fixture
+def jobs(integration_app):
+    queues = integration_app.extensions["dangjian.jobs"]
+    queues.redis.flushdb()
+    yield queues
+    queues.redis.flushdb()
+
+
+@pytest.fixture
+def spawn(integration_app):
+    """Start `flask …` processes in their own process groups; kill what is left at the end."""
+    processes: list[subprocess.Popen] = []
+    env = {
+        **os.environ,
+        "APP_ENV": "test",
+        "DATABASE_URL": integration_app.config["DATABASE_URL"],
+        "REDIS_URL": TEST_REDIS_URL,
+        "SECRET_KEY": "integration-secret-" + "y" * 32,
+        "FIELD_KEYS": TEST_FIELD_KEYS,
+        "LOG_LEVEL": "WARNING",
+    }
+
+    def start(*args: str) -> subprocess.Popen:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "app", *args],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
+
+
+def events(app, action):
+    with app.extensions["dangjian.db"].unit_of_work() as session:
+        return list(session.scalars(select(AuditEvent.object_id).where(AuditEvent.action == action)))
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:  # field 4 of /proc/PID/stat: the parent pid
+            found.append(int(stat.parent.name))
+    return found
+
+
+def wait_for(condition, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def test_forking_worker_runs_jobs_with_a_fresh_database_connection(integration_app, jobs, spawn):
+    for label in ("fork-1", "fork-2", "fork-3"):
+        jobs.enqueue(jobs_for_tests.record_visit, label)
+    worker = spawn("jobs", "worker", "--burst", "--queue", "default")
+    assert worker.wait(60) == 0, worker.stderr.read().decode()[-2000:]
+    assert sorted(events(integration_app, "test.visit"))[-3:] == ["fork-1", "fork-2", "fork-3"]
+
+
+def test_a_killed_worker_is_detected_within_minutes_and_the_job_runs_again(integration_app, jobs, spawn):
+    jobs.enqueue(jobs_for_tests.slow_visit, "killed", 20, job_id="slow-killed")
+    first = spawn("jobs", "worker", "--queue", "default", "--name", "doomed")
+    wait_for(lambda: "killed" in events(integration_app, "test.start"), 60, "the job to start")
+    # The node dies: worker and work horse alike (RQ puts the horse in a session of its own,
+    # so killing the worker's process group alone would leave it running).
+    for pid in [*children_of(first.pid), first.pid]:
+        os.kill(pid, signal.SIGKILL)
+    first.wait(10)
+    killed_at = time.monotonic()
+
+    spawn("jobs", "worker", "--queue", "default", "--name", "rescuer")
+    wait_for(lambda: "killed" in events(integration_app, "test.done"), 300, "the abandoned job to re-run")
+    assert time.monotonic() - killed_at < 240, "abandoned job must be noticed within minutes"
+    assert events(integration_app, "test.start").count("killed") == 2  # at-least-once: it ran again
+    assert events(integration_app, "test.done").count("killed") == 1
+
+
+def test_two_schedulers_enqueue_each_periodic_run_once(integration_app, jobs, spawn):
+    from jobs.scheduler import SCHEDULE
+
+    with integration_app.extensions["dangjian.db"].unit_of_work() as session:
+        session.execute(__import__("sqlalchemy").text("DELETE FROM schedule_entry"))
+    schedulers = [spawn("jobs", "scheduler", "--interval", "0.2") for _ in range(2)]
+    time.sleep(6)
+    for process in schedulers:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(10)
+    queued = jobs.queue("scheduled").job_ids
+    assert sorted(queued) == sorted(set(queued)), "a run was enqueued twice"
+    names = sorted(job_id.split("-")[1] for job_id in queued)
+    # Each entry's first run once; a minute boundary inside the 6 s may add one more reconcile.
+    assert set(names) == {p.name for p in SCHEDULE}
+    assert len(names) - len(SCHEDULE) <= 1
+
+
+@pytest.mark.skipif(shutil.which("pg_dump") is None, reason="pg_dump not installed")
+def test_pg_dump_of_a_seeded_database_holds_no_id_number_or_mobile_in_plaintext(integration_app):
+    database = integration_app.extensions["dangjian.db"]
+    with database.unit_of_work() as session:
+        if not session.scalar(
+            select(func.count()).select_from(Person).where(Person.wecom_userid.like("demo%"))
+        ):
+            seed_demo(session)
+    with database.unit_of_work() as session:
+        people = session.scalars(select(Person).where(Person.wecom_userid.like("demo%"))).all()
+        secrets = {p.id_number for p in people} | {p.mobile for p in people}
+        names = {p.name for p in people}
+    url = database.engine.url
+    schema = url.query["options"].split("=", 1)[1]
+    dump = subprocess.run(
+        [
+            "pg_dump",
+            "-h",
+            url.host,
+            "-p",
+            str(url.port or 5432),
+            "-U",
+            url.username,
+            "-n",
+            schema,
+            "--data-only",
+            url.database,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert sum(name in dump for name in names) > 500, "the dump holds the seeded rows"
+    leaked = [s for s in secrets if s in dump]
+    assert len(secrets) > 1000 and leaked == []
