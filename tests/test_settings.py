@@ -78,3 +78,34 @@ def test_sm4_keys_are_accepted_and_the_app_starts(tmp_path):
         {"DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "FIELD_KEYS": "s1:sm4:" + "A" * 22 + "=="}
     )
     assert app.extensions["dangjian.keyring"].active.algorithm == "sm4-gcm"
+
+
+def test_api_tokens_are_created_once_hashed_and_scoped(runner, db_session):
+    from sqlalchemy import select
+
+    from handlers.api_tokens import authenticate
+    from models import ApiToken
+
+    result = runner.invoke(args=["api", "create-token", "--name", "HR", "--role", "committee_office"])
+    assert result.exit_code == 0, result.output
+    secret = result.output.strip().splitlines()[-1]
+    token = db_session.scalars(select(ApiToken).where(ApiToken.name == "HR")).one()
+    assert secret not in token.token_hash and token.token_prefix == secret[:10]
+    actor = authenticate(db_session, secret)
+    assert actor.kind == "api_token" and actor.grants[0].org_path is None
+    assert authenticate(db_session, secret[:-1] + "x") is None
+    bad = runner.invoke(args=["api", "create-token", "--name", "X", "--role", "secretary", "--org", "NOPE"])
+    assert bad.exit_code != 0 and "NOPE" in bad.output
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("TEST_REDIS_URL"), reason="needs a real Redis")
+def test_redis_durability_is_checked():
+    from redis import Redis
+
+    from jobs import redis_durability_warnings
+    from tests.conftest import TEST_REDIS_URL
+
+    redis = Redis.from_url(TEST_REDIS_URL)
+    appendonly = redis.config_get("appendonly")["appendonly"]
+    warnings = redis_durability_warnings(redis)
+    assert any("append-only" in w for w in warnings) == (appendonly != "yes")
