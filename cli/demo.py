@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from werkzeug.serving import run_simple
 
 from jobs.worker import EmbeddedRunner
 
@@ -24,7 +25,8 @@ def serve(host: str, port: int) -> None:
     base = f"http://{host}:{port}"
     click.echo(f"智慧党建演示环境已启动：\n  健康检查  {base}/healthz")
     try:
-        app.run(host=host, port=port, threaded=True, use_reloader=False)
+        # Not app.run(): Flask ignores it inside a `flask` command.
+        run_simple(host, port, app, threaded=True, use_reloader=False)
     finally:
         if runner:
             runner.stop()
