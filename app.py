@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     import cli
     import web
+    import wecom
     from jobs import JobQueues, redis_durability_warnings
     from models.crypto import Keyring, install_keyring
     from models.db import Database
@@ -43,6 +44,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["dangjian.jobs"] = JobQueues.from_url(app.config["REDIS_URL"])
 
     web.init_app(app)
+    wecom.init_app(app)
     cli.init_app(app)
 
     if app.config["APP_ENV"] == "production":

@@ -31,7 +31,18 @@ DEMO_WECOM = {
 
 #: Settings that production must be given explicitly: generated or embedded fallbacks are
 #: fine for a demo and fatal in a hospital (a lost FIELD_KEYS file means lost data).
-REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "FIELD_KEYS", "DATABASE_URL", "REDIS_URL")
+REQUIRED_IN_PRODUCTION = (
+    "SECRET_KEY",
+    "FIELD_KEYS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    # A real corp's credentials: the demo values would only ever talk to the emulator.
+    "WECOM_CORP_ID",
+    "WECOM_AGENT_ID",
+    "WECOM_SECRET",
+    "WECOM_TOKEN",
+    "WECOM_ENCODING_AES_KEY",
+)
 
 
 class ConfigError(Exception):
@@ -200,6 +211,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WECOM_ENCODING_AES_KEY", _aes_key, None, "callback EncodingAESKey"),
     Setting("WECOM_API_BASE", _http_url, "https://qyapi.weixin.qq.com", "WeCom API root"),
     Setting("WECOM_OAUTH_BASE", _http_url, "https://open.weixin.qq.com", "OAuth authorize root"),
+    Setting("WECOM_CALLBACK_WINDOW_SECONDS", _int_range(30, 3600), 600, "callback timestamp tolerance"),
     Setting("PUBLIC_BASE_URL", _http_url, "http://127.0.0.1:5000", "the app's external URL"),
     Setting("SESSION_IDLE_MINUTES", _int_range(1, 24 * 60), 30, "idle timeout of a login session"),
     Setting("SESSION_ABSOLUTE_HOURS", _int_range(1, 24 * 7), 12, "absolute lifetime of a session"),

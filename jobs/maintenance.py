@@ -15,7 +15,7 @@ from handlers import audit
 from handlers.policy import Actor
 from jobs import job
 from jobs.context import database, queues, setting
-from models import WebSession
+from models import CallbackReceipt, WebSession
 
 logger = logging.getLogger(__name__)
 
@@ -95,3 +95,14 @@ def verify_audit_chain() -> int:
 def prune_audit() -> int:
     with database().unit_of_work() as session:
         return audit.prune_expired(session, retention_months=setting("AUDIT_RETENTION_MONTHS"))
+
+
+#: WeCom retries within seconds; a week of receipts is ample evidence for support questions.
+RECEIPT_RETENTION = timedelta(days=7)
+
+
+@job(queue="scheduled", timeout=600, retries=2)
+def prune_callback_receipts() -> int:
+    cutoff = datetime.now(UTC) - RECEIPT_RETENTION
+    with database().unit_of_work() as session:
+        return session.execute(delete(CallbackReceipt).where(CallbackReceipt.received_at < cutoff)).rowcount

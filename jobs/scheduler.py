@@ -52,6 +52,12 @@ SCHEDULE: tuple[Periodic, ...] = (
         timedelta(hours=2, minutes=17),
     ),
     Periodic("prune_audit", timedelta(days=1), maintenance.prune_audit, timedelta(hours=3, minutes=41)),
+    Periodic(
+        "prune_callback_receipts",
+        timedelta(days=1),
+        maintenance.prune_callback_receipts,
+        timedelta(hours=4, minutes=13),
+    ),
 )
 
 

@@ -3,6 +3,7 @@
 from models.api_token import ApiToken
 from models.audit import AuditEvent
 from models.base import Base
+from models.callback_receipt import CallbackReceipt
 from models.campus import Campus, Venue
 from models.department import Department
 from models.member import DuesCategory, Member, MemberStatus
@@ -17,6 +18,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "CallbackReceipt",
     "Campus",
     "Department",
     "DuesCategory",

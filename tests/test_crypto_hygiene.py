@@ -9,7 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ["app.py", "settings.py", "wecom", "web", "handlers", "models", "jobs", "cli"]
 #: Protocols that mandate SHA-1 (WeCom's callback signature, doc 90968) mark the line with this.
-PROTOCOL_MARK = "# wecom-protocol: sha1"
+PROTOCOL_MARK = "wecom-protocol: sha1"
 #: The only module allowed to use `random`: deterministic demo data, not secrets.
 RANDOM_ALLOWED = {"handlers/demo_seed.py"}
 

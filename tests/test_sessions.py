@@ -128,8 +128,12 @@ def test_logout_deletes_the_server_side_row(web):
 
 def test_production_cookie_is_host_prefixed_and_secure(make_database_url):
     from models import migrate
+    from tests.test_settings import PRODUCTION_MINIMUM
 
-    app = build_app(make_database_url("prodcookie"), APP_ENV="production", REDIS_URL="redis://127.0.0.1:1/0")
+    wecom = {k: v for k, v in PRODUCTION_MINIMUM.items() if k.startswith("WECOM_")}
+    app = build_app(
+        make_database_url("prodcookie"), APP_ENV="production", REDIS_URL="redis://127.0.0.1:1/0", **wecom
+    )
     app.register_blueprint(probe, name="probe_prod")
     migrate.upgrade(app.extensions["dangjian.db"].engine)
     with app.app_context():

@@ -13,6 +13,11 @@ PRODUCTION_MINIMUM = {
     "FIELD_KEYS": "k1:" + "A" * 43 + "=",
     "DATABASE_URL": "postgresql://dj@db/dangjian",
     "REDIS_URL": "redis://cache:6379/0",
+    "WECOM_CORP_ID": "ww1436e0e65a779aee",
+    "WECOM_AGENT_ID": "1000002",
+    "WECOM_SECRET": "real-secret",
+    "WECOM_TOKEN": "RealToken",
+    "WECOM_ENCODING_AES_KEY": "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt",
 }
 
 
@@ -20,7 +25,7 @@ def test_production_refuses_to_start_naming_each_missing_setting(tmp_path):
     with pytest.raises(ConfigError) as error:
         load_settings({"APP_ENV": "production"}, tmp_path)
     message = str(error.value)
-    for name in ("SECRET_KEY", "FIELD_KEYS", "DATABASE_URL", "REDIS_URL"):
+    for name in ("SECRET_KEY", "FIELD_KEYS", "DATABASE_URL", "REDIS_URL", "WECOM_SECRET", "WECOM_TOKEN"):
         assert f"{name}: must be set explicitly" in message
     assert not (tmp_path / "secret_key").exists(), "production must not generate secrets"
 

@@ -1,0 +1,22 @@
+"""The chat's routes: what Dangjian answers in WeCom. Each feature adds its own here."""
+
+from __future__ import annotations
+
+from wecom.router import CallbackContext, Reply, Router
+
+router = Router()
+
+GREETING = "您好，我是党建助手。"
+
+
+@router.command("帮助", "help", "?", "？", "菜单", help="查看可用的指令")
+def help_command(ctx: CallbackContext) -> Reply:
+    lines = [GREETING + "您可以发送以下指令：", *router.help_lines()]
+    if ctx.person is None:
+        lines.append("（您的企业微信账号尚未同步到党建系统，如需使用请联系党委组织部。）")
+    return Reply("text", "\n".join(lines))
+
+
+@router.on_unknown_text
+def unknown_text(ctx: CallbackContext) -> Reply:
+    return Reply("text", f"没有听懂“{ctx.argument[:20]}”。发送【帮助】查看可用的指令。")

@@ -1,0 +1,1 @@
+"""A local WeCom that speaks the real protocol, for tests and `make demo` (never production)."""
