@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     import cli
+    import jobs.outbox
     import web
     import wecom
     from jobs import JobQueues, redis_durability_warnings
@@ -45,6 +46,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     web.init_app(app)
     wecom.init_app(app)
+    jobs.outbox.install()
     cli.init_app(app)
 
     if app.config["APP_ENV"] == "production":

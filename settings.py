@@ -159,6 +159,13 @@ def _int_range(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def _flag(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+        raise ValueError("must be 1/0, true/false, yes/no or on/off")
+    return lowered in ("1", "true", "yes", "on")
+
+
 def _secret_key(value: str) -> str:
     if len(value) < 32:
         raise ValueError("must be at least 32 characters")
@@ -212,6 +219,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WECOM_API_BASE", _http_url, "https://qyapi.weixin.qq.com", "WeCom API root"),
     Setting("WECOM_OAUTH_BASE", _http_url, "https://open.weixin.qq.com", "OAuth authorize root"),
     Setting("WECOM_CALLBACK_WINDOW_SECONDS", _int_range(30, 3600), 600, "callback timestamp tolerance"),
+    Setting("WECOM_EMULATOR", _flag, None, "serve the local WeCom emulator at /_emulator (never production)"),
+    Setting("OUTBOX_CLAIM_TIMEOUT_SECONDS", _int_range(5, 3600), 300, "when a stuck send is retried"),
     Setting("PUBLIC_BASE_URL", _http_url, "http://127.0.0.1:5000", "the app's external URL"),
     Setting("SESSION_IDLE_MINUTES", _int_range(1, 24 * 60), 30, "idle timeout of a login session"),
     Setting("SESSION_ABSOLUTE_HOURS", _int_range(1, 24 * 7), 12, "absolute lifetime of a session"),
@@ -258,8 +267,19 @@ def load_settings(
     if values.get("APP_ENV") == "production":
         missing = [name for name in REQUIRED_IN_PRODUCTION if name not in explicit]
         problems += [f"{name}: must be set explicitly when APP_ENV=production" for name in missing]
+        if values.get("WECOM_EMULATOR"):
+            problems.append("WECOM_EMULATOR: the emulator must not run in production")
     if problems:
         raise ConfigError(problems)
+
+    if values["WECOM_EMULATOR"] is None:
+        values["WECOM_EMULATOR"] = values["APP_ENV"] == "demo"
+    if values["WECOM_EMULATOR"]:
+        # Point the app at its own local WeCom unless told otherwise.
+        emulator = f"{values['PUBLIC_BASE_URL']}/_emulator"
+        for name in ("WECOM_API_BASE", "WECOM_OAUTH_BASE"):
+            if name not in explicit:
+                values[name] = emulator
 
     if values["APP_ENV"] != "production":
         for name, demo_value in DEMO_WECOM.items():

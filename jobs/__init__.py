@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from redis import Redis
@@ -97,6 +98,21 @@ class JobQueues:
             retry=retry,
             result_ttl=3600,
             failure_ttl=30 * 24 * 3600,
+        )
+
+    def enqueue_at(
+        self, when: datetime, func: Callable[..., Any], *args: Any, job_id: str | None = None
+    ) -> Job:
+        """Enqueue for later (RQ's scheduler, run by the workers, moves it to the queue)."""
+        spec = spec_of(func)
+        return self.queue(spec.queue).enqueue_at(
+            when,
+            spec.path,
+            *args,
+            job_id=job_id,
+            job_timeout=spec.timeout,
+            retry=Retry(max=spec.retries, interval=list(spec.retry_intervals)),
+            result_ttl=3600,
         )
 
     def enqueue_after_commit(

@@ -21,6 +21,7 @@ from models.base import Base, UUIDPrimaryKey, utcnow
 class OutboundStatus(enum.StrEnum):
     pending = "pending"  # written, not yet claimed by a sender
     sending = "sending"  # claimed by a sender (claimed_at says since when)
+    deferred = "deferred"  # the member is over WeCom's budget: goes out later in a digest
     sent = "sent"
     failed = "failed"  # gave up after retries; errcode and last_error say why
     cancelled = "cancelled"  # the obligation was met before delivery

@@ -74,6 +74,42 @@ def make_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]
         admin.dispose()
 
 
+EMULATOR_CORP = {
+    "WECOM_CORP_ID": "wwtestcorp000001",
+    "WECOM_SECRET": "test-app-secret",
+    "WECOM_AGENT_ID": "1000002",
+}
+
+
+@pytest.fixture(scope="session")
+def emulator_server() -> Iterator[Any]:
+    """A standalone WeCom emulator on a free port, reached over HTTP like the real WeCom."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from wecom.emulator.api import create_emulator_app
+
+    emulator_app = create_emulator_app(
+        EMULATOR_CORP["WECOM_CORP_ID"], EMULATOR_CORP["WECOM_SECRET"], EMULATOR_CORP["WECOM_AGENT_ID"]
+    )
+    server = make_server("127.0.0.1", 0, emulator_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    server.state = emulator_app.extensions["wecom_emulator"]
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture
+def emulator(emulator_server: Any) -> Any:
+    """The emulator, reset for this test; `.state` is WeCom's view of what happened."""
+    emulator_server.state.reset()
+    yield emulator_server
+    emulator_server.state.reset()
+
+
 def build_app(database_url: str, **overrides: Any) -> Flask:
     config: dict[str, Any] = {
         "APP_ENV": "test",
@@ -82,14 +118,18 @@ def build_app(database_url: str, **overrides: Any) -> Flask:
         "REDIS_URL": TEST_REDIS_URL,
         "SECRET_KEY": "test-secret-key-" + "x" * 32,
         "FIELD_KEYS": parse_field_keys(TEST_FIELD_KEYS),
+        "WECOM_EMULATOR": False,
+        **EMULATOR_CORP,
     }
     config.update(overrides)
     return create_app(config)
 
 
 @pytest.fixture(scope="session")
-def app(make_database_url: Any) -> Flask:
-    app = build_app(make_database_url("main"))
+def app(make_database_url: Any, emulator_server: Any) -> Flask:
+    app = build_app(
+        make_database_url("main"), WECOM_API_BASE=emulator_server.url, WECOM_OAUTH_BASE=emulator_server.url
+    )
     migrate.upgrade(app.extensions["dangjian.db"].engine)
     return app
 
@@ -110,10 +150,13 @@ def db_session(app: Flask) -> Iterator[Session]:
     saved = dict(database.session_factory.kw)
     database.session_factory.configure(bind=connection, join_transaction_mode="create_savepoint")
     session = database.session()
+    context = app.app_context()  # as in every request, job and command
+    context.push()
     try:
         yield session
     finally:
         session.close()
+        context.pop()
         database.session_factory.kw.clear()
         database.session_factory.kw.update(saved)
         outer.rollback()

@@ -12,9 +12,25 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from wecom import callback
+    from wecom.client import WeComClient
     from wecom.crypto import CallbackCrypto
 
+    config = app.config
     app.extensions["dangjian.wecom_crypto"] = CallbackCrypto(
-        app.config["WECOM_TOKEN"], app.config["WECOM_ENCODING_AES_KEY"], app.config["WECOM_CORP_ID"]
+        config["WECOM_TOKEN"], config["WECOM_ENCODING_AES_KEY"], config["WECOM_CORP_ID"]
+    )
+    app.extensions["dangjian.wecom_client"] = WeComClient(
+        api_base=config["WECOM_API_BASE"],
+        corp_id=config["WECOM_CORP_ID"],
+        secret=config["WECOM_SECRET"],
+        agent_id=config["WECOM_AGENT_ID"],
+        redis=app.extensions["dangjian.jobs"].redis,
     )
     app.register_blueprint(callback.bp)
+    if config["WECOM_EMULATOR"]:
+        from wecom.emulator.api import EmulatorState, create_blueprint, create_inspection_blueprint
+
+        state = EmulatorState(config["WECOM_CORP_ID"], config["WECOM_SECRET"], config["WECOM_AGENT_ID"])
+        app.extensions["wecom_emulator"] = state
+        app.register_blueprint(create_blueprint(state), url_prefix="/_emulator")
+        app.register_blueprint(create_inspection_blueprint(state), url_prefix="/_emulator")

@@ -1,0 +1,214 @@
+"""Sending the outbox: each OutboundMessage goes to WeCom once, within WeCom's limits.
+
+A row is claimed with a compare-and-set (pending → sending), sent outside any database
+transaction, then marked sent with WeCom's msgid and response_code. A worker killed between
+the send and the mark leaves a stale claim; the reconciler re-enqueues it and the resend
+carries `enable_duplicate_check`, so WeCom delivers it once. Members over their budget get
+their notices later, folded into one digest, never dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, or_, select, update
+from sqlalchemy.orm import Session
+
+from jobs import job
+from jobs.context import database, queues, setting
+from jobs.maintenance import PendingWork, reconcile_source
+from models import OutboundMessage, OutboundStatus
+from models.db import after_commit
+from wecom.client import WeComClient, WeComError
+from wecom.limits import MemberBudget
+from wecom.render import digest, render
+
+logger = logging.getLogger(__name__)
+
+#: A queued row older than this with no live job was lost with Redis: re-enqueue it.
+LOST_AFTER = timedelta(seconds=60)
+
+
+def _client() -> WeComClient:
+    return current_app.extensions["dangjian.wecom_client"]
+
+
+def _claim(
+    session: Session, message_id: uuid.UUID, now: datetime, statuses: tuple[OutboundStatus, ...]
+) -> bool:
+    stale = now - timedelta(seconds=setting("OUTBOX_CLAIM_TIMEOUT_SECONDS"))
+    claimable = or_(
+        OutboundMessage.status.in_(statuses),
+        (OutboundMessage.status == OutboundStatus.sending) & (OutboundMessage.claimed_at < stale),
+    )
+    claimed = session.execute(
+        update(OutboundMessage)
+        .where(OutboundMessage.id == message_id, claimable)
+        .values(status=OutboundStatus.sending, claimed_at=now, attempts=OutboundMessage.attempts + 1)
+    ).rowcount
+    return claimed == 1
+
+
+def _defer(session: Session, row: OutboundMessage, wait: float, now: datetime) -> None:
+    """Hold a one-member notice until the member's budget allows, to go out in a digest."""
+    row.status = OutboundStatus.deferred
+    row.not_before = now + timedelta(seconds=wait)
+    row.claimed_at = None
+    user = row.to_users
+    when = row.not_before
+    after_commit(
+        session, lambda: queues().enqueue_at(when, deliver_digest, user, job_id=_digest_job_id(user, when))
+    )
+
+
+def _digest_job_id(user: str, when: datetime) -> str:
+    return f"digest-{user}-{when:%Y%m%d%H%M}"
+
+
+@job(queue="push", timeout=120, retries=5, intervals=(5, 30, 120, 600, 1800))
+def deliver(message_id: str) -> str:
+    message_id = uuid.UUID(str(message_id))  # job arguments arrive as JSON strings
+    db = database()
+    now = datetime.now(UTC)
+    with db.unit_of_work() as session:
+        if not _claim(session, message_id, now, (OutboundStatus.pending,)):
+            return "not claimable (already sent, cancelled or being sent)"
+    budget = MemberBudget(queues().redis, str(_client().agent_id))
+    with db.unit_of_work() as session:
+        row = session.get(OutboundMessage, message_id)
+        users = row.to_users.split("|")
+        admitted, waiting = budget.admit_many(users)
+        if len(users) == 1 and waiting:
+            _defer(session, row, waiting[users[0]], now)
+            return "deferred: member over budget"
+        for user, wait in waiting.items():  # a broadcast: over-budget members get their own row
+            follow_up = OutboundMessage(
+                kind=row.kind, to_users=user, params=row.params, dedupe_key=f"{row.dedupe_key}|{user}"[:200]
+            )
+            session.add(follow_up)
+            session.flush()
+            _defer(session, follow_up, wait, now)
+        if not admitted:
+            row.status = OutboundStatus.cancelled
+            row.last_error = "every recipient was over budget: moved to per-member digests"
+            return "every recipient deferred"
+        row.to_users = "|".join(admitted)
+        kind, params = row.kind, dict(row.params)
+    message, _summary = render(kind, params)
+    return _send(message_id, message, admitted)
+
+
+def _send(message_id: uuid.UUID | list[uuid.UUID], message: dict[str, Any], users: list[str]) -> str:
+    ids = message_id if isinstance(message_id, list) else [message_id]
+    try:
+        result = _client().send(message, users)
+    except WeComError as error:
+        with database().unit_of_work() as session:
+            for row in session.scalars(select(OutboundMessage).where(OutboundMessage.id.in_(ids))):
+                row.errcode = error.errcode
+                row.last_error = str(error)[:500]
+                row.status = OutboundStatus.pending if error.retryable else OutboundStatus.failed
+                row.claimed_at = None
+        raise  # RQ's Retry backs off for transient errors; a config error fails loudly
+    with database().unit_of_work() as session:
+        for row in session.scalars(select(OutboundMessage).where(OutboundMessage.id.in_(ids))):
+            row.status = OutboundStatus.sent
+            row.sent_at = datetime.now(UTC)
+            row.msgid = result.get("msgid")
+            row.response_code = result.get("response_code")
+            row.errcode = 0
+    return f"sent to {len(users)} member(s)"
+
+
+@job(queue="push", timeout=120, retries=5, intervals=(5, 30, 120, 600, 1800))
+def deliver_digest(userid: str) -> str:
+    """Send a member's deferred notices: alone if there is one, as one digest if several."""
+    db = database()
+    now = datetime.now(UTC)
+    with db.unit_of_work() as session:
+        due = session.scalars(
+            select(OutboundMessage.id)
+            .where(
+                OutboundMessage.to_users == userid,
+                OutboundMessage.status == OutboundStatus.deferred,
+                OutboundMessage.not_before <= now + timedelta(seconds=1),
+            )
+            .order_by(OutboundMessage.created_at)
+        ).all()
+        claimed = [i for i in due if _claim(session, i, now, (OutboundStatus.deferred,))]
+    if not claimed:
+        return "nothing due"
+    budget = MemberBudget(queues().redis, str(_client().agent_id))
+    wait = budget.admit(userid)
+    with db.unit_of_work() as session:
+        rows = session.scalars(
+            select(OutboundMessage)
+            .where(OutboundMessage.id.in_(claimed))
+            .order_by(OutboundMessage.created_at)
+        ).all()
+        if wait:
+            for row in rows:
+                row.status = OutboundStatus.deferred
+                row.claimed_at = None
+                row.not_before = now + timedelta(seconds=wait)
+            when = now + timedelta(seconds=wait)
+            after_commit(
+                session,
+                lambda: queues().enqueue_at(
+                    when, deliver_digest, userid, job_id=_digest_job_id(userid, when)
+                ),
+            )
+            return "still over budget"
+        rendered = [render(row.kind, dict(row.params)) for row in rows]
+    message = rendered[0][0] if len(rendered) == 1 else digest([summary for _, summary in rendered])
+    return _send(list(claimed), message, [userid])
+
+
+def install() -> None:
+    """Enqueue delivery of every outbox row added in any session, once its transaction commits."""
+    if not event.contains(Session, "after_flush", enqueue_new_messages):
+        event.listen(Session, "after_flush", enqueue_new_messages)
+
+
+def enqueue_new_messages(session: Session, _flush_context: Any) -> None:
+    """After a flush that added outbox rows, enqueue their delivery once the transaction commits."""
+    new = [
+        obj.id
+        for obj in session.new
+        if isinstance(obj, OutboundMessage) and obj.status == OutboundStatus.pending
+    ]
+    if not new or not has_app_context() or "dangjian.wecom_client" not in current_app.extensions:
+        return  # no app (a bare script): the reconciler picks the rows up
+    jobs = current_app.extensions["dangjian.jobs"]
+    for message_id in new:
+        after_commit(session, lambda m=str(message_id): jobs.enqueue(deliver, m, job_id=f"deliver-{m}"))
+
+
+@reconcile_source
+def lost_outbox_work(session: Session, now: datetime) -> list[PendingWork]:
+    stale_claim = now - timedelta(seconds=setting("OUTBOX_CLAIM_TIMEOUT_SECONDS"))
+    rows = session.execute(
+        select(OutboundMessage.id, OutboundMessage.status, OutboundMessage.to_users)
+        .where(
+            or_(
+                (OutboundMessage.status == OutboundStatus.pending)
+                & (OutboundMessage.not_before <= now - LOST_AFTER),
+                (OutboundMessage.status == OutboundStatus.sending)
+                & (OutboundMessage.claimed_at < stale_claim),
+                (OutboundMessage.status == OutboundStatus.deferred)
+                & (OutboundMessage.not_before <= now - LOST_AFTER),
+            )
+        )
+        .limit(5000)
+    ).all()
+    work = []
+    for message_id, status, to_users in rows:
+        if status == OutboundStatus.deferred:
+            work.append(PendingWork(deliver_digest, (to_users,), f"digest-{to_users}-reconcile"))
+        else:
+            work.append(PendingWork(deliver, (str(message_id),), f"deliver-{message_id}"))
+    return work

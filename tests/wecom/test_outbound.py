@@ -1,0 +1,294 @@
+"""Outbound to WeCom through the emulator: cards, the token cache, errors, the outbox sender,
+per-member limits and digests. The emulator is the counter of record."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from rq import SimpleWorker
+from rq.serializers import JSONSerializer
+from sqlalchemy import select, update
+
+from jobs import maintenance, outbox
+from models import OutboundMessage, OutboundStatus
+from wecom import cards, limits
+from wecom.client import WeComError
+from wecom.emulator import api as emulator_api
+
+pytestmark = pytest.mark.usefixtures("queues")
+
+
+@pytest.fixture
+def client(app, emulator, queues):
+    wecom = app.extensions["dangjian.wecom_client"]
+    queues.redis.delete(wecom.token_key)
+    return wecom
+
+
+def delivered(emulator, user=None):
+    return [d for d in emulator.state.deliveries if user is None or d.to_user == user]
+
+
+def run_jobs(app, queues):
+    """Work the queues in this process (the rolled-back test transaction stays visible)."""
+    with app.app_context():
+        SimpleWorker(
+            [queues.queue(n) for n in ("push", "default")], connection=queues.redis, serializer=JSONSerializer
+        ).work(burst=True, with_scheduler=False)
+
+
+# --- card builders -------------------------------------------------------------------------
+
+
+def test_every_card_type_is_accepted_by_wecom(client, emulator):
+    buttons = [cards.Button("参加", "meeting.attend:1"), cards.Button("请假", "meeting.leave:1", style=2)]
+    built = [
+        cards.text_notice(title="主题党日活动通知", url="http://h5/m/", fields=[("时间", "11月25日 14:00")]),
+        cards.news_notice(title="微党课", url="http://h5/l/1", image_url="http://h5/c.png"),
+        cards.button_interaction(title="主题党日", task="meet_1_a", buttons=buttons),
+        cards.vote_interaction(
+            title="学习测验",
+            task="quiz_1",
+            question_key="q1",
+            options=[("a", "对"), ("b", "错")],
+            submit_key="quiz.submit:1",
+        ),
+        cards.multiple_interaction(
+            title="满意度",
+            task="survey_1",
+            submit_key="survey:1",
+            questions=[("q1", "内容", [("1", "满意"), ("2", "一般")])],
+        ),
+    ]
+    for card in built:
+        result = client.send(cards.template_card(card), ["zhangsan"])
+        interactive = card["card_type"] in cards.INTERACTIVE
+        assert bool(result.get("response_code")) == interactive
+    for body in (
+        cards.text("你好"),
+        cards.markdown("**通知**"),
+        cards.textcard(title="t", description="d", url="http://x"),
+        cards.news([{"title": "t", "url": "http://x"}]),
+    ):
+        client.send(body, ["zhangsan"])
+    assert len(delivered(emulator, "zhangsan")) == 9
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: cards.button_interaction(
+            title="t", task="x", buttons=[cards.Button(str(i), f"k{i}") for i in range(7)]
+        ),
+        lambda: cards.button_interaction(
+            title="t", task="x", buttons=[cards.Button("a", "k"), cards.Button("b", "k")]
+        ),
+        lambda: cards.button_interaction(title="t" * 37, task="x", buttons=[cards.Button("a", "k")]),
+        lambda: cards.button_interaction(title="t", task="bad id!", buttons=[cards.Button("a", "k")]),
+        lambda: cards.Button("十一个字的按钮文字啊啊", "k").render(),
+        lambda: cards.text("x" * 2049),
+        lambda: cards.template_card({"card_type": "button_interaction", "main_title": {"title": "t"}}),
+    ],
+)
+def test_builders_refuse_what_wecom_would_reject(build):
+    with pytest.raises(cards.CardError):
+        build()
+
+
+def test_a_task_id_is_single_use(client):
+    card = cards.template_card(
+        cards.button_interaction(title="t", task="once_1", buttons=[cards.Button("a", "k")])
+    )
+    client.send(card, ["u1"])
+    with pytest.raises(WeComError) as error:
+        client.send(
+            {**card, "template_card": {**card["template_card"], "main_title": {"title": "changed"}}}, ["u2"]
+        )
+    assert error.value.errcode == 42014
+
+
+# --- token and errors ----------------------------------------------------------------------
+
+
+def test_concurrent_callers_fetch_one_token(client, emulator):
+    tokens, barrier = [], threading.Barrier(8)
+
+    def call():
+        barrier.wait()
+        tokens.append(client.access_token())
+
+    threads = [threading.Thread(target=call) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(tokens)) == 1 and emulator.state.gettoken_calls == 1
+
+
+def test_an_expired_token_is_refreshed_once_and_the_message_arrives_once(client, emulator):
+    client.send(cards.text("第一条"), ["u1"])
+    emulator.state.tokens.update(
+        {t: time.time() - 1 for t in emulator.state.tokens}
+    )  # WeCom expires it early
+    client.send(cards.text("第二条"), ["u1"])
+    assert [d.body["text"]["content"] for d in delivered(emulator, "u1")] == ["第一条", "第二条"]
+    assert emulator.state.gettoken_calls == 2
+
+
+def test_a_token_refused_twice_is_not_retried_forever(client, emulator):
+    client.access_token()
+    emulator.state.faults.extend([("message/send", 40014)] * 5)
+    with pytest.raises(WeComError) as error:
+        client.send(cards.text("x"), ["u1"])
+    assert error.value.errcode == 40014
+    assert emulator.state.api_calls["message/send"] == 2  # one try, one refresh-and-retry
+
+
+@pytest.mark.parametrize(
+    ("errcode", "advice"), [(60020, "企业可信IP"), (40056, "WECOM_AGENT_ID"), (48002, "权限")]
+)
+def test_configuration_errors_name_the_fix_and_are_not_retried(client, emulator, errcode, advice):
+    client.access_token()
+    emulator.state.faults.append(("message/send", errcode))
+    with pytest.raises(WeComError) as error:
+        client.send(cards.text("x"), ["u1"])
+    assert advice in str(error.value) and not error.value.retryable
+    assert emulator.state.api_calls["message/send"] == 1
+
+
+@pytest.mark.parametrize("errcode", [-1, 45009, 45033])
+def test_busy_and_frequency_errors_are_retryable(client, emulator, errcode):
+    client.access_token()
+    emulator.state.faults.append(("message/send", errcode))
+    with pytest.raises(WeComError) as error:
+        client.send(cards.text("x"), ["u1"])
+    assert error.value.retryable
+
+
+def test_broadcasts_go_out_in_calls_of_at_most_1000(client, emulator):
+    client.send(cards.text("全院通知"), [f"u{i}" for i in range(1000)])
+    assert len(delivered(emulator)) == 1000 and emulator.state.api_calls["message/send"] == 1
+    with pytest.raises(ValueError):
+        client.send(cards.text("x"), [f"u{i}" for i in range(1001)])
+
+
+# --- the outbox ------------------------------------------------------------------------------
+
+
+def notice(db_session, user, content, key=None):
+    row = OutboundMessage(
+        kind="text", to_users=user, params={"content": content}, dedupe_key=key or f"{user}:{content}"
+    )
+    db_session.add(row)
+    return row
+
+
+def test_an_outbox_row_is_sent_after_commit_and_recorded(app, client, emulator, db_session, queues):
+    row = notice(db_session, "zhangsan", "支部党员大会将于周五召开")
+    db_session.flush()
+    assert queues.queue("push").job_ids == []  # nothing before the commit
+    db_session.commit()
+    assert queues.queue("push").job_ids == [f"deliver-{row.id}"]
+    run_jobs(app, queues)
+    db_session.expire_all()
+    assert row.status == OutboundStatus.sent and row.msgid and row.attempts == 1
+    assert [d.body["text"]["content"] for d in delivered(emulator, "zhangsan")] == [
+        "支部党员大会将于周五召开"
+    ]
+
+
+def test_a_rolled_back_outbox_row_is_never_sent(app, client, emulator, db_session, queues):
+    notice(db_session, "zhangsan", "不应发送")
+    db_session.flush()
+    db_session.rollback()
+    run_jobs(app, queues)
+    assert delivered(emulator) == []
+
+
+def test_a_second_delivery_of_the_same_row_sends_nothing(app, client, emulator, db_session, queues):
+    row = notice(db_session, "lisi", "只发一次")
+    db_session.commit()
+    queues.enqueue(outbox.deliver, str(row.id))  # e.g. the reconciler raced the original job
+    run_jobs(app, queues)
+    assert len(delivered(emulator, "lisi")) == 1
+
+
+def test_the_reconciler_resends_what_redis_lost(app, client, emulator, db_session, queues):
+    row = notice(db_session, "wangwu", "Redis 丢失后仍要送达")
+    db_session.commit()
+    queues.redis.flushdb()  # the queued job is gone
+    db_session.execute(
+        update(OutboundMessage)
+        .where(OutboundMessage.id == row.id)
+        .values(not_before=datetime.now(UTC) - timedelta(minutes=2))
+    )
+    db_session.commit()
+    with app.app_context():
+        assert maintenance.reconcile() == 1
+    run_jobs(app, queues)
+    assert len(delivered(emulator, "wangwu")) == 1
+
+
+def test_a_configuration_error_marks_the_row_failed_with_the_reason(
+    app, client, emulator, db_session, queues
+):
+    client.access_token()
+    emulator.state.faults.append(("message/send", 60020))
+    row = notice(db_session, "zhaoliu", "x")
+    db_session.commit()
+    run_jobs(app, queues)
+    db_session.expire_all()
+    assert row.status == OutboundStatus.failed and row.errcode == 60020 and "企业可信IP" in row.last_error
+
+
+class ShiftedClock:
+    """time.time() moved forward, for the limiter and the emulator alike (not the whole process)."""
+
+    def __init__(self, offset: float) -> None:
+        self.offset = offset
+
+    def time(self) -> float:
+        return time.time() + self.offset
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+def test_forty_notices_in_a_minute_arrive_within_the_limit_and_none_is_lost(
+    app, client, emulator, db_session, queues, monkeypatch
+):
+    for i in range(40):
+        notice(db_session, "nurse7", f"提醒{i:02d}")
+    db_session.commit()
+    run_jobs(app, queues)
+    first_minute = delivered(emulator, "nurse7")
+    assert len(first_minute) == limits.PER_MINUTE
+    deferred = db_session.scalars(
+        select(OutboundMessage).where(OutboundMessage.status == OutboundStatus.deferred)
+    ).all()
+    assert len(deferred) == 40 - limits.PER_MINUTE
+
+    # A minute later (for the budget and for WeCom): the deferred ones go out as one digest.
+    clock = ShiftedClock(61)
+    monkeypatch.setattr(limits, "time", clock)
+    monkeypatch.setattr(emulator_api, "time", clock)
+    db_session.execute(
+        update(OutboundMessage)
+        .where(OutboundMessage.status == OutboundStatus.deferred)
+        .values(not_before=datetime.now(UTC))
+    )
+    db_session.commit()
+    with app.app_context():
+        outbox.deliver_digest("nurse7")
+    messages = delivered(emulator, "nurse7")
+    assert len(messages) == limits.PER_MINUTE + 1 and emulator.state.dropped == []
+    digest_text = messages[-1].body["text"]["content"]
+    assert digest_text.startswith(f"您有 {40 - limits.PER_MINUTE} 条党建消息")
+    received = {d.body["text"]["content"] for d in first_minute} | set(digest_text.splitlines())
+    for i in range(40):
+        assert any(f"提醒{i:02d}" in line for line in received), f"提醒{i:02d} was lost"
+    db_session.expire_all()
+    assert {r.status for r in db_session.scalars(select(OutboundMessage))} == {OutboundStatus.sent}

@@ -1,0 +1,150 @@
+"""WeCom API client: shared token cache, bounded retries, errors that say what to fix.
+
+wechatpy's client retries token errors by unbounded recursion and shares one expiry key
+between apps of a corp (shared/reference/wecom-notes.md §10), so this thin client does it
+itself: one token per app in Redis, refreshed under a lock so that many workers cause one
+gettoken, and exactly one refresh-and-retry on 40014/42001.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import requests
+from redis import Redis
+
+logger = logging.getLogger(__name__)
+
+#: Refresh a little before WeCom's expiry so a call never carries a token about to lapse.
+TOKEN_MARGIN_SECONDS = 300
+TOKEN_ERRORS = frozenset({40014, 42001})
+#: Transient: the caller (a job with Retry) backs off and tries again.
+RETRYABLE = frozenset({-1, 45009, 45033})
+#: Configuration mistakes: retrying cannot help; the message names the fix (doc 90313).
+CONFIG_ERRORS = {
+    40001: "WECOM_SECRET 不正确：请在企业微信管理后台 → 应用管理 → 本应用 查看 Secret",
+    40013: "WECOM_CORP_ID 不正确：请在 我的企业 → 企业信息 查看企业ID",
+    40056: "WECOM_AGENT_ID 不正确：请在 应用管理 → 本应用 查看 AgentId",
+    48002: "本应用无权调用该接口：请在管理后台为应用开通相应权限",
+    60020: "本服务器出口 IP 不在“企业可信IP”中：请在 应用管理 → 本应用 → 企业可信IP 添加",
+    50001: "回调域名不在“可信域名”中：请在 应用管理 → 本应用 → 网页授权及JS-SDK 设置可信域名",
+}
+
+
+class WeComError(Exception):
+    def __init__(self, errcode: int, errmsg: str, api: str) -> None:
+        self.errcode = errcode
+        self.api = api
+        self.retryable = errcode in RETRYABLE
+        self.advice = CONFIG_ERRORS.get(errcode)
+        message = f"{api}: errcode {errcode}"
+        if self.advice:
+            message += f" — {self.advice}"
+        # errmsg carries WeCom's hint and the caller's IP, never our secrets.
+        super().__init__(f"{message} ({errmsg[:120]})")
+
+
+class WeComClient:
+    def __init__(
+        self, *, api_base: str, corp_id: str, secret: str, agent_id: str, redis: Redis, timeout: float = 10.0
+    ) -> None:
+        self.api_base = api_base.rstrip("/")
+        self.corp_id = corp_id
+        self.secret = secret
+        self.agent_id = int(agent_id)
+        self.redis = redis
+        self.timeout = timeout
+        self.http = requests.Session()
+        # Per app (corp + agent), not per corp: each app's token is its own (doc 91039).
+        self.token_key = f"dj:wecom:token:{corp_id}:{agent_id}"
+
+    def __repr__(self) -> str:
+        return f"WeComClient({self.api_base!r}, corp={self.corp_id!r}, agent={self.agent_id})"
+
+    # -- token -----------------------------------------------------------------------------
+
+    def access_token(self, *, replacing: str | None = None) -> str:
+        """The cached token; `replacing` a token WeCom refused forces one refresh (not one per worker)."""
+        cached = self._cached()
+        if cached and cached != replacing:
+            return cached
+        with self.redis.lock(self.token_key + ":lock", timeout=30, blocking_timeout=35):
+            cached = self._cached()  # another process may have refreshed while we waited
+            if cached and cached != replacing:
+                return cached
+            data = self._get("gettoken", {"corpid": self.corp_id, "corpsecret": self.secret})
+            token = data["access_token"]
+            ttl = max(60, int(data.get("expires_in", 7200)) - TOKEN_MARGIN_SECONDS)
+            self.redis.set(self.token_key, token.encode(), ex=ttl)
+            logger.info("wecom access token refreshed for agent %s", self.agent_id)
+            return token
+
+    def _cached(self) -> str | None:
+        value = self.redis.get(self.token_key)
+        return value.decode() if value else None
+
+    # -- calls -----------------------------------------------------------------------------
+
+    def _get(self, api: str, params: dict[str, Any]) -> dict[str, Any]:
+        response = self.http.get(f"{self.api_base}/cgi-bin/{api}", params=params, timeout=self.timeout)
+        return self._checked(api, response)
+
+    def _checked(self, api: str, response: requests.Response) -> dict[str, Any]:
+        if response.status_code != 200:
+            raise WeComError(-1, f"HTTP {response.status_code}", api)
+        data = response.json()
+        errcode = int(data.get("errcode", 0))
+        if errcode:
+            raise WeComError(errcode, str(data.get("errmsg", "")), api)
+        return data
+
+    def post(self, api: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST with the token; on 40014/42001 refresh once and retry once, never more."""
+        token = self.access_token()
+        try:
+            return self._post_with(api, body, token)
+        except WeComError as error:
+            if error.errcode not in TOKEN_ERRORS:
+                raise
+            logger.warning("wecom %s: token refused (%s); refreshing once", api, error.errcode)
+        return self._post_with(api, body, self.access_token(replacing=token))
+
+    def _post_with(self, api: str, body: dict[str, Any], token: str) -> dict[str, Any]:
+        response = self.http.post(
+            f"{self.api_base}/cgi-bin/{api}", params={"access_token": token}, json=body, timeout=self.timeout
+        )
+        return self._checked(api, response)
+
+    # -- message APIs ----------------------------------------------------------------------
+
+    def send(
+        self, message: dict[str, Any], to_users: list[str], *, duplicate_check_seconds: int = 1800
+    ) -> dict[str, Any]:
+        """message/send (doc 90236). The duplicate check makes a resend after a crash harmless."""
+        if not 1 <= len(to_users) <= 1000:
+            raise ValueError("message/send takes 1 to 1,000 users per call")
+        body = {
+            "touser": "|".join(to_users),
+            "agentid": self.agent_id,
+            **message,
+            "enable_duplicate_check": 1,
+            "duplicate_check_interval": duplicate_check_seconds,
+        }
+        return self.post("message/send", body)
+
+    def update_buttons(
+        self, response_code: str, replace_name: str, userids: list[str] | None = None
+    ) -> dict[str, Any]:
+        """message/update_template_card with a button-only update (doc 94888)."""
+        body: dict[str, Any] = {
+            "agentid": self.agent_id,
+            "response_code": response_code,
+            "button": {"replace_name": replace_name},
+        }
+        if userids:
+            body["userids"] = userids
+        return self.post("message/update_template_card", body)
+
+    def recall(self, msgid: str) -> dict[str, Any]:
+        return self.post("message/recall", {"msgid": msgid})

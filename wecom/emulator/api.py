@@ -1,0 +1,375 @@
+"""The emulator's WeCom API: what the app reaches through WECOM_API_BASE.
+
+It behaves as the notes in shared/reference/wecom-notes.md describe WeCom: HTTP 200 with
+{"errcode", "errmsg"} always; tokens per app valid 7200 s; message/send validates every
+message type Dangjian sends, caps recipients at 1,000, and silently drops what exceeds
+30 messages a minute or 1,000 an hour per member (recorded here so tests can see it);
+`enable_duplicate_check` suppresses an identical message within the interval; response
+codes are single use for 72 hours; recall works for 24 hours. Faults (-1, 45009, 60020, an
+expired token) and latency can be injected.
+
+Choices where WeCom's behaviour is undocumented are marked UNCONFIRMED.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Flask, jsonify, request
+from flask.typing import ResponseReturnValue
+
+TOKEN_TTL = 7200
+RESPONSE_CODE_TTL = 72 * 3600
+RECALL_WINDOW = 24 * 3600
+PER_MEMBER_MINUTE, PER_MEMBER_HOUR = 30, 1000
+
+ERRMSG = {
+    -1: "system busy",
+    40001: "invalid credential",
+    40013: "invalid corpid",
+    40014: "invalid access_token",
+    40031: "invalid userid list",
+    40056: "invalid agentid",
+    40058: "invalid parameter",
+    41001: "access_token missing",
+    41016: "missing title",
+    42001: "access_token expired",
+    42014: "invalid task_id",  # UNCONFIRMED for template cards: the legacy taskcard code
+    42016: "response_code not found or used",  # UNCONFIRMED: undocumented for update_template_card
+    44004: "empty content",
+    45009: "api freq out of limit",
+    60020: "not allow to access from your ip",
+    81013: "user & party & tag all invalid",
+}
+INTERACTIVE = ("button_interaction", "vote_interaction", "multiple_interaction")
+
+
+@dataclass
+class Delivery:
+    msgid: str
+    to_user: str
+    msgtype: str
+    body: dict[str, Any]
+    at: float
+    task_id: str | None = None
+    #: A card's button once the app updated it (update_button / replace_text).
+    replaced_with: str | None = None
+    recalled: bool = False
+
+
+@dataclass
+class EmulatorState:
+    corp_id: str
+    secret: str
+    agent_id: str
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    tokens: dict[str, float] = field(default_factory=dict)  # token → expires at
+    current_token: str | None = None
+    gettoken_calls: int = 0
+    api_calls: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
+    deliveries: list[Delivery] = field(default_factory=list)
+    dropped: list[dict[str, Any]] = field(default_factory=list)
+    recent: defaultdict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    dedupe: dict[tuple[str, str], tuple[float, str]] = field(default_factory=dict)
+    task_ids: set[str] = field(default_factory=set)
+    response_codes: dict[str, tuple[float, list[str], str | None]] = field(default_factory=dict)
+    faults: deque[tuple[str, int]] = field(default_factory=deque)  # (api or "*", errcode)
+    latency_ms: int = 0
+    #: When set, only these userids are in the app's visibility range.
+    directory: set[str] | None = None
+
+    def reset(self) -> None:
+        with self.lock:
+            self.tokens.clear()
+            self.current_token = None
+            self.gettoken_calls = 0
+            self.api_calls.clear()
+            self.deliveries.clear()
+            self.dropped.clear()
+            self.recent.clear()
+            self.dedupe.clear()
+            self.task_ids.clear()
+            self.response_codes.clear()
+            self.faults.clear()
+            self.latency_ms = 0
+            self.directory = None
+
+
+def _error(errcode: int, extra: str = "") -> ResponseReturnValue:
+    hint = f"{ERRMSG.get(errcode, 'error')}{extra}, hint: [{secrets.token_hex(6)}]"
+    return jsonify({"errcode": errcode, "errmsg": hint})
+
+
+def _ok(**data: Any) -> ResponseReturnValue:
+    return jsonify({"errcode": 0, "errmsg": "ok", **data})
+
+
+def create_blueprint(state: EmulatorState) -> Blueprint:
+    bp = Blueprint("wecom_emulator_api", __name__)
+
+    def guard(api: str) -> ResponseReturnValue | None:
+        """Latency, injected faults, then the access token (checked before anything else)."""
+        if state.latency_ms:
+            time.sleep(state.latency_ms / 1000)
+        with state.lock:
+            state.api_calls[api] += 1
+            if state.faults and state.faults[0][0] in (api, "*"):
+                _, errcode = state.faults.popleft()
+                return _error(errcode, f", from ip: {request.remote_addr}" if errcode == 60020 else "")
+        token = request.args.get("access_token")
+        if not token:
+            return _error(41001)
+        with state.lock:
+            expires = state.tokens.get(token)
+        if expires is None:
+            return _error(40014)
+        if expires <= time.time():
+            return _error(42001)
+        return None
+
+    @bp.get("/cgi-bin/gettoken")
+    def gettoken() -> ResponseReturnValue:
+        with state.lock:
+            state.gettoken_calls += 1
+            if state.faults and state.faults[0][0] in ("gettoken", "*"):
+                return _error(state.faults.popleft()[1])
+        if request.args.get("corpid") != state.corp_id:
+            return _error(40013)
+        if request.args.get("corpsecret") != state.secret:
+            return _error(40001)
+        with state.lock:
+            now = time.time()
+            if state.current_token is None or state.tokens.get(state.current_token, 0) <= now:
+                state.current_token = secrets.token_urlsafe(96)  # real tokens run to 512 bytes
+                state.tokens[state.current_token] = now + TOKEN_TTL
+            token = state.current_token
+            expires_in = int(state.tokens[token] - now)
+        return _ok(access_token=token, expires_in=expires_in)
+
+    @bp.post("/cgi-bin/message/send")
+    def message_send() -> ResponseReturnValue:
+        refused = guard("message/send")
+        if refused:
+            return refused
+        body = request.get_json(silent=True) or {}
+        if str(body.get("agentid")) != state.agent_id:
+            return _error(40056)
+        problem = _validate(body)
+        if problem:
+            return _error(*problem) if isinstance(problem, tuple) else _error(problem)
+        users = [u for u in str(body.get("touser", "")).split("|") if u]
+        if not users:
+            return _error(40031)
+        if len(users) > 1000:
+            return _error(40031, ": more than 1000 users")
+        invalid = [u for u in users if state.directory is not None and u.lower() not in state.directory]
+        valid = [u.lower() for u in users if u not in invalid]
+        if not valid:
+            return _error(81013)
+        card = body.get("template_card") or {}
+        task = card.get("task_id")
+        now = time.time()
+        digest = hashlib.sha256(
+            json.dumps(
+                {k: v for k, v in body.items() if k != "touser"}, sort_keys=True, ensure_ascii=False
+            ).encode()
+        ).hexdigest()
+        interval = int(body.get("duplicate_check_interval") or 1800)
+        with state.lock:
+            fresh = [
+                u
+                for u in valid
+                if not (body.get("enable_duplicate_check") and _seen(state, u, digest, now, interval))
+            ]
+            if task and fresh:
+                if task in state.task_ids:
+                    return _error(42014, ": task_id already used")
+                state.task_ids.add(task)
+            msgid = secrets.token_urlsafe(24)
+            for user in fresh:
+                if body.get("enable_duplicate_check"):
+                    state.dedupe[(user, digest)] = (now, msgid)
+                if _over_limit(state, user, now):
+                    state.dropped.append({"to_user": user, "msgtype": body.get("msgtype"), "at": now})
+                    continue
+                state.recent[user].append(now)
+                state.deliveries.append(Delivery(msgid, user, body["msgtype"], body, now, task))
+            result: dict[str, Any] = {"msgid": msgid, "invaliduser": "|".join(invalid)}
+            if card.get("card_type") in INTERACTIVE:
+                code = secrets.token_urlsafe(32)
+                state.response_codes[code] = (now, valid, task)
+                result["response_code"] = code
+        return _ok(**result)
+
+    @bp.post("/cgi-bin/message/update_template_card")
+    def update_template_card() -> ResponseReturnValue:
+        refused = guard("message/update_template_card")
+        if refused:
+            return refused
+        body = request.get_json(silent=True) or {}
+        with state.lock:
+            issued = state.response_codes.pop(body.get("response_code", ""), None)
+            if issued is None or issued[0] + RESPONSE_CODE_TTL < time.time():
+                return _error(42016)
+            _, recipients, task = issued
+            targets = [u.lower() for u in body.get("userids") or []] or recipients
+            label = (
+                (body.get("button") or {}).get("replace_name")
+                or (body.get("template_card") or {}).get("replace_text")
+                or "已处理"
+            )
+            for delivery in state.deliveries:
+                if delivery.task_id == task and delivery.to_user in targets:
+                    delivery.replaced_with = label
+        return _ok(invaliduser=[])
+
+    @bp.post("/cgi-bin/message/recall")
+    def recall() -> ResponseReturnValue:
+        refused = guard("message/recall")
+        if refused:
+            return refused
+        msgid = (request.get_json(silent=True) or {}).get("msgid")
+        with state.lock:
+            matches = [d for d in state.deliveries if d.msgid == msgid]
+            if not matches or matches[0].at + RECALL_WINDOW < time.time():
+                return _error(40058, ": msgid not found or older than 24 hours")
+            for delivery in matches:
+                delivery.recalled = True
+        return _ok()
+
+    return bp
+
+
+def _seen(state: EmulatorState, user: str, digest: str, now: float, interval: int) -> bool:
+    seen = state.dedupe.get((user, digest))
+    return seen is not None and now - seen[0] < interval
+
+
+def _over_limit(state: EmulatorState, user: str, now: float) -> bool:
+    window = state.recent[user]
+    while window and window[0] <= now - 3600:
+        window.popleft()
+    last_minute = sum(1 for t in window if t > now - 60)
+    return last_minute >= PER_MEMBER_MINUTE or len(window) >= PER_MEMBER_HOUR
+
+
+def _validate(body: dict[str, Any]) -> int | tuple[int, str] | None:
+    """Reject what WeCom rejects for the message types Dangjian sends."""
+    msgtype = body.get("msgtype")
+    part = body.get(msgtype) if isinstance(msgtype, str) else None
+    if msgtype not in ("text", "markdown", "textcard", "news", "template_card") or not isinstance(part, dict):
+        return 40058, f": unsupported msgtype {msgtype!r}"
+    if msgtype in ("text", "markdown"):
+        content = part.get("content") or ""
+        if not content:
+            return 44004
+        if len(content.encode()) > 2048:
+            return 40058, ": content over 2048 bytes"
+    if msgtype == "textcard" and not (part.get("title") and part.get("description") and part.get("url")):
+        return 41016
+    if msgtype == "news" and not 1 <= len(part.get("articles") or []) <= 8:
+        return 40058, ": 1 to 8 articles"
+    if msgtype == "template_card":
+        card_type = part.get("card_type")
+        if card_type not in ("text_notice", "news_notice", *INTERACTIVE):
+            return 40058, f": unknown card_type {card_type!r}"
+        if not (part.get("main_title") or {}).get("title") and not part.get("sub_title_text"):
+            return 41016
+        task = part.get("task_id")
+        if card_type in INTERACTIVE and not task:
+            return 42014, ": task_id required"
+        if task and (len(task) > 128 or not all(c.isalnum() or c in "_-@" for c in task)):
+            return 42014
+        if card_type in ("text_notice", "news_notice") and not part.get("card_action"):
+            return 40058, ": card_action required"
+        if card_type == "button_interaction" and not 1 <= len(part.get("button_list") or []) <= 6:
+            return 40058, ": 1 to 6 buttons"
+    return None
+
+
+def create_inspection_blueprint(state: EmulatorState) -> Blueprint:
+    """What tests and the demo page read and steer (not part of WeCom)."""
+    bp = Blueprint("wecom_emulator_inspect", __name__)
+
+    @bp.get("/api/messages")
+    def messages() -> ResponseReturnValue:
+        user = request.args.get("user")
+        with state.lock:
+            rows = [d for d in state.deliveries if user is None or d.to_user == user.lower()]
+            return jsonify(
+                [
+                    {
+                        "msgid": d.msgid,
+                        "to_user": d.to_user,
+                        "msgtype": d.msgtype,
+                        "body": d.body,
+                        "at": d.at,
+                        "replaced_with": d.replaced_with,
+                        "recalled": d.recalled,
+                    }
+                    for d in rows
+                ]
+            )
+
+    @bp.get("/api/stats")
+    def stats() -> ResponseReturnValue:
+        with state.lock:
+            return jsonify(
+                {
+                    "gettoken_calls": state.gettoken_calls,
+                    "api_calls": dict(state.api_calls),
+                    "deliveries": len(state.deliveries),
+                    "dropped": list(state.dropped),
+                }
+            )
+
+    @bp.post("/api/faults")
+    def faults() -> ResponseReturnValue:
+        spec = request.get_json(force=True)
+        with state.lock:
+            for _ in range(int(spec.get("times", 1))):
+                state.faults.append((spec.get("api", "*"), int(spec["errcode"])))
+        return _ok()
+
+    @bp.post("/api/expire-token")
+    def expire_token() -> ResponseReturnValue:
+        with state.lock:
+            for token in state.tokens:
+                state.tokens[token] = time.time() - 1
+        return _ok()
+
+    @bp.post("/api/latency")
+    def latency() -> ResponseReturnValue:
+        state.latency_ms = int(request.get_json(force=True).get("ms", 0))
+        return _ok()
+
+    @bp.post("/api/directory")
+    def directory() -> ResponseReturnValue:
+        users = request.get_json(force=True).get("users")
+        with state.lock:
+            state.directory = None if users is None else {u.lower() for u in users}
+        return _ok()
+
+    @bp.post("/api/reset")
+    def reset() -> ResponseReturnValue:
+        state.reset()
+        return _ok()
+
+    return bp
+
+
+def create_emulator_app(corp_id: str, secret: str, agent_id: str) -> Flask:
+    """A standalone emulator (tests run it on a free port)."""
+    app = Flask(__name__)
+    state = EmulatorState(corp_id, secret, str(agent_id))
+    app.extensions["wecom_emulator"] = state
+    app.register_blueprint(create_blueprint(state))
+    app.register_blueprint(create_inspection_blueprint(state))
+    return app

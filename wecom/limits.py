@@ -1,0 +1,61 @@
+"""Per-member message budget: WeCom silently drops beyond 30 a minute and 1,000 an hour
+per member per app (doc 90312), so Dangjian never asks for more.
+
+Sliding windows in Redis (one sorted set per member), checked and taken atomically by a Lua
+script so that several workers cannot overspend together. A small margin covers clock skew
+between our hosts and WeCom's.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+from redis import Redis
+
+PER_MINUTE = 28  # WeCom: 30
+PER_HOUR = 990  # WeCom: 1,000
+
+_ADMIT = """
+local key, now, per_minute, per_hour = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - 3600000)
+local in_hour = redis.call('ZCARD', key)
+local in_minute = redis.call('ZCOUNT', key, now - 60000, '+inf')
+if in_minute >= per_minute then
+  local oldest = redis.call('ZRANGEBYSCORE', key, now - 60000, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+  return tonumber(oldest[2]) + 60000 - now + 1
+end
+if in_hour >= per_hour then
+  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  return tonumber(oldest[2]) + 3600000 - now + 1
+end
+redis.call('ZADD', key, now, ARGV[4])
+redis.call('PEXPIRE', key, 3600000)
+return 0
+"""
+
+
+class MemberBudget:
+    def __init__(self, redis: Redis, agent_id: str) -> None:
+        self.redis = redis
+        self.agent_id = agent_id
+        self.script = redis.register_script(_ADMIT)
+
+    def admit(self, userid: str) -> float:
+        """Take one message from the member's budget: 0.0 if admitted, else seconds to wait."""
+        key = f"dj:wecom:budget:{self.agent_id}:{userid.lower()}"
+        now_ms = int(time.time() * 1000)
+        wait_ms = int(
+            self.script(keys=[key], args=[now_ms, PER_MINUTE, PER_HOUR, f"{now_ms}-{secrets.token_hex(4)}"])
+        )
+        return wait_ms / 1000
+
+    def admit_many(self, userids: list[str]) -> tuple[list[str], dict[str, float]]:
+        admitted, waiting = [], {}
+        for userid in userids:
+            wait = self.admit(userid)
+            if wait:
+                waiting[userid] = wait
+            else:
+                admitted.append(userid)
+        return admitted, waiting
