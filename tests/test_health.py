@@ -34,3 +34,27 @@ def test_security_headers_and_chinese_404(client):
     assert "页面不存在" in response.get_data(as_text=True)
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_request_logs_never_carry_tokens_or_secrets(app):
+    import logging
+
+    from web.security import RedactSecrets
+
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - - "%s" %s',
+        ("127.0.0.1", "GET /_emulator/cgi-bin/gettoken?corpid=ww1&corpsecret=TOPSECRET HTTP/1.1", "200"),
+        None,
+    )
+    RedactSecrets().filter(record)
+    assert "TOPSECRET" not in record.getMessage() and "corpsecret=***" in record.getMessage()
+    record = logging.LogRecord(
+        "werkzeug", logging.INFO, __file__, 1, "POST /cgi-bin/message/send?access_token=abc.def", (), None
+    )
+    RedactSecrets().filter(record)
+    assert "abc.def" not in record.getMessage()
+    assert any(isinstance(f, RedactSecrets) for f in logging.getLogger("werkzeug").filters)

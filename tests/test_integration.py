@@ -15,17 +15,20 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers.demo_seed import seed_demo
-from models import AuditEvent, Person, migrate
+from jobs import maintenance
+from models import AuditEvent, OutboundMessage, OutboundStatus, Person, migrate
 from tests import jobs_for_tests
-from tests.conftest import TEST_FIELD_KEYS, TEST_REDIS_URL, build_app, needs_real_services
+from tests.conftest import EMULATOR_CORP, TEST_FIELD_KEYS, TEST_REDIS_URL, build_app, needs_real_services
 
 pytestmark = [pytest.mark.integration, needs_real_services]
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def integration_app(make_database_url):
-    app = build_app(make_database_url("integ"))
+def integration_app(make_database_url, emulator_server):
+    app = build_app(
+        make_database_url("integ"), WECOM_API_BASE=emulator_server.url, OUTBOX_CLAIM_TIMEOUT_SECONDS=5
+    )
     migrate.upgrade(app.extensions["dangjian.db"].engine)
     return app
 
@@ -39,8 +42,11 @@ def jobs(integration_app):
 
 
 @pytest.fixture
-def spawn(integration_app):
-    """Start `flask …` processes in their own process groups; kill what is left at the end."""
+def spawn(integration_app, tmp_path):
+    """Start `flask …` processes in their own process groups; kill what is left at the end.
+
+    Their output goes to files: an unread pipe fills up and blocks a chatty worker.
+    """
     processes: list[subprocess.Popen] = []
     env = {
         **os.environ,
@@ -50,17 +56,24 @@ def spawn(integration_app):
         "SECRET_KEY": "integration-secret-" + "y" * 32,
         "FIELD_KEYS": TEST_FIELD_KEYS,
         "LOG_LEVEL": "WARNING",
+        "WECOM_EMULATOR": "0",
+        "WECOM_API_BASE": integration_app.config["WECOM_API_BASE"],
+        "OUTBOX_CLAIM_TIMEOUT_SECONDS": "5",
+        **EMULATOR_CORP,
     }
 
     def start(*args: str) -> subprocess.Popen:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "app", *args],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        log = tmp_path / f"process-{len(processes)}.log"
+        with log.open("wb") as sink:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "app", *args],
+                cwd=ROOT,
+                env=env,
+                start_new_session=True,
+                stdout=subprocess.DEVNULL,
+                stderr=sink,
+            )
+        process.log = log
         processes.append(process)
         return process
 
@@ -101,7 +114,7 @@ def test_forking_worker_runs_jobs_with_a_fresh_database_connection(integration_a
     for label in ("fork-1", "fork-2", "fork-3"):
         jobs.enqueue(jobs_for_tests.record_visit, label)
     worker = spawn("jobs", "worker", "--burst", "--queue", "default")
-    assert worker.wait(60) == 0, worker.stderr.read().decode()[-2000:]
+    assert worker.wait(60) == 0, worker.log.read_text()[-2000:]
     assert sorted(events(integration_app, "test.visit"))[-3:] == ["fork-1", "fork-2", "fork-3"]
 
 
@@ -176,3 +189,80 @@ def test_pg_dump_of_a_seeded_database_holds_no_id_number_or_mobile_in_plaintext(
     assert sum(name in dump for name in names) > 500, "the dump holds the seeded rows"
     leaked = [s for s in secrets if s in dump]
     assert len(secrets) > 1000 and leaked == []
+
+
+TOKEN_RACE = """
+import sys, time
+from app import create_app
+app = create_app()
+start = float(sys.argv[1])
+time.sleep(max(0, start - time.time()))
+print(app.extensions["dangjian.wecom_client"].access_token()[:12])
+"""
+
+
+def test_two_processes_starting_together_fetch_one_token(integration_app, jobs, emulator, spawn):
+    env = {
+        **os.environ,
+        "APP_ENV": "test",
+        "DATABASE_URL": integration_app.config["DATABASE_URL"],
+        "REDIS_URL": TEST_REDIS_URL,
+        "SECRET_KEY": "z" * 40,
+        "FIELD_KEYS": TEST_FIELD_KEYS,
+        "WECOM_EMULATOR": "0",
+        "WECOM_API_BASE": integration_app.config["WECOM_API_BASE"],
+        **EMULATOR_CORP,
+    }
+    start = str(time.time() + 3)
+    racers = [
+        subprocess.Popen(
+            [sys.executable, "-c", TOKEN_RACE, start], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    outputs = [r.communicate(timeout=60)[0].strip() for r in racers]
+    assert outputs[0] == outputs[1] and outputs[0]
+    assert emulator.state.gettoken_calls == 1
+
+
+def test_killing_a_worker_during_a_1000_member_broadcast_leaves_each_member_one_message(
+    integration_app, jobs, emulator, spawn
+):
+    members = [f"m{i:04d}" for i in range(1000)]
+    emulator.state.latency_ms = 5
+    with integration_app.app_context(), integration_app.extensions["dangjian.db"].unit_of_work() as session:
+        for userid in members:  # personalised: one row (one call) per member
+            session.add(
+                OutboundMessage(
+                    kind="text",
+                    to_users=userid,
+                    params={"content": f"{userid}：本周五主题党日"},
+                    dedupe_key=f"broadcast-1:{userid}",
+                )
+            )
+    assert len(jobs.queue("push").job_ids) == 1000
+
+    doomed = spawn("jobs", "worker", "--queue", "push", "--name", "broadcast-doomed")
+    wait_for(lambda: len(emulator.state.deliveries) >= 250, 120, "the broadcast to get going")
+    for pid in [*children_of(doomed.pid), doomed.pid]:
+        os.kill(pid, signal.SIGKILL)
+    doomed.wait(10)
+
+    time.sleep(6)  # past OUTBOX_CLAIM_TIMEOUT_SECONDS: the in-flight row's claim is stale
+    with integration_app.app_context():
+        maintenance.reconcile()
+    rescue = spawn("jobs", "worker", "--queue", "push", "--burst", "--name", "broadcast-rescue")
+    assert rescue.wait(300) == 0, rescue.log.read_text()[-2000:]
+
+    per_member = {}
+    for delivery in emulator.state.deliveries:
+        per_member[delivery.to_user] = per_member.get(delivery.to_user, 0) + 1
+    assert per_member == dict.fromkeys(members, 1), "each member exactly one message"
+    assert emulator.state.dropped == []
+    with integration_app.extensions["dangjian.db"].unit_of_work() as session:
+        statuses = set(
+            session.scalars(
+                select(OutboundMessage.status).where(OutboundMessage.dedupe_key.like("broadcast-1:%"))
+            )
+        )
+    assert statuses == {OutboundStatus.sent}
