@@ -220,6 +220,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WECOM_OAUTH_BASE", _http_url, "https://open.weixin.qq.com", "OAuth authorize root"),
     Setting("WECOM_CALLBACK_WINDOW_SECONDS", _int_range(30, 3600), 600, "callback timestamp tolerance"),
     Setting("WECOM_EMULATOR", _flag, None, "serve the local WeCom emulator at /_emulator (never production)"),
+    # Must exceed the sender job's timeout (120 s) in production: a claim this old means a dead sender.
     Setting("OUTBOX_CLAIM_TIMEOUT_SECONDS", _int_range(5, 3600), 300, "when a stuck send is retried"),
     Setting("PUBLIC_BASE_URL", _http_url, "http://127.0.0.1:5000", "the app's external URL"),
     Setting("SESSION_IDLE_MINUTES", _int_range(1, 24 * 60), 30, "idle timeout of a login session"),

@@ -190,9 +190,17 @@ def enqueue_new_messages(session: Session, _flush_context: Any) -> None:
 
 @reconcile_source
 def lost_outbox_work(session: Session, now: datetime) -> list[PendingWork]:
+    """Rows whose job Redis lost, and rows whose sender died mid-send.
+
+    A claim older than OUTBOX_CLAIM_TIMEOUT_SECONDS (longer than the job's own timeout) means
+    the sender is dead, even though RQ may still list its job as started. The rescue gets a
+    job id of its own; the compare-and-set claim lets exactly one sender proceed.
+    """
     stale_claim = now - timedelta(seconds=setting("OUTBOX_CLAIM_TIMEOUT_SECONDS"))
     rows = session.execute(
-        select(OutboundMessage.id, OutboundMessage.status, OutboundMessage.to_users)
+        select(
+            OutboundMessage.id, OutboundMessage.status, OutboundMessage.to_users, OutboundMessage.claimed_at
+        )
         .where(
             or_(
                 (OutboundMessage.status == OutboundStatus.pending)
@@ -206,9 +214,12 @@ def lost_outbox_work(session: Session, now: datetime) -> list[PendingWork]:
         .limit(5000)
     ).all()
     work = []
-    for message_id, status, to_users in rows:
+    for message_id, status, to_users, claimed_at in rows:
         if status == OutboundStatus.deferred:
             work.append(PendingWork(deliver_digest, (to_users,), f"digest-{to_users}-reconcile"))
+        elif status == OutboundStatus.sending:
+            rescue_id = f"deliver-{message_id}-rescue-{int(claimed_at.timestamp())}"
+            work.append(PendingWork(deliver, (str(message_id),), rescue_id))
         else:
             work.append(PendingWork(deliver, (str(message_id),), f"deliver-{message_id}"))
     return work

@@ -292,3 +292,24 @@ def test_forty_notices_in_a_minute_arrive_within_the_limit_and_none_is_lost(
         assert any(f"提醒{i:02d}" in line for line in received), f"提醒{i:02d} was lost"
     db_session.expire_all()
     assert {r.status for r in db_session.scalars(select(OutboundMessage))} == {OutboundStatus.sent}
+
+
+def test_a_send_whose_worker_died_is_rescued_even_though_rq_still_lists_its_job(
+    app, client, emulator, db_session, queues
+):
+    row = notice(db_session, "sunqi", "发送途中进程被杀")
+    db_session.commit()
+    # The dead sender's state: the row claimed long ago, its job still "started" in RQ's eyes.
+    db_session.execute(
+        update(OutboundMessage)
+        .where(OutboundMessage.id == row.id)
+        .values(status=OutboundStatus.sending, claimed_at=datetime.now(UTC) - timedelta(hours=1))
+    )
+    db_session.commit()
+    job = queues.queue("push").fetch_job(f"deliver-{row.id}")
+    job.set_status("started")
+    queues.queue("push").remove(job)
+    with app.app_context():
+        assert maintenance.reconcile() == 1
+    run_jobs(app, queues)
+    assert len(delivered(emulator, "sunqi")) == 1
