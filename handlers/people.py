@@ -170,6 +170,11 @@ def reveal_sensitive(
     return None if value is None else str(value)
 
 
+def find_by_wecom_userid(session: Session, userid: str) -> Person | None:
+    """The staff member behind a WeCom identity (callbacks, OAuth), or None if not synced yet."""
+    return session.scalar(select(Person).where(Person.wecom_userid == userid))
+
+
 def find_by_mobile(session: Session, mobile: str) -> Person | None:
     return _find_by_blind_index(session, "mobile", validate_mobile(mobile))
 

@@ -13,12 +13,12 @@ import secrets
 import time
 
 from flask import Blueprint, Response, current_app, request
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from handlers import people
 from handlers.errors import DomainError
-from models import CallbackReceipt, OutboundMessage, Person
+from models import CallbackReceipt, OutboundMessage
 from wecom.commands import router
 from wecom.crypto import CallbackCrypto, MalformedPayload, WrongReceiver
 from wecom.messages import Inbound, MalformedXml, parse_inbound, parse_xml, text_reply, update_button_reply
@@ -149,7 +149,7 @@ def _dispatch(session: Session, inbound: Inbound) -> Reply | None:
     if resolved is None:
         return None
     route, argument = resolved
-    person = session.scalar(select(Person).where(Person.wecom_userid == inbound.from_user))
+    person = people.find_by_wecom_userid(session, inbound.from_user)
     context = CallbackContext(inbound=inbound, session=session, person=person, argument=argument)
     try:
         if route.writes:
