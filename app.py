@@ -41,8 +41,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     keyring = Keyring(app.config["FIELD_KEYS"])
     install_keyring(keyring)
     app.extensions["dangjian.keyring"] = keyring
-    app.extensions["dangjian.db"] = Database(app.config["DATABASE_URL"])
+    database = Database(app.config["DATABASE_URL"])
+    app.extensions["dangjian.db"] = database
     app.extensions["dangjian.jobs"] = JobQueues.from_url(app.config["REDIS_URL"])
+    # Sessions carry the app's queues so that outbox rows are enqueued after commit (jobs.outbox).
+    database.session_factory.configure(info={"dangjian.jobs": app.extensions["dangjian.jobs"]})
 
     web.init_app(app)
     wecom.init_app(app)

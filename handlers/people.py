@@ -175,6 +175,11 @@ def find_by_wecom_userid(session: Session, userid: str) -> Person | None:
     return session.scalar(select(Person).where(Person.wecom_userid == userid))
 
 
+def find_active(session: Session, person_id: uuid.UUID) -> Person | None:
+    person = session.get(Person, person_id)
+    return person if person is not None and person.is_active else None
+
+
 def find_by_mobile(session: Session, mobile: str) -> Person | None:
     return _find_by_blind_index(session, "mobile", validate_mobile(mobile))
 

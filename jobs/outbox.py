@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import current_app, has_app_context
+from flask import current_app
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -175,15 +175,19 @@ def install() -> None:
 
 
 def enqueue_new_messages(session: Session, _flush_context: Any) -> None:
-    """After a flush that added outbox rows, enqueue their delivery once the transaction commits."""
+    """After a flush that added outbox rows, enqueue their delivery once the transaction commits.
+
+    The app gives its sessions their job queues (`session.info`, see create_app); a session
+    without them (a bare script) leaves the rows to the reconciler.
+    """
+    jobs = session.info.get("dangjian.jobs")
     new = [
         obj.id
         for obj in session.new
         if isinstance(obj, OutboundMessage) and obj.status == OutboundStatus.pending
     ]
-    if not new or not has_app_context() or "dangjian.wecom_client" not in current_app.extensions:
-        return  # no app (a bare script): the reconciler picks the rows up
-    jobs = current_app.extensions["dangjian.jobs"]
+    if not new or jobs is None:
+        return
     for message_id in new:
         after_commit(session, lambda m=str(message_id): jobs.enqueue(deliver, m, job_id=f"deliver-{m}"))
 

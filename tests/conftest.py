@@ -150,13 +150,10 @@ def db_session(app: Flask) -> Iterator[Session]:
     saved = dict(database.session_factory.kw)
     database.session_factory.configure(bind=connection, join_transaction_mode="create_savepoint")
     session = database.session()
-    context = app.app_context()  # as in every request, job and command
-    context.push()
     try:
         yield session
     finally:
         session.close()
-        context.pop()
         database.session_factory.kw.clear()
         database.session_factory.kw.update(saved)
         outer.rollback()

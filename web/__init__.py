@@ -5,7 +5,7 @@ Views are thin: parse, call one handler, commit once, answer.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, Response, current_app, g
 from sqlalchemy.orm import Session
 
 
@@ -16,17 +16,27 @@ def db_session() -> Session:
     return g.db_session
 
 
-def _close_db_session(_exc: BaseException | None) -> None:
+def _close_db_session(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()  # rolls back whatever the view did not commit
 
 
-def init_app(app: Flask) -> None:
-    from web import errors, health, security, sessions
+def _close_before_saving_login(response: Response) -> Response:
+    """Finish the view's transaction before Flask saves the login session (after_request runs
+    first): the connection goes back sooner, and the login's own commit is never ordered
+    inside the view's transaction."""
+    _close_db_session()
+    return response
 
-    app.teardown_appcontext(_close_db_session)
+
+def init_app(app: Flask) -> None:
+    from web import errors, h5, health, security, sessions
+
+    app.after_request(_close_before_saving_login)
+    app.teardown_appcontext(_close_db_session)  # when the view raised
     sessions.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(h5.bp)

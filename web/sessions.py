@@ -48,11 +48,15 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.modified = False
         self.rotate = False
         self.destroy = False
+        self.lifetime: timedelta | None = None
 
-    def login(self, person_id: uuid.UUID) -> None:
-        """Bind the session to a person under a brand-new token (old data is dropped)."""
+    def login(self, person_id: uuid.UUID, lifetime: timedelta | None = None) -> None:
+        """Bind the session to a person under a brand-new token (old data is dropped).
+
+        `lifetime` overrides the absolute limit (the H5 app's sessions last 8 hours)."""
         self.clear()
         self.person_id = person_id
+        self.lifetime = lifetime
         self.rotate = True
         self.modified = True
 
@@ -127,7 +131,7 @@ class ServerSessionInterface(SessionInterface):
                     data=dict(session),
                     created_at=now,
                     last_seen_at=now,
-                    expires_at=now + self.absolute,
+                    expires_at=now + (session.lifetime or self.absolute),
                 )
             )
         session.token = new_token

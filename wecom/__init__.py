@@ -7,6 +7,8 @@ Built by the issue "WeCom boundary and its local twin"; models/ and handlers/ ne
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask
 
 
@@ -31,6 +33,7 @@ def init_app(app: Flask) -> None:
         from wecom.emulator.api import EmulatorState, create_blueprint, create_inspection_blueprint
 
         state = EmulatorState(config["WECOM_CORP_ID"], config["WECOM_SECRET"], config["WECOM_AGENT_ID"])
+        state.trusted_domain = urlsplit(config["PUBLIC_BASE_URL"]).netloc
         app.extensions["wecom_emulator"] = state
         app.register_blueprint(create_blueprint(state), url_prefix="/_emulator")
         app.register_blueprint(create_inspection_blueprint(state), url_prefix="/_emulator")

@@ -110,6 +110,16 @@ class WeComClient:
             logger.warning("wecom %s: token refused (%s); refreshing once", api, error.errcode)
         return self._post_with(api, body, self.access_token(replacing=token))
 
+    def get(self, api: str, params: dict[str, Any]) -> dict[str, Any]:
+        """GET with the token; the same single refresh-and-retry as post()."""
+        token = self.access_token()
+        try:
+            return self._get(api, {**params, "access_token": token})
+        except WeComError as error:
+            if error.errcode not in TOKEN_ERRORS:
+                raise
+        return self._get(api, {**params, "access_token": self.access_token(replacing=token)})
+
     def _post_with(self, api: str, body: dict[str, Any], token: str) -> dict[str, Any]:
         response = self.http.post(
             f"{self.api_base}/cgi-bin/{api}", params={"access_token": token}, json=body, timeout=self.timeout

@@ -21,8 +21,9 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, jsonify, redirect, render_template_string, request
 from flask.typing import ResponseReturnValue
 
 TOKEN_TTL = 7200
@@ -36,6 +37,7 @@ ERRMSG = {
     40013: "invalid corpid",
     40014: "invalid access_token",
     40031: "invalid userid list",
+    40029: "invalid code",
     40056: "invalid agentid",
     40058: "invalid parameter",
     41001: "access_token missing",
@@ -45,6 +47,7 @@ ERRMSG = {
     42016: "response_code not found or used",  # UNCONFIRMED: undocumented for update_template_card
     44004: "empty content",
     45009: "api freq out of limit",
+    50001: "redirect_url not trusted",
     60020: "not allow to access from your ip",
     81013: "user & party & tag all invalid",
 }
@@ -84,6 +87,10 @@ class EmulatorState:
     latency_ms: int = 0
     #: When set, only these userids are in the app's visibility range.
     directory: set[str] | None = None
+    #: OAuth codes: code → (userid or "openid:…", issued at). Single use, 5 minutes.
+    oauth_codes: dict[str, tuple[str, float]] = field(default_factory=dict)
+    #: The app's 可信域名 (host[:port]); redirect_uri must match it. None: accept any.
+    trusted_domain: str | None = None
 
     def reset(self) -> None:
         with self.lock:
@@ -100,6 +107,7 @@ class EmulatorState:
             self.faults.clear()
             self.latency_ms = 0
             self.directory = None
+            self.oauth_codes.clear()
 
 
 def _error(errcode: int, extra: str = "") -> ResponseReturnValue:
@@ -244,7 +252,51 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
                 delivery.recalled = True
         return _ok()
 
+    @bp.get("/cgi-bin/auth/getuserinfo")
+    def auth_getuserinfo() -> ResponseReturnValue:
+        refused = guard("auth/getuserinfo")
+        if refused:
+            return refused
+        with state.lock:
+            issued = state.oauth_codes.pop(request.args.get("code", ""), None)
+        if issued is None or issued[1] + OAUTH_CODE_TTL < time.time():
+            return _error(40029)  # invalid, used, or older than five minutes
+        who = issued[0]
+        if who.startswith("openid:"):
+            return _ok(openid=who.removeprefix("openid:"))
+        return _ok(userid=who)
+
+    @bp.get("/connect/oauth2/authorize")
+    def authorize() -> ResponseReturnValue:
+        """WeCom's OAuth page (doc 91022), for whoever the emulator says is holding the phone."""
+        args = request.args
+        redirect_uri = args.get("redirect_uri", "")
+        if args.get("appid") != state.corp_id:
+            return _error(40013)
+        if state.trusted_domain and urlsplit(redirect_uri).netloc != state.trusted_domain:
+            return _error(50001)
+        who = args.get("as_user") or request.cookies.get(AS_USER_COOKIE)
+        if not who:
+            return render_template_string(PICK_USER_PAGE, args=args), 200
+        code = secrets.token_urlsafe(48)
+        with state.lock:
+            state.oauth_codes[code] = (who, time.time())
+        separator = "&" if "?" in redirect_uri else "?"
+        return redirect(
+            f"{redirect_uri}{separator}{urlencode({'code': code, 'state': args.get('state', '')})}"
+        )
+
     return bp
+
+
+AS_USER_COOKIE = "wecom_emulator_user"
+OAUTH_CODE_TTL = 300
+PICK_USER_PAGE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>企业微信（模拟器）</title>
+<body style="font-family:sans-serif;padding:16px"><h3>企业微信模拟器：以谁的身份打开应用？</h3>
+<form method="get">{% for k, v in args.items() %}
+<input type="hidden" name="{{ k }}" value="{{ v }}">{% endfor %}
+<label>成员账号（userid）<input name="as_user" required></label> <button>进入</button></form></body></html>"""
 
 
 def _seen(state: EmulatorState, user: str, digest: str, now: float, interval: int) -> bool:

@@ -1,0 +1,77 @@
+"""The H5 mini-app (/m/): opened from the WeCom workbench, logged in silently via OAuth."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import Blueprint, current_app, redirect, render_template, request, session
+from flask.typing import ResponseReturnValue
+
+from handlers import people
+from web import db_session
+from wecom.oauth import CodeRejected, LoginStates, authorize_url, exchange_code
+
+logger = logging.getLogger(__name__)
+bp = Blueprint("h5", __name__, url_prefix="/m")
+
+#: A shift is long; a nurse should not be asked to log in twice in one.
+H5_SESSION_LIFETIME = timedelta(hours=8)
+
+
+def _states() -> LoginStates:
+    return LoginStates(current_app.extensions["dangjian.jobs"].redis, current_app.config["SECRET_KEY"])
+
+
+def _start_login(attempt: int = 0) -> ResponseReturnValue:
+    state = _states().issue(attempt=attempt, next_path="/m/")
+    session["oauth_state"] = state  # binds the login to this browser
+    config = current_app.config
+    return redirect(
+        authorize_url(
+            oauth_base=config["WECOM_OAUTH_BASE"],
+            corp_id=config["WECOM_CORP_ID"],
+            agent_id=config["WECOM_AGENT_ID"],
+            redirect_uri=f"{config['PUBLIC_BASE_URL']}/m/oauth/callback",
+            state=state,
+        )
+    )
+
+
+def _message(title: str, text: str, status: int = 200) -> ResponseReturnValue:
+    return render_template("h5/message.html", title=title, text=text), status
+
+
+@bp.get("/")
+def home() -> ResponseReturnValue:
+    person = people.find_active(db_session(), session.person_id) if session.person_id else None
+    if person is None:
+        return _start_login()
+    return render_template("h5/home.html", person=person, todos=[])
+
+
+@bp.get("/oauth/callback")
+def oauth_callback() -> ResponseReturnValue:
+    state = request.args.get("state", "")
+    data = _states().spend(state) if state and state == session.get("oauth_state") else None
+    if data is None:
+        return _message("登录链接已失效", "请回到企业微信，从工作台重新打开“智慧党建”。", 400)
+    try:
+        identity = exchange_code(
+            current_app.extensions["dangjian.wecom_client"], request.args.get("code", "")
+        )
+    except CodeRejected:
+        if data["attempt"] < 1:
+            return _start_login(attempt=data["attempt"] + 1)  # a reused or expired code: try once more
+        return _message(
+            "登录未成功", "企业微信未能确认您的身份。请关闭本页，从工作台重新打开“智慧党建”。", 400
+        )
+    if identity.userid is None:
+        return _message("无法使用", "“智慧党建”仅供本院职工使用。如您是本院职工，请使用企业微信登录。", 403)
+    person = people.find_by_wecom_userid(db_session(), identity.userid)
+    if person is None or not person.is_active:
+        return _message(
+            "账号尚未开通", "您的企业微信账号尚未同步到党建系统，或已停用。请联系党委组织部。", 403
+        )
+    session.login(person.id, lifetime=H5_SESSION_LIFETIME)
+    return redirect("/m/")
