@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from redis import Redis
@@ -123,21 +123,26 @@ class JobQueues:
         after_commit(session, lambda: self.enqueue(func, *args, job_id=job_id))
 
     def is_live(self, job_id: str) -> bool:
-        """Whether a job with this id is queued, scheduled or running (not finished or failed)."""
-        job = (
-            Job.fetch(job_id, connection=self.redis, serializer=JSONSerializer)
-            if self._exists(job_id)
-            else None
-        )
-        return job is not None and job.get_status(refresh=False) in (
-            "queued",
-            "started",
-            "scheduled",
-            "deferred",
-        )
+        """Whether a job with this id will still run: queued or scheduled, or started by a
+        worker that is alive (its heartbeat key exists) and within the job's own timeout.
 
-    def _exists(self, job_id: str) -> bool:
-        return bool(self.redis.exists(f"rq:job:{job_id}"))
+        RQ keeps a dead worker's job "started" until another worker's maintenance notices,
+        minutes later; the reconciler must not wait on that.
+        """
+        if not self.redis.exists(f"rq:job:{job_id}"):
+            return False
+        job = Job.fetch(job_id, connection=self.redis, serializer=JSONSerializer)
+        status = job.get_status(refresh=False)
+        if status in ("queued", "scheduled", "deferred"):
+            return True
+        if status != "started":
+            return False
+        worker_alive = bool(job.worker_name) and bool(self.redis.exists(f"rq:worker:{job.worker_name}"))
+        started = job.started_at.replace(tzinfo=UTC) if job.started_at else None
+        within_timeout = started is None or datetime.now(UTC) - started < timedelta(
+            seconds=(job.timeout or 180) + 30
+        )
+        return worker_alive and within_timeout
 
     def ping(self) -> bool:
         return bool(self.redis.ping())

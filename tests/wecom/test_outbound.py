@@ -313,3 +313,26 @@ def test_a_send_whose_worker_died_is_rescued_even_though_rq_still_lists_its_job(
         assert maintenance.reconcile() == 1
     run_jobs(app, queues)
     assert len(delivered(emulator, "sunqi")) == 1
+
+
+def test_a_row_whose_job_died_before_claiming_it_is_rescued(app, client, emulator, db_session, queues):
+    """The worker dequeued the job (RQ says started) and died before the claim: row still pending."""
+    row = notice(db_session, "zhouba", "领取前进程被杀")
+    db_session.commit()
+    db_session.execute(
+        update(OutboundMessage)
+        .where(OutboundMessage.id == row.id)
+        .values(not_before=datetime.now(UTC) - timedelta(minutes=2))
+    )
+    db_session.commit()
+    job = queues.queue("push").fetch_job(f"deliver-{row.id}")
+    queues.queue("push").remove(job)
+    job.worker_name = "a-worker-that-died"  # its heartbeat key is gone
+    job.started_at = datetime.now(UTC).replace(tzinfo=None)
+    job.save()
+    job.set_status("started")
+    assert not queues.is_live(job.id)
+    with app.app_context():
+        assert maintenance.reconcile() == 1
+    run_jobs(app, queues)
+    assert len(delivered(emulator, "zhouba")) == 1
