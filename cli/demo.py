@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 from werkzeug.serving import run_simple
 
+from cli._common import database
 from jobs.worker import EmbeddedRunner
+from models import Department, Person
 
 group = AppGroup("demo", help="演示环境。")
 
@@ -22,11 +25,45 @@ def serve(host: str, port: int) -> None:
     if app.extensions["dangjian.jobs"].embedded:
         runner = EmbeddedRunner(app)
         runner.start()
-    base = f"http://{host}:{port}"
-    click.echo(f"智慧党建演示环境已启动：\n  健康检查  {base}/healthz")
+    staff = load_emulator_directory(app)
+    base = app.config["PUBLIC_BASE_URL"].rstrip("/")
+    click.echo("智慧党建演示环境已启动：")
+    if staff:
+        click.echo(f"  企业微信模拟器（选择职工、看卡片、打开应用）  {base}/_emulator/")
+    click.echo(f"  手机端（H5，企业微信内打开）                  {base}/m/")
+    click.echo(f"  健康检查                                      {base}/healthz")
+    if staff:
+        click.echo(f"  模拟企业通讯录已载入 {staff} 名职工；`flask --app app wecom sync` 可演示通讯录同步。")
     try:
         # Not app.run(): Flask ignores it inside a `flask` command.
         run_simple(host, port, app, threaded=True, use_reloader=False)
     finally:
         if runner:
             runner.stop()
+
+
+def load_emulator_directory(app: Flask) -> int:
+    """Give the emulated corp the demo hospital's directory, as if HR had entered it in WeCom."""
+    from wecom.emulator.directory import load_directory
+
+    state = app.extensions.get("wecom_emulator")
+    if state is None:
+        return 0
+    with database().unit_of_work() as session:
+        departments = session.scalars(select(Department).where(Department.removed.is_(False))).all()
+        wecom_ids = {d.id: d.wecom_id for d in departments}
+        staff = session.scalars(select(Person).where(Person.is_active.is_(True))).all()
+        load_directory(
+            state,
+            [{"id": d.wecom_id, "name": d.name, "parentid": d.parent_wecom_id or 0} for d in departments],
+            [
+                {
+                    "userid": p.wecom_userid,
+                    "name": p.name,
+                    "department": [wecom_ids.get(p.department_id, 1)],
+                    "position": p.position or "",
+                }
+                for p in staff
+            ],
+        )
+    return len(staff)

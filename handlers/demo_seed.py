@@ -206,6 +206,10 @@ class DemoHospital:
 
     def build(self) -> SeedReport:
         campuses = self.campuses()
+        # WeCom's root department (id 1) is the hospital itself; clinical departments hang under it.
+        self.session.add(
+            Department(wecom_id=1, parent_wecom_id=None, name=HOSPITAL, campus_id=campuses["BB"].id)
+        )
         departments: dict[str, Department] = {}
         committee = self.org(OrgKind.committee, "DW", f"{HOSPITAL}党委", None, campuses["BB"])
         committee.term_started_on, committee.term_ends_on = date(2022, 6, 1), date(2027, 5, 31)

@@ -115,14 +115,20 @@ def deactivate_person(session: Session, actor: Actor, *, person: Person, reason:
     """Disable a person's access: every session ends at once. Records are kept, never deleted."""
     if not can(session, actor, "person.deactivate", person) and not can(session, actor, "person.deactivate"):
         raise Forbidden()
-    reason = require_text(reason, "reason", "停用原因", 200)
+    mark_inactive(session, actor, person=person, reason=require_text(reason, "reason", "停用原因", 200))
+
+
+def mark_inactive(
+    session: Session, actor: Actor, *, person: Person, reason: str, action: str = "person.deactivate"
+) -> None:
+    """The mechanics of deactivation, for callers that decided it is allowed (the directory sync)."""
     person.is_active = False
     person.left_at = person.left_at or utcnow()
     ended = end_sessions(session, person.id)
     audit.record(
         session,
         actor,
-        "person.deactivate",
+        action,
         object_type="person",
         object_id=person.id,
         detail={"reason": reason, "sessions_ended": ended},

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from jobs import JobQueues, maintenance
+from jobs import JobQueues, directory, maintenance
 from models import ScheduleEntry
 from models.db import Database
 
@@ -52,6 +52,9 @@ SCHEDULE: tuple[Periodic, ...] = (
         timedelta(hours=2, minutes=17),
     ),
     Periodic("prune_audit", timedelta(days=1), maintenance.prune_audit, timedelta(hours=3, minutes=41)),
+    # 01:53 in Beijing (UTC+8): after the HR system's evening changes reach WeCom, before the
+    # morning shift logs in.
+    Periodic("directory_sync", timedelta(days=1), directory.sync_directory, timedelta(hours=17, minutes=53)),
     Periodic(
         "prune_callback_receipts",
         timedelta(days=1),

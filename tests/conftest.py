@@ -169,6 +169,21 @@ def queues(app: Flask) -> Any:
 
 
 @pytest.fixture
+def run_jobs(app: Flask, queues: Any) -> Any:
+    """Work the queues in this process, so the rolled-back test transaction stays visible."""
+    from rq import SimpleWorker
+    from rq.serializers import JSONSerializer
+
+    def work(names: tuple[str, ...] = ("push", "default")) -> None:
+        with app.app_context():
+            SimpleWorker(
+                [queues.queue(n) for n in names], connection=queues.redis, serializer=JSONSerializer
+            ).work(burst=True, with_scheduler=False)
+
+    return work
+
+
+@pytest.fixture
 def client(app: Flask, db_session: Session) -> Any:
     return app.test_client()
 

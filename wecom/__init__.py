@@ -30,10 +30,15 @@ def init_app(app: Flask) -> None:
     )
     app.register_blueprint(callback.bp)
     if config["WECOM_EMULATOR"]:
-        from wecom.emulator.api import EmulatorState, create_blueprint, create_inspection_blueprint
+        from wecom.emulator.api import CallbackTarget, EmulatorState, register
 
         state = EmulatorState(config["WECOM_CORP_ID"], config["WECOM_SECRET"], config["WECOM_AGENT_ID"])
         state.trusted_domain = urlsplit(config["PUBLIC_BASE_URL"]).netloc
+        # Configured as an admin would configure the app's 接收消息服务器 in WeCom's console.
+        state.callback = CallbackTarget(
+            f"{config['PUBLIC_BASE_URL'].rstrip('/')}/wecom/callback",
+            config["WECOM_TOKEN"],
+            config["WECOM_ENCODING_AES_KEY"],
+        )
         app.extensions["wecom_emulator"] = state
-        app.register_blueprint(create_blueprint(state), url_prefix="/_emulator")
-        app.register_blueprint(create_inspection_blueprint(state), url_prefix="/_emulator")
+        register(app, state, url_prefix="/_emulator")

@@ -20,3 +20,7 @@ def help_command(ctx: CallbackContext) -> Reply:
 @router.on_unknown_text
 def unknown_text(ctx: CallbackContext) -> Reply:
     return Reply("text", f"没有听懂“{ctx.argument[:20]}”。发送【帮助】查看可用的指令。")
+
+
+# Feature route modules register themselves on the router when imported.
+from wecom import contacts  # noqa: E402, F401

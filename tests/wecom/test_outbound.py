@@ -8,8 +8,6 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from rq import SimpleWorker
-from rq.serializers import JSONSerializer
 from sqlalchemy import select, update
 
 from jobs import maintenance, outbox
@@ -30,14 +28,6 @@ def client(app, emulator, queues):
 
 def delivered(emulator, user=None):
     return [d for d in emulator.state.deliveries if user is None or d.to_user == user]
-
-
-def run_jobs(app, queues):
-    """Work the queues in this process (the rolled-back test transaction stays visible)."""
-    with app.app_context():
-        SimpleWorker(
-            [queues.queue(n) for n in ("push", "default")], connection=queues.redis, serializer=JSONSerializer
-        ).work(burst=True, with_scheduler=False)
 
 
 # --- card builders -------------------------------------------------------------------------
@@ -186,13 +176,13 @@ def notice(db_session, user, content, key=None):
     return row
 
 
-def test_an_outbox_row_is_sent_after_commit_and_recorded(app, client, emulator, db_session, queues):
+def test_an_outbox_row_is_sent_after_commit_and_recorded(run_jobs, app, client, emulator, db_session, queues):
     row = notice(db_session, "zhangsan", "支部党员大会将于周五召开")
     db_session.flush()
     assert queues.queue("push").job_ids == []  # nothing before the commit
     db_session.commit()
     assert queues.queue("push").job_ids == [f"deliver-{row.id}"]
-    run_jobs(app, queues)
+    run_jobs()
     db_session.expire_all()
     assert row.status == OutboundStatus.sent and row.msgid and row.attempts == 1
     assert [d.body["text"]["content"] for d in delivered(emulator, "zhangsan")] == [
@@ -200,23 +190,23 @@ def test_an_outbox_row_is_sent_after_commit_and_recorded(app, client, emulator, 
     ]
 
 
-def test_a_rolled_back_outbox_row_is_never_sent(app, client, emulator, db_session, queues):
+def test_a_rolled_back_outbox_row_is_never_sent(run_jobs, app, client, emulator, db_session, queues):
     notice(db_session, "zhangsan", "不应发送")
     db_session.flush()
     db_session.rollback()
-    run_jobs(app, queues)
+    run_jobs()
     assert delivered(emulator) == []
 
 
-def test_a_second_delivery_of_the_same_row_sends_nothing(app, client, emulator, db_session, queues):
+def test_a_second_delivery_of_the_same_row_sends_nothing(run_jobs, app, client, emulator, db_session, queues):
     row = notice(db_session, "lisi", "只发一次")
     db_session.commit()
     queues.enqueue(outbox.deliver, str(row.id))  # e.g. the reconciler raced the original job
-    run_jobs(app, queues)
+    run_jobs()
     assert len(delivered(emulator, "lisi")) == 1
 
 
-def test_the_reconciler_resends_what_redis_lost(app, client, emulator, db_session, queues):
+def test_the_reconciler_resends_what_redis_lost(run_jobs, app, client, emulator, db_session, queues):
     row = notice(db_session, "wangwu", "Redis 丢失后仍要送达")
     db_session.commit()
     queues.redis.flushdb()  # the queued job is gone
@@ -228,18 +218,18 @@ def test_the_reconciler_resends_what_redis_lost(app, client, emulator, db_sessio
     db_session.commit()
     with app.app_context():
         assert maintenance.reconcile() == 1
-    run_jobs(app, queues)
+    run_jobs()
     assert len(delivered(emulator, "wangwu")) == 1
 
 
 def test_a_configuration_error_marks_the_row_failed_with_the_reason(
-    app, client, emulator, db_session, queues
+    run_jobs, app, client, emulator, db_session, queues
 ):
     client.access_token()
     emulator.state.faults.append(("message/send", 60020))
     row = notice(db_session, "zhaoliu", "x")
     db_session.commit()
-    run_jobs(app, queues)
+    run_jobs()
     db_session.expire_all()
     assert row.status == OutboundStatus.failed and row.errcode == 60020 and "企业可信IP" in row.last_error
 
@@ -258,12 +248,12 @@ class ShiftedClock:
 
 
 def test_forty_notices_in_a_minute_arrive_within_the_limit_and_none_is_lost(
-    app, client, emulator, db_session, queues, monkeypatch
+    run_jobs, app, client, emulator, db_session, queues, monkeypatch
 ):
     for i in range(40):
         notice(db_session, "nurse7", f"提醒{i:02d}")
     db_session.commit()
-    run_jobs(app, queues)
+    run_jobs()
     first_minute = delivered(emulator, "nurse7")
     assert len(first_minute) == limits.PER_MINUTE
     deferred = db_session.scalars(
@@ -295,7 +285,7 @@ def test_forty_notices_in_a_minute_arrive_within_the_limit_and_none_is_lost(
 
 
 def test_a_send_whose_worker_died_is_rescued_even_though_rq_still_lists_its_job(
-    app, client, emulator, db_session, queues
+    run_jobs, app, client, emulator, db_session, queues
 ):
     row = notice(db_session, "sunqi", "发送途中进程被杀")
     db_session.commit()
@@ -311,11 +301,13 @@ def test_a_send_whose_worker_died_is_rescued_even_though_rq_still_lists_its_job(
     queues.queue("push").remove(job)
     with app.app_context():
         assert maintenance.reconcile() == 1
-    run_jobs(app, queues)
+    run_jobs()
     assert len(delivered(emulator, "sunqi")) == 1
 
 
-def test_a_row_whose_job_died_before_claiming_it_is_rescued(app, client, emulator, db_session, queues):
+def test_a_row_whose_job_died_before_claiming_it_is_rescued(
+    run_jobs, app, client, emulator, db_session, queues
+):
     """The worker dequeued the job (RQ says started) and died before the claim: row still pending."""
     row = notice(db_session, "zhouba", "领取前进程被杀")
     db_session.commit()
@@ -334,5 +326,5 @@ def test_a_row_whose_job_died_before_claiming_it_is_rescued(app, client, emulato
     assert not queues.is_live(job.id)
     with app.app_context():
         assert maintenance.reconcile() == 1
-    run_jobs(app, queues)
+    run_jobs()
     assert len(delivered(emulator, "zhouba")) == 1

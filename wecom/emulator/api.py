@@ -67,6 +67,13 @@ class Delivery:
     recalled: bool = False
 
 
+@dataclass(frozen=True)
+class CallbackTarget:
+    url: str
+    token: str
+    encoding_aes_key: str
+
+
 @dataclass
 class EmulatorState:
     corp_id: str
@@ -85,12 +92,21 @@ class EmulatorState:
     response_codes: dict[str, tuple[float, list[str], str | None]] = field(default_factory=dict)
     faults: deque[tuple[str, int]] = field(default_factory=deque)  # (api or "*", errcode)
     latency_ms: int = 0
-    #: When set, only these userids are in the app's visibility range.
-    directory: set[str] | None = None
+    #: The corp's directory as user/get returns it, keyed by lower-cased userid. None (tests
+    #: that do not care): any userid is a valid recipient and the directory APIs list nobody.
+    users: dict[str, dict[str, Any]] | None = None
+    #: Departments as department/get returns them, by id (1 is the corp's root).
+    departments: dict[int, dict[str, Any]] = field(default_factory=dict)
+    #: Where WeCom posts the app's callbacks (接收消息服务器): url, token, EncodingAESKey.
+    callback: CallbackTarget | None = None
     #: OAuth codes: code → (userid or "openid:…", issued at). Single use, 5 minutes.
     oauth_codes: dict[str, tuple[str, float]] = field(default_factory=dict)
     #: The app's 可信域名 (host[:port]); redirect_uri must match it. None: accept any.
     trusted_domain: str | None = None
+
+    def visible(self, userid: str) -> bool:
+        """In the app's visibility range (everyone, when no directory was loaded)."""
+        return self.users is None or userid.lower() in self.users
 
     def reset(self) -> None:
         with self.lock:
@@ -106,52 +122,54 @@ class EmulatorState:
             self.response_codes.clear()
             self.faults.clear()
             self.latency_ms = 0
-            self.directory = None
+            self.users = None
+            self.departments.clear()
             self.oauth_codes.clear()
 
 
-def _error(errcode: int, extra: str = "") -> ResponseReturnValue:
+def error(errcode: int, extra: str = "") -> ResponseReturnValue:
     hint = f"{ERRMSG.get(errcode, 'error')}{extra}, hint: [{secrets.token_hex(6)}]"
     return jsonify({"errcode": errcode, "errmsg": hint})
 
 
-def _ok(**data: Any) -> ResponseReturnValue:
+def ok(**data: Any) -> ResponseReturnValue:
     return jsonify({"errcode": 0, "errmsg": "ok", **data})
+
+
+def guard(state: EmulatorState, api: str) -> ResponseReturnValue | None:
+    """Latency, injected faults, then the access token (checked before anything else)."""
+    if state.latency_ms:
+        time.sleep(state.latency_ms / 1000)
+    with state.lock:
+        state.api_calls[api] += 1
+        if state.faults and state.faults[0][0] in (api, "*"):
+            _, errcode = state.faults.popleft()
+            return error(errcode, f", from ip: {request.remote_addr}" if errcode == 60020 else "")
+    token = request.args.get("access_token")
+    if not token:
+        return error(41001)
+    with state.lock:
+        expires = state.tokens.get(token)
+    if expires is None:
+        return error(40014)
+    if expires <= time.time():
+        return error(42001)
+    return None
 
 
 def create_blueprint(state: EmulatorState) -> Blueprint:
     bp = Blueprint("wecom_emulator_api", __name__)
-
-    def guard(api: str) -> ResponseReturnValue | None:
-        """Latency, injected faults, then the access token (checked before anything else)."""
-        if state.latency_ms:
-            time.sleep(state.latency_ms / 1000)
-        with state.lock:
-            state.api_calls[api] += 1
-            if state.faults and state.faults[0][0] in (api, "*"):
-                _, errcode = state.faults.popleft()
-                return _error(errcode, f", from ip: {request.remote_addr}" if errcode == 60020 else "")
-        token = request.args.get("access_token")
-        if not token:
-            return _error(41001)
-        with state.lock:
-            expires = state.tokens.get(token)
-        if expires is None:
-            return _error(40014)
-        if expires <= time.time():
-            return _error(42001)
-        return None
 
     @bp.get("/cgi-bin/gettoken")
     def gettoken() -> ResponseReturnValue:
         with state.lock:
             state.gettoken_calls += 1
             if state.faults and state.faults[0][0] in ("gettoken", "*"):
-                return _error(state.faults.popleft()[1])
+                return error(state.faults.popleft()[1])
         if request.args.get("corpid") != state.corp_id:
-            return _error(40013)
+            return error(40013)
         if request.args.get("corpsecret") != state.secret:
-            return _error(40001)
+            return error(40001)
         with state.lock:
             now = time.time()
             if state.current_token is None or state.tokens.get(state.current_token, 0) <= now:
@@ -159,28 +177,28 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
                 state.tokens[state.current_token] = now + TOKEN_TTL
             token = state.current_token
             expires_in = int(state.tokens[token] - now)
-        return _ok(access_token=token, expires_in=expires_in)
+        return ok(access_token=token, expires_in=expires_in)
 
     @bp.post("/cgi-bin/message/send")
     def message_send() -> ResponseReturnValue:
-        refused = guard("message/send")
+        refused = guard(state, "message/send")
         if refused:
             return refused
         body = request.get_json(silent=True) or {}
         if str(body.get("agentid")) != state.agent_id:
-            return _error(40056)
+            return error(40056)
         problem = _validate(body)
         if problem:
-            return _error(*problem) if isinstance(problem, tuple) else _error(problem)
+            return error(*problem) if isinstance(problem, tuple) else error(problem)
         users = [u for u in str(body.get("touser", "")).split("|") if u]
         if not users:
-            return _error(40031)
+            return error(40031)
         if len(users) > 1000:
-            return _error(40031, ": more than 1000 users")
-        invalid = [u for u in users if state.directory is not None and u.lower() not in state.directory]
+            return error(40031, ": more than 1000 users")
+        invalid = [u for u in users if not state.visible(u)]
         valid = [u.lower() for u in users if u not in invalid]
         if not valid:
-            return _error(81013)
+            return error(81013)
         card = body.get("template_card") or {}
         task = card.get("task_id")
         now = time.time()
@@ -198,7 +216,7 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
             ]
             if task and fresh:
                 if task in state.task_ids:
-                    return _error(42014, ": task_id already used")
+                    return error(42014, ": task_id already used")
                 state.task_ids.add(task)
             msgid = secrets.token_urlsafe(24)
             for user in fresh:
@@ -214,18 +232,18 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
                 code = secrets.token_urlsafe(32)
                 state.response_codes[code] = (now, valid, task)
                 result["response_code"] = code
-        return _ok(**result)
+        return ok(**result)
 
     @bp.post("/cgi-bin/message/update_template_card")
     def update_template_card() -> ResponseReturnValue:
-        refused = guard("message/update_template_card")
+        refused = guard(state, "message/update_template_card")
         if refused:
             return refused
         body = request.get_json(silent=True) or {}
         with state.lock:
             issued = state.response_codes.pop(body.get("response_code", ""), None)
             if issued is None or issued[0] + RESPONSE_CODE_TTL < time.time():
-                return _error(42016)
+                return error(42016)
             _, recipients, task = issued
             targets = [u.lower() for u in body.get("userids") or []] or recipients
             label = (
@@ -236,35 +254,35 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
             for delivery in state.deliveries:
                 if delivery.task_id == task and delivery.to_user in targets:
                     delivery.replaced_with = label
-        return _ok(invaliduser=[])
+        return ok(invaliduser=[])
 
     @bp.post("/cgi-bin/message/recall")
     def recall() -> ResponseReturnValue:
-        refused = guard("message/recall")
+        refused = guard(state, "message/recall")
         if refused:
             return refused
         msgid = (request.get_json(silent=True) or {}).get("msgid")
         with state.lock:
             matches = [d for d in state.deliveries if d.msgid == msgid]
             if not matches or matches[0].at + RECALL_WINDOW < time.time():
-                return _error(40058, ": msgid not found or older than 24 hours")
+                return error(40058, ": msgid not found or older than 24 hours")
             for delivery in matches:
                 delivery.recalled = True
-        return _ok()
+        return ok()
 
     @bp.get("/cgi-bin/auth/getuserinfo")
     def auth_getuserinfo() -> ResponseReturnValue:
-        refused = guard("auth/getuserinfo")
+        refused = guard(state, "auth/getuserinfo")
         if refused:
             return refused
         with state.lock:
             issued = state.oauth_codes.pop(request.args.get("code", ""), None)
         if issued is None or issued[1] + OAUTH_CODE_TTL < time.time():
-            return _error(40029)  # invalid, used, or older than five minutes
+            return error(40029)  # invalid, used, or older than five minutes
         who = issued[0]
         if who.startswith("openid:"):
-            return _ok(openid=who.removeprefix("openid:"))
-        return _ok(userid=who)
+            return ok(openid=who.removeprefix("openid:"))
+        return ok(userid=who)
 
     @bp.get("/connect/oauth2/authorize")
     def authorize() -> ResponseReturnValue:
@@ -272,9 +290,9 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
         args = request.args
         redirect_uri = args.get("redirect_uri", "")
         if args.get("appid") != state.corp_id:
-            return _error(40013)
+            return error(40013)
         if state.trusted_domain and urlsplit(redirect_uri).netloc != state.trusted_domain:
-            return _error(50001)
+            return error(50001)
         who = args.get("as_user") or request.cookies.get(AS_USER_COOKIE)
         if not who:
             return render_template_string(PICK_USER_PAGE, args=args), 200
@@ -388,31 +406,24 @@ def create_inspection_blueprint(state: EmulatorState) -> Blueprint:
         with state.lock:
             for _ in range(int(spec.get("times", 1))):
                 state.faults.append((spec.get("api", "*"), int(spec["errcode"])))
-        return _ok()
+        return ok()
 
     @bp.post("/api/expire-token")
     def expire_token() -> ResponseReturnValue:
         with state.lock:
             for token in state.tokens:
                 state.tokens[token] = time.time() - 1
-        return _ok()
+        return ok()
 
     @bp.post("/api/latency")
     def latency() -> ResponseReturnValue:
         state.latency_ms = int(request.get_json(force=True).get("ms", 0))
-        return _ok()
-
-    @bp.post("/api/directory")
-    def directory() -> ResponseReturnValue:
-        users = request.get_json(force=True).get("users")
-        with state.lock:
-            state.directory = None if users is None else {u.lower() for u in users}
-        return _ok()
+        return ok()
 
     @bp.post("/api/reset")
     def reset() -> ResponseReturnValue:
         state.reset()
-        return _ok()
+        return ok()
 
     return bp
 
@@ -422,6 +433,15 @@ def create_emulator_app(corp_id: str, secret: str, agent_id: str) -> Flask:
     app = Flask(__name__)
     state = EmulatorState(corp_id, secret, str(agent_id))
     app.extensions["wecom_emulator"] = state
-    app.register_blueprint(create_blueprint(state))
-    app.register_blueprint(create_inspection_blueprint(state))
+    register(app, state)
     return app
+
+
+def register(app: Flask, state: EmulatorState, url_prefix: str = "") -> None:
+    """Mount every part of the emulator: WeCom's APIs and the inspection API."""
+    from wecom.emulator import directory
+
+    app.register_blueprint(create_blueprint(state), url_prefix=url_prefix or None)
+    app.register_blueprint(directory.create_blueprint(state), url_prefix=url_prefix or None)
+    app.register_blueprint(create_inspection_blueprint(state), url_prefix=url_prefix or None)
+    app.register_blueprint(directory.create_inspection_blueprint(state), url_prefix=url_prefix or None)

@@ -9,10 +9,17 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 from wecom.crypto import CallbackCrypto
+
+if TYPE_CHECKING:
+    from wecom.emulator.api import EmulatorState
+
+#: WeCom gives up on a callback after five seconds (then retries; doc 90238).
+CALLBACK_TIMEOUT_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -118,3 +125,39 @@ def sign_echo(crypto: CallbackCrypto, echo: str, *, timestamp: int | None = None
         },
         "",
     )
+
+
+@dataclass(frozen=True)
+class Delivered:
+    status_code: int
+    #: The app's passive reply, decrypted (empty when it answered with an empty body).
+    reply: str
+
+
+def deliver(
+    state: EmulatorState, from_user: str, msg_type: str, *, agent_id: str | None = None, **elements: object
+) -> Delivered:
+    """Send one callback to the app's 接收消息服务器 exactly as WeCom does: encrypted, signed, POSTed."""
+    import requests
+
+    from wecom.messages import parse_xml
+
+    target = state.callback
+    if target is None:
+        raise RuntimeError("the emulator has no callback URL configured")
+    crypto = CallbackCrypto(target.token, target.encoding_aes_key, state.corp_id)
+    plain = message_xml(
+        state.corp_id, from_user, state.agent_id if agent_id is None else agent_id, msg_type, **elements
+    )
+    signed = sign(crypto, plain)
+    response = requests.post(
+        f"{target.url}?{signed.query_string}",
+        data=signed.body.encode(),
+        headers={"Content-Type": "text/xml"},
+        timeout=CALLBACK_TIMEOUT_SECONDS,
+    )
+    reply = ""
+    if response.status_code == 200 and response.content.strip():
+        encrypt = parse_xml(response.content).findtext("Encrypt") or ""
+        reply = crypto.decrypt(encrypt)
+    return Delivered(response.status_code, reply)

@@ -1,0 +1,69 @@
+"""Directory sync jobs: the nightly full pull and the incremental updates change_contact asks for."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+
+from handlers import directory
+from handlers.policy import Actor
+from jobs import job
+from jobs.context import database
+from wecom import directory as wecom_directory
+from wecom.client import WeComClient
+
+logger = logging.getLogger(__name__)
+
+SYNC_ACTOR_LABEL = "通讯录同步"
+
+
+def _client() -> WeComClient:
+    return current_app.extensions["dangjian.wecom_client"]
+
+
+@job(queue="default", timeout=3600, retries=2, intervals=(300, 1800))
+def sync_directory() -> str:
+    """Nightly: departments, then every user in the visibility range, then departures."""
+    client = _client()
+    departments = wecom_directory.fetch_departments(client)
+    users = wecom_directory.fetch_users(client, wecom_directory.list_userids(client))
+    try:
+        report = directory.full_sync(
+            database().unit_of_work, Actor.system(SYNC_ACTOR_LABEL), departments, users
+        )
+    except directory.MassDepartureRefused as refused:
+        # Not retried: the same directory would be refused again. An operator decides.
+        logger.error("directory sync refused: %s", refused.message)
+        return refused.message
+    summary = "；".join(report.lines())
+    logger.info("directory sync: %s", summary)
+    return summary
+
+
+@job(queue="default", timeout=60, retries=3)
+def sync_user(userid: str) -> str:
+    """change_contact create_user/update_user carry only UserID and Department: fetch the rest."""
+    incoming = wecom_directory.fetch_user(_client(), userid)
+    report = directory.SyncReport()
+    actor = Actor.system(SYNC_ACTOR_LABEL)
+    with database().unit_of_work() as session:
+        if incoming is None:
+            directory.user_left(session, actor, userid, report)
+        else:
+            directory.apply_user(session, actor, incoming, report)
+    return "；".join(report.lines())
+
+
+@job(queue="default", timeout=60, retries=3)
+def sync_department(wecom_id: int) -> str:
+    wecom_id = int(wecom_id)
+    incoming = wecom_directory.fetch_department(_client(), wecom_id)
+    report = directory.SyncReport()
+    actor = Actor.system(SYNC_ACTOR_LABEL)
+    with database().unit_of_work() as session:
+        if incoming is None:
+            directory.remove_department(session, actor, wecom_id, report)
+        else:
+            directory.apply_department(session, actor, incoming, report)
+    return "；".join(report.lines())
