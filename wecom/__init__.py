@@ -40,5 +40,6 @@ def init_app(app: Flask) -> None:
             config["WECOM_TOKEN"],
             config["WECOM_ENCODING_AES_KEY"],
         )
+        state.app_home_url = f"{config['PUBLIC_BASE_URL'].rstrip('/')}/m/"
         app.extensions["wecom_emulator"] = state
         register(app, state, url_prefix="/_emulator")

@@ -62,9 +62,20 @@ class Delivery:
     body: dict[str, Any]
     at: float
     task_id: str | None = None
+    #: The code message/send issued for an interactive card; a tap's callback carries it.
+    response_code: str | None = None
     #: A card's button once the app updated it (update_button / replace_text).
     replaced_with: str | None = None
     recalled: bool = False
+
+
+@dataclass(frozen=True)
+class ChatLine:
+    user: str
+    #: "member" (typed in the chat) or "app" (the app's passive reply).
+    side: str
+    text: str
+    at: float
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,10 @@ class EmulatorState:
     departments: dict[int, dict[str, Any]] = field(default_factory=dict)
     #: Where WeCom posts the app's callbacks (接收消息服务器): url, token, EncodingAESKey.
     callback: CallbackTarget | None = None
+    #: The app's workbench entry (应用主页), opened by the chat page's "open app" button.
+    app_home_url: str | None = None
+    #: The chat page's own lines: what a member typed and the app's passive replies.
+    conversation: list[ChatLine] = field(default_factory=list)
     #: OAuth codes: code → (userid or "openid:…", issued at). Single use, 5 minutes.
     oauth_codes: dict[str, tuple[str, float]] = field(default_factory=dict)
     #: The app's 可信域名 (host[:port]); redirect_uri must match it. None: accept any.
@@ -124,6 +139,7 @@ class EmulatorState:
             self.latency_ms = 0
             self.users = None
             self.departments.clear()
+            self.conversation.clear()
             self.oauth_codes.clear()
 
 
@@ -219,6 +235,7 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
                     return error(42014, ": task_id already used")
                 state.task_ids.add(task)
             msgid = secrets.token_urlsafe(24)
+            code = secrets.token_urlsafe(32) if card.get("card_type") in INTERACTIVE else None
             for user in fresh:
                 if body.get("enable_duplicate_check"):
                     state.dedupe[(user, digest)] = (now, msgid)
@@ -226,10 +243,9 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
                     state.dropped.append({"to_user": user, "msgtype": body.get("msgtype"), "at": now})
                     continue
                 state.recent[user].append(now)
-                state.deliveries.append(Delivery(msgid, user, body["msgtype"], body, now, task))
+                state.deliveries.append(Delivery(msgid, user, body["msgtype"], body, now, task, code))
             result: dict[str, Any] = {"msgid": msgid, "invaliduser": "|".join(invalid)}
-            if card.get("card_type") in INTERACTIVE:
-                code = secrets.token_urlsafe(32)
+            if code:
                 state.response_codes[code] = (now, valid, task)
                 result["response_code"] = code
         return ok(**result)
@@ -439,9 +455,10 @@ def create_emulator_app(corp_id: str, secret: str, agent_id: str) -> Flask:
 
 def register(app: Flask, state: EmulatorState, url_prefix: str = "") -> None:
     """Mount every part of the emulator: WeCom's APIs and the inspection API."""
-    from wecom.emulator import directory
+    from wecom.emulator import chat, directory
 
     app.register_blueprint(create_blueprint(state), url_prefix=url_prefix or None)
     app.register_blueprint(directory.create_blueprint(state), url_prefix=url_prefix or None)
     app.register_blueprint(create_inspection_blueprint(state), url_prefix=url_prefix or None)
     app.register_blueprint(directory.create_inspection_blueprint(state), url_prefix=url_prefix or None)
+    app.register_blueprint(chat.create_blueprint(state), url_prefix=url_prefix or None)

@@ -137,7 +137,15 @@ class Delivered:
 def deliver(
     state: EmulatorState, from_user: str, msg_type: str, *, agent_id: str | None = None, **elements: object
 ) -> Delivered:
-    """Send one callback to the app's 接收消息服务器 exactly as WeCom does: encrypted, signed, POSTed."""
+    """Send one message or event to the app's 接收消息服务器 exactly as WeCom does."""
+    plain = message_xml(
+        state.corp_id, from_user, state.agent_id if agent_id is None else agent_id, msg_type, **elements
+    )
+    return deliver_plaintext(state, plain)
+
+
+def deliver_plaintext(state: EmulatorState, plain: str) -> Delivered:
+    """Encrypt, sign and POST a callback's plaintext XML; decrypt the passive reply."""
     import requests
 
     from wecom.messages import parse_xml
@@ -146,9 +154,6 @@ def deliver(
     if target is None:
         raise RuntimeError("the emulator has no callback URL configured")
     crypto = CallbackCrypto(target.token, target.encoding_aes_key, state.corp_id)
-    plain = message_xml(
-        state.corp_id, from_user, state.agent_id if agent_id is None else agent_id, msg_type, **elements
-    )
     signed = sign(crypto, plain)
     response = requests.post(
         f"{target.url}?{signed.query_string}",
