@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
-from werkzeug.serving import run_simple
+from werkzeug.serving import make_server
 
 from cli._common import database
 from jobs.worker import EmbeddedRunner
@@ -21,11 +23,16 @@ group = AppGroup("demo", help="演示环境。")
 def serve(host: str, port: int) -> None:
     """Serve the app; without REDIS_URL, a thread works the queues and the schedule."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # One line per request drowns the URLs below (the nightly sync alone makes ~700).
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    staff = load_emulator_directory(app)
+    # Listen before the jobs start: their first runs call the emulator mounted in this server.
+    # Not app.run(): Flask ignores it inside a `flask` command.
+    server = make_server(host, port, app, threaded=True)
     runner = None
     if app.extensions["dangjian.jobs"].embedded:
         runner = EmbeddedRunner(app)
         runner.start()
-    staff = load_emulator_directory(app)
     base = app.config["PUBLIC_BASE_URL"].rstrip("/")
     click.echo("智慧党建演示环境已启动：")
     if staff:
@@ -35,8 +42,9 @@ def serve(host: str, port: int) -> None:
     if staff:
         click.echo(f"  模拟企业通讯录已载入 {staff} 名职工；`flask --app app wecom sync` 可演示通讯录同步。")
     try:
-        # Not app.run(): Flask ignores it inside a `flask` command.
-        run_simple(host, port, app, threaded=True, use_reloader=False)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("已停止。")
     finally:
         if runner:
             runner.stop()

@@ -193,7 +193,8 @@ class DemoHospital:
             self.actor,
             wecom_userid=f"demo{self.serial:04d}",
             name=self.name(),
-            department_id=department.id if department else None,
+            # WeCom files staff outside any department (retirees here) under the root department.
+            department_id=(department or self.root).id,
             position=self.rng.choice(POSITIONS[kind]),
             id_number=id_number,
             mobile=mobile,
@@ -207,9 +208,9 @@ class DemoHospital:
     def build(self) -> SeedReport:
         campuses = self.campuses()
         # WeCom's root department (id 1) is the hospital itself; clinical departments hang under it.
-        self.session.add(
-            Department(wecom_id=1, parent_wecom_id=None, name=HOSPITAL, campus_id=campuses["BB"].id)
-        )
+        self.root = Department(wecom_id=1, parent_wecom_id=None, name=HOSPITAL, campus_id=campuses["BB"].id)
+        self.session.add(self.root)
+        self.session.flush()
         departments: dict[str, Department] = {}
         committee = self.org(OrgKind.committee, "DW", f"{HOSPITAL}党委", None, campuses["BB"])
         committee.term_started_on, committee.term_ends_on = date(2022, 6, 1), date(2027, 5, 31)
