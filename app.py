@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     import cli
     import jobs.outbox
+    import jobs.workbench
     import web
     import wecom
     from jobs import JobQueues, redis_durability_warnings
@@ -50,6 +51,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     wecom.init_app(app)
     jobs.outbox.install()
+    jobs.workbench.install()
     cli.init_app(app)
 
     if app.config["APP_ENV"] == "production":

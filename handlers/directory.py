@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handlers import audit, people
+from handlers import audit, people, workbench
 from handlers.errors import Conflict, Forbidden
 from handlers.policy import Actor, can
 from models import Department, Member, OutboundMessage, PartyOrg, Person, Role, RoleGrant
@@ -171,11 +171,13 @@ def apply_user(session: Session, actor: Actor, incoming: DirectoryUser, report: 
             position=incoming.position or None,
         )
         report.added.append(incoming.name)
+        workbench.touch(session, [person])
         return person
     if not person.is_active:
         person.is_active = True
         person.left_at = None
         report.returned.append(incoming.name)
+        workbench.touch(session, [person])
         audit.record(session, actor, "person.directory_return", object_type="person", object_id=person.id)
     wanted = {"name": incoming.name, "department_id": department_id, "position": incoming.position or None}
     changed = sorted(k for k, v in wanted.items() if getattr(person, k) != v)

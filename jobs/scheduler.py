@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from jobs import JobQueues, directory, maintenance
+from jobs import JobQueues, directory, maintenance, workbench
 from models import ScheduleEntry
 from models.db import Database
 
@@ -55,6 +55,20 @@ SCHEDULE: tuple[Periodic, ...] = (
     # 01:53 in Beijing (UTC+8): after the HR system's evening changes reach WeCom, before the
     # morning shift logs in.
     Periodic("directory_sync", timedelta(days=1), directory.sync_directory, timedelta(hours=17, minutes=53)),
+    # The template is re-applied daily (an admin may have reset it); members' figures are
+    # repaired after the directory sync, 05:31 in Beijing, before the day shift.
+    Periodic(
+        "workbench_template",
+        timedelta(days=1),
+        workbench.set_workbench_template,
+        timedelta(hours=21, minutes=17),
+    ),
+    Periodic(
+        "workbench_refresh",
+        timedelta(days=1),
+        workbench.refresh_all_workbenches,
+        timedelta(hours=21, minutes=31),
+    ),
     Periodic(
         "prune_callback_receipts",
         timedelta(days=1),

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import Blueprint, current_app, redirect, render_template, request, session
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
 
-from handlers import people
+from handlers import people, workbench
 from web import db_session
+from wecom.client import WeComError
+from wecom.jssdk import JsapiTickets
 from wecom.oauth import CodeRejected, LoginStates, authorize_url, exchange_code
 
 logger = logging.getLogger(__name__)
@@ -47,7 +49,7 @@ def home() -> ResponseReturnValue:
     person = people.find_active(db_session(), session.person_id) if session.person_id else None
     if person is None:
         return _start_login()
-    return render_template("h5/home.html", person=person, todos=[])
+    return render_template("h5/home.html", person=person, todos=workbench.todos_for(db_session(), person))
 
 
 @bp.get("/oauth/callback")
@@ -75,3 +77,20 @@ def oauth_callback() -> ResponseReturnValue:
         )
     session.login(person.id, lifetime=H5_SESSION_LIFETIME)
     return redirect("/m/")
+
+
+@bp.get("/jssdk-config")
+def jssdk_config() -> ResponseReturnValue:
+    """Signatures for wx.config and wx.agentConfig on one of our own H5 pages (check-in's
+    getLocation and scanQRCode use them). Only for a logged-in member, only for our pages."""
+    if not session.person_id or people.find_active(db_session(), session.person_id) is None:
+        return jsonify(code="unauthenticated", message="请从企业微信工作台重新打开“智慧党建”。"), 401
+    url = request.args.get("url", "")
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/m/"
+    if not url.startswith(base):
+        return jsonify(code="invalid", message="只能为本应用的页面签名。"), 400
+    try:
+        return jsonify(JsapiTickets(current_app.extensions["dangjian.wecom_client"]).config_for(url))
+    except WeComError as exc:
+        logger.warning("jssdk ticket unavailable: %s", exc)
+        return jsonify(code="wecom_unavailable", message="企业微信暂时繁忙，定位与扫码稍后可用。"), 503

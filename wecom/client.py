@@ -9,6 +9,7 @@ gettoken, and exactly one refresh-and-retry on 40014/42001.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -66,22 +67,35 @@ class WeComClient:
 
     def access_token(self, *, replacing: str | None = None) -> str:
         """The cached token; `replacing` a token WeCom refused forces one refresh (not one per worker)."""
-        cached = self._cached()
+        return self.cached_credential(
+            self.token_key,
+            lambda: self._get("gettoken", {"corpid": self.corp_id, "corpsecret": self.secret}),
+            "access_token",
+            replacing=replacing,
+        )
+
+    def cached_credential(
+        self, key: str, fetch: Callable[[], dict[str, Any]], field: str, *, replacing: str | None = None
+    ) -> str:
+        """A credential WeCom issues for `expires_in` seconds and rate-limits (the access token,
+        the JS-SDK tickets): cached in Redis, fetched under a lock so that many workers and
+        gunicorn processes make one call, re-read after waiting for the lock."""
+        cached = self._cached(key)
         if cached and cached != replacing:
             return cached
-        with self.redis.lock(self.token_key + ":lock", timeout=30, blocking_timeout=35):
-            cached = self._cached()  # another process may have refreshed while we waited
+        with self.redis.lock(key + ":lock", timeout=30, blocking_timeout=35):
+            cached = self._cached(key)  # another process may have refreshed while we waited
             if cached and cached != replacing:
                 return cached
-            data = self._get("gettoken", {"corpid": self.corp_id, "corpsecret": self.secret})
-            token = data["access_token"]
+            data = fetch()
+            value = str(data[field])
             ttl = max(60, int(data.get("expires_in", 7200)) - TOKEN_MARGIN_SECONDS)
-            self.redis.set(self.token_key, token.encode(), ex=ttl)
-            logger.info("wecom access token refreshed for agent %s", self.agent_id)
-            return token
+            self.redis.set(key, value.encode(), ex=ttl)
+            logger.info("wecom %s refreshed for agent %s", field, self.agent_id)
+            return value
 
-    def _cached(self) -> str | None:
-        value = self.redis.get(self.token_key)
+    def _cached(self, key: str) -> str | None:
+        value = self.redis.get(key)
         return value.decode() if value else None
 
     # -- calls -----------------------------------------------------------------------------

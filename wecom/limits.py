@@ -36,17 +36,35 @@ return 0
 
 
 class MemberBudget:
-    def __init__(self, redis: Redis, agent_id: str) -> None:
+    """One member's allowance for one kind of call; messages by default.
+
+    The workbench's set_workbench_data (10 a minute per member, doc 92535) uses its own.
+    """
+
+    def __init__(
+        self,
+        redis: Redis,
+        agent_id: str,
+        *,
+        name: str = "budget",
+        per_minute: int = PER_MINUTE,
+        per_hour: int = PER_HOUR,
+    ) -> None:
         self.redis = redis
         self.agent_id = agent_id
+        self.name = name
+        self.per_minute = per_minute
+        self.per_hour = per_hour
         self.script = redis.register_script(_ADMIT)
 
     def admit(self, userid: str) -> float:
-        """Take one message from the member's budget: 0.0 if admitted, else seconds to wait."""
-        key = f"dj:wecom:budget:{self.agent_id}:{userid.lower()}"
+        """Take one call from the member's budget: 0.0 if admitted, else seconds to wait."""
+        key = f"dj:wecom:{self.name}:{self.agent_id}:{userid.lower()}"
         now_ms = int(time.time() * 1000)
         wait_ms = int(
-            self.script(keys=[key], args=[now_ms, PER_MINUTE, PER_HOUR, f"{now_ms}-{secrets.token_hex(4)}"])
+            self.script(
+                keys=[key], args=[now_ms, self.per_minute, self.per_hour, f"{now_ms}-{secrets.token_hex(4)}"]
+            )
         )
         return wait_ms / 1000
 

@@ -48,7 +48,12 @@ ERRMSG = {
     44004: "empty content",
     45009: "api freq out of limit",
     50001: "redirect_url not trusted",
+    60011: "no privilege to access/modify contact/party/agent",
     60020: "not allow to access from your ip",
+    60111: "userid not found",
+    60123: "invalid party id",
+    40093: "invalid jsapi signature",
+    42012: "jsapi ticket not available",
     81013: "user & party & tag all invalid",
 }
 INTERACTIVE = ("button_interaction", "vote_interaction", "multiple_interaction")
@@ -114,6 +119,13 @@ class EmulatorState:
     app_home_url: str | None = None
     #: The chat page's own lines: what a member typed and the app's passive replies.
     conversation: list[ChatLine] = field(default_factory=list)
+    #: JS-SDK tickets ("corp", "agent") → (ticket, expires at), and fetch times per kind.
+    tickets: dict[str, tuple[str, float]] = field(default_factory=dict)
+    ticket_calls: defaultdict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    #: The workbench template (set_workbench_template body) and each member's data.
+    workbench_template: dict[str, Any] | None = None
+    workbench_data: dict[str, dict[str, Any]] = field(default_factory=dict)
+    workbench_calls: defaultdict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
     #: OAuth codes: code → (userid or "openid:…", issued at). Single use, 5 minutes.
     oauth_codes: dict[str, tuple[str, float]] = field(default_factory=dict)
     #: The app's 可信域名 (host[:port]); redirect_uri must match it. None: accept any.
@@ -140,6 +152,11 @@ class EmulatorState:
             self.users = None
             self.departments.clear()
             self.conversation.clear()
+            self.tickets.clear()
+            self.ticket_calls.clear()
+            self.workbench_template = None
+            self.workbench_data.clear()
+            self.workbench_calls.clear()
             self.oauth_codes.clear()
 
 
@@ -455,10 +472,12 @@ def create_emulator_app(corp_id: str, secret: str, agent_id: str) -> Flask:
 
 def register(app: Flask, state: EmulatorState, url_prefix: str = "") -> None:
     """Mount every part of the emulator: WeCom's APIs and the inspection API."""
-    from wecom.emulator import chat, directory
+    from wecom.emulator import chat, directory, jsapi
 
     app.register_blueprint(create_blueprint(state), url_prefix=url_prefix or None)
     app.register_blueprint(directory.create_blueprint(state), url_prefix=url_prefix or None)
     app.register_blueprint(create_inspection_blueprint(state), url_prefix=url_prefix or None)
     app.register_blueprint(directory.create_inspection_blueprint(state), url_prefix=url_prefix or None)
+    app.register_blueprint(jsapi.create_blueprint(state), url_prefix=url_prefix or None)
+    app.register_blueprint(jsapi.create_inspection_blueprint(state), url_prefix=url_prefix or None)
     app.register_blueprint(chat.create_blueprint(state), url_prefix=url_prefix or None)
