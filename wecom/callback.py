@@ -16,7 +16,6 @@ from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from handlers import people
 from handlers.errors import DomainError
 from models import CallbackReceipt, OutboundMessage
 from wecom.commands import router
@@ -149,12 +148,13 @@ def _dispatch(session: Session, inbound: Inbound) -> Reply | None:
     if resolved is None:
         return None
     route, argument = resolved
-    person = people.find_by_wecom_userid(session, inbound.from_user)
-    context = CallbackContext(inbound=inbound, session=session, person=person, argument=argument)
+    context = CallbackContext(inbound=inbound, session=session, argument=argument)
     try:
         if route.writes:
-            with session.begin_nested():
-                session.add(CallbackReceipt(dedupe_key=inbound.dedupe_key))
+            # First in the transaction, so a duplicate fails before the route runs; the whole
+            # transaction is rolled back then, which is all a savepoint would have kept apart.
+            session.add(CallbackReceipt(dedupe_key=inbound.dedupe_key))
+            session.flush()
         reply = route.fn(context)
         session.commit()
     except IntegrityError:

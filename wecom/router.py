@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy.orm import Session
 
+from handlers import people
 from models import Person
 from wecom.messages import Inbound
 
@@ -29,10 +31,13 @@ class Reply:
 class CallbackContext:
     inbound: Inbound
     session: Session
-    #: The staff member who sent it, if the directory knows them.
-    person: Person | None
     #: What followed a text command's keyword ("请假 夜班" → "夜班"), or a card key's object id.
     argument: str = ""
+
+    @cached_property
+    def person(self) -> Person | None:
+        """The staff member who sent it, if the directory knows them (looked up when a route asks)."""
+        return people.find_by_wecom_userid(self.session, self.inbound.from_user)
 
 
 RouteFn = Callable[[CallbackContext], Reply | None]
