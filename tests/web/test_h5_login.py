@@ -107,8 +107,8 @@ def test_staff_not_yet_synced_or_disabled_get_a_clear_page(browser, make_person,
     assert response.status_code == 403
 
 
-def test_wecom_refuses_a_redirect_outside_the_trusted_domain(emulator):
-    emulator.state.trusted_domain = "dangjian.hospital.example"
+def test_wecom_refuses_a_redirect_outside_the_trusted_domain(emulator, monkeypatch):
+    monkeypatch.setattr(emulator.state, "trusted_domain", "dangjian.hospital.example")
     response = requests.get(
         f"{emulator.url}/connect/oauth2/authorize",
         params={
