@@ -65,6 +65,80 @@ def _defer(session: Session, row: OutboundMessage, wait: float, now: datetime) -
     )
 
 
+#: An outbox kind of its own: change the buttons of a card already sent (meeting cancelled,
+#: approval decided by someone else). params: card_key (the card row's dedupe_key),
+#: replace_name (the buttons' new label), fallback_text (said in chat when the card can no
+#: longer be updated: its response_code is used or past WeCom's 72 hours).
+CARD_UPDATE = "card_update"
+RESPONSE_CODE_LIFETIME = timedelta(hours=72)
+RESPONSE_CODE_GONE = 42016  # UNCONFIRMED code for a used or expired response_code (wecom-notes §12)
+
+
+def _update_card(message_id: uuid.UUID, now: datetime) -> str:
+    with database().unit_of_work() as session:
+        row = session.get(OutboundMessage, message_id)
+        params = dict(row.params)
+        card = session.scalar(select(OutboundMessage).where(OutboundMessage.dedupe_key == params["card_key"]))
+        if card is not None and card.status in (OutboundStatus.pending, OutboundStatus.deferred):
+            # Not sent yet: it will never need updating, it must not go out at all.
+            card.status = OutboundStatus.cancelled
+            card.last_error = f"superseded before sending: {params['replace_name']}"
+            _finish(row, "card cancelled before it was sent")
+            return "cancelled the unsent card"
+        usable = (
+            card is not None
+            and card.response_code
+            and card.sent_at is not None
+            and now - card.sent_at < RESPONSE_CODE_LIFETIME
+        )
+        code = card.response_code if usable else None
+        recipients = card.to_users if card is not None else ""
+    if code:
+        try:
+            _client().update_buttons(code, params["replace_name"])
+        except WeComError as error:
+            if error.retryable:
+                with database().unit_of_work() as session:
+                    retry = session.get(OutboundMessage, message_id)
+                    retry.status, retry.claimed_at, retry.errcode = (
+                        OutboundStatus.pending,
+                        None,
+                        error.errcode,
+                    )
+                raise
+            if error.errcode != RESPONSE_CODE_GONE:
+                raise
+            code = None
+        with database().unit_of_work() as session:
+            used = session.scalar(
+                select(OutboundMessage).where(OutboundMessage.dedupe_key == params["card_key"])
+            )
+            used.response_code = None  # single use
+            if code:
+                _finish(session.get(OutboundMessage, message_id), "updated")
+                return "card updated"
+    # The card cannot change any more: say it in the chat instead, to the same members.
+    with database().unit_of_work() as session:
+        row = session.get(OutboundMessage, message_id)
+        if recipients and params.get("fallback_text"):
+            session.add(
+                OutboundMessage(
+                    kind="text",
+                    to_users=recipients,
+                    params={"content": params["fallback_text"]},
+                    dedupe_key=f"{row.dedupe_key}|fallback"[:200],
+                )
+            )
+        _finish(row, "card no longer updatable: told in chat instead")
+    return "fallback text queued"
+
+
+def _finish(row: OutboundMessage, note: str) -> None:
+    row.status = OutboundStatus.sent
+    row.sent_at = datetime.now(UTC)
+    row.last_error = note
+
+
 def _digest_job_id(user: str, when: datetime) -> str:
     return f"digest-{user}-{when:%Y%m%d%H%M}"
 
@@ -77,6 +151,9 @@ def deliver(message_id: str) -> str:
     with db.unit_of_work() as session:
         if not _claim(session, message_id, now, (OutboundStatus.pending,)):
             return "not claimable (already sent, cancelled or being sent)"
+        is_card_update = session.get(OutboundMessage, message_id).kind == CARD_UPDATE
+    if is_card_update:
+        return _update_card(message_id, now)
     budget = MemberBudget(queues().redis, str(_client().agent_id))
     with db.unit_of_work() as session:
         row = session.get(OutboundMessage, message_id)

@@ -1,0 +1,139 @@
+"""Changing a card already sent: update_template_card with its response_code, or say it in chat."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from jobs.outbox import CARD_UPDATE
+from models import OutboundMessage, OutboundStatus
+from wecom import cards
+from wecom.render import RENDERERS, renderer
+
+pytestmark = pytest.mark.usefixtures("queues")
+
+
+@pytest.fixture(autouse=True)
+def meeting_card_kind():
+    """A card kind as meetings will register it: a button card per meeting."""
+
+    @renderer("test_meeting_card")
+    def render(params):
+        card = cards.button_interaction(
+            title=params["title"],
+            task=params["task"],
+            buttons=[cards.Button("签到", f"checkin:{params['task']}")],
+        )
+        return cards.template_card(card), params["title"]
+
+    yield
+    del RENDERERS["test_meeting_card"]
+
+
+def send_card(db_session, run_jobs, task="meeting-1", users="nurse01|nurse02"):
+    card = OutboundMessage(
+        kind="test_meeting_card",
+        to_users=users,
+        params={"title": "支部党员大会", "task": task},
+        dedupe_key=task,
+    )
+    db_session.add(card)
+    db_session.commit()
+    run_jobs()
+    db_session.expire_all()
+    return card
+
+
+def update(db_session, run_jobs, card_key="meeting-1"):
+    row = OutboundMessage(
+        kind=CARD_UPDATE,
+        to_users="",
+        params={"card_key": card_key, "replace_name": "会议已取消", "fallback_text": "支部党员大会已取消。"},
+        dedupe_key=f"cancel:{card_key}",
+    )
+    db_session.add(row)
+    db_session.commit()
+    run_jobs()
+    db_session.expire_all()
+    return row
+
+
+def test_a_sent_card_is_updated_for_every_recipient(app, emulator, db_session, run_jobs):
+    card = send_card(db_session, run_jobs)
+    assert card.response_code
+
+    row = update(db_session, run_jobs)
+
+    assert row.status == OutboundStatus.sent and row.last_error == "updated"
+    assert {d.to_user: d.replaced_with for d in emulator.state.deliveries} == {
+        "nurse01": "会议已取消",
+        "nurse02": "会议已取消",
+    }
+    assert card.response_code is None  # single use
+
+
+def test_a_used_response_code_falls_back_to_a_chat_message(app, emulator, db_session, run_jobs):
+    send_card(db_session, run_jobs)
+    update(db_session, run_jobs)  # uses the code
+    db_session.execute(
+        OutboundMessage.__table__.update()
+        .where(OutboundMessage.dedupe_key == "meeting-1")
+        .values(response_code="already-used-elsewhere")
+    )
+    db_session.commit()
+
+    second = OutboundMessage(
+        kind=CARD_UPDATE,
+        to_users="",
+        params={
+            "card_key": "meeting-1",
+            "replace_name": "已改期",
+            "fallback_text": "支部党员大会改期至下周五。",
+        },
+        dedupe_key="reschedule:meeting-1",
+    )
+    db_session.add(second)
+    db_session.commit()
+    run_jobs()
+    run_jobs()  # the fallback text is an outbox row of its own
+
+    texts = [d for d in emulator.state.deliveries if d.msgtype == "text"]
+    assert sorted(d.to_user for d in texts) == ["nurse01", "nurse02"]
+    assert texts[0].body["text"]["content"] == "支部党员大会改期至下周五。"
+
+
+def test_a_card_older_than_72_hours_is_not_updated_but_explained(app, emulator, db_session, run_jobs):
+    card = send_card(db_session, run_jobs)
+    card.sent_at = datetime.now(UTC) - timedelta(hours=73)
+    db_session.commit()
+
+    update(db_session, run_jobs)
+    run_jobs()
+
+    assert emulator.state.api_calls["message/update_template_card"] == 0
+    assert sorted(
+        (d.to_user, d.body["text"]["content"]) for d in emulator.state.deliveries if d.msgtype == "text"
+    ) == [
+        ("nurse01", "支部党员大会已取消。"),
+        ("nurse02", "支部党员大会已取消。"),
+    ]
+
+
+def test_a_card_not_yet_sent_is_cancelled_instead(app, emulator, db_session, run_jobs):
+    card = OutboundMessage(
+        kind="test_meeting_card",
+        to_users="nurse01",
+        params={"title": "支部党员大会", "task": "meeting-2"},
+        dedupe_key="meeting-2",
+        status=OutboundStatus.deferred,
+    )
+    db_session.add(card)
+    db_session.commit()
+
+    update(db_session, run_jobs, card_key="meeting-2")
+
+    assert card.status == OutboundStatus.cancelled
+    assert emulator.state.deliveries == []
+    assert db_session.scalar(select(OutboundMessage).where(OutboundMessage.kind == "text")) is None
