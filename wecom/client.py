@@ -15,6 +15,8 @@ from typing import Any
 import requests
 from redis import Redis
 
+from wecom.limits import CorpRate
+
 logger = logging.getLogger(__name__)
 
 #: Refresh a little before WeCom's expiry so a call never carries a token about to lapse.
@@ -59,6 +61,7 @@ class WeComClient:
         self.http = requests.Session()
         # Per app (corp + agent), not per corp: each app's token is its own (doc 91039).
         self.token_key = f"dj:wecom:token:{corp_id}:{agent_id}"
+        self.rate = CorpRate(redis, corp_id)
 
     def __repr__(self) -> str:
         return f"WeComClient({self.api_base!r}, corp={self.corp_id!r}, agent={self.agent_id})"
@@ -101,6 +104,7 @@ class WeComClient:
     # -- calls -----------------------------------------------------------------------------
 
     def _get(self, api: str, params: dict[str, Any]) -> dict[str, Any]:
+        self.rate.take(api)
         response = self.http.get(f"{self.api_base}/cgi-bin/{api}", params=params, timeout=self.timeout)
         return self._checked(api, response)
 
@@ -135,6 +139,7 @@ class WeComClient:
         return self._get(api, {**params, "access_token": self.access_token(replacing=token)})
 
     def _post_with(self, api: str, body: dict[str, Any], token: str) -> dict[str, Any]:
+        self.rate.take(api)
         response = self.http.post(
             f"{self.api_base}/cgi-bin/{api}", params={"access_token": token}, json=body, timeout=self.timeout
         )

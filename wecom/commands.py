@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import workbench
 from wecom.router import CallbackContext, Reply, Router
 
 router = Router()
@@ -15,6 +16,14 @@ def help_command(ctx: CallbackContext) -> Reply:
     if ctx.person is None:
         lines.append("（您的企业微信账号尚未同步到党建系统，如需使用请联系党委组织部。）")
     return Reply("text", "\n".join(lines))
+
+
+@router.on_event("enter_agent")
+def entered(ctx: CallbackContext) -> None:
+    """A member opened the app: bring their workbench figures up to date (no chat reply:
+    greeting someone every time they open the app would be noise)."""
+    if ctx.person is not None and ctx.person.is_active:
+        workbench.touch(ctx.session, [ctx.person])
 
 
 @router.on_unknown_text

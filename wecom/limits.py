@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 
 from redis import Redis
 
@@ -77,3 +78,47 @@ class MemberBudget:
             else:
                 admitted.append(userid)
         return admitted, waiting
+
+
+#: WeCom: 10,000 calls a minute per API per corp (blocked for the rest of the minute beyond).
+CORP_CALLS_PER_MINUTE = 9500
+
+
+class CorpRate:
+    """The corp-wide budget of one API, shared by every process: a per-minute counter in Redis.
+
+    Over budget, the caller waits for the next minute rather than be blocked by WeCom for the
+    rest of it; only bulk work (broadcasts, the directory sync) ever gets here.
+    """
+
+    def __init__(
+        self,
+        redis: Redis,
+        corp_id: str,
+        per_minute: int = CORP_CALLS_PER_MINUTE,
+        *,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.redis = redis
+        self.corp_id = corp_id
+        self.per_minute = per_minute
+        self.clock = clock
+        self.sleep = sleep
+
+    def take(self, api: str) -> float:
+        """Take one call of `api`; returns the seconds waited for it (0.0 almost always)."""
+        waited = 0.0
+        while True:
+            now = self.clock()
+            minute = int(now // 60)
+            key = f"dj:wecom:rate:{self.corp_id}:{api}:{minute}"
+            pipe = self.redis.pipeline()
+            pipe.incr(key)
+            pipe.expire(key, 120)
+            count, _ = pipe.execute()
+            if count <= self.per_minute:
+                return waited
+            pause = (minute + 1) * 60 - now + 0.05
+            self.sleep(pause)
+            waited += pause

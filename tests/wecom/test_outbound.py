@@ -328,3 +328,21 @@ def test_a_row_whose_job_died_before_claiming_it_is_rescued(
         assert maintenance.reconcile() == 1
     run_jobs()
     assert len(delivered(emulator, "zhouba")) == 1
+
+
+def test_the_corp_wide_budget_of_an_api_waits_for_the_next_minute(queues):
+    from wecom.limits import CorpRate
+
+    now = [600.0]
+    slept = []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        now[0] += seconds
+
+    rate = CorpRate(queues.redis, "wwcorp", per_minute=3, clock=lambda: now[0], sleep=sleep)
+    assert [rate.take("message/send") for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert rate.take("user/get") == 0.0  # each API has its own budget
+    now[0] += 30
+    assert rate.take("message/send") == pytest.approx(30.05)  # the fourth waits for 10:00+1 min
+    assert len(slept) == 1

@@ -94,3 +94,19 @@ def test_the_emulator_refuses_an_eleventh_call_in_a_minute(app, emulator):
             client.post("agent/set_workbench_data", body)
         with pytest.raises(Exception, match="45009"):
             client.post("agent/set_workbench_data", body)
+
+
+def test_opening_the_app_refreshes_the_members_workbench(
+    app, send, emulator, db_session, make_person, run_jobs
+):
+    from wecom.emulator import wire
+
+    make_person(wecom_userid="nurse03")
+    db_session.commit()
+    event = wire.message_xml(
+        app.config["WECOM_CORP_ID"], "nurse03", app.config["WECOM_AGENT_ID"], "event", Event="enter_agent"
+    )
+    response = send(event)
+    assert response.status_code == 200 and response.data == b""  # no chat reply
+    run_jobs()
+    assert figures(emulator, "nurse03") == {"待办": "0"}
