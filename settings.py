@@ -218,6 +218,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WECOM_ENCODING_AES_KEY", _aes_key, None, "callback EncodingAESKey"),
     Setting("WECOM_API_BASE", _http_url, "https://qyapi.weixin.qq.com", "WeCom API root"),
     Setting("WECOM_OAUTH_BASE", _http_url, "https://open.weixin.qq.com", "OAuth authorize root"),
+    Setting("WECOM_LOGIN_BASE", _http_url, "https://login.work.weixin.qq.com", "web (QR) login root"),
     Setting("WECOM_CALLBACK_WINDOW_SECONDS", _int_range(30, 3600), 600, "callback timestamp tolerance"),
     Setting("WECOM_EMULATOR", _flag, None, "serve the local WeCom emulator at /_emulator (never production)"),
     # Must exceed the sender job's timeout (120 s) in production: a claim this old means a dead sender.
@@ -278,7 +279,7 @@ def load_settings(
     if values["WECOM_EMULATOR"]:
         # Point the app at its own local WeCom unless told otherwise.
         emulator = f"{values['PUBLIC_BASE_URL']}/_emulator"
-        for name in ("WECOM_API_BASE", "WECOM_OAUTH_BASE"):
+        for name in ("WECOM_API_BASE", "WECOM_OAUTH_BASE", "WECOM_LOGIN_BASE"):
             if name not in explicit:
                 values[name] = emulator
 

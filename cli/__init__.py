@@ -1,7 +1,7 @@
 """The `flask` command groups: the shell adapter, as thin as the web views.
 
 `flask --app app db upgrade`, `seed demo`, `keys …`, `audit verify`, `jobs worker`,
-`jobs scheduler`, `api create-token`, `demo serve`, `wecom sync`.
+`jobs scheduler`, `api create-token`, `demo serve`, `users create-admin`, `wecom sync`.
 """
 
 from __future__ import annotations
@@ -10,16 +10,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from cli import api, audit, db, demo, jobs, keys, seed, wecom
+    from cli import api, audit, db, demo, jobs, keys, seed, users, wecom
 
-    for group in (
-        db.group,
-        seed.group,
-        keys.group,
-        audit.group,
-        jobs.group,
-        api.group,
-        demo.group,
-        wecom.group,
-    ):
-        app.cli.add_command(group)
+    for module in (db, seed, keys, audit, jobs, api, demo, users, wecom):
+        app.cli.add_command(module.group)

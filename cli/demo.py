@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 
 from cli._common import database
 from jobs.worker import EmbeddedRunner
-from models import Department, Person
+from models import Department, Person, Role, RoleGrant
 
 group = AppGroup("demo", help="演示环境。")
 
@@ -38,6 +38,9 @@ def serve(host: str, port: int) -> None:
     if staff:
         click.echo(f"  企业微信模拟器（选择职工、看卡片、打开应用）  {base}/_emulator/")
     click.echo(f"  手机端（H5，企业微信内打开）                  {base}/m/")
+    office = console_demo_user()
+    if office:
+        click.echo(f"  管理后台（扫码时在模拟器中填写 {office}，党委组织部）  {base}/admin/")
     click.echo(f"  健康检查                                      {base}/healthz")
     if staff:
         click.echo(f"  模拟企业通讯录已载入 {staff} 名职工；`flask --app app wecom sync` 可演示通讯录同步。")
@@ -48,6 +51,18 @@ def serve(host: str, port: int) -> None:
     finally:
         if runner:
             runner.stop()
+
+
+def console_demo_user() -> str | None:
+    """A committee-office userid to "scan" the console's QR code with in the demo."""
+    with database().unit_of_work() as session:
+        return session.scalar(
+            select(Person.wecom_userid)
+            .join(RoleGrant, RoleGrant.person_id == Person.id)
+            .where(RoleGrant.role == Role.committee_office, RoleGrant.revoked_at.is_(None))
+            .order_by(Person.wecom_userid)
+            .limit(1)
+        )
 
 
 def load_emulator_directory(app: Flask) -> int:

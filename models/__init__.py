@@ -6,6 +6,7 @@ from models.base import Base
 from models.callback_receipt import CallbackReceipt
 from models.campus import Campus, Venue
 from models.department import Department
+from models.local_account import LocalAccount
 from models.member import DuesCategory, Member, MemberStatus
 from models.org import OrgKind, PartyOrg
 from models.outbox import OutboundMessage, OutboundStatus
@@ -22,6 +23,7 @@ __all__ = [
     "Campus",
     "Department",
     "DuesCategory",
+    "LocalAccount",
     "Member",
     "MemberStatus",
     "OrgKind",

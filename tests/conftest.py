@@ -128,7 +128,10 @@ def build_app(database_url: str, **overrides: Any) -> Flask:
 @pytest.fixture(scope="session")
 def app(make_database_url: Any, emulator_server: Any) -> Flask:
     app = build_app(
-        make_database_url("main"), WECOM_API_BASE=emulator_server.url, WECOM_OAUTH_BASE=emulator_server.url
+        make_database_url("main"),
+        WECOM_API_BASE=emulator_server.url,
+        WECOM_OAUTH_BASE=emulator_server.url,
+        WECOM_LOGIN_BASE=emulator_server.url,
     )
     migrate.upgrade(app.extensions["dangjian.db"].engine)
     return app
@@ -261,3 +264,38 @@ def make_actor(db_session: Session, make_person: Any) -> Any:
         return load_actor(db_session, person, source_ip="10.1.2.3")
 
     return make
+
+
+@pytest.fixture(scope="session")
+def live(make_database_url: Any) -> Iterator[Any]:
+    """The app as `make demo` serves it, on a free port: emulator mounted at /_emulator, WeCom
+    calls and callbacks over real HTTP to itself, a database of its own that tests commit to."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from cli.demo import load_emulator_directory
+
+    server = make_server("127.0.0.1", 0, lambda environ, start: [], threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    app = build_app(
+        make_database_url("live"),
+        WECOM_EMULATOR=True,
+        PUBLIC_BASE_URL=base,
+        WECOM_API_BASE=f"{base}/_emulator",
+        WECOM_OAUTH_BASE=f"{base}/_emulator",
+        WECOM_LOGIN_BASE=f"{base}/_emulator",
+    )
+    migrate.upgrade(app.extensions["dangjian.db"].engine)
+    with app.app_context(), app.extensions["dangjian.db"].unit_of_work() as session:
+        people.create_person(
+            session, Actor.cli("测试"), wecom_userid="nurse01", name="李护士", position="护师"
+        )
+    with app.app_context():
+        load_emulator_directory(app)
+    server.app = app
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.base, server.flask_app = base, app
+    yield server
+    server.shutdown()

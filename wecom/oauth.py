@@ -45,6 +45,20 @@ def authorize_url(*, oauth_base: str, corp_id: str, agent_id: str, redirect_uri:
     return f"{oauth_base}/connect/oauth2/authorize?{query}#wechat_redirect"
 
 
+def web_login_url(*, login_base: str, corp_id: str, agent_id: str, redirect_uri: str, state: str) -> str:
+    """WeCom's web login (QR scan) for the console (doc 98151); the code goes to auth/getuserinfo."""
+    query = urlencode(
+        {
+            "login_type": "CorpApp",
+            "appid": corp_id,
+            "agentid": agent_id,
+            "redirect_uri": redirect_uri,
+            "state": state,
+        }
+    )
+    return f"{login_base}/wwlogin/sso/login?{query}"
+
+
 class LoginStates:
     def __init__(self, redis: Redis, secret_key: str) -> None:
         self.redis = redis

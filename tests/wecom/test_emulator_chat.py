@@ -8,51 +8,20 @@ taps and typed messages travel as real encrypted callbacks to the app's /wecom/c
 from __future__ import annotations
 
 import re
-import threading
 from html import unescape
 
 import pytest
 import requests
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
-from cli.demo import load_emulator_directory
-from handlers import audit, people
+from handlers import audit
 from handlers.policy import Actor
-from models import AuditEvent, migrate
-from tests.conftest import build_app
+from models import AuditEvent
 from wecom import cards
 from wecom.commands import router
 from wecom.router import Reply
 
 pytestmark = pytest.mark.usefixtures("queues")
-
-
-@pytest.fixture(scope="module")
-def live(make_database_url):
-    """The app as `make demo` serves it: emulator mounted at /_emulator, callbacks to itself."""
-    server = make_server("127.0.0.1", 0, lambda environ, start: [], threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    app = build_app(
-        make_database_url("chat"),
-        WECOM_EMULATOR=True,
-        PUBLIC_BASE_URL=base,
-        WECOM_API_BASE=f"{base}/_emulator",
-        WECOM_OAUTH_BASE=f"{base}/_emulator",
-    )
-    migrate.upgrade(app.extensions["dangjian.db"].engine)
-    with app.app_context(), app.extensions["dangjian.db"].unit_of_work() as session:
-        people.create_person(
-            session, Actor.cli("测试"), wecom_userid="nurse01", name="李护士", position="护师"
-        )
-    with app.app_context():
-        load_emulator_directory(app)
-    server.app = app
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    server.base, server.flask_app = base, app
-    yield server
-    server.shutdown()
 
 
 @pytest.fixture

@@ -1,0 +1,157 @@
+"""Console identities: who may enter /admin/, and the break-glass local administrator.
+
+Staff log in to the console with WeCom (QR login); only people holding a console role get
+in. One local account, created at the shell, covers the day WeCom login is unavailable: its
+password is scrypt-hashed (memory-hard), five wrong passwords lock it for 15 minutes, and
+every attempt, failed or not, is in the audit trail.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handlers import audit, people
+from handlers.errors import Conflict, DomainError, Forbidden, ValidationFailed
+from handlers.policy import Actor, load_actor
+from handlers.validation import require_text
+from models import LocalAccount, Person, Role, RoleGrant
+from models.base import utcnow
+
+#: Roles that open the console; a member with none of them uses the H5 app only.
+CONSOLE_ROLES = frozenset(
+    {
+        Role.group_leader,
+        Role.secretary,
+        Role.organizer,
+        Role.committee_office,
+        Role.sysadmin,
+        Role.security_officer,
+        Role.auditor,
+    }
+)
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 12
+#: scrypt cost: 2**15 × 8 × 128 bytes = 32 MiB per guess (OWASP's minimum is 2**17 with r=8,
+#: p=1 at 128 MiB; 32 MiB keeps a login under a tenth of a second on the console's host).
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+
+
+class LoginRefused(DomainError):
+    status = 401
+    code = "login_refused"
+    message = "用户名或密码不正确。"
+
+
+class AccountLocked(DomainError):
+    status = 429
+    code = "account_locked"
+    message = "密码错误次数过多，账号已锁定 15 分钟。"
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(
+        password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, maxmem=64 * 1024 * 1024
+    )
+    return "$".join(
+        [
+            "scrypt",
+            str(SCRYPT_N),
+            str(SCRYPT_R),
+            str(SCRYPT_P),
+            base64.b64encode(salt).decode(),
+            base64.b64encode(digest).decode(),
+        ]
+    )
+
+
+def password_matches(password: str, stored: str) -> bool:
+    scheme, n, r, p, salt, expected = stored.split("$")
+    if scheme != "scrypt":
+        return False
+    digest = hashlib.scrypt(
+        password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), maxmem=64 * 1024 * 1024
+    )
+    return hmac.compare_digest(digest, base64.b64decode(expected))
+
+
+def has_console_role(actor: Actor) -> bool:
+    return any(grant.role in CONSOLE_ROLES for grant in actor.grants)
+
+
+def console_actor(session: Session, person: Person, source_ip: str | None) -> Actor:
+    """The actor for a console login; refused (and audited) without a console role."""
+    actor = load_actor(session, person, source_ip=source_ip)
+    if not person.is_active or not has_console_role(actor):
+        audit.record(
+            session, actor, "console.login", object_type="person", object_id=person.id, result="denied"
+        )
+        raise Forbidden("您没有党建管理后台的权限。如需开通，请联系党委组织部。")
+    return actor
+
+
+def create_admin(session: Session, actor: Actor, *, username: str, name: str, password: str) -> LocalAccount:
+    """The break-glass administrator: a staff record holding the sysadmin role, and its login."""
+    if actor.kind != "cli":
+        raise Forbidden("本地管理员只能在服务器命令行创建。")
+    username = require_text(username, "username", "用户名", 64)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(f"密码至少 {MIN_PASSWORD_LENGTH} 位。", field="password")
+    if session.scalar(select(LocalAccount.id).where(LocalAccount.username == username)):
+        raise Conflict(f"用户名 {username} 已存在。", field="username")
+    person = people.create_person(session, actor, wecom_userid=f"local:{username}", name=name)
+    session.add(RoleGrant(person_id=person.id, role=Role.sysadmin, org_id=None, granted_by=actor.label))
+    account = LocalAccount(username=username, person_id=person.id, password_hash=hash_password(password))
+    session.add(account)
+    session.flush()
+    audit.record(session, actor, "console.create_admin", object_type="person", object_id=person.id)
+    return account
+
+
+def authenticate_local(session: Session, *, username: str, password: str, source_ip: str | None) -> Person:
+    """Check a local login; every outcome is audited. The caller commits even on refusal, so
+    that the failure count and the audit record are kept."""
+    attempt = Actor(kind="anonymous", id=None, label=f"本地登录:{username[:40]}", source_ip=source_ip)
+    account = session.scalar(select(LocalAccount).where(LocalAccount.username == username))
+    now = utcnow()
+    if account is None:
+        hash_password(password)  # same cost as a real check: no timing oracle for usernames
+        _attempted(session, attempt, None, "unknown user")
+        raise LoginRefused()
+    if account.locked_until and account.locked_until > now:
+        _attempted(session, attempt, account, "locked")
+        raise AccountLocked()
+    if not password_matches(password, account.password_hash):
+        account.failed_attempts += 1
+        if account.failed_attempts >= MAX_FAILURES:
+            account.locked_until = now + LOCKOUT
+            account.failed_attempts = 0
+            _attempted(session, attempt, account, "wrong password: locked for 15 minutes")
+            raise AccountLocked()
+        _attempted(session, attempt, account, "wrong password")
+        raise LoginRefused()
+    account.failed_attempts = 0
+    account.locked_until = None
+    account.last_login_at = now
+    _attempted(session, attempt, account, None)
+    return session.get(Person, account.person_id)
+
+
+def _attempted(session: Session, attempt: Actor, account: LocalAccount | None, refusal: str | None) -> None:
+    audit.record(
+        session,
+        attempt,
+        "console.login_local",
+        object_type="person" if account else None,
+        object_id=account.person_id if account else None,
+        result="denied" if refusal else "ok",
+        detail={"reason": refusal} if refusal else None,
+    )

@@ -1,0 +1,95 @@
+"""Finding members for the console and the API: always through the actor's scope."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from handlers.errors import Forbidden, NotFound
+from handlers.policy import Actor, can, scope_members, scope_orgs
+from models import Member, MemberStatus, PartyOrg, Person
+
+T = TypeVar("T")
+PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def mask(value: str | None, keep_start: int, keep_end: int) -> str:
+    """110***********1234: enough to tell two people apart, not enough to use."""
+    if not value:
+        return ""
+    if len(value) <= keep_start + keep_end:
+        return "*" * len(value)
+    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+
+
+def masked_identity(person: Person) -> dict[str, str]:
+    return {"id_number": mask(person.id_number, 3, 4), "mobile": mask(person.mobile, 3, 4)}
+
+
+def list_members(
+    session: Session,
+    actor: Actor,
+    *,
+    query: str = "",
+    org_id: uuid.UUID | None = None,
+    status: str | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Page[Member]:
+    """Members the actor may see, filtered by name or userid, org subtree and status."""
+    stmt: Select = scope_members(actor, select(Member).join(Person, Member.person_id == Person.id))
+    if query.strip():
+        like = f"%{query.strip()}%"
+        stmt = stmt.where(or_(Person.name.like(like), Person.wecom_userid.like(like)))
+    if org_id is not None:
+        org = session.get(PartyOrg, org_id)
+        if org is None or not can(session, actor, "org.view", org):
+            raise NotFound()
+        subtree = select(PartyOrg.id).where(PartyOrg.path.startswith(org.path, autoescape=True))
+        stmt = stmt.where(Member.branch_id.in_(subtree))
+    if status:
+        stmt = stmt.where(Member.status == MemberStatus(status))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    page = max(1, page)
+    rows = session.scalars(
+        stmt.options(joinedload(Member.person), joinedload(Member.branch))
+        .order_by(Person.name, Member.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page(list(rows), page, per_page, total)
+
+
+def get_member(session: Session, actor: Actor, member_id: uuid.UUID) -> Member:
+    """One member; refused without saying whether they exist when outside the actor's scope."""
+    member = session.get(Member, member_id)
+    if member is None or not can(session, actor, "member.view", member):
+        if member is None and actor_sees_everything(actor):
+            raise NotFound()
+        raise Forbidden()
+    return member
+
+
+def actor_sees_everything(actor: Actor) -> bool:
+    return any(g.org_path is None for g in actor.grants)
+
+
+def visible_orgs(session: Session, actor: Actor) -> list[PartyOrg]:
+    return list(session.scalars(scope_orgs(actor, select(PartyOrg)).order_by(PartyOrg.path)))

@@ -1,0 +1,111 @@
+"""The console in a real headless Chromium (Debian's package, driven by Playwright).
+
+Against the live app with its emulator: log in by scanning WeCom's QR code (the emulator's
+page), find a member, reveal a masked field with a reason, and check that a secretary is
+refused another branch's member. Screenshots of each page go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from handlers import people
+from handlers.policy import Actor
+from models import OrgKind, PartyOrg, Role, RoleGrant
+
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is a dev dependency (make test installs it)"
+)
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is installed by .ci/run")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def hospital(live):
+    """Two branches, a member in each, a committee-office user and one branch's secretary."""
+    app = live.flask_app
+    cli = Actor.cli("测试")
+    with app.app_context(), app.extensions["dangjian.db"].unit_of_work() as session:
+        committee = PartyOrg(kind=OrgKind.committee, code="E2E", name="端到端测试党委")
+        committee.set_parent(None)
+        branches = {}
+        for code, name in (("E2E01", "心内科党支部"), ("E2E02", "骨科党支部")):
+            branch = PartyOrg(kind=OrgKind.branch, code=code, name=name)
+            branch.set_parent(committee)
+            branches[code] = branch
+        session.add_all([committee, *branches.values()])
+        session.flush()
+        nurse = people.create_person(
+            session, cli, wecom_userid="e2e-nurse", name="赵护士", mobile="13700001111"
+        )
+        doctor = people.create_person(
+            session, cli, wecom_userid="e2e-doctor", name="钱医生", mobile="13700002222"
+        )
+        for person, code in ((nurse, "E2E01"), (doctor, "E2E02")):
+            people.enrol_member(session, cli, person=person, branch=branches[code], status="full")
+        office = people.create_person(session, cli, wecom_userid="e2e-office", name="组织部孙")
+        secretary = people.create_person(session, cli, wecom_userid="e2e-sec", name="书记周")
+        session.add(RoleGrant(person_id=office.id, role=Role.committee_office, org_id=None))
+        session.add(RoleGrant(person_id=secretary.id, role=Role.secretary, org_id=branches["E2E01"].id))
+        session.flush()
+        return {"doctor_member": str(doctor.membership.id)}
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+        )
+        yield browser
+        browser.close()
+
+
+def snap(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"console-{name}.png"), full_page=True)
+
+
+def scan_in(page, live, userid):
+    page.goto(f"{live.base}/admin/")
+    assert "/admin/login" in page.url
+    snap(page, "login")
+    page.click("text=企业微信扫码登录")
+    page.fill("input[name=as_user]", userid)  # the emulator's stand-in for scanning the QR code
+    page.click("text=确认登录")
+    page.wait_for_url(f"{live.base}/admin/")
+
+
+def test_the_office_finds_a_member_and_reveals_a_field_with_a_reason(live, hospital, chromium):
+    page = chromium.new_page()
+    scan_in(page, live, "e2e-office")
+    assert page.is_visible("text=组织部孙，您好")
+    snap(page, "home")
+
+    page.click("nav >> text=党员")
+    page.fill("input[name=q]", "赵护士")
+    page.click("text=查询")
+    assert page.is_visible("text=137****1111") and not page.is_visible("text=13700001111")
+    snap(page, "members")
+
+    page.click("table >> text=赵护士")
+    page.select_option("select[name=field]", "mobile")
+    page.fill("input[name=reason]", "核对联系方式")
+    page.click("form.reveal >> text=查看")
+    assert page.is_visible("text=13700001111")
+    snap(page, "member-revealed")
+    page.close()
+
+
+def test_a_secretary_cannot_open_another_branchs_member(live, hospital, chromium):
+    page = chromium.new_page()
+    scan_in(page, live, "e2e-sec")
+    response = page.goto(f"{live.base}/admin/members/{hospital['doctor_member']}")
+    assert response.status == 403
+    assert page.is_visible("text=您没有权限") and not page.is_visible("text=钱医生")
+    snap(page, "forbidden")
+    page.close()

@@ -1,0 +1,141 @@
+"""The console: WeCom QR login and the break-glass admin, CSRF, scoped and masked member pages."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from models import AuditEvent, LocalAccount, OrgKind, Role
+
+pytestmark = pytest.mark.usefixtures("queues")
+
+
+@pytest.fixture
+def browser(app, db_session, emulator):
+    return app.test_client()
+
+
+def qr_login(browser, userid):
+    """Scan the QR code on WeCom's login page (the emulator) as `userid`, then follow back."""
+    to_wecom = browser.get("/admin/login/wecom")
+    assert to_wecom.status_code == 302
+    scanned = requests.get(
+        to_wecom.headers["Location"] + f"&as_user={userid}", allow_redirects=False, timeout=10
+    )
+    assert scanned.status_code == 302, scanned.text
+    back = urlsplit(scanned.headers["Location"])
+    return browser.get(f"{back.path}?{back.query}")
+
+
+def csrf(page_html):
+    return re.search(r'name="csrf_token" value="([^"]+)"', page_html).group(1)
+
+
+@pytest.fixture
+def hospital(make_org, make_member, make_person, db_session):
+    committee = make_org(OrgKind.committee, name="医院党委")
+    cardio = make_org(OrgKind.branch, parent=committee, name="心内科党支部")
+    ortho = make_org(OrgKind.branch, parent=committee, name="骨科党支部")
+    nurse = make_member(
+        branch=cardio, person=make_person(wecom_userid="nurse01", name="李护士", mobile="13912345678")
+    )
+    surgeon = make_member(branch=ortho, person=make_person(wecom_userid="surgeon01", name="王医生"))
+    from models import RoleGrant
+
+    office = make_person(wecom_userid="office01", name="组织部甲")
+    secretary = make_person(wecom_userid="sec01", name="书记乙")
+    db_session.add(RoleGrant(person_id=office.id, role=Role.committee_office, org_id=None))
+    db_session.add(RoleGrant(person_id=secretary.id, role=Role.secretary, org_id=cardio.id))
+    db_session.flush()
+    return {"nurse": nurse, "surgeon": surgeon, "cardio": cardio}
+
+
+def test_committee_office_logs_in_by_qr_and_sees_the_whole_hospital(browser, hospital):
+    landed = qr_login(browser, "office01")
+    assert landed.status_code == 302 and landed.headers["Location"] == "/admin/"
+    home = browser.get("/admin/").get_data(as_text=True)
+    assert "组织部甲，您好" in home and "党员 2 人" in home
+    members = browser.get("/admin/members").get_data(as_text=True)
+    assert "李护士" in members and "王医生" in members
+    assert "13912345678" not in members and "139****5678" in members  # masked
+
+
+def test_a_member_without_a_console_role_is_refused_and_audited(browser, hospital, db_session):
+    assert qr_login(browser, "nurse01").status_code == 403
+    denied = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "console.login")).one()
+    assert denied.result == "denied"
+    assert browser.get("/admin/").status_code == 302  # no session was created
+
+
+def test_a_secretary_sees_only_their_branch_and_gets_403_elsewhere(browser, hospital):
+    qr_login(browser, "sec01")
+    listing = browser.get("/admin/members").get_data(as_text=True)
+    assert "李护士" in listing and "王医生" not in listing
+    other = browser.get(f"/admin/members/{hospital['surgeon'].id}")
+    assert other.status_code == 403 and "王医生" not in other.get_data(as_text=True)
+
+
+def test_revealing_needs_a_reason_and_is_audited(browser, hospital, db_session):
+    qr_login(browser, "sec01")
+    page = browser.get(f"/admin/members/{hospital['nurse'].id}").get_data(as_text=True)
+    token = csrf(page)
+    url = f"/admin/members/{hospital['nurse'].id}/reveal"
+
+    no_reason = browser.post(
+        url, data={"csrf_token": token, "field": "mobile", "reason": ""}, follow_redirects=True
+    )
+    assert "查看敏感信息须填写事由" in no_reason.get_data(as_text=True)
+
+    shown = browser.post(url, data={"csrf_token": token, "field": "mobile", "reason": "办理组织关系转接"})
+    assert shown.status_code == 200 and "13912345678" in shown.get_data(as_text=True)
+    reveal = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "person.reveal", AuditEvent.result == "ok")
+    ).one()
+    assert "办理组织关系转接" in reveal.detail and reveal.actor_label == "书记乙"
+
+
+def test_forms_without_the_csrf_token_are_refused(browser, hospital):
+    qr_login(browser, "sec01")
+    refused = browser.post(
+        f"/admin/members/{hospital['nurse'].id}/reveal", data={"field": "mobile", "reason": "x"}
+    )
+    assert refused.status_code == 400 and "页面已过期" in refused.get_data(as_text=True)
+
+
+def test_pages_need_a_login(browser):
+    response = browser.get("/admin/members")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/admin/login")
+
+
+def test_break_glass_admin_logs_in_and_is_locked_after_five_failures(app, browser, db_session, runner):
+    created = runner.invoke(
+        args=["users", "create-admin", "--username", "root", "--name", "应急管理员"],
+        input="correct horse battery\ncorrect horse battery\n",
+    )
+    assert created.exit_code == 0, created.output
+    token = csrf(browser.get("/admin/login").get_data(as_text=True))
+
+    def attempt(password):
+        return browser.post(
+            "/admin/login/local", data={"csrf_token": token, "username": "root", "password": password}
+        )
+
+    ok = attempt("correct horse battery")
+    assert ok.status_code == 302 and ok.headers["Location"] == "/admin/"
+    browser.post("/admin/logout", data={"csrf_token": csrf(browser.get("/admin/").get_data(as_text=True))})
+    token = csrf(browser.get("/admin/login").get_data(as_text=True))
+
+    statuses = [attempt("wrong password!").status_code for _ in range(5)]
+    assert statuses == [401, 401, 401, 401, 429]
+    locked = attempt("correct horse battery")
+    assert locked.status_code == 429 and "锁定" in locked.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.scalar(select(LocalAccount.locked_until).where(LocalAccount.username == "root"))
+    attempts = db_session.scalars(
+        select(AuditEvent.result).where(AuditEvent.action == "console.login_local")
+    ).all()
+    assert attempts.count("ok") == 1 and attempts.count("denied") == 6

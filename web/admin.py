@@ -1,0 +1,228 @@
+"""The console (/admin/): login, the frame, and member pages. Views parse, call one handler,
+commit once and render; permissions come from handlers/policy through the handlers."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+
+from handlers import accounts, members, people
+from handlers.errors import DomainError
+from handlers.policy import PERMISSIONS, load_actor
+from web import db_session
+from web.csrf import protect
+from wecom.oauth import CodeRejected, LoginStates, exchange_code, web_login_url
+
+logger = logging.getLogger(__name__)
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+protect(bp)
+
+#: Revealing sensitive fields is for a case at hand, not for browsing: at most this many an hour.
+REVEALS_PER_HOUR = 30
+#: Menu entries and the action that shows them (each page still checks its objects itself).
+NAVIGATION = {"members": "member.view"}
+PUBLIC_ENDPOINTS = {"admin.login", "admin.login_wecom", "admin.login_wecom_return", "admin.login_local"}
+
+
+@bp.before_request
+def _load_console_actor() -> ResponseReturnValue | None:
+    g.actor, g.nav = None, set()
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    person = people.find_active(db_session(), session.person_id) if session.person_id else None
+    if person is None:
+        return redirect(url_for("admin.login", next=request.full_path if request.method == "GET" else None))
+    actor = load_actor(db_session(), person, source_ip=request.remote_addr)
+    if not accounts.has_console_role(actor):
+        abort(403)
+    g.actor, g.person = actor, person
+    g.nav = {page for page, action in NAVIGATION.items() if _granted(actor, action)}
+    return None
+
+
+def _granted(actor: Any, action: str) -> bool:
+    return any(grant.role in PERMISSIONS[action] for grant in actor.grants)
+
+
+def _states() -> LoginStates:
+    return LoginStates(current_app.extensions["dangjian.jobs"].redis, current_app.config["SECRET_KEY"])
+
+
+def _safe_next(target: str | None) -> str:
+    return target if target and target.startswith("/admin/") and not target.startswith("//") else "/admin/"
+
+
+def _enter(person_id: uuid.UUID, next_path: str) -> ResponseReturnValue:
+    session.login(person_id)
+    return redirect(_safe_next(next_path))
+
+
+# -- login -------------------------------------------------------------------------------------
+
+
+@bp.get("/login")
+def login() -> ResponseReturnValue:
+    return render_template("admin/login.html", next=request.args.get("next", ""))
+
+
+@bp.get("/login/wecom")
+def login_wecom() -> ResponseReturnValue:
+    state = _states().issue(attempt=0, next_path=_safe_next(request.args.get("next")))
+    session["console_state"] = state
+    config = current_app.config
+    return redirect(
+        web_login_url(
+            login_base=config["WECOM_LOGIN_BASE"],
+            corp_id=config["WECOM_CORP_ID"],
+            agent_id=config["WECOM_AGENT_ID"],
+            redirect_uri=f"{config['PUBLIC_BASE_URL']}/admin/login/wecom/return",
+            state=state,
+        )
+    )
+
+
+@bp.get("/login/wecom/return")
+def login_wecom_return() -> ResponseReturnValue:
+    state = request.args.get("state", "")
+    data = _states().spend(state) if state and state == session.get("console_state") else None
+    if data is None:
+        flash("登录已过期，请重新扫码。", "error")
+        return redirect(url_for("admin.login"))
+    try:
+        identity = exchange_code(
+            current_app.extensions["dangjian.wecom_client"], request.args.get("code", "")
+        )
+    except CodeRejected:
+        flash("企业微信未能确认您的身份，请重新扫码。", "error")
+        return redirect(url_for("admin.login"))
+    person = people.find_by_wecom_userid(db_session(), identity.userid) if identity.userid else None
+    if person is None:
+        abort(403)
+    try:
+        accounts.console_actor(db_session(), person, request.remote_addr)
+    finally:
+        db_session().commit()  # a refusal (no console role) is audited too
+    return _enter(person.id, data["next"])
+
+
+@bp.post("/login/local")
+def login_local() -> ResponseReturnValue:
+    try:
+        person = accounts.authenticate_local(
+            db_session(),
+            username=request.form.get("username", "").strip(),
+            password=request.form.get("password", ""),
+            source_ip=request.remote_addr,
+        )
+        accounts.console_actor(db_session(), person, request.remote_addr)
+    except DomainError as refused:
+        db_session().commit()  # keep the failure count and the audit record
+        return render_template(
+            "admin/login.html", error=refused.message, next=request.form.get("next")
+        ), refused.status
+    db_session().commit()
+    return _enter(person.id, request.form.get("next", ""))
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    session.logout()
+    return redirect(url_for("admin.login"))
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    orgs = members.visible_orgs(db_session(), g.actor)
+    listing = members.list_members(db_session(), g.actor, per_page=1)
+    return render_template("admin/index.html", orgs=orgs, member_total=listing.total)
+
+
+@bp.get("/members")
+def member_list() -> ResponseReturnValue:
+    org = request.args.get("org")
+    listing = members.list_members(
+        db_session(),
+        g.actor,
+        query=request.args.get("q", ""),
+        org_id=_uuid(org) if org else None,
+        status=request.args.get("status") or None,
+        page=request.args.get("page", 1, type=int),
+    )
+    return render_template(
+        "admin/members.html",
+        listing=listing,
+        orgs=members.visible_orgs(db_session(), g.actor),
+        masked={m.id: members.masked_identity(m.person) for m in listing.items},
+        args=request.args,
+    )
+
+
+@bp.get("/members/<member_id>")
+def member_detail(member_id: str) -> ResponseReturnValue:
+    return _member_page(members.get_member(db_session(), g.actor, _uuid(member_id)))
+
+
+@bp.post("/members/<member_id>/reveal")
+def member_reveal(member_id: str) -> ResponseReturnValue:
+    member = members.get_member(db_session(), g.actor, _uuid(member_id))
+    if not _within_reveal_budget():
+        abort(429)
+    field = request.form.get("field", "")
+    try:
+        value = people.reveal_sensitive(
+            db_session(),
+            g.actor,
+            person_id=member.person_id,
+            field=field,
+            reason=request.form.get("reason", ""),
+        )
+    except DomainError as refused:
+        db_session().commit()  # a denied reveal is audited too
+        flash(refused.message, "error")
+        return redirect(url_for("admin.member_detail", member_id=member.id))
+    db_session().commit()
+    return _member_page(member, revealed={field: value or "（未填写）"})
+
+
+def _member_page(member: Any, revealed: dict[str, str] | None = None) -> ResponseReturnValue:
+    return render_template(
+        "admin/member.html",
+        member=member,
+        masked=members.masked_identity(member.person),
+        revealed=revealed or {},
+        fields=people.REVEALABLE,
+    )
+
+
+def _within_reveal_budget() -> bool:
+    redis = current_app.extensions["dangjian.jobs"].redis
+    key = f"dj:console:reveals:{g.actor.id}"
+    count = redis.incr(key)
+    if count == 1:
+        redis.expire(key, 3600)
+    return count <= REVEALS_PER_HOUR
+
+
+def _uuid(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        abort(404)
