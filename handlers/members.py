@@ -10,7 +10,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from handlers.errors import Forbidden, NotFound
+from handlers.errors import Forbidden, NotFound, ValidationFailed
 from handlers.policy import Actor, can, scope_members, scope_orgs
 from models import Member, MemberStatus, PartyOrg, Person
 
@@ -65,7 +65,10 @@ def list_members(
         subtree = select(PartyOrg.id).where(PartyOrg.path.startswith(org.path, autoescape=True))
         stmt = stmt.where(Member.branch_id.in_(subtree))
     if status:
-        stmt = stmt.where(Member.status == MemberStatus(status))
+        try:
+            stmt = stmt.where(Member.status == MemberStatus(status))
+        except ValueError:
+            raise ValidationFailed("党员类别不正确。", field="status") from None
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page = max(1, page)
     rows = session.scalars(
@@ -85,6 +88,16 @@ def get_member(session: Session, actor: Actor, member_id: uuid.UUID) -> Member:
             raise NotFound()
         raise Forbidden()
     return member
+
+
+def get_org(session: Session, actor: Actor, org_id: uuid.UUID) -> PartyOrg:
+    """One org; outside the actor's scope a 403 that does not say whether it exists."""
+    org = session.get(PartyOrg, org_id)
+    if org is None or not can(session, actor, "org.view", org):
+        if org is None and actor_sees_everything(actor):
+            raise NotFound()
+        raise Forbidden()
+    return org
 
 
 def actor_sees_everything(actor: Actor) -> bool:

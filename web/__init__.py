@@ -31,7 +31,7 @@ def _close_before_saving_login(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    from web import admin, errors, h5, health, security, sessions
+    from web import admin, api, errors, h5, health, security, sessions
 
     app.after_request(_close_before_saving_login)
     app.teardown_appcontext(_close_db_session)  # when the view raised
@@ -41,3 +41,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(h5.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(api.bp)

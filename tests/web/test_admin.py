@@ -139,3 +139,9 @@ def test_break_glass_admin_logs_in_and_is_locked_after_five_failures(app, browse
         select(AuditEvent.result).where(AuditEvent.action == "console.login_local")
     ).all()
     assert attempts.count("ok") == 1 and attempts.count("denied") == 6
+
+
+def test_a_bad_filter_is_a_clear_error_not_a_crash(browser, hospital):
+    qr_login(browser, "office01")
+    response = browser.get("/admin/members?status=expelled")
+    assert response.status_code == 422 and "党员类别不正确" in response.get_data(as_text=True)

@@ -1,0 +1,106 @@
+"""/api/v1/: bearer tokens scoped like console users, JSON errors, and the OpenAPI document."""
+
+from __future__ import annotations
+
+import jsonschema
+import pytest
+
+from handlers.api_tokens import create_token
+from handlers.policy import Actor
+from models import OrgKind, Role
+
+pytestmark = pytest.mark.usefixtures("queues")
+
+
+@pytest.fixture
+def hospital(make_org, make_member, make_person, db_session):
+    committee = make_org(OrgKind.committee, name="医院党委", code="DWX")
+    cardio = make_org(OrgKind.branch, parent=committee, name="心内科党支部", code="XN01")
+    ortho = make_org(OrgKind.branch, parent=committee, name="骨科党支部", code="GK01")
+    nurse = make_member(branch=cardio, person=make_person(name="李护士", mobile="13912345678"))
+    surgeon = make_member(branch=ortho, person=make_person(name="王医生"))
+    return {"cardio": cardio, "ortho": ortho, "nurse": nurse, "surgeon": surgeon}
+
+
+@pytest.fixture
+def token(db_session):
+    def make(role: Role, org_code: str | None = None) -> dict[str, str]:
+        _, secret = create_token(db_session, Actor.cli(), name="HR", role=role, org_code=org_code)
+        db_session.flush()
+        return {"Authorization": f"Bearer {secret}"}
+
+    return make
+
+
+@pytest.fixture
+def conforms(client):
+    """Check a response against the schema the OpenAPI document gives for it."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+
+    def check(path: str, status: int, body: dict) -> None:
+        operation = spec["paths"][path]["get"]
+        schema = operation["responses"][str(status)]["content"]["application/json"]["schema"]
+        resolver_doc = {"components": spec["components"], **schema}
+        jsonschema.validate(body, resolver_doc)
+
+    return check
+
+
+def test_without_a_valid_token_nothing_is_answered(client, hospital):
+    for headers in ({}, {"Authorization": "Bearer dj_not-a-token"}, {"Authorization": "Basic abc"}):
+        response = client.get("/api/v1/members", headers=headers)
+        assert response.status_code == 401 and response.get_json()["code"] == "unauthenticated"
+
+
+def test_a_secretary_token_sees_its_branch_only(client, hospital, token, conforms):
+    headers = token(Role.secretary, "XN01")
+    listing = client.get("/api/v1/members", headers=headers)
+    assert listing.status_code == 200
+    body = listing.get_json()
+    conforms("/members", 200, body)
+    assert [m["name"] for m in body["items"]] == ["李护士"]
+    assert body["items"][0]["mobile_masked"] == "139****5678" and "13912345678" not in listing.get_data(
+        as_text=True
+    )
+
+    other = client.get(f"/api/v1/members/{hospital['surgeon'].id}", headers=headers)
+    assert other.status_code == 403 and "王医生" not in other.get_data(as_text=True)
+    conforms("/members/{member_id}", 403, other.get_json())
+
+    orgs = client.get("/api/v1/orgs", headers=headers).get_json()
+    assert [o["code"] for o in orgs["items"]] == ["XN01"]
+    other_org = client.get(f"/api/v1/orgs/{hospital['ortho'].id}", headers=headers)
+    assert other_org.status_code == 403 and "骨科" not in other_org.get_data(as_text=True)
+
+
+def test_the_office_sees_everything_with_paging_and_filters(client, hospital, token, conforms):
+    headers = token(Role.committee_office)
+    first = client.get("/api/v1/members?per_page=1", headers=headers).get_json()
+    conforms("/members", 200, first)
+    assert first["total"] == 2 and len(first["items"]) == 1
+    second = client.get("/api/v1/members?per_page=1&page=2", headers=headers).get_json()
+    assert {first["items"][0]["name"], second["items"][0]["name"]} == {"李护士", "王医生"}
+    by_org = client.get(f"/api/v1/members?org_id={hospital['ortho'].id}", headers=headers).get_json()
+    assert [m["name"] for m in by_org["items"]] == ["王医生"]
+    one = client.get(f"/api/v1/members/{hospital['nurse'].id}", headers=headers)
+    conforms("/members/{member_id}", 200, one.get_json())
+    branches = client.get("/api/v1/orgs?kind=branch", headers=headers).get_json()
+    conforms("/orgs", 200, branches)
+    assert sorted(o["code"] for o in branches["items"]) == ["GK01", "XN01"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["per_page=0", "per_page=101", "page=0", "status=expelled", "org_id=not-a-uuid", "kind=club"],
+)
+def test_bad_parameters_get_a_422_in_chinese(client, hospital, token, query):
+    path = "/api/v1/orgs" if query.startswith("kind") else "/api/v1/members"
+    response = client.get(f"{path}?{query}", headers=token(Role.committee_office))
+    assert response.status_code == 422
+    assert response.get_json()["code"] == "invalid" and response.get_json()["message"]
+
+
+def test_the_openapi_document_describes_the_routes(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"] == "3.1.0"
+    assert set(spec["paths"]) == {"/orgs", "/orgs/{org_id}", "/members", "/members/{member_id}"}

@@ -1,0 +1,157 @@
+"""/api/v1/: JSON for other hospital systems (HR, OA, scheduling), scoped like a console user.
+
+Bearer tokens from `flask api create-token`; every query goes through the token's scope, and
+a refusal says nothing about what is outside it. Errors are {"code", "message"}; the
+OpenAPI document at /api/v1/openapi.json describes exactly these routes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Blueprint, current_app, g, jsonify, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import func, select
+
+from handlers import api_tokens, members
+from handlers.errors import DomainError, ValidationFailed
+from handlers.policy import scope_orgs
+from models import Member, OrgKind, PartyOrg
+from web import db_session
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+#: Per token: enough for a nightly HR sync, not enough to scrape the membership in a minute.
+REQUESTS_PER_MINUTE = 600
+MAX_PER_PAGE = 100
+
+
+class Unauthenticated(DomainError):
+    status = 401
+    code = "unauthenticated"
+    message = "缺少或无效的接口令牌（Authorization: Bearer …）。"
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    code = "rate_limited"
+    message = "请求过于频繁，请稍后再试。"
+
+
+@bp.before_request
+def _authenticate() -> None:
+    if request.endpoint == "api.openapi":
+        return
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    actor = (
+        api_tokens.authenticate(db_session(), secret.strip(), request.remote_addr)
+        if scheme == "Bearer"
+        else None
+    )
+    if actor is None:
+        raise Unauthenticated()
+    redis = current_app.extensions["dangjian.jobs"].redis
+    key = f"dj:api:rate:{actor.id}"
+    count = redis.incr(key)
+    if count == 1:
+        redis.expire(key, 60)
+    if count > REQUESTS_PER_MINUTE:
+        raise TooManyRequests()
+    db_session().commit()  # last_used_at
+    g.actor = actor
+
+
+def _page_args() -> tuple[int, int]:
+    page = request.args.get("page", 1, type=int)
+    per_page = request.args.get("per_page", 20, type=int)
+    if page is None or per_page is None or page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise ValidationFailed(f"page ≥ 1，per_page 取 1–{MAX_PER_PAGE}。", field="per_page")
+    return page, per_page
+
+
+def _uuid(value: str | None, field: str) -> uuid.UUID | None:
+    if not value:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise ValidationFailed(f"{field} 不是有效的编号。", field=field) from None
+
+
+def _org(org: PartyOrg) -> dict[str, Any]:
+    return {
+        "id": str(org.id),
+        "code": org.code,
+        "name": org.name,
+        "kind": org.kind.value,
+        "parent_id": str(org.parent_id) if org.parent_id else None,
+    }
+
+
+def _member(member: Member) -> dict[str, Any]:
+    person = member.person
+    return {
+        "id": str(member.id),
+        "name": person.name,
+        "wecom_userid": person.wecom_userid,
+        "status": member.status.value,
+        "branch_id": str(member.branch_id),
+        "joined_on": member.joined_on.isoformat() if member.joined_on else None,
+        "active": person.is_active,
+        # Sensitive fields leave the system masked; revealing one is a console action with a reason.
+        **{f"{name}_masked": value for name, value in members.masked_identity(person).items()},
+    }
+
+
+def _listing(items: list[dict[str, Any]], page: int, per_page: int, total: int) -> ResponseReturnValue:
+    return jsonify({"items": items, "page": page, "per_page": per_page, "total": total})
+
+
+@bp.get("/orgs")
+def org_list() -> ResponseReturnValue:
+    page, per_page = _page_args()
+    stmt = scope_orgs(g.actor, select(PartyOrg))
+    kind = request.args.get("kind")
+    if kind:
+        try:
+            stmt = stmt.where(PartyOrg.kind == OrgKind(kind))
+        except ValueError:
+            raise ValidationFailed("kind 取值不正确。", field="kind") from None
+    total = db_session().scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = db_session().scalars(stmt.order_by(PartyOrg.path).limit(per_page).offset((page - 1) * per_page))
+    return _listing([_org(o) for o in rows], page, per_page, total)
+
+
+@bp.get("/orgs/<org_id>")
+def org_get(org_id: str) -> ResponseReturnValue:
+    return jsonify(_org(members.get_org(db_session(), g.actor, _uuid(org_id, "org_id"))))
+
+
+@bp.get("/members")
+def member_list() -> ResponseReturnValue:
+    page, per_page = _page_args()
+    listing = members.list_members(
+        db_session(),
+        g.actor,
+        query=request.args.get("q", ""),
+        org_id=_uuid(request.args.get("org_id"), "org_id"),
+        status=request.args.get("status") or None,
+        page=page,
+        per_page=per_page,
+    )
+    return _listing([_member(m) for m in listing.items], listing.page, per_page, listing.total)
+
+
+@bp.get("/members/<member_id>")
+def member_get(member_id: str) -> ResponseReturnValue:
+    member_uuid = _uuid(member_id, "member_id")
+    return jsonify(_member(members.get_member(db_session(), g.actor, member_uuid)))
+
+
+@bp.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    from web.openapi import document
+
+    return jsonify(document())

@@ -1,0 +1,141 @@
+"""The OpenAPI 3.1 description of /api/v1/ (served at /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR = {
+    "type": "object",
+    "required": ["code", "message"],
+    "properties": {
+        "code": {"type": "string"},
+        "message": {"type": "string", "description": "中文说明"},
+        "details": {"type": "object"},
+    },
+}
+ORG = {
+    "type": "object",
+    "required": ["id", "code", "name", "kind", "parent_id"],
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "code": {"type": "string"},
+        "name": {"type": "string"},
+        "kind": {"type": "string", "enum": ["committee", "general_branch", "branch", "group"]},
+        "parent_id": {"type": ["string", "null"], "format": "uuid"},
+    },
+}
+MEMBER = {
+    "type": "object",
+    "required": ["id", "name", "wecom_userid", "status", "branch_id", "joined_on", "active"],
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "name": {"type": "string"},
+        "wecom_userid": {"type": "string"},
+        "status": {"type": "string", "enum": ["full", "probationary"]},
+        "branch_id": {"type": "string", "format": "uuid"},
+        "joined_on": {"type": ["string", "null"], "format": "date"},
+        "active": {"type": "boolean", "description": "false: left the WeCom directory (record kept)"},
+        "id_number_masked": {"type": "string"},
+        "mobile_masked": {"type": "string"},
+    },
+}
+
+
+def _page_of(ref: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["items", "page", "per_page", "total"],
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": ref}},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
+            "total": {"type": "integer", "minimum": 0},
+        },
+    }
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    meaning = {400: "参数不正确", 401: "令牌无效", 403: "超出令牌的权限范围", 404: "不存在或无权查看",
+               422: "参数不正确", 429: "请求过于频繁"}  # fmt: skip
+    return {
+        str(s): {
+            "description": meaning[s],
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for s in statuses
+    }
+
+
+PAGING = [
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {
+        "name": "per_page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+    },
+]
+
+
+def _ok(schema_ref: str) -> dict[str, Any]:
+    return {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": schema_ref}}}}}
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "智慧党建 API", "version": "1"},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": ERROR,
+                "Org": ORG,
+                "Member": MEMBER,
+                "OrgPage": _page_of("#/components/schemas/Org"),
+                "MemberPage": _page_of("#/components/schemas/Member"),
+            },
+        },
+        "paths": {
+            "/orgs": {
+                "get": {
+                    "summary": "党组织列表（令牌权限范围内）",
+                    "parameters": [
+                        *PAGING,
+                        {"name": "kind", "in": "query", "schema": ORG["properties"]["kind"]},
+                    ],
+                    "responses": {**_ok("#/components/schemas/OrgPage"), **_errors(401, 422, 429)},
+                }
+            },
+            "/orgs/{org_id}": {
+                "get": {
+                    "summary": "党组织",
+                    "parameters": [
+                        {"name": "org_id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": {**_ok("#/components/schemas/Org"), **_errors(401, 403, 404, 422, 429)},
+                }
+            },
+            "/members": {
+                "get": {
+                    "summary": "党员列表（令牌权限范围内；敏感字段打码）",
+                    "parameters": [
+                        *PAGING,
+                        {"name": "q", "in": "query", "schema": {"type": "string"}},
+                        {"name": "org_id", "in": "query", "schema": {"type": "string", "format": "uuid"}},
+                        {"name": "status", "in": "query", "schema": MEMBER["properties"]["status"]},
+                    ],
+                    "responses": {**_ok("#/components/schemas/MemberPage"), **_errors(401, 404, 422, 429)},
+                }
+            },
+            "/members/{member_id}": {
+                "get": {
+                    "summary": "党员",
+                    "parameters": [
+                        {"name": "member_id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": {**_ok("#/components/schemas/Member"), **_errors(401, 403, 404, 422, 429)},
+                }
+            },
+        },
+    }
