@@ -17,7 +17,9 @@ from typing import Any
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
-from handlers.policy import Actor
+from handlers.errors import Forbidden
+from handlers.paging import Page
+from handlers.policy import Actor, can
 from models.audit import GENESIS_HASH, AuditEvent
 from models.base import utcnow
 
@@ -158,3 +160,35 @@ def prune_expired(session: Session, *, retention_months: int, now: datetime | No
         detail={"up_to_id": upper, "anchor_hash": anchor, "cutoff": cutoff.isoformat(), "removed": removed},
     )
     return removed
+
+
+def search(
+    session: Session,
+    actor: Actor,
+    *,
+    actor_label: str = "",
+    action: str = "",
+    object_id: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page[AuditEvent]:
+    """The audit trail for the auditor (三员: only the audit administrator reads it), newest first."""
+    if not can(session, actor, "audit.read"):
+        raise Forbidden("只有审计管理员可以查看审计日志。")
+    stmt = select(AuditEvent)
+    if actor_label.strip():
+        stmt = stmt.where(AuditEvent.actor_label.contains(actor_label.strip(), autoescape=True))
+    if action.strip():
+        stmt = stmt.where(AuditEvent.action.startswith(action.strip(), autoescape=True))
+    if object_id.strip():
+        stmt = stmt.where(AuditEvent.object_id == object_id.strip())
+    if since is not None:
+        stmt = stmt.where(AuditEvent.occurred_at >= since)
+    if until is not None:
+        stmt = stmt.where(AuditEvent.occurred_at < until)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    page = max(1, page)
+    rows = session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(per_page).offset((page - 1) * per_page))
+    return Page(list(rows), page, per_page, total)

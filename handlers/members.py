@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import math
 import uuid
-from dataclasses import dataclass
-from typing import Generic, TypeVar
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from handlers.errors import Forbidden, NotFound, ValidationFailed
-from handlers.policy import Actor, can, scope_members, scope_orgs
+from handlers.paging import Page
+from handlers.policy import Actor, can, holds, scope_members, scope_orgs
 from models import Member, MemberStatus, PartyOrg, Person
 
-T = TypeVar("T")
 PER_PAGE = 20
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    items: list[T]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
 
 
 def mask(value: str | None, keep_start: int, keep_end: int) -> str:
@@ -54,6 +39,8 @@ def list_members(
     per_page: int = PER_PAGE,
 ) -> Page[Member]:
     """Members the actor may see, filtered by name or userid, org subtree and status."""
+    if not holds(actor, "member.view"):
+        raise Forbidden("您无权查看党员名单。")
     stmt: Select = scope_members(actor, select(Member).join(Person, Member.person_id == Person.id))
     if query.strip():
         like = f"%{query.strip()}%"

@@ -145,6 +145,11 @@ def _paths_of(session: Session, obj: Any, *, record_only: bool = False) -> list[
     raise TypeError(f"no org scope defined for {type(obj).__name__}")
 
 
+def holds(actor: Actor, action: str) -> bool:
+    """Whether the actor may perform `action` anywhere at all (menus, whole-page checks)."""
+    return bool(_granting(actor, action))
+
+
 def can(session: Session, actor: Actor, action: str, obj: Any = None) -> bool:
     """May `actor` perform `action` on `obj` (an org, member or person; None for hospital-wide)?"""
     grants = _granting(actor, action)

@@ -3,12 +3,16 @@ commit once and render; permissions come from handlers/policy through the handle
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import uuid
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -21,9 +25,9 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from handlers import accounts, members, people
-from handlers.errors import DomainError
-from handlers.policy import PERMISSIONS, load_actor
+from handlers import accounts, audit, members, people
+from handlers.errors import DomainError, ValidationFailed
+from handlers.policy import holds, load_actor
 from web import db_session
 from web.csrf import protect
 from wecom.oauth import CodeRejected, LoginStates, exchange_code, web_login_url
@@ -35,7 +39,7 @@ protect(bp)
 #: Revealing sensitive fields is for a case at hand, not for browsing: at most this many an hour.
 REVEALS_PER_HOUR = 30
 #: Menu entries and the action that shows them (each page still checks its objects itself).
-NAVIGATION = {"members": "member.view"}
+NAVIGATION = {"members": "member.view", "audit": "audit.read"}
 PUBLIC_ENDPOINTS = {"admin.login", "admin.login_wecom", "admin.login_wecom_return", "admin.login_local"}
 
 
@@ -51,12 +55,8 @@ def _load_console_actor() -> ResponseReturnValue | None:
     if not accounts.has_console_role(actor):
         abort(403)
     g.actor, g.person = actor, person
-    g.nav = {page for page, action in NAVIGATION.items() if _granted(actor, action)}
+    g.nav = {page for page, action in NAVIGATION.items() if holds(actor, action)}
     return None
-
-
-def _granted(actor: Any, action: str) -> bool:
-    return any(grant.role in PERMISSIONS[action] for grant in actor.grants)
 
 
 def _states() -> LoginStates:
@@ -151,8 +151,8 @@ def logout() -> ResponseReturnValue:
 @bp.get("/")
 def index() -> ResponseReturnValue:
     orgs = members.visible_orgs(db_session(), g.actor)
-    listing = members.list_members(db_session(), g.actor, per_page=1)
-    return render_template("admin/index.html", orgs=orgs, member_total=listing.total)
+    total = members.list_members(db_session(), g.actor, per_page=1).total if "members" in g.nav else None
+    return render_template("admin/index.html", orgs=orgs, member_total=total)
 
 
 @bp.get("/members")
@@ -226,3 +226,78 @@ def _uuid(value: str) -> uuid.UUID:
         return uuid.UUID(value)
     except ValueError:
         abort(404)
+
+
+# -- audit trail (the auditor) -------------------------------------------------------------------
+
+#: Dates typed in the console are Beijing dates.
+CHINA = timezone(timedelta(hours=8))
+EXPORT_LIMIT = 10_000
+
+
+def _audit_filters() -> dict[str, Any]:
+    def day(name: str, plus: int = 0) -> datetime | None:
+        value = request.args.get(name, "")
+        try:
+            return (
+                datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=CHINA) + timedelta(days=plus)
+                if value
+                else None
+            )
+        except ValueError:
+            raise ValidationFailed("日期格式应为 2026-01-31。", field=name) from None
+
+    return {
+        "actor_label": request.args.get("actor", ""),
+        "action": request.args.get("action", ""),
+        "object_id": request.args.get("object", ""),
+        "since": day("since"),
+        "until": day("until", plus=1),
+    }
+
+
+@bp.get("/audit")
+def audit_list() -> ResponseReturnValue:
+    listing = audit.search(
+        db_session(), g.actor, **_audit_filters(), page=request.args.get("page", 1, type=int)
+    )
+    return render_template("admin/audit.html", listing=listing, args=request.args, china=CHINA)
+
+
+@bp.post("/audit/verify")
+def audit_verify() -> ResponseReturnValue:
+    audit.search(db_session(), g.actor, per_page=1)  # the same permission as reading
+    report = audit.verify_chain(db_session())
+    audit.record(db_session(), g.actor, "audit.verify", result="ok" if report.ok else "broken",
+                 detail={"checked": report.checked, "broken_at": report.broken_at})  # fmt: skip
+    db_session().commit()
+    if report.ok:
+        flash(f"审计链校验通过：共 {report.checked} 条记录，未发现篡改。", "info")
+    else:
+        flash(
+            f"审计链在第 {report.broken_at} 条记录处断裂（{report.reason}），请立即报告安全管理员。", "error"
+        )
+    return redirect(url_for("admin.audit_list"))
+
+
+@bp.get("/audit/export")
+def audit_export() -> ResponseReturnValue:
+    filters = _audit_filters()
+    listing = audit.search(db_session(), g.actor, **filters, per_page=EXPORT_LIMIT)
+    audit.record(db_session(), g.actor, "audit.export", detail={"rows": len(listing.items)})
+    db_session().commit()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["序号", "时间", "操作人", "来源IP", "操作", "对象类型", "对象", "结果", "详情"])
+    for e in listing.items:
+        when = e.occurred_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
+        writer.writerow(
+            [e.id, when, e.actor_label, e.source_ip or "", e.action, e.object_type or "", e.object_id or "",
+             e.result, e.detail or ""]
+        )  # fmt: skip
+    # A BOM so that Excel opens the Chinese text as UTF-8.
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=audit.csv"},
+    )

@@ -145,3 +145,42 @@ def test_a_bad_filter_is_a_clear_error_not_a_crash(browser, hospital):
     qr_login(browser, "office01")
     response = browser.get("/admin/members?status=expelled")
     assert response.status_code == 422 and "党员类别不正确" in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def auditor(hospital, make_person, db_session):
+    from models import RoleGrant
+
+    person = make_person(wecom_userid="audit01", name="审计丙")
+    db_session.add(RoleGrant(person_id=person.id, role=Role.auditor, org_id=None))
+    db_session.flush()
+    return person
+
+
+def test_the_auditor_finds_a_reveal_verifies_the_chain_and_exports(browser, hospital, auditor, app):
+    qr_login(browser, "sec01")
+    page = browser.get(f"/admin/members/{hospital['nurse'].id}").get_data(as_text=True)
+    browser.post(
+        f"/admin/members/{hospital['nurse'].id}/reveal",
+        data={"csrf_token": csrf(page), "field": "mobile", "reason": "核对联系方式"},
+    )
+    assert browser.get("/admin/audit").status_code == 403  # a secretary does not read the audit trail
+    browser.post("/admin/logout", data={"csrf_token": csrf(page)})
+
+    qr_login(browser, "audit01")
+    found = browser.get("/admin/audit?action=person.reveal&actor=书记乙").get_data(as_text=True)
+    assert "核对联系方式" in found and "共 1 条" in found
+    verified = browser.post(
+        "/admin/audit/verify", data={"csrf_token": csrf(found)}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "审计链校验通过" in verified
+    exported = browser.get("/admin/audit/export?action=person.reveal")
+    assert exported.mimetype == "text/csv" and "核对联系方式" in exported.get_data(as_text=True)
+    assert "audit.export" in browser.get("/admin/audit?action=audit.").get_data(as_text=True)
+    assert browser.get("/admin/members").status_code == 403  # the auditor does not manage members
+
+
+def test_a_bad_date_is_a_clear_error(browser, auditor):
+    qr_login(browser, "audit01")
+    response = browser.get("/admin/audit?since=31/01/2026")
+    assert response.status_code == 422 and "日期格式" in response.get_data(as_text=True)
