@@ -39,7 +39,7 @@ protect(bp)
 #: Revealing sensitive fields is for a case at hand, not for browsing: at most this many an hour.
 REVEALS_PER_HOUR = 30
 #: Menu entries and the action that shows them (each page still checks its objects itself).
-NAVIGATION = {"members": "member.view", "audit": "audit.read"}
+NAVIGATION = {"members": "member.view", "directory": "directory.sync", "audit": "audit.read"}
 PUBLIC_ENDPOINTS = {"admin.login", "admin.login_wecom", "admin.login_wecom_return", "admin.login_local"}
 
 
@@ -301,3 +301,30 @@ def audit_export() -> ResponseReturnValue:
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=audit.csv"},
     )
+
+
+# -- directory sync ---------------------------------------------------------------------------
+
+
+@bp.get("/directory")
+def directory_status() -> ResponseReturnValue:
+    from handlers import directory
+
+    last = directory.last_sync(db_session(), g.actor)
+    departed = directory.departed_members(db_session(), g.actor)
+    return render_template("admin/directory.html", last=last, departed=departed, china=CHINA)
+
+
+@bp.post("/directory/sync")
+def directory_sync_now() -> ResponseReturnValue:
+    from handlers import directory
+    from jobs.directory import sync_directory
+
+    directory.require_console_sync(g.actor)
+    audit.record(db_session(), g.actor, "directory.sync_requested")
+    db_session().commit()
+    queues = current_app.extensions["dangjian.jobs"]
+    # One id: pressing the button twice while a sync runs queues it once.
+    queues.enqueue(sync_directory, job_id=f"directory-sync-manual-{datetime.now(CHINA):%Y%m%d%H%M}")
+    flash("已开始同步通讯录，完成后刷新本页查看结果。", "info")
+    return redirect(url_for("admin.directory_status"))

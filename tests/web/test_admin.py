@@ -184,3 +184,31 @@ def test_a_bad_date_is_a_clear_error(browser, auditor):
     qr_login(browser, "audit01")
     response = browser.get("/admin/audit?since=31/01/2026")
     assert response.status_code == 422 and "日期格式" in response.get_data(as_text=True)
+
+
+def test_the_office_runs_a_directory_sync_and_sees_who_left(
+    browser, hospital, emulator, db_session, run_jobs
+):
+    from wecom.emulator.directory import load_directory
+
+    db_session.commit()
+    staying = ["office01", "sec01", "surgeon01"]  # nurse01 has left the hospital
+    load_directory(emulator.state, [{"id": 1, "name": "医院", "parentid": 0}], staying)
+    qr_login(browser, "office01")
+    page = browser.get("/admin/directory").get_data(as_text=True)
+    assert "尚未同步过" in page
+
+    started = browser.post("/admin/directory/sync", data={"csrf_token": csrf(page)}, follow_redirects=True)
+    assert "已开始同步通讯录" in started.get_data(as_text=True)
+    run_jobs()
+
+    after = browser.get("/admin/directory").get_data(as_text=True)
+    assert "离开 1" in after and "李护士" in after
+
+
+def test_a_secretary_cannot_run_the_sync(browser, hospital):
+    qr_login(browser, "sec01")
+    page = browser.get("/admin/").get_data(as_text=True)
+    assert "通讯录同步" not in page
+    assert browser.get("/admin/directory").status_code == 403
+    assert browser.post("/admin/directory/sync", data={"csrf_token": csrf(page)}).status_code == 403
