@@ -25,7 +25,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from handlers import accounts, audit, members, people
+from handlers import accounts, audit, members, people, roles
 from handlers.errors import DomainError, ValidationFailed
 from handlers.policy import holds, load_actor
 from web import db_session
@@ -39,7 +39,12 @@ protect(bp)
 #: Revealing sensitive fields is for a case at hand, not for browsing: at most this many an hour.
 REVEALS_PER_HOUR = 30
 #: Menu entries and the action that shows them (each page still checks its objects itself).
-NAVIGATION = {"members": "member.view", "directory": "directory.sync", "audit": "audit.read"}
+NAVIGATION = {
+    "members": "member.view",
+    "roles": "role.grant",
+    "directory": "directory.sync",
+    "audit": "audit.read",
+}
 PUBLIC_ENDPOINTS = {"admin.login", "admin.login_wecom", "admin.login_wecom_return", "admin.login_local"}
 
 
@@ -328,3 +333,44 @@ def directory_sync_now() -> ResponseReturnValue:
     queues.enqueue(sync_directory, job_id=f"directory-sync-manual-{datetime.now(CHINA):%Y%m%d%H%M}")
     flash("已开始同步通讯录，完成后刷新本页查看结果。", "info")
     return redirect(url_for("admin.directory_status"))
+
+
+# -- roles (the security officer) ----------------------------------------------------------------
+
+
+@bp.get("/roles")
+def role_list() -> ResponseReturnValue:
+    grants = roles.live_grants(db_session(), g.actor)
+    orgs = members.visible_orgs(db_session(), g.actor)
+    return render_template("admin/roles.html", grants=grants, orgs=orgs, labels=roles.ROLE_LABELS)
+
+
+@bp.post("/roles")
+def role_grant() -> ResponseReturnValue:
+    org = request.form.get("org_id") or None
+    try:
+        grant = roles.grant_role(
+            db_session(),
+            g.actor,
+            wecom_userid=request.form.get("wecom_userid", ""),
+            role=request.form.get("role", ""),
+            org_id=_uuid(org) if org else None,
+        )
+    except DomainError as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("admin.role_list"))
+    db_session().commit()
+    flash(f"已授予 {grant.person.name} {roles.ROLE_LABELS[grant.role]}。", "info")
+    return redirect(url_for("admin.role_list"))
+
+
+@bp.post("/roles/<grant_id>/revoke")
+def role_revoke(grant_id: str) -> ResponseReturnValue:
+    try:
+        grant = roles.revoke_role(db_session(), g.actor, grant_id=_uuid(grant_id))
+    except DomainError as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("admin.role_list"))
+    db_session().commit()
+    flash(f"已撤销 {grant.person.name} 的{roles.ROLE_LABELS[grant.role]}角色。", "info")
+    return redirect(url_for("admin.role_list"))

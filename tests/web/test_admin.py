@@ -212,3 +212,30 @@ def test_a_secretary_cannot_run_the_sync(browser, hospital):
     assert "通讯录同步" not in page
     assert browser.get("/admin/directory").status_code == 403
     assert browser.post("/admin/directory/sync", data={"csrf_token": csrf(page)}).status_code == 403
+
+
+def test_the_security_officer_grants_a_role_in_the_console(browser, hospital, make_person, db_session):
+    from models import RoleGrant
+
+    officer = make_person(wecom_userid="secoff01", name="安全丁")
+    db_session.add(RoleGrant(person_id=officer.id, role=Role.security_officer, org_id=None))
+    db_session.flush()
+    qr_login(browser, "secoff01")
+    page = browser.get("/admin/roles").get_data(as_text=True)
+    granted = browser.post(
+        "/admin/roles",
+        data={
+            "csrf_token": csrf(page),
+            "wecom_userid": "nurse01",
+            "role": "organizer",
+            "org_id": hospital["cardio"].id,
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "已授予 李护士 组织委员" in granted
+    self_grant = browser.post(
+        "/admin/roles", data={"csrf_token": csrf(page), "wecom_userid": "secoff01", "role": "auditor"},
+        follow_redirects=True,
+    ).get_data(as_text=True)  # fmt: skip
+    assert "不能给自己授予角色" in self_grant
+    assert browser.get("/admin/members").status_code == 403  # the security officer does not manage members
