@@ -92,4 +92,5 @@ def actor_sees_everything(actor: Actor) -> bool:
 
 
 def visible_orgs(session: Session, actor: Actor) -> list[PartyOrg]:
-    return list(session.scalars(scope_orgs(actor, select(PartyOrg)).order_by(PartyOrg.path)))
+    live = select(PartyOrg).where(PartyOrg.dissolved_at.is_(None))
+    return list(session.scalars(scope_orgs(actor, live).order_by(PartyOrg.path)))

@@ -25,7 +25,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from handlers import accounts, audit, members, people, roles
+from handlers import accounts, audit, members, orgs, people, roles
 from handlers.errors import DomainError, ValidationFailed
 from handlers.policy import holds, load_actor
 from web import db_session
@@ -40,6 +40,7 @@ protect(bp)
 REVEALS_PER_HOUR = 30
 #: Menu entries and the action that shows them (each page still checks its objects itself).
 NAVIGATION = {
+    "orgs": "org.view",
     "members": "member.view",
     "roles": "role.grant",
     "directory": "directory.sync",
@@ -374,3 +375,89 @@ def role_revoke(grant_id: str) -> ResponseReturnValue:
     db_session().commit()
     flash(f"已撤销 {grant.person.name} 的{roles.ROLE_LABELS[grant.role]}角色。", "info")
     return redirect(url_for("admin.role_list"))
+
+
+# -- the org tree ---------------------------------------------------------------------------------
+
+
+@bp.get("/orgs")
+def org_tree() -> ResponseReturnValue:
+    tree = members.visible_orgs(db_session(), g.actor)
+    flagged = {org.id: orgs.warnings(db_session(), org) for org in tree}
+    return render_template("admin/orgs.html", tree=tree, flagged=flagged, kinds=orgs.KIND_LABELS)
+
+
+@bp.get("/orgs/<org_id>")
+def org_detail(org_id: str) -> ResponseReturnValue:
+    org = members.get_org(db_session(), g.actor, _uuid(org_id))
+    return render_template(
+        "admin/org.html",
+        org=org,
+        notes=orgs.warnings(db_session(), org),
+        kinds=orgs.KIND_LABELS,
+        child_kinds=orgs.CHILD_KINDS[org.kind],
+        others=[o for o in members.visible_orgs(db_session(), g.actor) if o.id != org.id],
+        can_manage=holds(g.actor, "org.manage"),
+    )
+
+
+def _org_change(org_id: str, change: Any, done: str) -> ResponseReturnValue:
+    """Run one org change from a form: commit and say so, or explain the refusal."""
+    try:
+        result = change()
+    except DomainError as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("admin.org_detail", org_id=org_id))
+    db_session().commit()
+    flash(done, "info")
+    return redirect(
+        url_for("admin.org_detail", org_id=result.id)
+        if result.dissolved_at is None
+        else url_for("admin.org_tree")
+    )
+
+
+@bp.post("/orgs/<org_id>/children")
+def org_create(org_id: str) -> ResponseReturnValue:
+    form = request.form
+    return _org_change(org_id, lambda: orgs.create_org(db_session(), g.actor, parent_id=_uuid(org_id),
+                       kind=form.get("kind", ""), code=form.get("code", ""), name=form.get("name", "")),
+                       f"已设立 {form.get('name', '')}。")  # fmt: skip
+
+
+@bp.post("/orgs/<org_id>/rename")
+def org_rename(org_id: str) -> ResponseReturnValue:
+    name = request.form.get("name", "")
+    return _org_change(
+        org_id, lambda: orgs.rename_org(db_session(), g.actor, org_id=_uuid(org_id), name=name), "已更名。"
+    )
+
+
+@bp.post("/orgs/<org_id>/move")
+def org_move(org_id: str) -> ResponseReturnValue:
+    parent = _uuid(request.form.get("parent_id", ""))
+    return _org_change(
+        org_id,
+        lambda: orgs.move_org(db_session(), g.actor, org_id=_uuid(org_id), parent_id=parent),
+        "已调整隶属关系。",
+    )
+
+
+@bp.post("/orgs/<org_id>/merge")
+def org_merge(org_id: str) -> ResponseReturnValue:
+    target = _uuid(request.form.get("target_id", ""))
+    return _org_change(
+        org_id,
+        lambda: orgs.merge_branches(db_session(), g.actor, source_id=_uuid(org_id), target_id=target),
+        "已合并。",
+    )
+
+
+@bp.post("/orgs/<org_id>/dissolve")
+def org_dissolve(org_id: str) -> ResponseReturnValue:
+    reason = request.form.get("reason", "")
+    return _org_change(
+        org_id,
+        lambda: orgs.dissolve_org(db_session(), g.actor, org_id=_uuid(org_id), reason=reason),
+        "已撤销该组织（记录保留）。",
+    )

@@ -239,3 +239,22 @@ def test_the_security_officer_grants_a_role_in_the_console(browser, hospital, ma
     ).get_data(as_text=True)  # fmt: skip
     assert "不能给自己授予角色" in self_grant
     assert browser.get("/admin/members").status_code == 403  # the security officer does not manage members
+
+
+def test_the_office_reshapes_the_tree_in_the_console(browser, hospital):
+    qr_login(browser, "office01")
+    tree = browser.get("/admin/orgs").get_data(as_text=True)
+    assert "心内科党支部" in tree and "不足 3 人" in tree
+    page = browser.get(f"/admin/orgs/{hospital['cardio'].id}").get_data(as_text=True)
+    renamed = browser.post(
+        f"/admin/orgs/{hospital['cardio'].id}/rename",
+        data={"csrf_token": csrf(page), "name": "心血管内科党支部"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "已更名" in renamed and "<h1>心血管内科党支部</h1>" in renamed
+    refused = browser.post(
+        f"/admin/orgs/{hospital['cardio'].id}/dissolve",
+        data={"csrf_token": csrf(page), "reason": "测试"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "仍有党员" in refused
