@@ -25,7 +25,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from handlers import accounts, audit, members, orgs, people, roles
+from handlers import accounts, audit, member_import, members, orgs, people, roles
 from handlers.errors import DomainError, ValidationFailed
 from handlers.policy import holds, load_actor
 from web import db_session
@@ -460,4 +460,59 @@ def org_dissolve(org_id: str) -> ResponseReturnValue:
         org_id,
         lambda: orgs.dissolve_org(db_session(), g.actor, org_id=_uuid(org_id), reason=reason),
         "已撤销该组织（记录保留）。",
+    )
+
+
+# -- import and export ----------------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+EXPORT_ROWS = 10_000
+
+
+@bp.get("/members/import")
+def member_import_form() -> ResponseReturnValue:
+    return render_template("admin/import.html", report=None)
+
+
+@bp.get("/members/import/template")
+def member_import_template() -> ResponseReturnValue:
+    return Response(
+        member_import.template(),
+        mimetype=XLSX,
+        headers={"Content-Disposition": "attachment; filename=member-import-template.xlsx"},
+    )
+
+
+@bp.post("/members/import")
+def member_import_upload() -> ResponseReturnValue:
+    if (request.content_length or 0) > MAX_UPLOAD_BYTES:
+        abort(413)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("请选择要导入的 Excel 文件。", "error")
+        return redirect(url_for("admin.member_import_form"))
+    report = member_import.import_members(db_session(), g.actor, upload.read(MAX_UPLOAD_BYTES + 1))
+    if report.ok:
+        db_session().commit()
+    else:
+        db_session().rollback()  # all or nothing
+    return render_template("admin/import.html", report=report), 200 if report.ok else 422
+
+
+@bp.get("/members/export")
+def member_export() -> ResponseReturnValue:
+    org = request.args.get("org")
+    listing = members.list_members(
+        db_session(),
+        g.actor,
+        query=request.args.get("q", ""),
+        org_id=_uuid(org) if org else None,
+        status=request.args.get("status") or None,
+        per_page=EXPORT_ROWS,
+    )
+    content = member_import.export_members(db_session(), g.actor, listing.items)
+    db_session().commit()
+    return Response(
+        content, mimetype=XLSX, headers={"Content-Disposition": "attachment; filename=members.xlsx"}
     )

@@ -258,3 +258,43 @@ def test_the_office_reshapes_the_tree_in_the_console(browser, hospital):
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "仍有党员" in refused
+
+
+def test_import_shows_a_per_row_report_then_imports_and_exports_masked(browser, hospital, db_session):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from tests.conftest import valid_id_number
+    from tests.test_member_import import row, workbook
+
+    qr_login(browser, "office01")
+    page = browser.get("/admin/members/import").get_data(as_text=True)
+    cardio = hospital["cardio"].code
+    bad = workbook(
+        row("new1", valid_id_number(911), code=cardio), row("new2", valid_id_number(912), code="NOPE")
+    )
+    refused = browser.post(
+        "/admin/members/import",
+        data={"csrf_token": csrf(page), "file": (BytesIO(bad), "members.xlsx")},
+        content_type="multipart/form-data",
+    )
+    text = refused.get_data(as_text=True)
+    assert (
+        refused.status_code == 422
+        and "第 3 行" in text
+        and "第 2 行" not in text
+        and "未导入任何数据" in text
+    )
+    good = workbook(row("new1", valid_id_number(911), code=cardio))
+    imported = browser.post(
+        "/admin/members/import",
+        data={"csrf_token": csrf(page), "file": (BytesIO(good), "members.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert "已导入 1 名党员" in imported.get_data(as_text=True)
+
+    exported = browser.get("/admin/members/export")
+    sheet = load_workbook(BytesIO(exported.data)).active
+    values = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert len(values) == 4 and "13912345678" not in str(values) and "139****5678" in str(values)

@@ -1,0 +1,82 @@
+"""Importing members from the workbook: every row checked, a report per row, all or nothing."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from handlers import member_import
+from handlers.errors import ValidationFailed
+from models import Member, OrgKind, Person, Role
+from tests.conftest import valid_id_number
+
+
+def workbook(*rows, header=member_import.TEMPLATE_COLUMNS):
+    book = Workbook()
+    book.active.append(header)
+    for row in rows:
+        book.active.append(list(row))
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def branch(make_org):
+    return make_org(OrgKind.branch, code="XN01", name="心内科党支部")
+
+
+@pytest.fixture
+def office(make_actor):
+    return make_actor(Role.committee_office, None)
+
+
+def row(userid, id_number, code="XN01", kind="正式党员", mobile="13800138000", joined="2010-07-01"):
+    return ["张三", userid, id_number, mobile, code, kind, joined, "白班组"]
+
+
+def test_a_clean_file_is_imported_through_the_use_cases(db_session, office, branch):
+    content = workbook(row("u1", valid_id_number(51)), row("u2", valid_id_number(52), kind="预备党员"))
+    report = member_import.import_members(db_session, office, content)
+    assert report.ok and report.imported == 2
+    person = db_session.scalar(select(Person).where(Person.wecom_userid == "u1"))
+    assert person.membership.branch_id == branch.id and person.id_number == valid_id_number(51)
+
+
+def test_one_bad_row_writes_nothing_and_every_problem_is_reported(db_session, office, branch):
+    bad_id = valid_id_number(53)[:-1] + ("0" if valid_id_number(53)[-1] != "0" else "1")
+    content = workbook(
+        row("u1", valid_id_number(51)),
+        row("u2", bad_id),
+        row("u1", valid_id_number(54)),
+        row("u5", valid_id_number(55), code="NOPE"),
+        row("u6", valid_id_number(56), kind="党员"),
+        row("u7", valid_id_number(57), mobile="12345"),
+    )
+    report = member_import.import_members(db_session, office, content)
+    assert not report.ok and report.imported == 0
+    assert [n for n, _ in report.problems] == [3, 4, 5, 6, 7]
+    messages = dict(report.problems)
+    assert "校验" in messages[3] and "与第 2 行重复" in messages[4] and "NOPE" in messages[5]
+    assert db_session.scalar(select(func.count()).select_from(Member)) == 0
+
+
+def test_another_branchs_secretary_cannot_import_into_it(db_session, branch, make_org, make_actor):
+    secretary = make_actor(Role.secretary, make_org(OrgKind.branch, code="GK01"))
+    report = member_import.import_members(db_session, secretary, workbook(row("u1", valid_id_number(51))))
+    assert report.problems == [(2, "您无权在 心内科党支部 登记党员。")]
+
+
+def test_a_file_that_is_not_the_template_is_refused_clearly(db_session, office):
+    with pytest.raises(ValidationFailed, match="模板"):
+        member_import.import_members(db_session, office, b"not a workbook")
+    with pytest.raises(ValidationFailed, match="表头"):
+        member_import.import_members(db_session, office, workbook(header=("name", "userid")))
+
+
+def test_the_template_opens_with_the_expected_header():
+    sheet = load_workbook(BytesIO(member_import.template())).active
+    assert tuple(c.value for c in sheet[1]) == member_import.TEMPLATE_COLUMNS
