@@ -12,6 +12,7 @@ from models.org import OrgKind, PartyOrg
 from models.outbox import OutboundMessage, OutboundStatus
 from models.person import Person
 from models.role import Role, RoleGrant
+from models.rule import RuleOverride
 from models.schedule import ScheduleEntry
 from models.web_session import WebSession
 
@@ -33,6 +34,7 @@ __all__ = [
     "Person",
     "Role",
     "RoleGrant",
+    "RuleOverride",
     "ScheduleEntry",
     "Venue",
     "WebSession",

@@ -25,7 +25,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from handlers import accounts, audit, member_import, members, orgs, people, roles
+from handlers import accounts, audit, member_import, members, orgs, people, roles, rules
 from handlers.errors import DomainError, ValidationFailed
 from handlers.policy import holds, load_actor
 from web import db_session
@@ -42,6 +42,7 @@ REVEALS_PER_HOUR = 30
 NAVIGATION = {
     "orgs": "org.view",
     "members": "member.view",
+    "rules": "org.manage",
     "roles": "role.grant",
     "directory": "directory.sync",
     "audit": "audit.read",
@@ -516,3 +517,41 @@ def member_export() -> ResponseReturnValue:
     return Response(
         content, mimetype=XLSX, headers={"Content-Disposition": "attachment; filename=members.xlsx"}
     )
+
+
+# -- rule catalogue -------------------------------------------------------------------------------
+
+
+@bp.get("/rules")
+def rule_catalogue() -> ResponseReturnValue:
+    if not holds(g.actor, "org.manage"):
+        abort(403)
+    today = datetime.now(CHINA).date()
+    entries = [
+        {
+            "rule": rule,
+            "current": rules.display(rule, rules.value(db_session(), rule.key, today)),
+            "default": rules.display(rule, rule.default),
+            "history": rules.history(db_session(), rule.key),
+        }
+        for rule in rules.CATALOGUE
+    ]
+    return render_template("admin/rules.html", entries=entries, today=today, display=rules.display)
+
+
+@bp.post("/rules/<key>")
+def rule_override(key: str) -> ResponseReturnValue:
+    try:
+        effective = datetime.strptime(request.form.get("effective_from", ""), "%Y-%m-%d").date()
+    except ValueError:
+        flash("生效日期格式应为 2026-01-01。", "error")
+        return redirect(url_for("admin.rule_catalogue"))
+    try:
+        rules.override(db_session(), g.actor, key=key, raw_value=request.form.get("value", ""),
+                       effective_from=effective, note=request.form.get("note", ""))  # fmt: skip
+    except DomainError as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("admin.rule_catalogue"))
+    db_session().commit()
+    flash(f"已调整“{rules.RULES[key].label}”，自 {effective} 起生效。", "info")
+    return redirect(url_for("admin.rule_catalogue"))

@@ -298,3 +298,20 @@ def test_import_shows_a_per_row_report_then_imports_and_exports_masked(browser, 
     sheet = load_workbook(BytesIO(exported.data)).active
     values = [[c.value for c in r] for r in sheet.iter_rows()]
     assert len(values) == 4 and "13912345678" not in str(values) and "139****5678" in str(values)
+
+
+def test_the_office_adjusts_a_rule_with_its_document(browser, hospital):
+    qr_login(browser, "office01")
+    page = browser.get("/admin/rules").get_data(as_text=True)
+    assert "32 学时" in page and "2019—2023年全国党员教育培训工作规划" in page
+    done = browser.post(
+        "/admin/rules/meeting.online_counts",
+        data={
+            "csrf_token": csrf(page),
+            "value": "是",
+            "effective_from": "2026-01-01",
+            "note": "院党委〔2026〕3号",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "已调整“线上参会计入出勤”" in done and "院党委〔2026〕3号" in done

@@ -1,0 +1,167 @@
+"""The rule catalogue: every number the Party rules give Dangjian, with its source, and the
+hospital's own overrides (effective from a date, with the document that decided them).
+
+Features read rules from here (`value(session, key, on=date)`), never from constants. The
+defaults are DOMAIN.md's; where DOMAIN.md calls a rule local practice it is marked `local`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handlers import audit
+from handlers.errors import Forbidden, NotFound, ValidationFailed
+from handlers.policy import Actor, holds
+from handlers.validation import require_text
+from models import RuleOverride
+
+BRANCH_RULES = "《中国共产党支部工作条例（试行）》（2018）"
+STUDY_PLAN = "《2019—2023年全国党员教育培训工作规划》"
+DUES_RULES = "《关于中国共产党党费收缴、使用和管理的规定》（中组发〔2008〕3号）"
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    label: str
+    kind: str  #: "count", "hours", "minutes", "time", "flag"
+    default: Any
+    source: str
+    #: Local practice rather than a national rule (DOMAIN.md's *local*).
+    local: bool = False
+
+
+CATALOGUE: tuple[Rule, ...] = (
+    Rule(
+        "meeting.committee_per_year",
+        "支委会（每年次数）",
+        "count",
+        12,
+        f"{BRANCH_RULES}第十二条：一般每月召开1次",
+    ),
+    Rule(
+        "meeting.group_per_year",
+        "党小组会（每年次数）",
+        "count",
+        12,
+        f"{BRANCH_RULES}第十三条：一般每月召开1次",
+    ),
+    Rule(
+        "meeting.assembly_per_year",
+        "支部党员大会（每年次数）",
+        "count",
+        4,
+        f"{BRANCH_RULES}第十一条：一般每季度召开1次",
+    ),
+    Rule(
+        "meeting.theme_day_per_year",
+        "主题党日（每年次数）",
+        "count",
+        12,
+        f"{BRANCH_RULES}第十六条：每月相对固定1天",
+    ),
+    Rule(
+        "meeting.lecture_per_year",
+        "党课（每年次数）",
+        "count",
+        4,
+        f"{BRANCH_RULES}第十六条要求按期上党课；每季度1次为常见的本地做法",
+        local=True,
+    ),
+    Rule("study.member_hours", "党员年度学习学时", "hours", 32, f"{STUDY_PLAN}：每年一般不少于32学时"),
+    Rule(
+        "study.leader_hours",
+        "支部书记、委员年度学时",
+        "hours",
+        56,
+        f"{STUDY_PLAN}：基层党组织书记和班子成员不少于56学时",
+    ),
+    Rule("study.makeup_counts", "补学计入学时", "flag", True, "本地做法：倒班人员补学计入", local=True),
+    Rule("meeting.online_counts", "线上参会计入出勤", "flag", False, "本地做法：须经党委同意", local=True),
+    Rule("checkin.window_before_minutes", "会前可签到（分钟）", "minutes", 30, "本地做法", local=True),
+    Rule("checkin.window_after_minutes", "开始后仍可签到（分钟）", "minutes", 30, "本地做法", local=True),
+    Rule("reminder.quiet_start", "免打扰开始", "time", "22:00", "本地做法：按班次避开休息时间", local=True),
+    Rule("reminder.quiet_end", "免打扰结束", "time", "07:00", "本地做法", local=True),
+    Rule("dues.unpaid_warning_months", "未交党费提醒书记（月数）", "count", 6, f"党章第九条；{DUES_RULES}"),
+)
+RULES = {rule.key: rule for rule in CATALOGUE}
+LIMITS = {"count": (0, 366), "hours": (0, 1000), "minutes": (0, 24 * 60)}
+
+
+def _rule(key: str) -> Rule:
+    try:
+        return RULES[key]
+    except KeyError:
+        raise NotFound(f"没有名为 {key} 的规则。") from None
+
+
+def value(session: Session, key: str, on: date | None = None) -> Any:
+    """The rule's value on a date: the latest override in force then, else the default."""
+    rule = _rule(key)
+    on = on or date.today()
+    override = session.scalar(
+        select(RuleOverride.value)
+        .where(RuleOverride.key == key, RuleOverride.effective_from <= on)
+        .order_by(RuleOverride.effective_from.desc(), RuleOverride.created_at.desc())
+        .limit(1)
+    )
+    return rule.default if override is None else override
+
+
+def history(session: Session, key: str) -> list[RuleOverride]:
+    return list(
+        session.scalars(
+            select(RuleOverride).where(RuleOverride.key == key).order_by(RuleOverride.effective_from.desc())
+        )
+    )
+
+
+def parse(rule: Rule, raw: str) -> Any:
+    """A value typed in the console, checked against the rule's kind."""
+    text = (raw or "").strip()
+    if rule.kind == "flag":
+        if text not in ("是", "否"):
+            raise ValidationFailed("请填写“是”或“否”。", field="value")
+        return text == "是"
+    if rule.kind == "time":
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", text):
+            raise ValidationFailed("时间格式应为 22:00。", field="value")
+        return text
+    low, high = LIMITS[rule.kind]
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ValidationFailed(f"请填写 {low}–{high} 之间的整数。", field="value")
+    return int(text)
+
+
+def override(
+    session: Session, actor: Actor, *, key: str, raw_value: str, effective_from: date, note: str
+) -> RuleOverride:
+    """Record the hospital's own value for a rule from a date, with the document behind it."""
+    if not holds(actor, "org.manage"):
+        raise Forbidden("只有党委组织部可以调整规则。")
+    rule = _rule(key)
+    row = RuleOverride(
+        key=key,
+        value=parse(rule, raw_value),
+        effective_from=effective_from,
+        note=require_text(note, "note", "依据（本院文件名称或文号）", 500),
+        created_by=actor.label,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "rule.override", object_type="rule", object_id=key,
+                 detail={"value": row.value, "from": effective_from.isoformat()})  # fmt: skip
+    return row
+
+
+def display(rule: Rule, raw: Any) -> str:
+    if rule.kind == "flag":
+        return "是" if raw else "否"
+    unit = {"count": " 次", "hours": " 学时", "minutes": " 分钟"}.get(rule.kind, "")
+    return f"{raw}{unit}"
