@@ -14,6 +14,7 @@ from models.person import Person
 from models.role import Role, RoleGrant
 from models.rule import RuleOverride
 from models.schedule import ScheduleEntry
+from models.transfer import MemberTransfer, TransferKind
 from models.web_session import WebSession
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "LocalAccount",
     "Member",
     "MemberStatus",
+    "MemberTransfer",
     "OrgKind",
     "OutboundMessage",
     "OutboundStatus",
@@ -36,6 +38,7 @@ __all__ = [
     "RoleGrant",
     "RuleOverride",
     "ScheduleEntry",
+    "TransferKind",
     "Venue",
     "WebSession",
 ]

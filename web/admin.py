@@ -25,9 +25,9 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from handlers import accounts, audit, member_import, members, orgs, people, roles, rules
+from handlers import accounts, audit, member_import, members, orgs, people, roles, rules, transfers
 from handlers.errors import DomainError, ValidationFailed
-from handlers.policy import holds, load_actor
+from handlers.policy import can, holds, load_actor
 from web import db_session
 from web.csrf import protect
 from wecom.oauth import CodeRejected, LoginStates, exchange_code, web_login_url
@@ -216,6 +216,58 @@ def _member_page(member: Any, revealed: dict[str, str] | None = None) -> Respons
         masked=members.masked_identity(member.person),
         revealed=revealed or {},
         fields=people.REVEALABLE,
+        transfers=transfers.history(db_session(), member),
+        branches=[o for o in members.visible_orgs(db_session(), g.actor) if o.kind == "branch"],
+        can_edit=can(db_session(), g.actor, "member.edit", member) and member.left_at is None,
+        today=datetime.now(CHINA).date(),
+    )
+
+
+def _form_date(name: str) -> Any:
+    value = request.form.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise ValidationFailed("日期格式应为 2026-01-31。", field=name) from None
+
+
+def _member_change(member_id: str, change: Any, done: str) -> ResponseReturnValue:
+    try:
+        change()
+    except DomainError as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("admin.member_detail", member_id=member_id))
+    db_session().commit()
+    flash(done, "info")
+    return redirect(url_for("admin.member_detail", member_id=member_id))
+
+
+@bp.post("/members/<member_id>/edit")
+def member_edit(member_id: str) -> ResponseReturnValue:
+    return _member_change(member_id, lambda: transfers.update_record(
+        db_session(), g.actor, member_id=_uuid(member_id), shift_group=request.form.get("shift_group"),
+        joined_on=_form_date("joined_on")), "已保存。")  # fmt: skip
+
+
+@bp.post("/members/<member_id>/transfer")
+def member_transfer(member_id: str) -> ResponseReturnValue:
+    form = request.form
+    outbound = form.get("kind") == "outbound"
+
+    def change() -> Any:
+        effective = _form_date("effective_on") or datetime.now(CHINA).date()
+        common = {"member_id": _uuid(member_id), "reason": form.get("reason", ""), "effective_on": effective}
+        if outbound:
+            return transfers.transfer_out(
+                db_session(), g.actor, destination=form.get("destination", ""), **common
+            )
+        target = _uuid(form.get("to_branch_id", ""))
+        return transfers.transfer_within(db_session(), g.actor, to_branch_id=target, **common)
+
+    return _member_change(
+        member_id, change, "已办理组织关系转出，记录保留。" if outbound else "已转入新支部。"
     )
 
 

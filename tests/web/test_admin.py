@@ -315,3 +315,22 @@ def test_the_office_adjusts_a_rule_with_its_document(browser, hospital):
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "已调整“线上参会计入出勤”" in done and "院党委〔2026〕3号" in done
+
+
+def test_the_secretary_transfers_a_member_out_in_the_console(browser, hospital):
+    qr_login(browser, "sec01")
+    url = f"/admin/members/{hospital['nurse'].id}"
+    page = browser.get(url).get_data(as_text=True)
+    done = browser.post(
+        f"{url}/transfer",
+        data={
+            "csrf_token": csrf(page),
+            "kind": "outbound",
+            "destination": "市第二人民医院党委",
+            "reason": "调离本院",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert (
+        "已办理组织关系转出" in done and "市第二人民医院党委" in done and "组织关系已转出，记录保留" in done
+    )
