@@ -49,10 +49,12 @@ def hospital(live):
             people.enrol_member(session, cli, person=person, branch=branches[code], status="full")
         office = people.create_person(session, cli, wecom_userid="e2e-office", name="组织部孙")
         secretary = people.create_person(session, cli, wecom_userid="e2e-sec", name="书记周")
+        auditor = people.create_person(session, cli, wecom_userid="e2e-audit", name="审计吴")
         session.add(RoleGrant(person_id=office.id, role=Role.committee_office, org_id=None))
+        session.add(RoleGrant(person_id=auditor.id, role=Role.auditor, org_id=None))
         session.add(RoleGrant(person_id=secretary.id, role=Role.secretary, org_id=branches["E2E01"].id))
         session.flush()
-        return {"doctor_member": str(doctor.membership.id)}
+        return {"doctor_member": str(doctor.membership.id), "committee": str(committee.id)}
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +95,8 @@ def test_the_office_finds_a_member_and_reveals_a_field_with_a_reason(live, hospi
     snap(page, "members")
 
     page.click("table >> text=赵护士")
-    page.select_option("select[name=field]", "mobile")
-    page.fill("input[name=reason]", "核对联系方式")
+    page.select_option("form.reveal select[name=field]", "mobile")
+    page.fill("form.reveal input[name=reason]", "核对联系方式")
     page.click("form.reveal >> text=查看")
     assert page.is_visible("text=13700001111")
     snap(page, "member-revealed")
@@ -108,4 +110,51 @@ def test_a_secretary_cannot_open_another_branchs_member(live, hospital, chromium
     assert response.status == 403
     assert page.is_visible("text=您没有权限") and not page.is_visible("text=钱医生")
     snap(page, "forbidden")
+    page.close()
+
+
+def test_create_a_branch_import_a_workbook_fix_it_and_find_the_reveal_in_the_audit(
+    live, hospital, chromium, tmp_path
+):
+    from tests.conftest import valid_id_number
+    from tests.test_member_import import row, workbook
+
+    page = chromium.new_page()
+    scan_in(page, live, "e2e-office")
+    page.goto(f"{live.base}/admin/orgs/{hospital['committee']}")
+    page.select_option("select[name=kind]", "branch")
+    page.fill("input[name=code]", "E2E03")
+    page.fill("input[aria-label=下级组织名称]", "急诊科党支部")
+    page.click("text=设立下级组织")
+    assert page.is_visible("text=已设立 急诊科党支部")
+    snap(page, "org-created")
+
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(
+        workbook(row("e2e-new1", valid_id_number(701), code="E2E03"), row("e2e-new2", "123", code="E2E03"))
+    )
+    page.goto(f"{live.base}/admin/members/import")
+    page.set_input_files("input[type=file]", str(bad))
+    page.click("text=检查并导入")
+    assert page.is_visible("text=本次未导入任何数据") and page.is_visible("text=第 3 行")
+    snap(page, "import-report")
+
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(workbook(row("e2e-new1", valid_id_number(701), code="E2E03")))
+    page.set_input_files("input[type=file]", str(good))
+    page.click("text=检查并导入")
+    assert page.is_visible("text=已导入 1 名党员")
+
+    page.goto(f"{live.base}/admin/members?q=e2e-new1")
+    page.click("table >> text=张三")
+    page.select_option("form.reveal select[name=field]", "id_number")
+    page.fill("form.reveal input[name=reason]", "核对身份信息")
+    page.click("form.reveal >> text=查看")
+    assert page.is_visible(f"text={valid_id_number(701)}")
+    page.click("text=退出")
+
+    scan_in(page, live, "e2e-audit")
+    page.goto(f"{live.base}/admin/audit?action=person.reveal")
+    assert page.is_visible("text=核对身份信息")
+    snap(page, "audit")
     page.close()
