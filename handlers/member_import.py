@@ -156,23 +156,23 @@ def _check_row(
         raise ValidationFailed("该身份证号已登记在另一名职工名下。")
     return {
         "name": name, "userid": userid, "id_number": id_number, "mobile": mobile, "branch": branch,
-        "status": STATUS_WORDS[kind], "joined": _date(joined), "shift": shift or None, "person": existing,
+        "status": STATUS_WORDS[kind], "joined": _date(joined), "shift": shift or None,
     }  # fmt: skip
 
 
 def _apply(session: Session, actor: Actor, row: dict[str, Any]) -> None:
-    person = row["person"] or people.create_person(
+    people.enrol_staff(
         session,
         actor,
         wecom_userid=row["userid"],
         name=row["name"],
+        branch=row["branch"],
+        status=row["status"],
         id_number=row["id_number"],
         mobile=row["mobile"],
-    )
-    people.enrol_member(
-        session, actor, person=person, branch=row["branch"], status=row["status"], joined_on=row["joined"],
+        joined_on=row["joined"],
         shift_group=row["shift"],
-    )  # fmt: skip
+    )
 
 
 EXPORT_COLUMNS = (

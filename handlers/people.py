@@ -203,3 +203,31 @@ def _find_by_blind_index(session: Session, name: str, value: str) -> Person | No
         if descriptor.matches(person, value):
             return person
     return None
+
+
+def enrol_staff(
+    session: Session,
+    actor: Actor,
+    *,
+    wecom_userid: str,
+    name: str,
+    branch: PartyOrg,
+    status: MemberStatus,
+    id_number: str | None = None,
+    mobile: str | None = None,
+    joined_on: date | None = None,
+    shift_group: str | None = None,
+) -> Member:
+    """Register a member: the staff record first if the directory has not brought it yet."""
+    person = find_by_wecom_userid(session, wecom_userid) or create_person(
+        session, actor, wecom_userid=wecom_userid, name=name, id_number=id_number, mobile=mobile
+    )
+    return enrol_member(
+        session,
+        actor,
+        person=person,
+        branch=branch,
+        status=status,
+        joined_on=joined_on,
+        shift_group=shift_group,
+    )

@@ -8,16 +8,17 @@ OpenAPI document at /api/v1/openapi.json describes exactly these routes.
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
-from handlers import api_tokens, members
+from handlers import api_tokens, members, orgs, people, transfers
 from handlers.errors import DomainError, ValidationFailed
 from handlers.policy import scope_orgs
-from models import Member, OrgKind, PartyOrg
+from models import Member, MemberStatus, OrgKind, PartyOrg
 from web import db_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -148,6 +149,99 @@ def member_list() -> ResponseReturnValue:
 def member_get(member_id: str) -> ResponseReturnValue:
     member_uuid = _uuid(member_id, "member_id")
     return jsonify(_member(members.get_member(db_session(), g.actor, member_uuid)))
+
+
+def _body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationFailed("请求体应为 JSON 对象。", field="body")
+    return body
+
+
+def _date_field(body: dict[str, Any], name: str) -> date | None:
+    raw = body.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        raise ValidationFailed(f"{name} 应为 2026-01-31 格式的日期。", field=name) from None
+
+
+def _text_field(body: dict[str, Any], name: str) -> str:
+    raw = body.get(name, "")
+    if not isinstance(raw, str):
+        raise ValidationFailed(f"{name} 应为字符串。", field=name)
+    return raw
+
+
+@bp.post("/members")
+def member_create() -> ResponseReturnValue:
+    body = _body()
+    branch = members.get_org(db_session(), g.actor, _required_uuid(body, "branch_id"))
+    status = body.get("status", "full")
+    if status not in ("full", "probationary"):
+        raise ValidationFailed("status 取 full 或 probationary。", field="status")
+    member = people.enrol_staff(
+        db_session(),
+        g.actor,
+        wecom_userid=_text_field(body, "wecom_userid"),
+        name=_text_field(body, "name"),
+        branch=branch,
+        status=MemberStatus(status),
+        id_number=_text_field(body, "id_number") or None,
+        mobile=_text_field(body, "mobile") or None,
+        joined_on=_date_field(body, "joined_on"),
+        shift_group=_text_field(body, "shift_group") or None,
+    )
+    db_session().commit()
+    return jsonify(_member(member)), 201
+
+
+@bp.patch("/members/<member_id>")
+def member_update(member_id: str) -> ResponseReturnValue:
+    body = _body()
+    member = members.get_member(db_session(), g.actor, _uuid(member_id, "member_id"))
+    transfers.update_record(
+        db_session(),
+        g.actor,
+        member_id=member.id,
+        shift_group=_text_field(body, "shift_group") if "shift_group" in body else member.shift_group,
+        joined_on=_date_field(body, "joined_on") if "joined_on" in body else member.joined_on,
+    )
+    db_session().commit()
+    return jsonify(_member(member))
+
+
+@bp.post("/orgs")
+def org_create() -> ResponseReturnValue:
+    body = _body()
+    org = orgs.create_org(
+        db_session(),
+        g.actor,
+        parent_id=_required_uuid(body, "parent_id"),
+        kind=_text_field(body, "kind"),
+        code=_text_field(body, "code"),
+        name=_text_field(body, "name"),
+    )
+    db_session().commit()
+    return jsonify(_org(org)), 201
+
+
+@bp.patch("/orgs/<org_id>")
+def org_update(org_id: str) -> ResponseReturnValue:
+    org = orgs.rename_org(
+        db_session(), g.actor, org_id=_uuid(org_id, "org_id"), name=_text_field(_body(), "name")
+    )
+    db_session().commit()
+    return jsonify(_org(org))
+
+
+def _required_uuid(body: dict[str, Any], name: str) -> uuid.UUID:
+    value = _uuid(_text_field(body, name), name)
+    if value is None:
+        raise ValidationFailed(f"{name} 不能为空。", field=name)
+    return value
 
 
 @bp.get("/openapi.json")

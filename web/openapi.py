@@ -56,7 +56,7 @@ def _page_of(ref: str) -> dict[str, Any]:
 
 def _errors(*statuses: int) -> dict[str, Any]:
     meaning = {400: "参数不正确", 401: "令牌无效", 403: "超出令牌的权限范围", 404: "不存在或无权查看",
-               422: "参数不正确", 429: "请求过于频繁"}  # fmt: skip
+               409: "与现有记录冲突", 422: "参数不正确", 429: "请求过于频繁"}  # fmt: skip
     return {
         str(s): {
             "description": meaning[s],
@@ -76,8 +76,48 @@ PAGING = [
 ]
 
 
-def _ok(schema_ref: str) -> dict[str, Any]:
-    return {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": schema_ref}}}}}
+def _ok(schema_ref: str, status: int = 200) -> dict[str, Any]:
+    return {
+        str(status): {"description": "OK", "content": {"application/json": {"schema": {"$ref": schema_ref}}}}
+    }
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+MEMBER_CREATE = {
+    "type": "object",
+    "required": ["wecom_userid", "name", "branch_id"],
+    "properties": {
+        "wecom_userid": {"type": "string"},
+        "name": {"type": "string"},
+        "branch_id": {"type": "string", "format": "uuid"},
+        "status": {"type": "string", "enum": ["full", "probationary"], "default": "full"},
+        "id_number": {"type": "string", "description": "居民身份证号（加密存储，响应中只返回打码值）"},
+        "mobile": {"type": "string"},
+        "joined_on": {"type": "string", "format": "date"},
+        "shift_group": {"type": "string"},
+    },
+}
+MEMBER_UPDATE = {
+    "type": "object",
+    "properties": {
+        "shift_group": {"type": "string"},
+        "joined_on": {"type": ["string", "null"], "format": "date"},
+    },
+}
+ORG_CREATE = {
+    "type": "object",
+    "required": ["parent_id", "kind", "code", "name"],
+    "properties": {
+        "parent_id": {"type": "string", "format": "uuid"},
+        "kind": ORG["properties"]["kind"],
+        "code": {"type": "string"},
+        "name": {"type": "string"},
+    },
+}
+ORG_UPDATE = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
 
 
 def document() -> dict[str, Any]:
@@ -105,7 +145,15 @@ def document() -> dict[str, Any]:
                         {"name": "kind", "in": "query", "schema": ORG["properties"]["kind"]},
                     ],
                     "responses": {**_ok("#/components/schemas/OrgPage"), **_errors(401, 422, 429)},
-                }
+                },
+                "post": {
+                    "summary": "设立党组织（党委组织部）",
+                    "requestBody": _body(ORG_CREATE),
+                    "responses": {
+                        **_ok("#/components/schemas/Org", 201),
+                        **_errors(401, 403, 404, 409, 422, 429),
+                    },
+                },
             },
             "/orgs/{org_id}": {
                 "get": {
@@ -114,7 +162,15 @@ def document() -> dict[str, Any]:
                         {"name": "org_id", "in": "path", "required": True, "schema": {"type": "string"}}
                     ],
                     "responses": {**_ok("#/components/schemas/Org"), **_errors(401, 403, 404, 422, 429)},
-                }
+                },
+                "patch": {
+                    "summary": "党组织更名",
+                    "parameters": [
+                        {"name": "org_id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "requestBody": _body(ORG_UPDATE),
+                    "responses": {**_ok("#/components/schemas/Org"), **_errors(401, 403, 404, 422, 429)},
+                },
             },
             "/members": {
                 "get": {
@@ -125,8 +181,19 @@ def document() -> dict[str, Any]:
                         {"name": "org_id", "in": "query", "schema": {"type": "string", "format": "uuid"}},
                         {"name": "status", "in": "query", "schema": MEMBER["properties"]["status"]},
                     ],
-                    "responses": {**_ok("#/components/schemas/MemberPage"), **_errors(401, 404, 422, 429)},
-                }
+                    "responses": {
+                        **_ok("#/components/schemas/MemberPage"),
+                        **_errors(401, 403, 404, 422, 429),
+                    },
+                },
+                "post": {
+                    "summary": "登记党员（职工尚未同步时一并建档）",
+                    "requestBody": _body(MEMBER_CREATE),
+                    "responses": {
+                        **_ok("#/components/schemas/Member", 201),
+                        **_errors(401, 403, 404, 409, 422, 429),
+                    },
+                },
             },
             "/members/{member_id}": {
                 "get": {
@@ -135,7 +202,18 @@ def document() -> dict[str, Any]:
                         {"name": "member_id", "in": "path", "required": True, "schema": {"type": "string"}}
                     ],
                     "responses": {**_ok("#/components/schemas/Member"), **_errors(401, 403, 404, 422, 429)},
-                }
+                },
+                "patch": {
+                    "summary": "修改党员记录（班组、入党日期）",
+                    "parameters": [
+                        {"name": "member_id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "requestBody": _body(MEMBER_UPDATE),
+                    "responses": {
+                        **_ok("#/components/schemas/Member"),
+                        **_errors(401, 403, 404, 409, 422, 429),
+                    },
+                },
             },
         },
     }

@@ -37,8 +37,8 @@ def conforms(client):
     """Check a response against the schema the OpenAPI document gives for it."""
     spec = client.get("/api/v1/openapi.json").get_json()
 
-    def check(path: str, status: int, body: dict) -> None:
-        operation = spec["paths"][path]["get"]
+    def check(path: str, status: int, body: dict, method: str = "get") -> None:
+        operation = spec["paths"][path][method]
         schema = operation["responses"][str(status)]["content"]["application/json"]["schema"]
         resolver_doc = {"components": spec["components"], **schema}
         jsonschema.validate(body, resolver_doc)
@@ -104,3 +104,65 @@ def test_the_openapi_document_describes_the_routes(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"] == "3.1.0"
     assert set(spec["paths"]) == {"/orgs", "/orgs/{org_id}", "/members", "/members/{member_id}"}
+
+
+def test_hr_registers_a_member_and_updates_the_record(client, hospital, token, conforms, db_session):
+    from tests.conftest import valid_id_number
+
+    headers = token(Role.committee_office)
+    created = client.post(
+        "/api/v1/members",
+        headers=headers,
+        json={
+            "wecom_userid": "newnurse",
+            "name": "新护士",
+            "branch_id": str(hospital["cardio"].id),
+            "status": "probationary",
+            "id_number": valid_id_number(808),
+            "joined_on": "2026-07-01",
+        },
+    )
+    assert created.status_code == 201, created.get_json()
+    body = created.get_json()
+    conforms("/members", 201, body, "post")
+    assert body["status"] == "probationary" and body["id_number_masked"].startswith("110")
+    assert valid_id_number(808) not in created.get_data(as_text=True)
+
+    twice = {"wecom_userid": "newnurse", "name": "新护士", "branch_id": str(hospital["cardio"].id)}
+    again = client.post("/api/v1/members", headers=headers, json=twice)
+    assert again.status_code == 409 and again.get_json()["code"] == "conflict"
+
+    patched = client.patch(f"/api/v1/members/{body['id']}", headers=headers, json={"shift_group": "夜班组"})
+    assert patched.status_code == 200
+    conforms("/members/{member_id}", 200, patched.get_json(), "patch")
+
+
+def test_writes_are_scoped_and_validated(client, hospital, token):
+    secretary = token(Role.secretary, "XN01")
+    outside = client.post(
+        "/api/v1/members",
+        headers=secretary,
+        json={"wecom_userid": "x1", "name": "甲", "branch_id": str(hospital["ortho"].id)},
+    )
+    assert outside.status_code == 403 and "骨科" not in outside.get_data(as_text=True)
+    for bad in ([], {"name": "甲"}, {"wecom_userid": "x2", "name": "乙", "branch_id": "nope"}):
+        response = client.post("/api/v1/members", headers=secretary, json=bad)
+        assert response.status_code == 422 and response.get_json()["message"]
+    rename_other = client.patch(f"/api/v1/orgs/{hospital['ortho'].id}", headers=secretary, json={"name": "x"})
+    assert rename_other.status_code == 403
+
+
+def test_the_office_creates_and_renames_an_org(client, hospital, token, conforms):
+    headers = token(Role.committee_office)
+    parent = client.get("/api/v1/orgs?kind=committee", headers=headers).get_json()["items"][0]["id"]
+    created = client.post(
+        "/api/v1/orgs",
+        headers=headers,
+        json={"parent_id": parent, "kind": "branch", "code": "JZ01", "name": "急诊"},
+    )
+    assert created.status_code == 201
+    conforms("/orgs", 201, created.get_json(), "post")
+    renamed = client.patch(
+        f"/api/v1/orgs/{created.get_json()['id']}", headers=headers, json={"name": "急诊科党支部"}
+    )
+    assert renamed.get_json()["name"] == "急诊科党支部"
