@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+UUID = {"type": "string", "format": "uuid"}
 ERROR = {
     "type": "object",
     "required": ["code", "message"],
@@ -158,16 +159,12 @@ def document() -> dict[str, Any]:
             "/orgs/{org_id}": {
                 "get": {
                     "summary": "党组织",
-                    "parameters": [
-                        {"name": "org_id", "in": "path", "required": True, "schema": {"type": "string"}}
-                    ],
+                    "parameters": [{"name": "org_id", "in": "path", "required": True, "schema": UUID}],
                     "responses": {**_ok("#/components/schemas/Org"), **_errors(401, 403, 404, 422, 429)},
                 },
                 "patch": {
                     "summary": "党组织更名",
-                    "parameters": [
-                        {"name": "org_id", "in": "path", "required": True, "schema": {"type": "string"}}
-                    ],
+                    "parameters": [{"name": "org_id", "in": "path", "required": True, "schema": UUID}],
                     "requestBody": _body(ORG_UPDATE),
                     "responses": {**_ok("#/components/schemas/Org"), **_errors(401, 403, 404, 422, 429)},
                 },
@@ -198,16 +195,12 @@ def document() -> dict[str, Any]:
             "/members/{member_id}": {
                 "get": {
                     "summary": "党员",
-                    "parameters": [
-                        {"name": "member_id", "in": "path", "required": True, "schema": {"type": "string"}}
-                    ],
+                    "parameters": [{"name": "member_id", "in": "path", "required": True, "schema": UUID}],
                     "responses": {**_ok("#/components/schemas/Member"), **_errors(401, 403, 404, 422, 429)},
                 },
                 "patch": {
                     "summary": "修改党员记录（班组、入党日期）",
-                    "parameters": [
-                        {"name": "member_id", "in": "path", "required": True, "schema": {"type": "string"}}
-                    ],
+                    "parameters": [{"name": "member_id", "in": "path", "required": True, "schema": UUID}],
                     "requestBody": _body(MEMBER_UPDATE),
                     "responses": {
                         **_ok("#/components/schemas/Member"),
