@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from handlers.errors import Forbidden
-from handlers.paging import Page
+from handlers.paging import Page, clamp_page
 from handlers.policy import Actor, can
 from models.audit import GENESIS_HASH, AuditEvent
 from models.base import utcnow
@@ -189,6 +189,6 @@ def search(
     if until is not None:
         stmt = stmt.where(AuditEvent.occurred_at < until)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    page = max(1, page)
+    page = clamp_page(page)
     rows = session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(per_page).offset((page - 1) * per_page))
     return Page(list(rows), page, per_page, total)

@@ -8,7 +8,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from handlers.errors import Forbidden, NotFound, ValidationFailed
-from handlers.paging import Page
+from handlers.paging import Page, clamp_page
 from handlers.policy import Actor, can, holds, scope_members, scope_orgs
 from models import Member, MemberStatus, PartyOrg, Person
 
@@ -57,7 +57,7 @@ def list_members(
         except ValueError:
             raise ValidationFailed("党员类别不正确。", field="status") from None
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    page = max(1, page)
+    page = clamp_page(page)
     rows = session.scalars(
         stmt.options(joinedload(Member.person), joinedload(Member.branch))
         .order_by(Person.name, Member.id)

@@ -7,6 +7,12 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+#: Beyond this a page number is nonsense; without a cap the OFFSET overflows a bigint.
+MAX_PAGE = 100_000
+
+
+def clamp_page(page: int | None) -> int:
+    return min(max(1, page or 1), MAX_PAGE)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,13 @@ logger = logging.getLogger(__name__)
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 protect(bp)
 
+
+@bp.app_context_processor
+def _console_globals() -> dict[str, Any]:
+    # Only console pages call it (base.html), after before_request loaded the actor.
+    return {"scope_choices": lambda: _scope_choices() if g.get("actor") else []}
+
+
 #: Revealing sensitive fields is for a case at hand, not for browsing: at most this many an hour.
 REVEALS_PER_HOUR = 30
 #: Menu entries and the action that shows them (each page still checks its objects itself).
@@ -52,7 +59,7 @@ PUBLIC_ENDPOINTS = {"admin.login", "admin.login_wecom", "admin.login_wecom_retur
 
 @bp.before_request
 def _load_console_actor() -> ResponseReturnValue | None:
-    g.actor, g.nav = None, set()
+    g.actor, g.nav, g.scope = None, set(), None
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     person = people.find_active(db_session(), session.person_id) if session.person_id else None
@@ -63,7 +70,40 @@ def _load_console_actor() -> ResponseReturnValue | None:
         abort(403)
     g.actor, g.person = actor, person
     g.nav = {page for page, action in NAVIGATION.items() if holds(actor, action)}
+    g.scope = _current_scope()
     return None
+
+
+def _current_scope() -> Any:
+    """The org the user narrowed the console to (the scope switcher), if it is still visible."""
+    org_id = session.get("scope_org")
+    if not org_id:
+        return None
+    try:
+        return members.get_org(db_session(), g.actor, uuid.UUID(org_id))
+    except (DomainError, ValueError):
+        session.pop("scope_org", None)
+        return None
+
+
+def _scoped(tree: list[Any]) -> list[Any]:
+    return [o for o in tree if g.scope is None or o.path.startswith(g.scope.path)]
+
+
+def _scope_choices() -> list[Any]:
+    return [o for o in members.visible_orgs(db_session(), g.actor) if o.kind != "group"]
+
+
+@bp.post("/scope")
+def choose_scope() -> ResponseReturnValue:
+    org_id = request.form.get("org_id", "")
+    if org_id:
+        members.get_org(db_session(), g.actor, _uuid(org_id))  # 403 unless visible
+        session["scope_org"] = org_id
+    else:
+        session.pop("scope_org", None)
+    back = request.form.get("back", "")
+    return redirect(_safe_next(back.split("?")[0]))
 
 
 def _states() -> LoginStates:
@@ -157,9 +197,14 @@ def logout() -> ResponseReturnValue:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    orgs = members.visible_orgs(db_session(), g.actor)
-    total = members.list_members(db_session(), g.actor, per_page=1).total if "members" in g.nav else None
-    return render_template("admin/index.html", orgs=orgs, member_total=total)
+    visible = _scoped(members.visible_orgs(db_session(), g.actor))
+    scope_id = g.scope.id if g.scope else None
+    total = (
+        members.list_members(db_session(), g.actor, org_id=scope_id, per_page=1).total
+        if "members" in g.nav
+        else None
+    )
+    return render_template("admin/index.html", orgs=visible, member_total=total)
 
 
 @bp.get("/members")
@@ -169,14 +214,14 @@ def member_list() -> ResponseReturnValue:
         db_session(),
         g.actor,
         query=request.args.get("q", ""),
-        org_id=_uuid(org) if org else None,
+        org_id=_uuid(org) if org else (g.scope.id if g.scope else None),
         status=request.args.get("status") or None,
         page=request.args.get("page", 1, type=int),
     )
     return render_template(
         "admin/members.html",
         listing=listing,
-        orgs=members.visible_orgs(db_session(), g.actor),
+        orgs=_scoped(members.visible_orgs(db_session(), g.actor)),
         masked={m.id: members.masked_identity(m.person) for m in listing.items},
         args=request.args,
     )
@@ -435,7 +480,7 @@ def role_revoke(grant_id: str) -> ResponseReturnValue:
 
 @bp.get("/orgs")
 def org_tree() -> ResponseReturnValue:
-    tree = members.visible_orgs(db_session(), g.actor)
+    tree = _scoped(members.visible_orgs(db_session(), g.actor))
     flagged = {org.id: orgs.warnings(db_session(), org) for org in tree}
     return render_template("admin/orgs.html", tree=tree, flagged=flagged, kinds=orgs.KIND_LABELS)
 
@@ -560,7 +605,7 @@ def member_export() -> ResponseReturnValue:
         db_session(),
         g.actor,
         query=request.args.get("q", ""),
-        org_id=_uuid(org) if org else None,
+        org_id=_uuid(org) if org else (g.scope.id if g.scope else None),
         status=request.args.get("status") or None,
         per_page=EXPORT_ROWS,
     )

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from handlers import api_tokens, members, orgs, people, transfers
 from handlers.errors import DomainError, ValidationFailed
+from handlers.paging import MAX_PAGE
 from handlers.policy import scope_orgs
 from models import Member, MemberStatus, OrgKind, PartyOrg
 from web import db_session
@@ -67,8 +68,8 @@ def _authenticate() -> None:
 def _page_args() -> tuple[int, int]:
     page = request.args.get("page", 1, type=int)
     per_page = request.args.get("per_page", 20, type=int)
-    if page is None or per_page is None or page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise ValidationFailed(f"page ≥ 1，per_page 取 1–{MAX_PER_PAGE}。", field="per_page")
+    if page is None or per_page is None or not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
+        raise ValidationFailed(f"page 取 1–{MAX_PAGE}，per_page 取 1–{MAX_PER_PAGE}。", field="per_page")
     return page, per_page
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers.paging import MAX_PAGE
+
 UUID = {"type": "string", "format": "uuid"}
 ERROR = {
     "type": "object",
@@ -68,7 +70,11 @@ def _errors(*statuses: int) -> dict[str, Any]:
 
 
 PAGING = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+    },
     {
         "name": "per_page",
         "in": "query",

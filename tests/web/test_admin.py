@@ -334,3 +334,27 @@ def test_the_secretary_transfers_a_member_out_in_the_console(browser, hospital):
     assert (
         "已办理组织关系转出" in done and "市第二人民医院党委" in done and "组织关系已转出，记录保留" in done
     )
+
+
+def test_the_scope_switcher_narrows_the_console(browser, hospital):
+    qr_login(browser, "office01")
+    page = browser.get("/admin/members").get_data(as_text=True)
+    assert 'aria-label="管理范围"' in page
+    browser.post(
+        "/admin/scope",
+        data={"csrf_token": csrf(page), "org_id": hospital["surgeon"].branch_id, "back": "/admin/members"},
+    )
+    narrowed = browser.get("/admin/members").get_data(as_text=True)
+    assert "王医生" in narrowed and "李护士" not in narrowed
+    browser.post("/admin/scope", data={"csrf_token": csrf(page), "org_id": "", "back": "/admin/members"})
+    assert "李护士" in browser.get("/admin/members").get_data(as_text=True)
+
+
+def test_a_secretary_cannot_switch_to_another_branch(browser, hospital):
+    qr_login(browser, "sec01")
+    page = browser.get("/admin/members").get_data(as_text=True)
+    assert 'aria-label="管理范围"' not in page  # one branch: nothing to switch
+    refused = browser.post(
+        "/admin/scope", data={"csrf_token": csrf(page), "org_id": hospital["surgeon"].branch_id}
+    )
+    assert refused.status_code == 403
