@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 from handlers.errors import Forbidden, NotFound, ValidationFailed
 from handlers.paging import Page, clamp_page
 from handlers.policy import Actor, can, holds, scope_members, scope_orgs
-from models import Member, MemberStatus, PartyOrg, Person
+from models import Member, MemberStatus, OrgKind, PartyOrg, Person
 
 PER_PAGE = 20
 
@@ -94,3 +94,19 @@ def actor_sees_everything(actor: Actor) -> bool:
 def visible_orgs(session: Session, actor: Actor) -> list[PartyOrg]:
     live = select(PartyOrg).where(PartyOrg.dissolved_at.is_(None))
     return list(session.scalars(scope_orgs(actor, live).order_by(PartyOrg.path)))
+
+
+def list_orgs(
+    session: Session, actor: Actor, *, kind: str | None = None, page: int = 1, per_page: int = PER_PAGE
+) -> Page[PartyOrg]:
+    """Live orgs the actor may see, in tree order, optionally of one kind."""
+    stmt = scope_orgs(actor, select(PartyOrg).where(PartyOrg.dissolved_at.is_(None)))
+    if kind:
+        try:
+            stmt = stmt.where(PartyOrg.kind == OrgKind(kind))
+        except ValueError:
+            raise ValidationFailed("组织类别不正确。", field="kind") from None
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    page = clamp_page(page)
+    rows = session.scalars(stmt.order_by(PartyOrg.path).limit(per_page).offset((page - 1) * per_page))
+    return Page(list(rows), page, per_page, total)

@@ -99,13 +99,13 @@ def update_record(
     member = _editable(session, actor, member_id)
     if joined_on and joined_on > date.today():
         raise ValidationFailed("入党日期不能晚于今天。", field="joined_on")
-    changed = {}
+    changed = []
     for name, new in (("shift_group", (shift_group or "").strip()[:32] or None), ("joined_on", joined_on)):
         if getattr(member, name) != new:
             setattr(member, name, new)
-            changed[name] = str(new) if new is not None else None
+            changed.append(name)
     if changed:
         audit.record(session, actor, "member.edit", object_type="member", object_id=member.id,
-                     detail={"fields": sorted(changed)})  # fmt: skip
+                     detail={"fields": changed})  # fmt: skip
         workbench.touch(session, [member.person])
     return member

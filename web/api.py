@@ -13,13 +13,11 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import func, select
 
 from handlers import api_tokens, members, orgs, people, transfers
 from handlers.errors import DomainError, ValidationFailed
 from handlers.paging import MAX_PAGE
-from handlers.policy import scope_orgs
-from models import Member, MemberStatus, OrgKind, PartyOrg
+from models import Member, MemberStatus, PartyOrg
 from web import db_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -114,16 +112,10 @@ def _listing(items: list[dict[str, Any]], page: int, per_page: int, total: int) 
 @bp.get("/orgs")
 def org_list() -> ResponseReturnValue:
     page, per_page = _page_args()
-    stmt = scope_orgs(g.actor, select(PartyOrg))
-    kind = request.args.get("kind")
-    if kind:
-        try:
-            stmt = stmt.where(PartyOrg.kind == OrgKind(kind))
-        except ValueError:
-            raise ValidationFailed("kind 取值不正确。", field="kind") from None
-    total = db_session().scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db_session().scalars(stmt.order_by(PartyOrg.path).limit(per_page).offset((page - 1) * per_page))
-    return _listing([_org(o) for o in rows], page, per_page, total)
+    listing = members.list_orgs(
+        db_session(), g.actor, kind=request.args.get("kind"), page=page, per_page=per_page
+    )
+    return _listing([_org(o) for o in listing.items], listing.page, per_page, listing.total)
 
 
 @bp.get("/orgs/<org_id>")
