@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from handlers.errors import Forbidden
-from handlers.paging import Page, clamp_page
+from handlers.paging import Page, paginate
 from handlers.policy import Actor, can
 from models.audit import GENESIS_HASH, AuditEvent
 from models.base import utcnow
@@ -188,7 +188,4 @@ def search(
         stmt = stmt.where(AuditEvent.occurred_at >= since)
     if until is not None:
         stmt = stmt.where(AuditEvent.occurred_at < until)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    page = clamp_page(page)
-    rows = session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(per_page).offset((page - 1) * per_page))
-    return Page(list(rows), page, per_page, total)
+    return paginate(session, stmt, page=page, per_page=per_page, order_by=(AuditEvent.id.desc(),))

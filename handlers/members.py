@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from handlers.errors import Forbidden, NotFound, ValidationFailed
-from handlers.paging import Page, clamp_page
+from handlers.paging import Page, paginate
 from handlers.policy import Actor, can, holds, scope_members, scope_orgs
 from models import Member, MemberStatus, OrgKind, PartyOrg, Person
 
@@ -56,15 +56,14 @@ def list_members(
             stmt = stmt.where(Member.status == MemberStatus(status))
         except ValueError:
             raise ValidationFailed("党员类别不正确。", field="status") from None
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    page = clamp_page(page)
-    rows = session.scalars(
-        stmt.options(joinedload(Member.person), joinedload(Member.branch))
-        .order_by(Person.name, Member.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page(list(rows), page, per_page, total)
+    return paginate(
+        session,
+        stmt,
+        page=page,
+        per_page=per_page,
+        order_by=(Person.name, Member.id),
+        options=(joinedload(Member.person), joinedload(Member.branch)),
+    )
 
 
 def get_member(session: Session, actor: Actor, member_id: uuid.UUID) -> Member:
@@ -106,7 +105,4 @@ def list_orgs(
             stmt = stmt.where(PartyOrg.kind == OrgKind(kind))
         except ValueError:
             raise ValidationFailed("组织类别不正确。", field="kind") from None
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    page = clamp_page(page)
-    rows = session.scalars(stmt.order_by(PartyOrg.path).limit(per_page).offset((page - 1) * per_page))
-    return Page(list(rows), page, per_page, total)
+    return paginate(session, stmt, page=page, per_page=per_page, order_by=(PartyOrg.path,))
