@@ -1,0 +1,32 @@
+"""Directory sync: status, the last run's report, and the button to run it now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, flash, g, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+
+from handlers import audit, directory
+from jobs.directory import sync_directory
+from web import db_session
+from web.admin import CHINA, bp
+
+
+@bp.get("/directory")
+def directory_status() -> ResponseReturnValue:
+    last = directory.last_sync(db_session(), g.actor)
+    departed = directory.departed_members(db_session(), g.actor)
+    return render_template("admin/directory.html", last=last, departed=departed, china=CHINA)
+
+
+@bp.post("/directory/sync")
+def directory_sync_now() -> ResponseReturnValue:
+    directory.require_console_sync(g.actor)
+    audit.record(db_session(), g.actor, "directory.sync_requested")
+    db_session().commit()
+    queues = current_app.extensions["dangjian.jobs"]
+    # One id: pressing the button twice while a sync runs queues it once.
+    queues.enqueue(sync_directory, job_id=f"directory-sync-manual-{datetime.now(CHINA):%Y%m%d%H%M}")
+    flash("已开始同步通讯录，完成后刷新本页查看结果。", "info")
+    return redirect(url_for("admin.directory_status"))

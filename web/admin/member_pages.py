@@ -1,0 +1,188 @@
+"""The console's home and member pages: list, detail, reveal, edit, transfer, import and export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from handlers import member_import, members, people, transfers
+from handlers.errors import DomainError
+from handlers.policy import can
+from web import db_session
+from web.admin import apply_change, bp, form_date, parse_uuid, scope_org_id, scoped, today
+
+#: Revealing sensitive fields is for a case at hand, not for browsing: at most this many an hour.
+REVEALS_PER_HOUR = 30
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+EXPORT_ROWS = 10_000
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    visible = scoped(members.visible_orgs(db_session(), g.actor))
+    scope_id = g.scope.id if g.scope else None
+    total = (
+        members.list_members(db_session(), g.actor, org_id=scope_id, per_page=1).total
+        if "members" in g.nav
+        else None
+    )
+    return render_template("admin/index.html", orgs=visible, member_total=total)
+
+
+def _filters() -> dict[str, Any]:
+    """The member list's filters, shared by the list and its export."""
+    return {
+        "query": request.args.get("q", ""),
+        "org_id": scope_org_id(request.args.get("org")),
+        "status": request.args.get("status") or None,
+    }
+
+
+@bp.get("/members")
+def member_list() -> ResponseReturnValue:
+    listing = members.list_members(
+        db_session(), g.actor, **_filters(), page=request.args.get("page", 1, type=int)
+    )
+    return render_template(
+        "admin/members.html",
+        listing=listing,
+        orgs=scoped(members.visible_orgs(db_session(), g.actor)),
+        masked={m.id: members.masked_identity(m.person) for m in listing.items},
+        args=request.args,
+    )
+
+
+@bp.get("/members/<member_id>")
+def member_detail(member_id: str) -> ResponseReturnValue:
+    return _member_page(members.get_member(db_session(), g.actor, parse_uuid(member_id)))
+
+
+@bp.post("/members/<member_id>/reveal")
+def member_reveal(member_id: str) -> ResponseReturnValue:
+    member = members.get_member(db_session(), g.actor, parse_uuid(member_id))
+    if not _within_reveal_budget():
+        abort(429)
+    field = request.form.get("field", "")
+    try:
+        value = people.reveal_sensitive(
+            db_session(),
+            g.actor,
+            person_id=member.person_id,
+            field=field,
+            reason=request.form.get("reason", ""),
+        )
+    except DomainError as refused:
+        db_session().commit()  # a denied reveal is audited too
+        flash(refused.message, "error")
+        return redirect(url_for("admin.member_detail", member_id=member.id))
+    db_session().commit()
+    return _member_page(member, revealed={field: value or "（未填写）"})
+
+
+def _member_page(member: Any, revealed: dict[str, str] | None = None) -> ResponseReturnValue:
+    return render_template(
+        "admin/member.html",
+        member=member,
+        masked=members.masked_identity(member.person),
+        revealed=revealed or {},
+        fields=people.REVEALABLE,
+        transfers=transfers.history(db_session(), member),
+        branches=[o for o in members.visible_orgs(db_session(), g.actor) if o.kind == "branch"],
+        can_edit=can(db_session(), g.actor, "member.edit", member) and member.left_at is None,
+        today=today(),
+    )
+
+
+def _within_reveal_budget() -> bool:
+    redis = current_app.extensions["dangjian.jobs"].redis
+    key = f"dj:console:reveals:{g.actor.id}"
+    count = redis.incr(key)
+    if count == 1:
+        redis.expire(key, 3600)
+    return count <= REVEALS_PER_HOUR
+
+
+@bp.post("/members/<member_id>/edit")
+def member_edit(member_id: str) -> ResponseReturnValue:
+    return apply_change(
+        lambda: transfers.update_record(
+            db_session(),
+            g.actor,
+            member_id=parse_uuid(member_id),
+            shift_group=request.form.get("shift_group"),
+            joined_on=form_date("joined_on"),
+        ),  # fmt: skip
+        done="已保存。",
+        back=url_for("admin.member_detail", member_id=member_id),
+    )
+
+
+@bp.post("/members/<member_id>/transfer")
+def member_transfer(member_id: str) -> ResponseReturnValue:
+    form = request.form
+    outbound = form.get("kind") == "outbound"
+
+    def change() -> Any:
+        common = {
+            "member_id": parse_uuid(member_id),
+            "reason": form.get("reason", ""),
+            "effective_on": form_date("effective_on") or today(),
+        }
+        if outbound:
+            return transfers.transfer_out(
+                db_session(), g.actor, destination=form.get("destination", ""), **common
+            )
+        target = parse_uuid(form.get("to_branch_id", ""))
+        return transfers.transfer_within(db_session(), g.actor, to_branch_id=target, **common)
+
+    return apply_change(
+        change,
+        done="已办理组织关系转出，记录保留。" if outbound else "已转入新支部。",
+        back=url_for("admin.member_detail", member_id=member_id),
+    )
+
+
+# -- import and export ------------------------------------------------------------------------------
+
+
+@bp.get("/members/import")
+def member_import_form() -> ResponseReturnValue:
+    return render_template("admin/import.html", report=None)
+
+
+@bp.get("/members/import/template")
+def member_import_template() -> ResponseReturnValue:
+    return Response(
+        member_import.template(),
+        mimetype=XLSX,
+        headers={"Content-Disposition": "attachment; filename=member-import-template.xlsx"},
+    )
+
+
+@bp.post("/members/import")
+def member_import_upload() -> ResponseReturnValue:
+    if (request.content_length or 0) > MAX_UPLOAD_BYTES:
+        abort(413)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("请选择要导入的 Excel 文件。", "error")
+        return redirect(url_for("admin.member_import_form"))
+    report = member_import.import_members(db_session(), g.actor, upload.read(MAX_UPLOAD_BYTES + 1))
+    if report.ok:
+        db_session().commit()
+    else:
+        db_session().rollback()  # all or nothing
+    return render_template("admin/import.html", report=report), 200 if report.ok else 422
+
+
+@bp.get("/members/export")
+def member_export() -> ResponseReturnValue:
+    listing = members.list_members(db_session(), g.actor, **_filters(), per_page=EXPORT_ROWS)
+    content = member_import.export_members(db_session(), g.actor, listing.items)
+    db_session().commit()
+    return Response(
+        content, mimetype=XLSX, headers={"Content-Disposition": "attachment; filename=members.xlsx"}
+    )

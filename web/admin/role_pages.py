@@ -1,0 +1,42 @@
+"""Roles, for the security officer: grant and revoke over an org subtree (三员 rules in handlers.roles)."""
+
+from __future__ import annotations
+
+from flask import g, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from handlers import members, roles
+from web import db_session
+from web.admin import apply_change, bp, parse_uuid
+
+
+@bp.get("/roles")
+def role_list() -> ResponseReturnValue:
+    grants = roles.live_grants(db_session(), g.actor)
+    orgs = members.visible_orgs(db_session(), g.actor)
+    return render_template("admin/roles.html", grants=grants, orgs=orgs, labels=roles.ROLE_LABELS)
+
+
+@bp.post("/roles")
+def role_grant() -> ResponseReturnValue:
+    org = request.form.get("org_id") or None
+    return apply_change(
+        lambda: roles.grant_role(
+            db_session(),
+            g.actor,
+            wecom_userid=request.form.get("wecom_userid", ""),
+            role=request.form.get("role", ""),
+            org_id=parse_uuid(org) if org else None,
+        ),
+        done=lambda grant: f"已授予 {grant.person.name} {roles.ROLE_LABELS[grant.role]}。",
+        back=url_for("admin.role_list"),
+    )
+
+
+@bp.post("/roles/<grant_id>/revoke")
+def role_revoke(grant_id: str) -> ResponseReturnValue:
+    return apply_change(
+        lambda: roles.revoke_role(db_session(), g.actor, grant_id=parse_uuid(grant_id)),
+        done=lambda grant: f"已撤销 {grant.person.name} 的{roles.ROLE_LABELS[grant.role]}角色。",
+        back=url_for("admin.role_list"),
+    )
