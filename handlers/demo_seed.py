@@ -18,7 +18,19 @@ from sqlalchemy.orm import Session
 from handlers import people
 from handlers.policy import Actor
 from handlers.validation import id_check_digit
-from models import Campus, Department, DuesCategory, MemberStatus, OrgKind, PartyOrg, Role, RoleGrant, Venue
+from models import (
+    Campus,
+    CommitteePost,
+    CommitteeSeat,
+    Department,
+    DuesCategory,
+    MemberStatus,
+    OrgKind,
+    PartyOrg,
+    Role,
+    RoleGrant,
+    Venue,
+)
 
 HOSPITAL = "市第一人民医院"
 
@@ -293,8 +305,16 @@ class DemoHospital:
                 member.probation_ends_on = joined + timedelta(days=365)
             members.append(member)
             self.report.members += 1
-        self.grant(members[0].person_id, Role.secretary, branch)
-        self.grant(members[1].person_id, Role.organizer, branch)
+        # The elected committee (正式党员 only): 书记, 组织委员, 宣传委员; the first two hold the roles.
+        full = [m for m in members if m.status == MemberStatus.full]
+        elected = branch.term_started_on or date(2024, 1, 1)
+        posts = (CommitteePost.secretary, CommitteePost.organization, CommitteePost.publicity)
+        for member, post in zip(full, posts, strict=False):
+            seat = CommitteeSeat(org_id=branch.id, member_id=member.id, post=post, elected_on=elected)
+            seat.recorded_by = "演示数据"
+            self.session.add(seat)
+        self.grant(full[0].person_id, Role.secretary, branch)
+        self.grant(full[1].person_id, Role.organizer, branch)
         if size >= 16:  # larger branches are split into 党小组
             for g, chunk in enumerate((members[: size // 2], members[size // 2 :]), start=1):
                 group = self.org(

@@ -24,6 +24,7 @@ from models import RuleOverride
 BRANCH_RULES = "《中国共产党支部工作条例（试行）》（2018）"
 STUDY_PLAN = "《2019—2023年全国党员教育培训工作规划》"
 DUES_RULES = "《关于中国共产党党费收缴、使用和管理的规定》（中组发〔2008〕3号）"
+TERM_RULES = "《关于党的基层组织任期的意见》（2018）"
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,51 @@ class Rule:
 
 
 CATALOGUE: tuple[Rule, ...] = (
+    Rule(
+        "org.branch_min_full",
+        "成立党支部的正式党员人数",
+        "count",
+        3,
+        f"{BRANCH_RULES}第二章：有正式党员3人以上的应当成立党支部",
+    ),
+    Rule(
+        "org.branch_committee_from",
+        "应设支部委员会的正式党员人数",
+        "count",
+        7,
+        f"{BRANCH_RULES}第六章：正式党员7人以上的党支部设立支部委员会",
+    ),
+    Rule(
+        "org.branch_committee_min",
+        "支部委员会委员下限",
+        "count",
+        3,
+        f"{BRANCH_RULES}第六章：一般由3至5人组成",
+    ),
+    Rule(
+        "org.branch_committee_max",
+        "支部委员会委员上限",
+        "count",
+        5,
+        f"{BRANCH_RULES}第六章：一般3至5人，最多不超过7人",
+    ),
+    Rule(
+        "org.branch_max_members",
+        "党支部党员人数上限",
+        "count",
+        50,
+        f"{BRANCH_RULES}第二章：党员人数一般不超过50人",
+    ),
+    Rule("org.branch_term_years", "党支部、党总支每届任期（年）", "count", 3, f"{TERM_RULES}：一般为3年"),
+    Rule("org.committee_term_years", "基层党委每届任期（年）", "count", 5, f"{TERM_RULES}：一般为5年"),
+    Rule(
+        "org.term_warning_days",
+        "换届提前提醒（天）",
+        "count",
+        90,
+        "本地做法：任期届满前3个月提醒",
+        local=True,
+    ),
     Rule(
         "meeting.committee_per_year",
         "支委会（每年次数）",

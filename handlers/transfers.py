@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers import audit, workbench
+from handlers import audit, orgs, workbench
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.policy import Actor, can
 from handlers.validation import require_text
@@ -55,6 +55,8 @@ def transfer_within(
     member.branch_id = target.id
     session.add(transfer)
     session.flush()
+    # Committee seats go with the branch: kept only where the new branch is still inside the org.
+    orgs.end_seats(session, actor, member_id=member.id, reason=f"转入{target.name}", keep_under=target.path)
     audit.record(session, actor, "member.transfer", object_type="member", object_id=member.id,
                  detail={"to": target.code})  # fmt: skip
     workbench.touch(session, [member.person])
@@ -78,6 +80,7 @@ def transfer_out(
     member.left_at = utcnow()
     session.add(transfer)
     session.flush()
+    orgs.end_seats(session, actor, member_id=member.id, reason="组织关系转出")
     audit.record(session, actor, "member.transfer_out", object_type="member", object_id=member.id,
                  detail={"destination": transfer.destination})  # fmt: skip
     return transfer

@@ -5,6 +5,7 @@ from models.audit import AuditEvent
 from models.base import Base
 from models.callback_receipt import CallbackReceipt
 from models.campus import Campus, Venue
+from models.committee import CommitteePost, CommitteeSeat
 from models.department import Department
 from models.local_account import LocalAccount
 from models.member import DuesCategory, Member, MemberStatus
@@ -23,6 +24,8 @@ __all__ = [
     "Base",
     "CallbackReceipt",
     "Campus",
+    "CommitteePost",
+    "CommitteeSeat",
     "Department",
     "DuesCategory",
     "LocalAccount",

@@ -260,6 +260,58 @@ def test_the_office_reshapes_the_tree_in_the_console(browser, hospital):
     assert "仍有党员" in refused
 
 
+def test_the_office_records_the_committee_and_departments_in_the_console(browser, hospital, db_session):
+    from models import Department
+
+    wards = [Department(wecom_id=8800 + i, name=f"心内{i}病区") for i in range(2)]
+    db_session.add_all(wards)
+    db_session.commit()
+    qr_login(browser, "office01")
+    cardio = hospital["cardio"]
+    page = browser.get(f"/admin/orgs/{cardio.id}").get_data(as_text=True)
+    assert "尚未登记支部书记" in page and "李护士" in page  # offered as a candidate
+    appointed = browser.post(
+        f"/admin/orgs/{cardio.id}/seats",
+        data={"csrf_token": csrf(page), "post": "secretary", "member_id": str(hospital["nurse"].id),
+              "elected_on": "2026-01-05"},
+        follow_redirects=True,
+    ).get_data(as_text=True)  # fmt: skip
+    assert "已登记委员" in appointed and "尚未登记支部书记" not in appointed
+    assert "尚未被授予“支部书记”角色" in appointed
+    # Someone from another branch cannot sit on this committee: a clear refusal, nothing written.
+    refused = browser.post(
+        f"/admin/orgs/{cardio.id}/seats",
+        data={"csrf_token": csrf(page), "post": "publicity", "member_id": str(hospital["surgeon"].id)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "只能从本组织的党员中登记委员" in refused and refused.count("王医生") == 0
+    joint = browser.post(
+        f"/admin/orgs/{cardio.id}/departments",
+        data={"csrf_token": csrf(page), "department_id": [str(w.id) for w in wards]},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "已更新对应科室" in joint and "（联合支部）" in joint
+    termed = browser.post(
+        f"/admin/orgs/{cardio.id}/term", data={"csrf_token": csrf(page), "started_on": "2025-03-01"},
+        follow_redirects=True,
+    ).get_data(as_text=True)  # fmt: skip
+    assert "2025-03-01 至 2028-03-01" in termed
+
+
+def test_a_secretary_is_refused_committee_changes_and_it_is_audited(browser, hospital, db_session):
+    qr_login(browser, "sec01")
+    page = browser.get(f"/admin/orgs/{hospital['cardio'].id}").get_data(as_text=True)
+    assert "<button>登记委员</button>" not in page  # no form for a role that may not use it
+    refused = browser.post(
+        f"/admin/orgs/{hospital['cardio'].id}/seats",
+        data={"csrf_token": csrf(page), "post": "secretary", "member_id": str(hospital["nurse"].id)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "无权" in refused
+    denied = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "console.denied")).one()
+    assert denied.result == "denied" and "org_appoint" in denied.detail
+
+
 def test_import_shows_a_per_row_report_then_imports_and_exports_masked(browser, hospital, db_session):
     from io import BytesIO
 

@@ -7,10 +7,12 @@ from typing import Any
 from flask import g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import members, orgs
+from handlers import members, orgs, people
+from handlers.errors import ValidationFailed
 from handlers.policy import holds
+from models import OrgKind
 from web import db_session
-from web.admin import apply_change, bp, parse_uuid, scoped
+from web.admin import apply_change, bp, form_date, parse_uuid, scoped, today
 
 
 @bp.get("/orgs")
@@ -23,6 +25,11 @@ def org_tree() -> ResponseReturnValue:
 @bp.get("/orgs/<org_id>")
 def org_detail(org_id: str) -> ResponseReturnValue:
     org = members.get_org(db_session(), g.actor, parse_uuid(org_id))
+    can_manage = holds(g.actor, "org.manage")
+    # A branch's form offers its own full members; larger orgs take a WeCom account.
+    candidates = (
+        orgs.seat_candidates(db_session(), org) if can_manage and org.kind == OrgKind.branch else None
+    )
     return render_template(
         "admin/org.html",
         org=org,
@@ -30,7 +37,13 @@ def org_detail(org_id: str) -> ResponseReturnValue:
         kinds=orgs.KIND_LABELS,
         child_kinds=orgs.CHILD_KINDS[org.kind],
         others=[o for o in members.visible_orgs(db_session(), g.actor) if o.id != org.id],
-        can_manage=holds(g.actor, "org.manage"),
+        can_manage=can_manage,
+        seats=orgs.live_seats(db_session(), org),
+        past_seats=orgs.seat_history(db_session(), org),
+        posts=orgs.POST_LABELS,
+        candidates=candidates,
+        departments=orgs.department_choices(db_session()) if can_manage else [],
+        today=today(),
     )
 
 
@@ -94,3 +107,53 @@ def org_dissolve(org_id: str) -> ResponseReturnValue:
         lambda: orgs.dissolve_org(db_session(), g.actor, org_id=parse_uuid(org_id), reason=reason),
         "已撤销该组织（记录保留）。",
     )
+
+
+@bp.post("/orgs/<org_id>/departments")
+def org_departments(org_id: str) -> ResponseReturnValue:
+    chosen = [parse_uuid(value) for value in request.form.getlist("department_id")]
+    return _org_change(
+        org_id,
+        lambda: orgs.set_departments(db_session(), g.actor, org_id=parse_uuid(org_id), department_ids=chosen),
+        "已更新对应科室。",
+    )
+
+
+@bp.post("/orgs/<org_id>/term")
+def org_term(org_id: str) -> ResponseReturnValue:
+    def change() -> Any:
+        started = form_date("started_on")
+        if started is None:
+            raise ValidationFailed("请填写换届日期。", field="started_on")
+        return orgs.start_term(db_session(), g.actor, org_id=parse_uuid(org_id), started_on=started)
+
+    return _org_change(org_id, change, "已登记换届，任期届满日期已更新。")
+
+
+@bp.post("/orgs/<org_id>/seats")
+def org_appoint(org_id: str) -> ResponseReturnValue:
+    form = request.form
+
+    def change() -> Any:
+        member_id = form.get("member_id", "")
+        if not member_id:  # orgs above a branch name the member by WeCom account
+            person = people.find_by_wecom_userid(db_session(), form.get("wecom_userid", "").strip())
+            if person is None or person.membership is None:
+                raise ValidationFailed("没有找到该企业微信账号对应的党员。", field="wecom_userid")
+            member_id = str(person.membership.id)
+        orgs.appoint(db_session(), g.actor, org_id=parse_uuid(org_id), member_id=parse_uuid(member_id),
+                     post=form.get("post", ""), elected_on=form_date("elected_on") or today())  # fmt: skip
+        return members.get_org(db_session(), g.actor, parse_uuid(org_id))
+
+    return _org_change(org_id, change, "已登记委员。")
+
+
+@bp.post("/orgs/<org_id>/seats/<seat_id>/end")
+def org_end_seat(org_id: str, seat_id: str) -> ResponseReturnValue:
+    reason = request.form.get("reason", "")
+
+    def change() -> Any:
+        orgs.end_seat(db_session(), g.actor, seat_id=parse_uuid(seat_id), reason=reason)
+        return members.get_org(db_session(), g.actor, parse_uuid(org_id))
+
+    return _org_change(org_id, change, "已免去该职务（记录保留）。")
