@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -64,3 +65,36 @@ def authenticate(session: Session, secret: str, source_ip: str | None = None) ->
         return None
     token.last_used_at = datetime.now(UTC)
     return actor_for_token(token.role, token.org.path if token.org else None, token.id, token.name, source_ip)
+
+
+def list_tokens(session: Session, actor: Actor) -> list[ApiToken]:
+    """Every token with its scope and when it was last used (the secrets are not stored)."""
+    if not can(session, actor, "role.grant"):
+        raise Forbidden("只有安全管理员可以管理接口令牌。")
+    return list(
+        session.scalars(select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at))
+    )
+
+
+def revoke_token(session: Session, actor: Actor, *, token_ref: str) -> ApiToken:
+    """Revoke by id or by the visible prefix; the row stays for the audit trail."""
+    if not can(session, actor, "role.grant"):
+        raise Forbidden("只有安全管理员可以吊销接口令牌。")
+    ref = (token_ref or "").strip()
+    matches = list(session.scalars(select(ApiToken).where(ApiToken.token_prefix == ref)))
+    if not matches:
+        try:
+            found = session.get(ApiToken, uuid.UUID(ref))
+        except ValueError:
+            found = None
+        matches = [found] if found else []
+    if len(matches) != 1:
+        raise NotFound(
+            "没有找到该令牌（请使用令牌编号或前缀）。" if not matches else "前缀对应多个令牌，请使用编号。"
+        )
+    token = matches[0]
+    if token.revoked_at is None:
+        token.revoked_at = datetime.now(UTC)
+        audit.record(session, actor, "api_token.revoke", object_type="api_token", object_id=token.id,
+                     detail={"name": token.name})  # fmt: skip
+    return token

@@ -7,6 +7,7 @@ through the same use-cases as a single entry (validation, encryption, audit).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
@@ -34,6 +35,11 @@ TEMPLATE_COLUMNS = (
 )
 STATUS_WORDS = {"正式党员": MemberStatus.full, "预备党员": MemberStatus.probationary}
 MAX_ROWS = 5000
+#: How often a long import reports how far it got (rows).
+PROGRESS_EVERY = 50
+
+#: progress(phase, rows done, rows in the file or None): phase is "check" or "apply".
+Progress = Callable[[str, int, int | None], None]
 
 
 @dataclass
@@ -82,16 +88,35 @@ def _date(value: Any) -> date | None:
         raise ValidationFailed("入党日期应为 2010-07-01 的格式。") from None
 
 
-def import_members(session: Session, actor: Actor, content: bytes) -> ImportReport:
-    """Check every row, then apply them all in the caller's transaction, or none."""
-    if not holds(actor, "member.edit"):
-        raise Forbidden("您无权导入党员。")
+def _sheet(content: bytes) -> Any:
     try:
-        sheet = load_workbook(BytesIO(content), read_only=True, data_only=True).worksheets[0]
+        return load_workbook(BytesIO(content), read_only=True, data_only=True).worksheets[0]
     except Exception:  # noqa: BLE001 - any unreadable upload gets the same clear answer
         raise ValidationFailed(
             "无法读取该文件，请使用从本页下载的 Excel 模板（.xlsx）。", field="file"
         ) from None
+
+
+def row_count(content: bytes) -> int:
+    """Data rows the file says it has (its dimension; 0 when unreadable or unknown)."""
+    try:
+        return max((_sheet(content).max_row or 1) - 1, 0)
+    except ValidationFailed:
+        return 0
+
+
+def _no_progress(phase: str, done: int, total: int | None) -> None:
+    return None
+
+
+def import_members(
+    session: Session, actor: Actor, content: bytes, progress: Progress = _no_progress
+) -> ImportReport:
+    """Check every row, then apply them all in the caller's transaction, or none."""
+    if not holds(actor, "member.edit"):
+        raise Forbidden("您无权导入党员。")
+    sheet = _sheet(content)
+    total = max((sheet.max_row or 1) - 1, 0) or None
     rows = sheet.iter_rows(values_only=True)
     header = tuple(_text(c) for c in next(rows, ()) or ())
     if header[: len(TEMPLATE_COLUMNS)] != TEMPLATE_COLUMNS:
@@ -105,6 +130,8 @@ def import_members(session: Session, actor: Actor, content: bytes) -> ImportRepo
         if not any(cells):
             continue
         report.rows += 1
+        if report.rows % PROGRESS_EVERY == 0:
+            progress("check", report.rows, total)
         if report.rows > MAX_ROWS:
             raise ValidationFailed(f"一次最多导入 {MAX_ROWS} 行，请分批导入。", field="file")
         cells += [""] * (len(TEMPLATE_COLUMNS) - len(cells))
@@ -113,8 +140,10 @@ def import_members(session: Session, actor: Actor, content: bytes) -> ImportRepo
         except DomainError as problem:
             report.problems.append((number, problem.message))
     if report.ok:
-        for row in planned:
+        for done, row in enumerate(planned, start=1):
             _apply(session, actor, row)
+            if done % PROGRESS_EVERY == 0:
+                progress("apply", done, len(planned))
         report.imported = len(planned)
         audit.record(session, actor, "member.import", detail={"rows": report.imported})
     return report
@@ -182,31 +211,56 @@ EXPORT_COLUMNS = (
     "党员类别",
     "入党日期",
     "班组",
-    "手机号（打码）",
-    "身份证号（打码）",
+    "手机号",
+    "身份证号",
     "状态",
 )
 
 
-def export_members(session: Session, actor: Actor, listing: list[Any]) -> bytes:
-    """The members the actor is looking at, as a workbook; sensitive columns stay masked."""
+def export_members(
+    session: Session, actor: Actor, listing: list[Any], reveal_reason: str | None = None
+) -> bytes:
+    """The members the actor is looking at, as a workbook.
+
+    Sensitive columns are masked, unless a reason is given and the actor's role allows an
+    export in full (policy "member.export": the committee office): then each row within the
+    actor's scope is in full and any other stays masked. Either way the export is audited,
+    with the reason and how many rows were in full.
+    """
     from handlers.members import masked_identity
 
+    if reveal_reason is not None:
+        if not holds(actor, "member.export"):
+            audit.record(session, actor, "member.export", result="denied", detail={"masked": False})
+            raise Forbidden("您无权导出完整的敏感信息。")
+        reveal_reason = reveal_reason.strip()
+        if len(reveal_reason) < 2:
+            raise ValidationFailed("导出完整敏感信息须填写事由。", field="reason")
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "党员"
     sheet.append(EXPORT_COLUMNS)
+    in_full = 0
     for member in listing:
-        masked = masked_identity(member.person)
+        person = member.person
+        if reveal_reason is not None and can(session, actor, "member.export", person):
+            mobile, id_number = person.mobile or "", person.id_number or ""
+            in_full += 1
+        else:
+            masked = masked_identity(person)
+            mobile, id_number = masked["mobile"], masked["id_number"]
         sheet.append(
             [
-                member.person.name, member.person.wecom_userid, member.branch.name,
+                person.name, person.wecom_userid, member.branch.name,
                 "预备党员" if member.status == MemberStatus.probationary else "正式党员",
                 member.joined_on.isoformat() if member.joined_on else "", member.shift_group or "",
-                masked["mobile"], masked["id_number"], "在职" if member.person.is_active else "已离开通讯录",
+                mobile, id_number, "在职" if person.is_active else "已离开通讯录",
             ]
         )  # fmt: skip
-    audit.record(session, actor, "member.export", detail={"rows": len(listing), "masked": True})
+    detail: dict[str, Any] = {"rows": len(listing), "masked": in_full == 0}
+    if reveal_reason is not None:
+        detail.update(in_full=in_full, reason=reveal_reason[:200])
+    audit.record(session, actor, "member.export", detail=detail)
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

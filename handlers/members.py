@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 from handlers.errors import Forbidden, NotFound, ValidationFailed
 from handlers.paging import Page, paginate
 from handlers.policy import Actor, can, holds, scope_members, scope_orgs
-from models import Member, MemberStatus, OrgKind, PartyOrg, Person
+from models import Campus, Department, Member, MemberStatus, OrgKind, PartyOrg, Person
 
 PER_PAGE = 20
 
@@ -35,10 +35,14 @@ def list_members(
     query: str = "",
     org_id: uuid.UUID | None = None,
     status: str | None = None,
+    department_id: uuid.UUID | None = None,
+    campus_id: uuid.UUID | None = None,
+    shift_group: str | None = None,
     page: int = 1,
     per_page: int = PER_PAGE,
 ) -> Page[Member]:
-    """Members the actor may see, filtered by name or userid, org subtree and status."""
+    """Members the actor may see, filtered by name or userid, org subtree, status, the
+    department and campus they work in (from the directory) and their shift group."""
     if not holds(actor, "member.view"):
         raise Forbidden("您无权查看党员名单。")
     stmt: Select = scope_members(actor, select(Member).join(Person, Member.person_id == Person.id))
@@ -56,6 +60,13 @@ def list_members(
             stmt = stmt.where(Member.status == MemberStatus(status))
         except ValueError:
             raise ValidationFailed("党员类别不正确。", field="status") from None
+    if department_id is not None:
+        stmt = stmt.where(Person.department_id == department_id)
+    if campus_id is not None:
+        in_campus = select(Department.id).where(Department.campus_id == campus_id)
+        stmt = stmt.where(Person.department_id.in_(in_campus))
+    if shift_group:
+        stmt = stmt.where(Member.shift_group == shift_group.strip())
     return paginate(
         session,
         stmt,
@@ -64,6 +75,21 @@ def list_members(
         order_by=(Person.name, Member.id),
         options=(joinedload(Member.person), joinedload(Member.branch)),
     )
+
+
+def filter_choices(session: Session, actor: Actor) -> dict[str, list]:
+    """What the member list's filters offer: departments, campuses and the shift groups in use
+    among the members the actor may see."""
+    shifts = scope_members(actor, select(Member.shift_group).distinct()).where(
+        Member.shift_group.is_not(None)
+    )
+    return {
+        "departments": list(
+            session.scalars(select(Department).where(Department.removed.is_(False)).order_by(Department.name))
+        ),
+        "campuses": list(session.scalars(select(Campus).order_by(Campus.name))),
+        "shift_groups": sorted(session.scalars(shifts)),
+    }
 
 
 def get_member(session: Session, actor: Actor, member_id: uuid.UUID) -> Member:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -9,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from handlers import member_import
-from handlers.errors import ValidationFailed
+from handlers.errors import Forbidden, ValidationFailed
 from models import Member, OrgKind, Person, Role
 from tests.conftest import valid_id_number
 
@@ -80,3 +81,46 @@ def test_a_file_that_is_not_the_template_is_refused_clearly(db_session, office):
 def test_the_template_opens_with_the_expected_header():
     sheet = load_workbook(BytesIO(member_import.template())).active
     assert tuple(c.value for c in sheet[1]) == member_import.TEMPLATE_COLUMNS
+
+
+def test_progress_is_reported_while_checking_and_applying(db_session, office, branch):
+    rows = [row(f"bulk{n}", valid_id_number(n, born=date(1990, 3, 1))) for n in range(120)]
+    seen = []
+    report = member_import.import_members(
+        db_session, office, workbook(*rows), progress=lambda *step: seen.append(step)
+    )
+    assert report.ok and report.imported == 120
+    assert seen == [("check", 50, 120), ("check", 100, 120), ("apply", 50, 120), ("apply", 100, 120)]
+    assert member_import.row_count(workbook(*rows)) == 120 and member_import.row_count(b"junk") == 0
+
+
+def _exported(content):
+    return [[c.value for c in r] for r in load_workbook(BytesIO(content)).active.iter_rows(min_row=2)]
+
+
+def test_an_export_in_full_needs_the_role_and_a_reason_and_is_audited(
+    db_session, office, branch, make_member, make_person, make_actor
+):
+    import json
+
+    from models import AuditEvent
+
+    member = make_member(branch=branch, person=make_person(mobile="13912345678"))
+    listing = [member]
+    masked = _exported(member_import.export_members(db_session, office, listing))
+    assert masked[0][6] == "139****5678"
+    with pytest.raises(ValidationFailed, match="事由"):
+        member_import.export_members(db_session, office, listing, reveal_reason=" ")
+    full = _exported(member_import.export_members(db_session, office, listing, reveal_reason="报送年度统计"))
+    assert full[0][6] == "13912345678" and full[0][7] == member.person.id_number
+    secretary = make_actor(Role.secretary, branch)
+    with pytest.raises(Forbidden):
+        member_import.export_members(db_session, secretary, listing, reveal_reason="想看看")
+    events = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "member.export")).all()
+    assert [e.result for e in events] == ["ok", "ok", "denied"]
+    assert json.loads(events[1].detail) == {
+        "rows": 1,
+        "masked": False,
+        "in_full": 1,
+        "reason": "报送年度统计",
+    }

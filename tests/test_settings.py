@@ -101,6 +101,19 @@ def test_api_tokens_are_created_once_hashed_and_scoped(runner, db_session):
     assert authenticate(db_session, secret[:-1] + "x") is None
     bad = runner.invoke(args=["api", "create-token", "--name", "X", "--role", "secretary", "--org", "NOPE"])
     assert bad.exit_code != 0 and "NOPE" in bad.output
+    # Revocable by the visible prefix; the row stays (listed as revoked) and the secret stops working.
+    listed = runner.invoke(args=["api", "list-tokens"])
+    assert (
+        token.token_prefix in listed.output
+        and "从未使用" not in listed.output
+        and secret not in listed.output
+    )
+    revoked = runner.invoke(args=["api", "revoke-token", token.token_prefix])
+    assert revoked.exit_code == 0, revoked.output
+    db_session.expire_all()  # the CLI committed in its own session
+    assert authenticate(db_session, secret) is None
+    assert "已吊销" in runner.invoke(args=["api", "list-tokens"]).output
+    assert runner.invoke(args=["api", "revoke-token", "dj_nothing"]).exit_code != 0
 
 
 @pytest.mark.skipif(not __import__("os").environ.get("TEST_REDIS_URL"), reason="needs a real Redis")

@@ -132,6 +132,9 @@ def member_list() -> ResponseReturnValue:
         query=request.args.get("q", ""),
         org_id=_uuid(request.args.get("org_id"), "org_id"),
         status=request.args.get("status") or None,
+        department_id=_uuid(request.args.get("department_id"), "department_id"),
+        campus_id=_uuid(request.args.get("campus_id"), "campus_id"),
+        shift_group=request.args.get("shift_group") or None,
         page=page,
         per_page=per_page,
     )

@@ -183,6 +183,13 @@ def document() -> dict[str, Any]:
                         {"name": "q", "in": "query", "schema": {"type": "string"}},
                         {"name": "org_id", "in": "query", "schema": {"type": "string", "format": "uuid"}},
                         {"name": "status", "in": "query", "schema": MEMBER["properties"]["status"]},
+                        {
+                            "name": "department_id",
+                            "in": "query",
+                            "schema": {"type": "string", "format": "uuid"},
+                        },
+                        {"name": "campus_id", "in": "query", "schema": UUID},
+                        {"name": "shift_group", "in": "query", "schema": {"type": "string", "maxLength": 32}},
                     ],
                     "responses": {
                         **_ok("#/components/schemas/MemberPage"),

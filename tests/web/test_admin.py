@@ -240,6 +240,20 @@ def test_the_security_officer_grants_a_role_in_the_console(browser, hospital, ma
     assert "不能给自己授予角色" in self_grant
     assert browser.get("/admin/members").status_code == 403  # the security officer does not manage members
 
+    from handlers.api_tokens import authenticate, create_token
+    from handlers.policy import Actor
+
+    token, secret = create_token(db_session, Actor.cli(), name="人事系统", role="committee_office")
+    db_session.commit()
+    page = browser.get("/admin/roles").get_data(as_text=True)
+    assert "人事系统" in page and token.token_prefix in page and secret not in page
+    revoked = browser.post(
+        f"/admin/api-tokens/{token.id}/revoke", data={"csrf_token": csrf(page)}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "已吊销接口令牌 人事系统" in revoked
+    db_session.expire_all()
+    assert authenticate(db_session, secret) is None
+
 
 def test_the_office_reshapes_the_tree_in_the_console(browser, hospital):
     qr_login(browser, "office01")
@@ -350,6 +364,89 @@ def test_import_shows_a_per_row_report_then_imports_and_exports_masked(browser, 
     sheet = load_workbook(BytesIO(exported.data)).active
     values = [[c.value for c in r] for r in sheet.iter_rows()]
     assert len(values) == 4 and "13912345678" not in str(values) and "139****5678" in str(values)
+
+
+def test_a_large_import_runs_in_the_background_and_shows_progress(browser, hospital, db_session, run_jobs):
+    from datetime import date
+    from io import BytesIO
+
+    from models import Member
+    from tests.conftest import valid_id_number
+    from tests.test_member_import import row, workbook
+
+    qr_login(browser, "office01")
+    page = browser.get("/admin/members/import").get_data(as_text=True)
+    code = hospital["cardio"].code
+    rows = [row(f"big{n}", valid_id_number(n, born=date(1991, 5, 1)), code=code) for n in range(260)]
+
+    def upload(content):
+        sent = browser.post(
+            "/admin/members/import",
+            data={"csrf_token": csrf(page), "file": (BytesIO(content), "members.xlsx")},
+            content_type="multipart/form-data",
+        )
+        assert sent.status_code == 302 and "/admin/members/import/" in sent.headers["Location"]
+        return sent.headers["Location"]
+
+    bad = upload(workbook(*rows[:-1], row("big-x", "110101199105010000", code=code)))
+    waiting = browser.get(bad).get_data(as_text=True)
+    assert "等待处理" in waiting and 'http-equiv="refresh"' in waiting
+    run_jobs(("default",))
+    rejected = browser.get(bad).get_data(as_text=True)
+    assert "第 261 行" in rejected and "未导入任何数据" in rejected and "refresh" not in rejected
+    assert db_session.query(Member).count() == 2  # nothing of the 260 rows was written
+
+    good = upload(workbook(*rows))
+    run_jobs(("default",))
+    assert "已导入 260 名党员" in browser.get(good).get_data(as_text=True)
+    assert db_session.query(Member).count() == 262
+    # Someone else cannot look at this upload's progress.
+    qr_login(browser, "sec01")
+    assert browser.get(good).status_code == 404
+
+
+def test_the_office_exports_in_full_with_a_reason_and_a_secretary_cannot(browser, hospital, db_session):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    qr_login(browser, "office01")
+    listing = browser.get("/admin/members").get_data(as_text=True)
+    assert "导出完整信息" in listing
+    exported = browser.post(
+        "/admin/members/export?q=李", data={"csrf_token": csrf(listing), "reason": "报送上级党委年度统计"}
+    )
+    values = [[c.value for c in r] for r in load_workbook(BytesIO(exported.data)).active.iter_rows(min_row=2)]
+    assert values == [[*values[0][:6], "13912345678", hospital["nurse"].person.id_number, "在职"]]
+    event = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "member.export")).one()
+    assert "报送上级党委年度统计" in event.detail
+
+    qr_login(browser, "sec01")
+    listing = browser.get("/admin/members").get_data(as_text=True)
+    assert "导出完整信息" not in listing
+    refused = browser.post(
+        "/admin/members/export", data={"csrf_token": csrf(listing), "reason": "想看看"}, follow_redirects=True
+    )
+    assert "无权导出完整" in refused.get_data(as_text=True) and refused.mimetype == "text/html"
+
+
+def test_members_filter_by_department_campus_and_shift(browser, hospital, db_session):
+    from models import Campus, Department
+
+    campus = Campus(code="BQ", name="北区")
+    db_session.add(campus)
+    db_session.flush()
+    ward = Department(wecom_id=7700, name="心内一病区", campus_id=campus.id)
+    db_session.add(ward)
+    db_session.flush()
+    nurse = hospital["nurse"]
+    nurse.person.department_id, nurse.shift_group = ward.id, "夜班组"
+    db_session.commit()
+    qr_login(browser, "office01")
+    for query in (f"department={ward.id}", f"campus={campus.id}", "shift=夜班组"):
+        text = browser.get(f"/admin/members?{query}").get_data(as_text=True)
+        assert "李护士" in text and "王医生" not in text, query
+    assert "王医生" in browser.get("/admin/members").get_data(as_text=True)
 
 
 def test_the_office_adjusts_a_rule_with_its_document(browser, hospital):

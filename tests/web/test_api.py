@@ -73,7 +73,7 @@ def test_a_secretary_token_sees_its_branch_only(client, hospital, token, conform
     assert other_org.status_code == 403 and "骨科" not in other_org.get_data(as_text=True)
 
 
-def test_the_office_sees_everything_with_paging_and_filters(client, hospital, token, conforms):
+def test_the_office_sees_everything_with_paging_and_filters(client, hospital, token, conforms, db_session):
     headers = token(Role.committee_office)
     first = client.get("/api/v1/members?per_page=1", headers=headers).get_json()
     conforms("/members", 200, first)
@@ -82,6 +82,10 @@ def test_the_office_sees_everything_with_paging_and_filters(client, hospital, to
     assert {first["items"][0]["name"], second["items"][0]["name"]} == {"李护士", "王医生"}
     by_org = client.get(f"/api/v1/members?org_id={hospital['ortho'].id}", headers=headers).get_json()
     assert [m["name"] for m in by_org["items"]] == ["王医生"]
+    hospital["nurse"].shift_group = "夜班组"
+    db_session.commit()
+    by_shift = client.get("/api/v1/members?shift_group=夜班组", headers=headers).get_json()
+    assert [m["name"] for m in by_shift["items"]] == ["李护士"]
     one = client.get(f"/api/v1/members/{hospital['nurse'].id}", headers=headers)
     conforms("/members/{member_id}", 200, one.get_json())
     branches = client.get("/api/v1/orgs?kind=branch", headers=headers).get_json()
@@ -91,7 +95,15 @@ def test_the_office_sees_everything_with_paging_and_filters(client, hospital, to
 
 @pytest.mark.parametrize(
     "query",
-    ["per_page=0", "per_page=101", "page=0", "status=expelled", "org_id=not-a-uuid", "kind=club"],
+    [
+        "per_page=0",
+        "per_page=101",
+        "page=0",
+        "status=expelled",
+        "org_id=not-a-uuid",
+        "department_id=ward-1",
+        "kind=club",
+    ],
 )
 def test_bad_parameters_get_a_422_in_chinese(client, hospital, token, query):
     path = "/api/v1/orgs" if query.startswith("kind") else "/api/v1/members"

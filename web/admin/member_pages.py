@@ -9,7 +9,8 @@ from flask.typing import ResponseReturnValue
 
 from handlers import member_import, members, people, transfers
 from handlers.errors import DomainError
-from handlers.policy import can
+from handlers.policy import can, holds
+from jobs.member_import import ImportTracker, import_members_file
 from web import db_session
 from web.admin import apply_change, bp, form_date, parse_uuid, scope_org_id, scoped, today
 
@@ -18,6 +19,8 @@ REVEALS_PER_HOUR = 30
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 EXPORT_ROWS = 10_000
+#: Files with more rows than this are imported in the background, with a progress page.
+BACKGROUND_IMPORT_ROWS = 200
 
 
 @bp.get("/")
@@ -34,10 +37,14 @@ def index() -> ResponseReturnValue:
 
 def _filters() -> dict[str, Any]:
     """The member list's filters, shared by the list and its export."""
+    args = request.args
     return {
-        "query": request.args.get("q", ""),
-        "org_id": scope_org_id(request.args.get("org")),
-        "status": request.args.get("status") or None,
+        "query": args.get("q", ""),
+        "org_id": scope_org_id(args.get("org")),
+        "status": args.get("status") or None,
+        "department_id": parse_uuid(args["department"]) if args.get("department") else None,
+        "campus_id": parse_uuid(args["campus"]) if args.get("campus") else None,
+        "shift_group": args.get("shift") or None,
     }
 
 
@@ -51,6 +58,8 @@ def member_list() -> ResponseReturnValue:
         listing=listing,
         orgs=scoped(members.visible_orgs(db_session(), g.actor)),
         masked={m.id: members.masked_identity(m.person) for m in listing.items},
+        choices=members.filter_choices(db_session(), g.actor),
+        may_export_in_full=holds(g.actor, "member.export"),
         args=request.args,
     )
 
@@ -170,7 +179,16 @@ def member_import_upload() -> ResponseReturnValue:
     if upload is None or not upload.filename:
         flash("请选择要导入的 Excel 文件。", "error")
         return redirect(url_for("admin.member_import_form"))
-    report = member_import.import_members(db_session(), g.actor, upload.read(MAX_UPLOAD_BYTES + 1))
+    content = upload.read(MAX_UPLOAD_BYTES + 1)
+    rows = member_import.row_count(content)
+    if rows > BACKGROUND_IMPORT_ROWS and holds(g.actor, "member.edit"):
+        queues = current_app.extensions["dangjian.jobs"]
+        tracker = ImportTracker.start(queues.redis, g.person.id, content, rows)
+        queues.enqueue(
+            import_members_file, tracker.token, str(g.person.id), job_id=f"member-import-{tracker.token}"
+        )
+        return redirect(url_for("admin.member_import_progress", token=tracker.token))
+    report = member_import.import_members(db_session(), g.actor, content)
     if report.ok:
         db_session().commit()
     else:
@@ -178,11 +196,51 @@ def member_import_upload() -> ResponseReturnValue:
     return render_template("admin/import.html", report=report), 200 if report.ok else 422
 
 
+@bp.get("/members/import/<token>")
+def member_import_progress(token: str) -> ResponseReturnValue:
+    status = ImportTracker(current_app.extensions["dangjian.jobs"].redis, token).status(g.person.id)
+    if status is None:
+        abort(404)  # expired, or someone else's upload
+    report = None
+    if status["state"] in ("imported", "rejected"):
+        report = member_import.ImportReport(
+            rows=status["total"],
+            imported=status["done"] if status["state"] == "imported" else 0,
+            problems=[tuple(p) for p in status["problems"]],
+        )
+    running = status["state"] in ("queued", "check", "apply")
+    return render_template("admin/import.html", report=report, progress=status, running=running)
+
+
 @bp.get("/members/export")
 def member_export() -> ResponseReturnValue:
+    """The list as a workbook, sensitive columns masked."""
     listing = members.list_members(db_session(), g.actor, **_filters(), per_page=EXPORT_ROWS)
     content = member_import.export_members(db_session(), g.actor, listing.items)
     db_session().commit()
+    return _workbook(content)
+
+
+@bp.post("/members/export")
+def member_export_in_full() -> ResponseReturnValue:
+    """The list with sensitive columns in full where the role allows: a reason, audited, and
+    counted against the hourly reveal budget."""
+    if not _within_reveal_budget():
+        abort(429)
+    listing = members.list_members(db_session(), g.actor, **_filters(), per_page=EXPORT_ROWS)
+    try:
+        content = member_import.export_members(
+            db_session(), g.actor, listing.items, reveal_reason=request.form.get("reason", "")
+        )
+    except DomainError as refused:
+        db_session().commit()  # a denied export is audited too
+        flash(refused.message, "error")
+        return redirect(url_for("admin.member_list", **request.args))
+    db_session().commit()
+    return _workbook(content)
+
+
+def _workbook(content: bytes) -> Response:
     return Response(
         content, mimetype=XLSX, headers={"Content-Disposition": "attachment; filename=members.xlsx"}
     )
