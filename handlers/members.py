@@ -50,9 +50,7 @@ def list_members(
         like = f"%{query.strip()}%"
         stmt = stmt.where(or_(Person.name.like(like), Person.wecom_userid.like(like)))
     if org_id is not None:
-        org = session.get(PartyOrg, org_id)
-        if org is None or not can(session, actor, "org.view", org):
-            raise NotFound()
+        org = get_org(session, actor, org_id)  # the same 403 as opening the org
         subtree = select(PartyOrg.id).where(PartyOrg.path.startswith(org.path, autoescape=True))
         stmt = stmt.where(Member.branch_id.in_(subtree))
     if status:

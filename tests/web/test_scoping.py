@@ -1,0 +1,90 @@
+"""Done-when for the console and the API: on the whole demo hospital, a secretary's session and
+a secretary's API token are refused (403, nothing leaked) for every org and every member outside
+their branch, and see exactly their branch inside it."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from handlers.api_tokens import create_token
+from handlers.demo_seed import seed_demo
+from handlers.policy import Actor
+from models import Member, OrgKind, PartyOrg, Role, RoleGrant
+from tests.web.test_admin import qr_login
+
+pytestmark = pytest.mark.usefixtures("queues")
+
+
+@pytest.fixture
+def demo(db_session):
+    seed_demo(db_session, seed=11)
+    grant = db_session.scalars(
+        select(RoleGrant).where(RoleGrant.role == Role.secretary).order_by(RoleGrant.granted_at)
+    ).first()
+    branch = grant.org
+    assert branch.kind == OrgKind.branch
+    token, secret = create_token(
+        db_session, Actor.cli(), name="科室系统", role="secretary", org_code=branch.code
+    )
+    db_session.commit()
+    orgs = db_session.scalars(select(PartyOrg)).all()
+    members = db_session.scalars(select(Member)).all()
+    return {
+        "secretary": grant.person.wecom_userid,
+        "branch": branch,
+        "token": {"Authorization": f"Bearer {secret}"},
+        "token_id": token.id,
+        "inside_orgs": [o for o in orgs if o.path.startswith(branch.path)],
+        "outside_orgs": [o for o in orgs if not o.path.startswith(branch.path)],
+        "inside": [m for m in members if m.branch_id == branch.id],
+        "outside": [m for m in members if m.branch_id != branch.id and m.participating_org_id != branch.id],
+    }
+
+
+def _refused_without_leaking(response, *secrets: str) -> None:
+    body = response.get_data(as_text=True)
+    assert response.status_code == 403, response.request.path
+    for secret in secrets:
+        assert secret not in body, (response.request.path, secret)
+
+
+def test_a_secretarys_session_is_refused_everything_outside_the_branch(app, db_session, demo, emulator):
+    browser = app.test_client()
+    qr_login(browser, demo["secretary"])
+    assert len(demo["outside_orgs"]) > 80 and len(demo["outside"]) > 600
+    for org in demo["outside_orgs"]:
+        _refused_without_leaking(browser.get(f"/admin/orgs/{org.id}"), org.name, org.code)
+        _refused_without_leaking(browser.get(f"/admin/members?org={org.id}"), org.name)
+    for member in demo["outside"]:
+        person = member.person
+        _refused_without_leaking(browser.get(f"/admin/members/{member.id}"), person.name, person.wecom_userid)
+    listing = browser.get("/admin/members?page=1").get_data(as_text=True)
+    assert all(m.person.name in listing for m in demo["inside"][:20])
+    for org in demo["inside_orgs"]:
+        assert browser.get(f"/admin/orgs/{org.id}").status_code == 200
+
+
+def test_a_secretarys_token_is_refused_everything_outside_the_branch(client, db_session, demo, queues):
+    headers = demo["token"]
+
+    def next_minute() -> None:
+        """~1,500 requests exceed the token's 600 a minute: let the window pass between objects."""
+        queues.redis.delete(f"dj:api:rate:{demo['token_id']}")
+
+    for org in demo["outside_orgs"]:
+        next_minute()
+        _refused_without_leaking(client.get(f"/api/v1/orgs/{org.id}", headers=headers), org.name, org.code)
+        renamed = client.patch(f"/api/v1/orgs/{org.id}", json={"name": "改名"}, headers=headers)
+        assert renamed.status_code == 403 and org.name not in renamed.get_data(as_text=True)
+    for member in demo["outside"]:
+        next_minute()
+        person = member.person
+        answer = client.get(f"/api/v1/members/{member.id}", headers=headers)
+        _refused_without_leaking(answer, person.name, person.wecom_userid)
+        edited = client.patch(f"/api/v1/members/{member.id}", json={"shift_group": "白班组"}, headers=headers)
+        assert edited.status_code == 403 and person.name not in edited.get_data(as_text=True)
+    listed = client.get("/api/v1/members?per_page=100", headers=headers).get_json()
+    assert {m["id"] for m in listed["items"]} == {str(m.id) for m in demo["inside"]}
+    orgs = client.get("/api/v1/orgs?per_page=100", headers=headers).get_json()
+    assert {o["id"] for o in orgs["items"]} == {str(o.id) for o in demo["inside_orgs"]}
