@@ -127,6 +127,7 @@ def test_create_a_branch_import_a_workbook_fix_it_and_find_the_reveal_in_the_aud
     page.fill("input[aria-label=下级组织名称]", "急诊科党支部")
     page.click("text=设立下级组织")
     assert page.is_visible("text=已设立 急诊科党支部")
+    branch_page = page.url
     snap(page, "org-created")
 
     bad = tmp_path / "bad.xlsx"
@@ -144,6 +145,14 @@ def test_create_a_branch_import_a_workbook_fix_it_and_find_the_reveal_in_the_aud
     page.set_input_files("input[type=file]", str(good))
     page.click("text=检查并导入")
     assert page.is_visible("text=已导入 1 名党员")
+
+    # The new member is elected 书记 of the new branch.
+    page.goto(branch_page)
+    page.select_option("form.appoint select[name=post]", "secretary")
+    page.select_option("form.appoint select[name=member_id]", label="张三")
+    page.click("form.appoint button")
+    assert page.is_visible("text=已登记委员") and page.is_visible("text=尚未被授予“支部书记”角色")
+    snap(page, "org-committee")
 
     page.goto(f"{live.base}/admin/members?q=e2e-new1")
     page.click("table >> text=张三")
