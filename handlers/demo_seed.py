@@ -325,6 +325,8 @@ class DemoHospital:
                     self.session.get(Campus, branch.campus_id),
                 )
                 self.session.flush()
+                for member in chunk:
+                    member.group_id = group.id
                 self.grant(chunk[2].person_id, Role.group_leader, group)
         # A few staff who are not members: applicants (入党申请人) start here.
         for _ in range(self.rng.randint(0, 2)):

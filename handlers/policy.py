@@ -38,6 +38,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "member.edit": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "member.reveal": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "member.export": frozenset({Role.committee_office}),
+    # Meetings: planned and hosted by the org's secretary, organizer or 党小组长, or the office.
+    "meeting.manage": frozenset({Role.group_leader, Role.secretary, Role.organizer, Role.committee_office}),
     "person.deactivate": frozenset({Role.committee_office, Role.sysadmin}),
     "config.manage": frozenset({Role.sysadmin}),
     "directory.sync": frozenset({Role.sysadmin, Role.committee_office}),

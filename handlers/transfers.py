@@ -52,7 +52,7 @@ def transfer_within(
         effective_on=effective_on,
         decided_by=actor.label,
     )
-    member.branch_id = target.id
+    member.branch_id, member.group_id = target.id, None  # the new branch places them in a group
     session.add(transfer)
     session.flush()
     # Committee seats go with the branch: kept only where the new branch is still inside the org.

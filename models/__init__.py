@@ -8,6 +8,22 @@ from models.campus import Campus, Venue
 from models.committee import CommitteePost, CommitteeSeat
 from models.department import Department
 from models.local_account import LocalAccount
+from models.meeting import (
+    Attendance,
+    CheckInMethod,
+    Invitation,
+    InvitationVia,
+    LeaveRequest,
+    LeaveStatus,
+    Meeting,
+    MeetingCorrection,
+    MeetingKind,
+    MeetingSession,
+    MeetingStatus,
+    Response,
+    VenueMode,
+    meeting_obligation,
+)
 from models.member import DuesCategory, Member, MemberStatus
 from models.org import OrgKind, PartyOrg
 from models.outbox import OutboundMessage, OutboundStatus
@@ -19,6 +35,20 @@ from models.transfer import MemberTransfer, TransferKind
 from models.web_session import WebSession
 
 __all__ = [
+    "Attendance",
+    "CheckInMethod",
+    "Invitation",
+    "InvitationVia",
+    "LeaveRequest",
+    "LeaveStatus",
+    "Meeting",
+    "MeetingCorrection",
+    "MeetingKind",
+    "MeetingSession",
+    "MeetingStatus",
+    "Response",
+    "VenueMode",
+    "meeting_obligation",
     "ApiToken",
     "AuditEvent",
     "Base",

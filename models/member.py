@@ -50,6 +50,8 @@ class Member(UUIDPrimaryKey, Timestamps, Base):
     branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("party_org.id"), index=True)
     #: Another org whose life the member takes part in (流动党员, a 双重组织生活 leader).
     participating_org_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("party_org.id"), index=True)
+    #: The 党小组 within the branch of record, where the branch has groups.
+    group_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("party_org.id"), index=True)
     dues_category: Mapped[DuesCategory] = mapped_column(
         _enum(DuesCategory, "dues_category"), default=DuesCategory.in_service
     )
@@ -63,3 +65,4 @@ class Member(UUIDPrimaryKey, Timestamps, Base):
     person = relationship("Person", back_populates="membership")
     branch = relationship("PartyOrg", foreign_keys=[branch_id])
     participating_org = relationship("PartyOrg", foreign_keys=[participating_org_id])
+    group = relationship("PartyOrg", foreign_keys=[group_id])

@@ -1,0 +1,756 @@
+"""Meetings: plan with sessions and invitations, respond, check in, confirm the roster, quorum
+and vote tally, minutes with sign-off and appended corrections.
+
+Rules come from the catalogue (check-in window, lateness, whether card check-in is allowed).
+Attendance is the statutory record of a real meeting, never a daily 打卡: there are no streaks,
+rankings or time counters here. A refused check-in writes nothing but an audit line; a
+successful one writes exactly one attendance row per member per meeting, however often the
+member scans or taps.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+
+from handlers import audit, rules
+from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from handlers.policy import Actor, can, load_actor
+from handlers.validation import require_text
+from models import (
+    Attendance,
+    CheckInMethod,
+    Invitation,
+    InvitationVia,
+    Meeting,
+    MeetingCorrection,
+    MeetingKind,
+    MeetingSession,
+    MeetingStatus,
+    Member,
+    MemberStatus,
+    OrgKind,
+    OutboundMessage,
+    PartyOrg,
+    Person,
+    Response,
+    Venue,
+    VenueMode,
+    meeting_obligation,
+)
+from models.base import utcnow
+
+KIND_LABELS = {
+    MeetingKind.general_assembly: "支部党员大会",
+    MeetingKind.committee_meeting: "支委会",
+    MeetingKind.group_meeting: "党小组会",
+    MeetingKind.party_lecture: "党课",
+    MeetingKind.theme_day: "主题党日",
+    MeetingKind.org_life_meeting: "组织生活会",
+    MeetingKind.member_review: "民主评议党员",
+}
+MODE_LABELS = {VenueMode.onsite: "现场", VenueMode.online: "线上", VenueMode.hybrid: "现场+线上"}
+MAX_SESSIONS = 4  # with 请假 and 详情, a notice card holds at most 6 buttons
+MAX_SESSION_HOURS = 12
+#: Kinds a 党小组 holds; every other kind belongs to a branch or an org above it.
+GROUP_KINDS = {MeetingKind.group_meeting, MeetingKind.party_lecture}
+#: Kinds where a vote can be taken (admitting a member, elections, resolutions).
+VOTING_KINDS = {MeetingKind.general_assembly, MeetingKind.committee_meeting}
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    label: str
+    starts_at: datetime
+    ends_at: datetime
+    shift_group: str | None = None
+
+
+# -- planning -----------------------------------------------------------------------------------
+
+
+def _manageable_org(session: Session, actor: Actor, org_id: uuid.UUID | None) -> PartyOrg:
+    org = session.get(PartyOrg, org_id) if org_id else None
+    if org is None or org.dissolved_at is not None:
+        raise NotFound("党组织不存在或已撤销。")
+    if not can(session, actor, "meeting.manage", org):
+        raise Forbidden("您无权为该党组织安排会议。")
+    return org
+
+
+def _kinds(org: PartyOrg, kinds: list[str]) -> list[MeetingKind]:
+    try:
+        chosen = sorted({MeetingKind(k) for k in kinds})
+    except ValueError:
+        raise ValidationFailed("会议类型不正确。", field="kinds") from None
+    if not chosen:
+        raise ValidationFailed("请至少选择一种会议类型。", field="kinds")
+    if org.kind == OrgKind.group and not set(chosen) <= GROUP_KINDS:
+        raise ValidationFailed("党小组只能召开党小组会或党课。", field="kinds")
+    if org.kind != OrgKind.group and MeetingKind.group_meeting in chosen:
+        raise ValidationFailed("党小组会请在党小组下安排。", field="kinds")
+    return chosen
+
+
+def _sessions(plans: list[SessionPlan], now: datetime) -> list[SessionPlan]:
+    if not 1 <= len(plans) <= MAX_SESSIONS:
+        raise ValidationFailed(f"请安排 1 至 {MAX_SESSIONS} 场。", field="sessions")
+    labels = [require_text(p.label, "sessions", "场次名称", 20) for p in plans]
+    if len(set(labels)) != len(labels):
+        raise ValidationFailed("场次名称不能重复。", field="sessions")
+    for plan in plans:
+        if plan.starts_at <= now:
+            raise ValidationFailed(f"{plan.label}的开始时间已过。", field="sessions")
+        if not plan.starts_at < plan.ends_at <= plan.starts_at + timedelta(hours=MAX_SESSION_HOURS):
+            raise ValidationFailed(
+                f"{plan.label}的结束时间应晚于开始时间，且不超过 {MAX_SESSION_HOURS} 小时。"
+            )
+    return sorted(plans, key=lambda p: p.starts_at)
+
+
+def invitees(session: Session, org: PartyOrg) -> list[tuple[Member, InvitationVia]]:
+    """Who should attend a meeting of `org`: members of record (for a 党小组, its members) and
+    those who take part in its life (participating org), full and probationary alike."""
+    live = (Member.left_at.is_(None),)
+    if org.kind == OrgKind.group:
+        record = select(Member).where(Member.group_id == org.id, *live)
+        participating = select(Member).where(Member.participating_org_id == org.id, *live)
+    else:
+        subtree = select(PartyOrg.id).where(PartyOrg.path.startswith(org.path, autoescape=True))
+        record = select(Member).where(Member.branch_id.in_(subtree), *live)
+        participating = select(Member).where(
+            Member.participating_org_id.in_(subtree), Member.branch_id.not_in(subtree), *live
+        )
+    found = [(m, InvitationVia.record) for m in session.scalars(record.options(joinedload(Member.person)))]
+    seen = {m.id for m, _ in found}
+    found += [
+        (m, InvitationVia.participating)
+        for m in session.scalars(participating.options(joinedload(Member.person)))
+        if m.id not in seen
+    ]
+    return found
+
+
+def _default_session(sessions: list[MeetingSession], member: Member) -> MeetingSession | None:
+    """One session: that one. Several: the one meant for the member's shift group, if any;
+    otherwise the member picks one on the card."""
+    if len(sessions) == 1:
+        return sessions[0]
+    matching = [s for s in sessions if s.shift_group and s.shift_group == member.shift_group]
+    return matching[0] if len(matching) == 1 else None
+
+
+def plan_meeting(
+    session: Session,
+    actor: Actor,
+    *,
+    org_id: uuid.UUID,
+    kinds: list[str],
+    topic: str,
+    agenda: str,
+    venue_mode: str,
+    sessions: list[SessionPlan],
+    venue_id: uuid.UUID | None = None,
+    online_room: str | None = None,
+    has_vote: bool = False,
+    dual_userids: tuple[str, ...] = (),
+    now: datetime | None = None,
+) -> Meeting:
+    """Plan a meeting, invite its members and queue their notice cards, in one transaction."""
+    now = now or utcnow()
+    org = _manageable_org(session, actor, org_id)
+    chosen = _kinds(org, kinds)
+    try:
+        mode = VenueMode(venue_mode)
+    except ValueError:
+        raise ValidationFailed("会议形式不正确。", field="venue_mode") from None
+    venue = session.get(Venue, venue_id) if venue_id else None
+    if mode != VenueMode.online and venue is None:
+        raise ValidationFailed("现场会议请选择会场。", field="venue_id")
+    room = (online_room or "").strip() or None
+    if mode != VenueMode.onsite and not room:
+        raise ValidationFailed("线上会议请填写会议号或链接。", field="online_room")
+    if has_vote and not set(chosen) & VOTING_KINDS:
+        raise ValidationFailed("只有党员大会或支委会可以进行表决。", field="has_vote")
+    meeting = Meeting(
+        org_id=org.id,
+        topic=require_text(topic, "topic", "会议主题", 100),
+        agenda=(agenda or "").strip()[:5000],
+        venue_mode=mode,
+        venue_id=venue.id if venue and mode != VenueMode.online else None,
+        online_room=room if mode != VenueMode.onsite else None,
+        has_vote=has_vote,
+        status=MeetingStatus.planned,
+        planned_by=actor.label,
+    )
+    meeting.sessions = [
+        MeetingSession(
+            label=p.label.strip(), starts_at=p.starts_at, ends_at=p.ends_at, shift_group=p.shift_group
+        )
+        for p in _sessions(sessions, now)
+    ]
+    session.add(meeting)
+    session.flush()
+    session.execute(meeting_obligation.insert(), [{"meeting_id": meeting.id, "kind": k} for k in chosen])
+    invited = invitees(session, org)
+    for userid in dual_userids:
+        _add_dual(session, invited, userid)
+    for member, via in invited:
+        default = _default_session(meeting.sessions, member)
+        invitation = Invitation(
+            meeting_id=meeting.id,
+            member_id=member.id,
+            via=via,
+            voting=member.status == MemberStatus.full,
+            session_id=default.id if default else None,
+            response=Response.pending,
+        )
+        session.add(invitation)
+        session.flush()
+        _queue_notice(session, meeting, invitation, member)
+    audit.record(
+        session,
+        actor,
+        "meeting.plan",
+        object_type="meeting",
+        object_id=meeting.id,
+        detail={
+            "org": org.code,
+            "kinds": [k.value for k in chosen],
+            "invited": len(invited),
+            "sessions": len(meeting.sessions),
+        },
+    )
+    return meeting
+
+
+def _add_dual(session: Session, invited: list[tuple[Member, InvitationVia]], userid: str) -> None:
+    """A leader's 双重组织生活: they attend this org's life as an ordinary member."""
+    person = session.scalar(select(Person).where(Person.wecom_userid == userid.strip()))
+    member = person.membership if person else None
+    if member is None or member.left_at is not None:
+        raise ValidationFailed(f"{userid} 不是本院党员，不能列为双重组织生活参加人。", field="dual_userids")
+    if all(m.id != member.id for m, _ in invited):
+        invited.append((member, InvitationVia.dual))
+
+
+def notice_key(invitation_id: uuid.UUID) -> str:
+    """The notice card's outbox key; a card update names the card by it."""
+    return f"meeting_notice:{invitation_id}"
+
+
+def _queue_notice(session: Session, meeting: Meeting, invitation: Invitation, member: Member) -> None:
+    session.add(
+        OutboundMessage(
+            kind="meeting_notice",
+            to_users=member.person.wecom_userid,
+            params={"invitation_id": str(invitation.id)},
+            dedupe_key=notice_key(invitation.id),
+        )
+    )
+
+
+def kinds_of(session: Session, meeting: Meeting) -> list[MeetingKind]:
+    rows = session.execute(
+        select(meeting_obligation.c.kind).where(meeting_obligation.c.meeting_id == meeting.id)
+    )
+    return sorted(MeetingKind(k) for (k,) in rows)
+
+
+def title_of(session: Session, meeting: Meeting) -> str:
+    return "、".join(KIND_LABELS[k] for k in kinds_of(session, meeting))
+
+
+# -- looking meetings up ------------------------------------------------------------------------
+
+
+def get_meeting(session: Session, actor: Actor, meeting_id: uuid.UUID, *, manage: bool = False) -> Meeting:
+    """A meeting its hosts may manage, or (manage=False) that its hosts or an invitee may see."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound("会议不存在。")
+    if can(session, actor, "meeting.manage", meeting.org):
+        return meeting
+    if not manage and actor.person_id and invitation_for(session, meeting.id, actor.person_id) is not None:
+        return meeting
+    raise Forbidden("您无权查看该会议。")
+
+
+def invitation_for(session: Session, meeting_id: uuid.UUID, person_id: uuid.UUID) -> Invitation | None:
+    return session.scalar(
+        select(Invitation)
+        .join(Member, Invitation.member_id == Member.id)
+        .where(Invitation.meeting_id == meeting_id, Member.person_id == person_id)
+    )
+
+
+def my_invitations(session: Session, person: Person) -> list[Invitation]:
+    """The member's meetings, newest first (the H5 "my meetings" page)."""
+    if person.membership is None:
+        return []
+    return list(
+        session.scalars(
+            select(Invitation)
+            .join(Meeting, Invitation.meeting_id == Meeting.id)
+            .options(joinedload(Invitation.session))
+            .where(Invitation.member_id == person.membership.id, Meeting.status != MeetingStatus.cancelled)
+            .order_by(Meeting.created_at.desc())
+            .limit(100)
+        )
+    )
+
+
+def list_meetings(
+    session: Session, actor: Actor, *, org_id: uuid.UUID | None = None, limit: int = 200
+) -> list[Meeting]:
+    """Meetings of the orgs the actor hosts, newest first."""
+    from handlers.policy import scope_paths
+
+    paths = scope_paths(actor, "meeting.manage")
+    stmt = select(Meeting).join(PartyOrg, Meeting.org_id == PartyOrg.id).options(joinedload(Meeting.org))
+    if paths is not None:
+        if not paths:
+            raise Forbidden("您无权查看会议。")
+        stmt = stmt.where(or_(*(PartyOrg.path.startswith(p, autoescape=True) for p in paths)))
+    if org_id is not None:
+        org = session.get(PartyOrg, org_id)
+        if org is None or not can(session, actor, "meeting.manage", org):
+            raise Forbidden("您无权查看该党组织的会议。")
+        stmt = stmt.where(PartyOrg.path.startswith(org.path, autoescape=True))
+    return list(session.scalars(stmt.order_by(Meeting.created_at.desc()).limit(limit)).unique())
+
+
+# -- responding to the notice ---------------------------------------------------------------------
+
+
+def own_invitation(session: Session, person: Person | None, invitation_id: str) -> Invitation:
+    """The invitation a card key names, if it is this person's (a forged key is refused)."""
+    try:
+        invitation = session.get(Invitation, uuid.UUID(invitation_id))
+    except ValueError:
+        invitation = None
+    if invitation is None or person is None or invitation.member.person_id != person.id:
+        raise Forbidden("这张卡片不是发给您的，请以收到的会议通知为准。")
+    meeting = session.get(Meeting, invitation.meeting_id)
+    if meeting.status == MeetingStatus.cancelled:
+        raise Conflict("该会议已取消。")
+    return invitation
+
+
+def attend(
+    session: Session, person: Person | None, invitation_id: str, session_id: str | None, now: datetime
+) -> str:
+    """参加 on the notice card (with the session chosen when there are several)."""
+    invitation = own_invitation(session, person, invitation_id)
+    sessions = session.get(Meeting, invitation.meeting_id).sessions
+    chosen = next((s for s in sessions if str(s.id) == session_id), None) if session_id else None
+    if chosen is None:
+        chosen = invitation.session or (sessions[0] if len(sessions) == 1 else None)
+    if chosen is None:
+        raise ValidationFailed("请选择要参加的场次。")
+    if chosen.ends_at <= now:
+        raise Conflict(f"{chosen.label}已经结束。")
+    if invitation.response in (Response.leave_requested, Response.on_leave):
+        raise Conflict("您已请假；如能参加，请联系支部书记撤回请假。")
+    invitation.response, invitation.session_id, invitation.responded_at = Response.attending, chosen.id, now
+    return f"已报名{chosen.label}"
+
+
+# -- check-in -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GeoFix:
+    """Where the member's phone says it is. Used for one comparison and then forgotten."""
+
+    lat: float
+    lng: float
+
+
+@dataclass(frozen=True)
+class CheckInOutcome:
+    ok: bool
+    message: str
+    attendance: Attendance | None = None
+
+
+DISTANCE_BANDS = ((100, "100米内"), (300, "100-300米"), (1000, "300米-1公里"))
+
+
+def _distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance (haversine); GCJ-02 offsets cancel out at this scale."""
+    earth = 6_371_000
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * earth * math.asin(math.sqrt(a))
+
+
+def _band(distance: float) -> str:
+    return next((label for limit, label in DISTANCE_BANDS if distance <= limit), "1公里外")
+
+
+def check_in_window(session: Session, meeting_session: MeetingSession) -> tuple[datetime, datetime]:
+    on = meeting_session.starts_at.date()
+    before = rules.value(session, "checkin.window_before_minutes", on)
+    after = rules.value(session, "checkin.window_after_minutes", on)
+    return meeting_session.starts_at - timedelta(minutes=before), meeting_session.starts_at + timedelta(
+        minutes=after
+    )
+
+
+def check_in(
+    session: Session,
+    *,
+    person: Person | None,
+    meeting_session_id: uuid.UUID,
+    method: CheckInMethod,
+    now: datetime,
+    fix: GeoFix | None = None,
+    source_ip: str | None = None,
+) -> CheckInOutcome:
+    """Record the member's presence at a session, or explain why not (and audit the refusal)."""
+    target = session.get(MeetingSession, meeting_session_id)
+    if target is None or person is None or person.membership is None:
+        return _refuse(session, person, None, "找不到这场会议，或您不是党员。", "unknown", source_ip)
+    meeting = target.meeting
+    member = person.membership
+    invitation = session.scalar(
+        select(Invitation).where(Invitation.meeting_id == meeting.id, Invitation.member_id == member.id)
+    )
+    if invitation is None:
+        return _refuse(
+            session, person, meeting, "您不在本次会议的参会名单中，无需签到。", "not_invited", source_ip
+        )
+    existing = session.scalar(
+        select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.member_id == member.id)
+    )
+    if existing is not None and existing.present:
+        return CheckInOutcome(True, f"您已于 {_local(existing.checked_in_at)} 签到，无需重复签到。", existing)
+    if meeting.status != MeetingStatus.planned:
+        reason = (
+            "会议已取消。" if meeting.status == MeetingStatus.cancelled else "会议记录已签署，不能再签到。"
+        )
+        return _refuse(session, person, meeting, reason, meeting.status.value, source_ip)
+    opens, closes = check_in_window(session, target)
+    if not opens <= now <= closes:
+        return _refuse(
+            session,
+            person,
+            meeting,
+            f"{target.label}的签到时间为 {_local(opens)} 至 {_local(closes)}。",
+            "window",
+            source_ip,
+        )
+    if method == CheckInMethod.card and (
+        meeting.has_vote or not rules.value(session, "checkin.card_allowed", now.date())
+    ):
+        return _refuse(
+            session, person, meeting, "本次会议请扫描会场屏幕上的二维码签到。", "card_not_allowed", source_ip
+        )
+    geofence = band = None
+    venue = meeting.venue if meeting.venue_mode != VenueMode.online else None
+    if method == CheckInMethod.qr and venue is not None and venue.geofence_radius_m:
+        if fix is None:
+            return _refuse(
+                session,
+                person,
+                meeting,
+                "请允许获取位置后重试（仅核对是否在会场附近，不保存位置）。",
+                "no_location",
+                source_ip,
+            )
+        distance = _distance_m(fix.lat, fix.lng, float(venue.geofence_lat), float(venue.geofence_lng))
+        band = _band(distance)
+        if distance > venue.geofence_radius_m:
+            return _refuse(
+                session,
+                person,
+                meeting,
+                f"您当前不在{venue.name}附近（{band}），请到会场后再签到。",
+                "geofence",
+                source_ip,
+                band=band,
+            )
+        geofence = "pass"
+    grace = rules.value(session, "checkin.late_grace_minutes", now.date())
+    late = now > target.starts_at + timedelta(minutes=grace)
+    if existing is not None:  # struck off by the host, now here after all
+        existing.present, existing.session_id, existing.method, existing.late = True, target.id, method, late
+        attendance = existing
+    else:
+        attendance = Attendance(
+            meeting_id=meeting.id,
+            session_id=target.id,
+            member_id=member.id,
+            method=method,
+            checked_in_at=now,
+            late=late,
+            geofence=geofence,
+            distance_band=band,
+        )
+        try:
+            with session.begin_nested():  # a simultaneous second check-in loses here, harmlessly
+                session.add(attendance)
+        except IntegrityError:
+            attendance = session.scalar(
+                select(Attendance).where(
+                    Attendance.meeting_id == meeting.id, Attendance.member_id == member.id
+                )
+            )
+            return CheckInOutcome(True, "您已签到，无需重复签到。", attendance)
+    invitation.response, invitation.session_id = Response.attending, target.id
+    return CheckInOutcome(
+        True, f"签到成功（{target.label}，{_local(now)}{'，迟到' if late else ''}）。", attendance
+    )
+
+
+def _refuse(
+    session: Session,
+    person: Person | None,
+    meeting: Meeting | None,
+    message: str,
+    reason: str,
+    source_ip: str | None,
+    band: str | None = None,
+) -> CheckInOutcome:
+    actor = load_actor(session, person, source_ip) if person else Actor.system("未识别的签到")
+    detail = {"reason": reason, **({"band": band} if band else {})}
+    audit.record(
+        session,
+        actor,
+        "meeting.checkin",
+        object_type="meeting",
+        object_id=meeting.id if meeting else None,
+        result="refused",
+        detail=detail,
+    )
+    return CheckInOutcome(False, message)
+
+
+CHINA = timezone(timedelta(hours=8))
+
+
+def _local(moment: datetime) -> str:
+    """Beijing time for messages (stored times are UTC)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(CHINA).strftime("%m-%d %H:%M")
+
+
+# -- the roster, quorum and votes -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    invitation: Invitation
+    attendance: Attendance | None
+
+
+def roster(session: Session, actor: Actor, meeting_id: uuid.UUID) -> list[RosterLine]:
+    """Everyone invited, with their check-in (hosts only). One query for each table."""
+    meeting = get_meeting(session, actor, meeting_id, manage=True)
+    invitations = session.scalars(
+        select(Invitation)
+        .options(joinedload(Invitation.member).joinedload(Member.person), joinedload(Invitation.session))
+        .where(Invitation.meeting_id == meeting.id)
+    ).all()
+    present = {
+        a.member_id: a for a in session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id))
+    }
+    lines = [RosterLine(i, present.get(i.member_id)) for i in invitations]
+    return sorted(lines, key=lambda line: (line.attendance is None, line.invitation.member.person.name))
+
+
+def confirm(
+    session: Session,
+    actor: Actor,
+    *,
+    meeting_id: uuid.UUID,
+    member_id: uuid.UUID,
+    present: bool,
+    now: datetime | None = None,
+) -> Attendance | None:
+    """The host's one tap per person afterwards: mark present (host check-in) or strike off."""
+    now = now or utcnow()
+    meeting = get_meeting(session, actor, meeting_id, manage=True)
+    if meeting.status != MeetingStatus.planned:
+        raise Conflict("会议记录已签署或会议已取消，名单不能再修改；如需更正请追加更正说明。")
+    invitation = session.scalar(
+        select(Invitation).where(Invitation.meeting_id == meeting.id, Invitation.member_id == member_id)
+    )
+    if invitation is None:
+        raise NotFound("该党员不在本次会议的参会名单中。")
+    attendance = session.scalar(
+        select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.member_id == member_id)
+    )
+    if present and attendance is None:
+        first = invitation.session or meeting.sessions[0]
+        attendance = Attendance(
+            meeting_id=meeting.id,
+            session_id=first.id,
+            member_id=member_id,
+            method=CheckInMethod.host,
+            checked_in_at=now,
+        )
+        session.add(attendance)
+    if attendance is not None:
+        attendance.present, attendance.confirmed_by, attendance.confirmed_at = present, actor.label, now
+    audit.record(
+        session,
+        actor,
+        "meeting.roster",
+        object_type="meeting",
+        object_id=meeting.id,
+        detail={"member": str(member_id), "present": present},
+    )
+    return attendance
+
+
+@dataclass(frozen=True)
+class Quorum:
+    should_attend: int  #: full members invited (probationary members do not count)
+    present: int  #: of them, present now
+
+    @property
+    def reached(self) -> bool:
+        """党章: more than half of the full members who should attend are present."""
+        return self.present * 2 > self.should_attend
+
+    def passes(self, yes_votes: int) -> bool:
+        """A resolution needs yes votes from more than half of those who should attend —
+        not of those present."""
+        return yes_votes * 2 > self.should_attend
+
+    @property
+    def needed(self) -> int:
+        return self.should_attend // 2 + 1
+
+
+def quorum(session: Session, meeting: Meeting) -> Quorum:
+    should = session.scalar(
+        select(func.count()).where(Invitation.meeting_id == meeting.id, Invitation.voting.is_(True))
+    )
+    present = session.scalar(
+        select(func.count())
+        .select_from(Attendance)
+        .join(
+            Invitation,
+            (Invitation.meeting_id == Attendance.meeting_id) & (Invitation.member_id == Attendance.member_id),
+        )
+        .where(Attendance.meeting_id == meeting.id, Attendance.present.is_(True), Invitation.voting.is_(True))
+    )
+    return Quorum(should or 0, present or 0)
+
+
+def tally(
+    session: Session, actor: Actor, *, meeting_id: uuid.UUID, yes: int, no: int, abstain: int
+) -> tuple[Quorum, bool]:
+    """The vote tally helper: checks the numbers and applies the rule; the result goes into
+    the resolutions by the secretary's own words."""
+    meeting = get_meeting(session, actor, meeting_id, manage=True)
+    if not meeting.has_vote:
+        raise ValidationFailed("本次会议没有表决事项。")
+    counts = quorum(session, meeting)
+    if min(yes, no, abstain) < 0 or yes + no + abstain > counts.present:
+        raise ValidationFailed(f"票数之和不能超过实到有表决权的 {counts.present} 人。")
+    return counts, counts.passes(yes)
+
+
+# -- minutes and the record -----------------------------------------------------------------------
+
+
+def save_minutes(
+    session: Session, actor: Actor, *, meeting_id: uuid.UUID, minutes: str, resolutions: str, version: int
+) -> Meeting:
+    meeting = get_meeting(session, actor, meeting_id, manage=True)
+    if meeting.status == MeetingStatus.signed_off:
+        raise Conflict("会议记录已签署，不能修改；如需更正请追加更正说明。")
+    if meeting.version != version:
+        raise Conflict("会议记录已被他人修改，请刷新页面后在最新内容上修改。")
+    meeting.minutes, meeting.resolutions = (minutes or "").strip()[:20000], (resolutions or "").strip()[:5000]
+    audit.record(session, actor, "meeting.minutes", object_type="meeting", object_id=meeting.id)
+    return meeting
+
+
+def sign_off(
+    session: Session, actor: Actor, *, meeting_id: uuid.UUID, now: datetime | None = None
+) -> Meeting:
+    """The secretary signs the record off: from now on it only grows by appended corrections."""
+    now = now or utcnow()
+    meeting = get_meeting(session, actor, meeting_id, manage=True)
+    if meeting.status != MeetingStatus.planned:
+        raise Conflict("会议已取消或记录已签署。")
+    if meeting.sessions[0].starts_at > now:
+        raise Conflict("会议还未开始，不能签署记录。")
+    if not meeting.minutes.strip():
+        raise ValidationFailed("请先填写会议记录。", field="minutes")
+    meeting.status, meeting.signed_off_at, meeting.signed_off_by = MeetingStatus.signed_off, now, actor.label
+    audit.record(session, actor, "meeting.sign_off", object_type="meeting", object_id=meeting.id)
+    return meeting
+
+
+def add_correction(session: Session, actor: Actor, *, meeting_id: uuid.UUID, text: str) -> MeetingCorrection:
+    meeting = get_meeting(session, actor, meeting_id, manage=True)
+    if meeting.status != MeetingStatus.signed_off:
+        raise Conflict("记录尚未签署，请直接修改会议记录。")
+    correction = MeetingCorrection(
+        meeting_id=meeting.id, text=require_text(text, "text", "更正说明", 2000), made_by=actor.label
+    )
+    session.add(correction)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "meeting.correction",
+        object_type="meeting",
+        object_id=meeting.id,
+        detail={"correction": str(correction.id)},
+    )
+    return correction
+
+
+def corrections(session: Session, meeting: Meeting) -> list[MeetingCorrection]:
+    return list(
+        session.scalars(
+            select(MeetingCorrection)
+            .where(MeetingCorrection.meeting_id == meeting.id)
+            .order_by(MeetingCorrection.made_at)
+        )
+    )
+
+
+def cancel(session: Session, actor: Actor, *, meeting_id: uuid.UUID, reason: str) -> Meeting:
+    """Cancel a planned meeting: the notice cards that went out are updated, the rest never go."""
+    meeting = get_meeting(session, actor, meeting_id, manage=True)
+    if meeting.status != MeetingStatus.planned:
+        raise Conflict("只能取消尚未签署的会议。")
+    reason = require_text(reason, "reason", "取消原因", 200)
+    meeting.status = MeetingStatus.cancelled
+    for invitation in session.scalars(select(Invitation).where(Invitation.meeting_id == meeting.id)):
+        session.add(
+            OutboundMessage(
+                kind="card_update",
+                to_users=invitation.member.person.wecom_userid,
+                params={
+                    "card_key": notice_key(invitation.id),
+                    "replace_name": "会议已取消",
+                    "fallback_text": f"会议“{meeting.topic}”已取消：{reason}",
+                },
+                dedupe_key=f"meeting_cancel:{invitation.id}",
+            )
+        )
+    audit.record(
+        session,
+        actor,
+        "meeting.cancel",
+        object_type="meeting",
+        object_id=meeting.id,
+        detail={"reason": reason},
+    )
+    return meeting
