@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from handlers import audit
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from handlers.meetings import own_invitation, notice_key
+from handlers.meetings import cancel_checkin_card, notice_key, own_invitation, when_text
 from handlers.policy import Actor, can
 from models import (
     Invitation,
@@ -80,12 +80,15 @@ def request_leave(
     session.add(leave)
     invitation.response, invitation.responded_at = Response.leave_requested, now
     session.flush()
+    chosen = invitation.session or meeting.sessions[0]
+    facts = {"leave_id": str(leave.id), "org": meeting.org.name, "topic": meeting.topic,
+             "applicant": person.name, "reason": reason, "when": when_text(chosen)}  # fmt: skip
     for decider in decided_by:
         session.add(
             OutboundMessage(
                 kind="leave_request",
                 to_users=decider.wecom_userid,
-                params={"leave_id": str(leave.id)},
+                params={**facts, "decider": decider.wecom_userid},
                 dedupe_key=card_key(leave.id, decider.wecom_userid),
             )
         )
@@ -139,6 +142,8 @@ def decide(
         select(Invitation).where(Invitation.meeting_id == meeting.id, Invitation.member_id == leave.member_id)
     )
     invitation.response = Response.on_leave if approve else Response.pending
+    if approve:
+        cancel_checkin_card(session, invitation, "on leave")
     applicant = leave.member.person
     result = "已批准，会后请完成补学" if approve else f"未获批准（{note}），请按时参加"
     session.add(

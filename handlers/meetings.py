@@ -37,6 +37,7 @@ from models import (
     MemberStatus,
     OrgKind,
     OutboundMessage,
+    OutboundStatus,
     PartyOrg,
     Person,
     Response,
@@ -245,15 +246,83 @@ def notice_key(invitation_id: uuid.UUID) -> str:
     return f"meeting_notice:{invitation_id}"
 
 
+def when_text(meeting_session: MeetingSession) -> str:
+    """ "11-20 14:00-15:00" in Beijing time."""
+    start = meeting_session.starts_at.astimezone(CHINA)
+    return f"{start:%m-%d %H:%M}-{meeting_session.ends_at.astimezone(CHINA):%H:%M}"
+
+
+def place_text(meeting: Meeting) -> str:
+    if meeting.venue_mode == VenueMode.online:
+        return f"线上：{meeting.online_room}"
+    place = meeting.venue.name if meeting.venue else ""
+    return place if meeting.venue_mode == VenueMode.onsite else f"{place}（可线上：{meeting.online_room}）"
+
+
+def _card_facts(session: Session, meeting: Meeting) -> dict:
+    """What a card about this meeting shows; cards are rendered from these, never from rows."""
+    return {
+        "meeting_id": str(meeting.id),
+        "title": title_of(session, meeting),
+        "org": meeting.org.name,
+        "topic": meeting.topic,
+        "place": place_text(meeting),
+    }
+
+
 def _queue_notice(session: Session, meeting: Meeting, invitation: Invitation, member: Member) -> None:
+    assigned = invitation.session_id
+    sessions = [
+        {"id": str(s.id), "label": s.label, "when": when_text(s)}
+        for s in meeting.sessions
+        if assigned is None or s.id == assigned
+    ]
     session.add(
         OutboundMessage(
             kind="meeting_notice",
             to_users=member.person.wecom_userid,
-            params={"invitation_id": str(invitation.id)},
+            params={
+                **_card_facts(session, meeting),
+                "invitation_id": str(invitation.id),
+                "sessions": sessions,
+            },
             dedupe_key=notice_key(invitation.id),
         )
     )
+    if assigned is not None:
+        queue_checkin_card(session, meeting, invitation)
+
+
+def checkin_card_key(invitation_id: uuid.UUID) -> str:
+    return f"meeting_checkin:{invitation_id}"
+
+
+def queue_checkin_card(session: Session, meeting: Meeting, invitation: Invitation) -> None:
+    """A 签到 card that arrives when the check-in window opens, where card check-in is allowed.
+    (The reminders issue will time it to the member's shift; until then, at window open.)"""
+    target = next(s for s in meeting.sessions if s.id == invitation.session_id)
+    if meeting.has_vote or not rules.value(session, "checkin.card_allowed", target.starts_at.date()):
+        return
+    key = checkin_card_key(invitation.id)
+    existing = session.scalar(select(OutboundMessage).where(OutboundMessage.dedupe_key == key))
+    opens, _closes = check_in_window(session, target)
+    params = {**_card_facts(session, meeting), "session_id": str(target.id), "label": target.label,
+              "when": when_text(target), "invitation_id": str(invitation.id)}  # fmt: skip
+    if existing is None:
+        person = session.get(Member, invitation.member_id).person
+        session.add(OutboundMessage(kind="meeting_checkin", to_users=person.wecom_userid, params=params,
+                                    dedupe_key=key, not_before=opens))  # fmt: skip
+    elif existing.status == OutboundStatus.pending:  # the member switched sessions before it went
+        existing.params, existing.not_before = params, opens
+
+
+def cancel_checkin_card(session: Session, invitation: Invitation, why: str) -> None:
+    """Checked in already, or on leave: the 签到 card has nothing left to ask."""
+    card = session.scalar(
+        select(OutboundMessage).where(OutboundMessage.dedupe_key == checkin_card_key(invitation.id))
+    )
+    if card is not None and card.status in (OutboundStatus.pending, OutboundStatus.deferred):
+        card.status, card.last_error = OutboundStatus.cancelled, why
 
 
 def kinds_of(session: Session, meeting: Meeting) -> list[MeetingKind]:
@@ -359,6 +428,7 @@ def attend(
     if invitation.response in (Response.leave_requested, Response.on_leave):
         raise Conflict("您已请假；如能参加，请联系支部书记撤回请假。")
     invitation.response, invitation.session_id, invitation.responded_at = Response.attending, chosen.id, now
+    queue_checkin_card(session, session.get(Meeting, invitation.meeting_id), invitation)
     return f"已报名{chosen.label}"
 
 

@@ -54,3 +54,7 @@ def digest(summaries: list[str]) -> dict[str, Any]:
             break
         lines.append(line)
     return cards.text("\n".join(lines))
+
+
+# Feature card modules register their renderers when imported.
+from wecom import meeting_cards  # noqa: E402, F401

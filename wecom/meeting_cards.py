@@ -1,0 +1,90 @@
+"""Cards for meetings: the notice (参加 / 请假 / 详情), the 签到 card, and the leave request a
+secretary decides with one tap. Rendered from the facts the handlers put in the outbox row."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from flask import current_app
+
+from wecom import cards
+from wecom.render import Rendered, renderer
+
+
+def _url(path: str) -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def _fields(params: dict[str, Any], *extra: tuple[str, str]) -> list[tuple[str, str]]:
+    return [*extra, ("地点", params["place"][:26])]
+
+
+@renderer("meeting_notice")
+def meeting_notice(params: dict[str, Any]) -> Rendered:
+    sessions = params["sessions"]
+    invitation = params["invitation_id"]
+    detail = _url(f"/m/meetings/{params['meeting_id']}")
+    if len(sessions) == 1:
+        attend = [cards.Button("参加", key=f"meeting_attend:{invitation}", style=1)]
+        times = [("时间", sessions[0]["when"])]
+    else:  # the member picks the session that fits their shift
+        attend = [
+            cards.Button(f"参加{s['label']}"[:10], key=f"meeting_attend:{invitation}.{s['id']}")
+            for s in sessions
+        ]
+        times = [(s["label"][:5], s["when"]) for s in sessions]
+    card = cards.button_interaction(
+        title=params["title"][:36],
+        desc=params["org"][:44],
+        sub_title=params["topic"],
+        task=f"mt{invitation.replace('-', '')}",
+        fields=_fields(params, *times)[:6],
+        url=detail,
+        buttons=[
+            *attend,
+            cards.Button("请假", url=f"{detail}/leave", style=2),
+            cards.Button("详情", url=detail, style=2),
+        ],
+    )
+    summary = f"会议通知：{params['title']}「{params['topic']}」{sessions[0]['when']}"
+    return cards.template_card(card), summary
+
+
+@renderer("meeting_checkin")
+def meeting_checkin(params: dict[str, Any]) -> Rendered:
+    card = cards.button_interaction(
+        title=f"签到：{params['title']}"[:36],
+        desc=params["org"][:44],
+        sub_title=params["topic"],
+        task=f"ci{params['invitation_id'].replace('-', '')}",
+        fields=_fields(params, (params["label"][:5], params["when"])),
+        url=_url(f"/m/meetings/{params['meeting_id']}"),
+        buttons=[cards.Button("签到", key=f"meeting_checkin:{params['session_id']}", style=1)],
+    )
+    return cards.template_card(card), f"签到提醒：{params['title']} {params['when']}"
+
+
+@renderer("leave_request")
+def leave_request(params: dict[str, Any]) -> Rendered:
+    leave_id = params["leave_id"]
+    page = _url(f"/m/leave/{leave_id}")
+    card = cards.button_interaction(
+        title="请假申请",
+        desc=params["org"][:44],
+        sub_title=f"{params['applicant']}：{params['reason']}",
+        # One card per decider: task ids are unique per app.
+        task=f"lv{leave_id.replace('-', '')}-{hashlib.sha256(params['decider'].encode()).hexdigest()[:16]}",
+        fields=[
+            ("申请人", params["applicant"][:26]),
+            ("会议", params["topic"][:26]),
+            ("时间", params["when"]),
+        ],
+        url=page,
+        buttons=[
+            cards.Button("同意", key=f"leave_approve:{leave_id}", style=1),
+            cards.Button("驳回", url=page, style=3),  # a rejection needs a reason: on the page
+            cards.Button("详情", url=page, style=2),
+        ],
+    )
+    return cards.template_card(card), f"请假申请：{params['applicant']}（{params['topic']}）"
