@@ -13,10 +13,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers import audit
+from handlers import audit, workbench
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.meetings import cancel_checkin_card, notice_key, own_invitation, when_text
-from handlers.policy import Actor, can
+from handlers.policy import Actor, can, holds, load_actor
 from models import (
     Invitation,
     LeaveRequest,
@@ -179,3 +179,14 @@ def pending_for(session: Session, actor: Actor) -> list[LeaveRequest]:
         .order_by(LeaveRequest.requested_at)
     )
     return [leave for leave in rows if can(session, actor, "meeting.manage", leave.meeting.org)]
+
+
+@workbench.todo_source
+def leave_to_decide(session: Session, person: Person) -> list[workbench.Todo]:
+    actor = load_actor(session, person)
+    if not holds(actor, "meeting.manage"):
+        return []
+    return [
+        workbench.Todo(f"审批请假：{r.member.person.name}", f"/m/leave/{r.id}")
+        for r in pending_for(session, actor)
+    ]

@@ -19,7 +19,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from handlers import audit, rules
+from handlers import audit, rules, workbench
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.policy import Actor, can, load_actor
 from handlers.validation import require_text
@@ -56,6 +56,13 @@ KIND_LABELS = {
     MeetingKind.org_life_meeting: "组织生活会",
     MeetingKind.member_review: "民主评议党员",
 }
+RESPONSE_LABELS = {
+    Response.pending: "待回复",
+    Response.attending: "已报名",
+    Response.leave_requested: "请假审批中",
+    Response.on_leave: "已请假",
+}
+METHOD_LABELS = {CheckInMethod.qr: "扫码", CheckInMethod.card: "卡片", CheckInMethod.host: "主持人确认"}
 MODE_LABELS = {VenueMode.onsite: "现场", VenueMode.online: "线上", VenueMode.hybrid: "现场+线上"}
 MAX_SESSIONS = 4  # with 请假 and 详情, a notice card holds at most 6 buttons
 MAX_SESSION_HOURS = 12
@@ -824,3 +831,22 @@ def cancel(session: Session, actor: Actor, *, meeting_id: uuid.UUID, reason: str
         detail={"reason": reason},
     )
     return meeting
+
+
+@workbench.todo_source
+def meetings_to_answer(session: Session, person: Person) -> list[workbench.Todo]:
+    """Upcoming meetings the member has not answered yet (参加 or 请假)."""
+    if person.membership is None:
+        return []
+    rows = session.scalars(
+        select(Meeting)
+        .join(Invitation, Invitation.meeting_id == Meeting.id)
+        .where(
+            Invitation.member_id == person.membership.id,
+            Invitation.response == Response.pending,
+            Meeting.status == MeetingStatus.planned,
+            Meeting.id.in_(select(MeetingSession.meeting_id).where(MeetingSession.ends_at > utcnow())),
+        )
+        .limit(10)
+    )
+    return [workbench.Todo(f"回复会议通知：{m.topic}", f"/m/meetings/{m.id}") for m in rows]

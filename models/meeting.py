@@ -136,6 +136,7 @@ class Invitation(UUIDPrimaryKey, Base):
     response: Mapped[Response] = mapped_column(_enum(Response, "invitation_response", 20))
     responded_at: Mapped[datetime | None]
 
+    meeting = relationship("Meeting")
     member = relationship("Member")
     session = relationship("MeetingSession")
 

@@ -9,13 +9,16 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask.typing import ResponseReturnValue
 
 from handlers import people, workbench
+from models import Person
 from web import db_session
+from web.csrf import protect
 from wecom.client import WeComError
 from wecom.jssdk import JsapiTickets
 from wecom.oauth import CodeRejected, LoginStates, authorize_url, exchange_code
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("h5", __name__, url_prefix="/m")
+protect(bp)
 
 #: A shift is long; a nurse should not be asked to log in twice in one.
 H5_SESSION_LIFETIME = timedelta(hours=8)
@@ -25,8 +28,13 @@ def _states() -> LoginStates:
     return LoginStates(current_app.extensions["dangjian.jobs"].redis, current_app.config["SECRET_KEY"])
 
 
-def _start_login(attempt: int = 0) -> ResponseReturnValue:
-    state = _states().issue(attempt=attempt, next_path="/m/")
+def _safe_next(path: str | None) -> str:
+    """Only ever return to a page of the H5 app (no open redirect)."""
+    return path if path and path.startswith("/m/") and not path.startswith("//") else "/m/"
+
+
+def _start_login(attempt: int = 0, next_path: str = "/m/") -> ResponseReturnValue:
+    state = _states().issue(attempt=attempt, next_path=_safe_next(next_path))
     session["oauth_state"] = state  # binds the login to this browser
     config = current_app.config
     return redirect(
@@ -63,8 +71,8 @@ def oauth_callback() -> ResponseReturnValue:
             current_app.extensions["dangjian.wecom_client"], request.args.get("code", "")
         )
     except CodeRejected:
-        if data["attempt"] < 1:
-            return _start_login(attempt=data["attempt"] + 1)  # a reused or expired code: try once more
+        if data["attempt"] < 1:  # a reused or expired code: try once more
+            return _start_login(attempt=data["attempt"] + 1, next_path=data.get("next", "/m/"))
         return _message(
             "登录未成功", "企业微信未能确认您的身份。请关闭本页，从工作台重新打开“智慧党建”。", 400
         )
@@ -76,7 +84,17 @@ def oauth_callback() -> ResponseReturnValue:
             "账号尚未开通", "您的企业微信账号尚未同步到党建系统，或已停用。请联系党委组织部。", 403
         )
     session.login(person.id, lifetime=H5_SESSION_LIFETIME)
-    return redirect("/m/")
+    # Back to the page that asked (a card's link, a scanned check-in code), not just home.
+    return redirect(_safe_next(data.get("next")))
+
+
+def current_member_or_login() -> tuple[Person | None, ResponseReturnValue | None]:
+    """The logged-in staff member, or a silent login that comes back to this very page."""
+    person = people.find_active(db_session(), session.person_id) if session.person_id else None
+    if person is None:
+        path = request.full_path.rstrip("?")
+        return None, _start_login(next_path=path)
+    return person, None
 
 
 @bp.get("/jssdk-config")
@@ -94,3 +112,7 @@ def jssdk_config() -> ResponseReturnValue:
     except WeComError as exc:
         logger.warning("jssdk ticket unavailable: %s", exc)
         return jsonify(code="wecom_unavailable", message="企业微信暂时繁忙，定位与扫码稍后可用。"), 503
+
+
+# Feature pages register their routes on `bp` when imported.
+from web import h5_meetings  # noqa: E402, F401

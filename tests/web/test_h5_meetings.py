@@ -1,0 +1,209 @@
+"""H5 meeting pages: a card's link logs in silently and comes back, the room's rotating QR code
+checks members in once, an old screenshot is refused, the host confirms the roster and signs
+the minutes, and the secretary rejects leave only with a reason."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from handlers import checkin_qr, leave, meetings
+from handlers.meetings import SessionPlan
+from models import Attendance, AuditEvent, Campus, LeaveStatus, MeetingStatus, OrgKind, Role, Venue
+from models.base import utcnow
+from tests.web.test_h5_login import wecom_redirects
+
+pytestmark = pytest.mark.usefixtures("queues")
+
+
+def login(browser, userid, path):
+    """Open `path` as WeCom's webview would: silent login, then back to the same page."""
+    first = browser.get(path)
+    assert first.status_code == 302 and "/connect/oauth2/authorize" in first.headers["Location"]
+    back = browser.get(wecom_redirects(first.headers["Location"], userid))
+    assert back.status_code == 302 and back.headers["Location"].endswith(path)
+    return browser.get(path)
+
+
+def csrf(html):
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def hall(db_session):
+    campus = Campus(code="NY", name="南院区")
+    db_session.add(campus)
+    db_session.flush()
+    venue = Venue(
+        campus_id=campus.id,
+        name="行政楼报告厅",
+        geofence_lat=Decimal("30.000000"),
+        geofence_lng=Decimal("120.000000"),
+        geofence_radius_m=150,
+    )
+    db_session.add(venue)
+    db_session.flush()
+    return venue
+
+
+@pytest.fixture
+def meeting(db_session, make_org, make_member, make_actor, make_person, hall):
+    branch = make_org(OrgKind.branch, name="检验科党支部")
+    host = make_member(branch=branch, person=make_person(wecom_userid="lab-sec", name="书记甲"))
+    member = make_member(branch=branch, person=make_person(wecom_userid="lab-1", name="检验师乙"))
+    make_member(branch=branch, person=make_person(wecom_userid="lab-2", name="检验师丙"))
+    secretary = make_actor(Role.secretary, branch, person=host.person)
+    start = utcnow() + timedelta(minutes=5)
+    planned = meetings.plan_meeting(
+        db_session,
+        secretary,
+        org_id=branch.id,
+        kinds=["theme_day", "party_lecture"],
+        topic="检验质量与党员责任",
+        agenda="集中学习",
+        venue_mode="onsite",
+        venue_id=hall.id,
+        sessions=[SessionPlan("A场", start, start + timedelta(hours=1))],
+    )
+    db_session.commit()
+    return {"meeting": planned, "member": member, "secretary": secretary}
+
+
+def test_a_cards_link_logs_in_and_comes_back_to_the_meeting(app, emulator, db_session, meeting):
+    browser = app.test_client()
+    page = login(browser, "lab-1", f"/m/meetings/{meeting['meeting'].id}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "检验质量与党员责任" in text and "党课、主题党日" in text
+    assert "签到二维码" not in text  # hosts only
+    listing = browser.get("/m/meetings").get_data(as_text=True)
+    assert "检验质量与党员责任" in listing and "待回复 · A场" in listing  # one session: already assigned
+
+
+def test_rotating_qr_checks_in_once_and_an_old_screenshot_is_refused(app, emulator, db_session, meeting):
+    host = app.test_client()
+    screen = login(host, "lab-sec", f"/m/meetings/{meeting['meeting'].id}/qr").get_data(as_text=True)
+    assert "<svg" in screen and "截图转发无效" in screen
+    feed = host.get(f"/m/meetings/{meeting['meeting'].id}/qr.json").get_json()
+    token = feed["url"].rsplit("/", 1)[1]
+    assert feed["present"] == 0 and 0 < feed["refresh_in"] <= 30
+
+    phone = app.test_client()
+    page = login(phone, "lab-1", f"/m/checkin/{token}").get_data(as_text=True)
+    assert "确认签到" in page and "不保存您的位置" in page
+    far = phone.post(f"/m/checkin/{token}", data={"csrf_token": csrf(page), "lat": "30.1", "lng": "120.0"})
+    assert far.status_code == 400 and "不在行政楼报告厅附近" in far.get_data(as_text=True)
+    near = phone.post(
+        f"/m/checkin/{token}", data={"csrf_token": csrf(page), "lat": "30.0003", "lng": "120.0002"}
+    )
+    assert near.status_code == 200 and "签到成功" in near.get_data(as_text=True)
+    twice = phone.post(
+        f"/m/checkin/{token}", data={"csrf_token": csrf(page), "lat": "30.0003", "lng": "120.0002"}
+    )
+    assert "无需重复签到" in twice.get_data(as_text=True)
+    assert db_session.scalar(select(func.count()).select_from(Attendance)) == 1
+    assert host.get(f"/m/meetings/{meeting['meeting'].id}/qr.json").get_json()["present"] == 1
+
+    # A screenshot forwarded two minutes later names a slot that has passed.
+    session_id = meeting["meeting"].sessions[0].id
+    old = checkin_qr.token_for(
+        app.config["SECRET_KEY"], session_id, checkin_qr.slot_of(datetime.now(UTC)) - 4
+    )
+    other = app.test_client()
+    refused = login(other, "lab-2", f"/m/checkin/{old}")
+    assert refused.status_code == 400 and "二维码已过期" in refused.get_data(as_text=True)
+    reasons = db_session.scalars(
+        select(AuditEvent.detail).where(AuditEvent.action == "meeting.checkin")
+    ).all()
+    assert any("qr_token" in r for r in reasons) and any("geofence" in r for r in reasons)
+    # Members cannot open the host's screen.
+    assert phone.get(f"/m/meetings/{meeting['meeting'].id}/qr").status_code == 403
+
+
+def test_the_host_confirms_the_roster_and_signs_the_minutes(app, emulator, db_session, meeting):
+    host = app.test_client()
+    mid = meeting["meeting"].id
+    roster = login(host, "lab-sec", f"/m/meetings/{mid}/roster").get_data(as_text=True)
+    assert "检验师乙" in roster and "未到" in roster
+    marked = host.post(
+        f"/m/meetings/{mid}/roster/{meeting['member'].id}",
+        data={"csrf_token": csrf(roster), "present": "1"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "主持人确认" in marked
+    minutes = host.get(f"/m/meetings/{mid}/minutes").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', minutes).group(1)
+    saved = host.post(
+        f"/m/meetings/{mid}/minutes",
+        data={
+            "csrf_token": csrf(minutes),
+            "action": "save",
+            "version": version,
+            "minutes": "一、学习文件",
+            "resolutions": "",
+        },
+        follow_redirects=True,
+    )
+    assert "已保存" in saved.get_data(as_text=True)
+    stale = host.post(
+        f"/m/meetings/{mid}/minutes",
+        data={
+            "csrf_token": csrf(minutes),
+            "action": "save",
+            "version": version,
+            "minutes": "覆盖",
+            "resolutions": "",
+        },
+        follow_redirects=True,
+    )
+    assert "已被他人修改" in stale.get_data(as_text=True)
+    early = host.post(
+        f"/m/meetings/{mid}/minutes",
+        data={"csrf_token": csrf(minutes), "action": "sign"},
+        follow_redirects=True,
+    )
+    assert "还未开始" in early.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(type(meeting["meeting"]), mid).status == MeetingStatus.planned
+
+
+def test_leave_is_asked_on_h5_and_rejected_only_with_a_reason(
+    app, emulator, db_session, meeting, make_org, make_member, make_person, make_actor
+):
+    nurse = app.test_client()
+    mid = meeting["meeting"].id
+    form = login(nurse, "lab-2", f"/m/meetings/{mid}/leave").get_data(as_text=True)
+    empty = nurse.post(f"/m/meetings/{mid}/leave", data={"csrf_token": csrf(form), "reason": ""})
+    assert empty.status_code == 422 and "请填写请假事由" in empty.get_data(as_text=True)
+    asked = nurse.post(
+        f"/m/meetings/{mid}/leave",
+        data={"csrf_token": csrf(form), "reason": "外出进修"},
+        follow_redirects=True,
+    )
+    assert "请假申请已提交" in asked.get_data(as_text=True)
+    [request] = leave.pending_for(db_session, meeting["secretary"])
+
+    secretary = app.test_client()
+    page = login(secretary, "lab-sec", f"/m/leave/{request.id}").get_data(as_text=True)
+    assert "外出进修" in page
+    no_reason = secretary.post(
+        f"/m/leave/{request.id}", data={"csrf_token": csrf(page), "decision": "reject"}, follow_redirects=True
+    )
+    assert "驳回请假请填写理由" in no_reason.get_data(as_text=True)
+    rejected = secretary.post(
+        f"/m/leave/{request.id}",
+        data={"csrf_token": csrf(page), "decision": "reject", "note": "本次为表决会议"},
+        follow_redirects=True,
+    )
+    assert "已驳回" in rejected.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(type(request), request.id).status == LeaveStatus.rejected
+    # Another branch's secretary cannot open it.
+    outsider = make_actor(
+        Role.secretary, make_org(OrgKind.branch), person=make_person(wecom_userid="far-sec")
+    )
+    db_session.commit()
+    assert outsider and login(app.test_client(), "far-sec", f"/m/leave/{request.id}").status_code == 403

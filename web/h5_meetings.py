@@ -1,0 +1,371 @@
+"""H5 pages for meetings: my meetings, answer and ask leave, check in by the room's QR code;
+for hosts the QR screen, the roster with one tap per person, and the minutes; for the
+secretary the leave decision. Logged in silently like the home page."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import segno
+from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from handlers import checkin_qr, leave, meetings
+from handlers.errors import DomainError
+from handlers.meetings import GeoFix
+from handlers.policy import can, load_actor
+from models import CheckInMethod, Meeting, MeetingSession, VenueMode
+from web import db_session
+from web.h5 import bp, current_member_or_login
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _uuid(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        abort(404)
+
+
+def _qr_secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+@bp.before_request
+def _load_member() -> ResponseReturnValue | None:
+    """Meeting pages need the member: log in silently (back to this page) when there is none."""
+    if not (request.endpoint or "").startswith("h5.meeting") and request.endpoint not in MEMBER_PAGES:
+        return None
+    person, login = current_member_or_login()
+    if login is not None:
+        return login
+    g.person, g.actor = person, load_actor(db_session(), person, request.remote_addr)
+    return None
+
+
+MEMBER_PAGES = {"h5.checkin", "h5.checkin_submit", "h5.leave_decision", "h5.leave_decide"}
+
+
+def _apply(change: Any, back: str, done: str | None = None) -> ResponseReturnValue:
+    """One change from a form: commit and go back, or explain the refusal on the same page."""
+    try:
+        change()
+    except DomainError as refused:
+        db_session().rollback()
+        flash(refused.message, "error")
+        return redirect(back)
+    db_session().commit()
+    if done:
+        flash(done, "info")
+    return redirect(back)
+
+
+# -- members ------------------------------------------------------------------------------------
+
+
+@bp.get("/meetings")
+def meeting_list() -> ResponseReturnValue:
+    mine = meetings.my_invitations(db_session(), g.person)
+    hosted = meetings.list_meetings(db_session(), g.actor, limit=20) if _hosts_any() else []
+    return render_template(
+        "h5/meetings.html",
+        mine=mine,
+        hosted=hosted,
+        to_decide=leave.pending_for(db_session(), g.actor),
+        now=_now(),
+        states=meetings.RESPONSE_LABELS,
+        when=meetings.when_text,
+    )
+
+
+def _hosts_any() -> bool:
+    from handlers.policy import holds
+
+    return holds(g.actor, "meeting.manage")
+
+
+@bp.get("/meetings/<meeting_id>")
+def meeting_detail(meeting_id: str) -> ResponseReturnValue:
+    meeting = meetings.get_meeting(db_session(), g.actor, _uuid(meeting_id))
+    invitation = meetings.invitation_for(db_session(), meeting.id, g.person.id)
+    hosting = can(db_session(), g.actor, "meeting.manage", meeting.org)
+    return render_template(
+        "h5/meeting.html",
+        meeting=meeting,
+        invitation=invitation,
+        hosting=hosting,
+        now=_now(),
+        title=meetings.title_of(db_session(), meeting),
+        place=meetings.place_text(meeting),
+        when=meetings.when_text,
+        states=meetings.RESPONSE_LABELS,
+        quorum=meetings.quorum(db_session(), meeting) if hosting else None,
+    )
+
+
+@bp.post("/meetings/<meeting_id>/attend")
+def meeting_attend(meeting_id: str) -> ResponseReturnValue:
+    meeting = meetings.get_meeting(db_session(), g.actor, _uuid(meeting_id))
+    invitation = meetings.invitation_for(db_session(), meeting.id, g.person.id)
+    back = url_for("h5.meeting_detail", meeting_id=meeting.id)
+    if invitation is None:
+        flash("您不在本次会议的参会名单中。", "error")
+        return redirect(back)
+    session_id = request.form.get("session_id") or None
+    return _apply(
+        lambda: meetings.attend(db_session(), g.person, str(invitation.id), session_id, _now()),
+        back,
+        "已报名，开会时请扫描会场二维码签到。",
+    )
+
+
+@bp.route("/meetings/<meeting_id>/leave", methods=["GET", "POST"])
+def meeting_leave(meeting_id: str) -> ResponseReturnValue:
+    meeting = meetings.get_meeting(db_session(), g.actor, _uuid(meeting_id))
+    invitation = meetings.invitation_for(db_session(), meeting.id, g.person.id)
+    if invitation is None:
+        abort(403)
+    if request.method == "POST":
+        try:
+            leave.request_leave(
+                db_session(),
+                g.person,
+                invitation_id=str(invitation.id),
+                reason=request.form.get("reason", ""),
+            )
+        except DomainError as refused:
+            db_session().rollback()
+            return render_template(
+                "h5/leave_form.html",
+                meeting=meeting,
+                error=refused.message,
+                reason=request.form.get("reason", ""),
+            ), refused.status
+        db_session().commit()
+        flash("请假申请已提交，书记审批后会通知您。", "info")
+        return redirect(url_for("h5.meeting_detail", meeting_id=meeting.id))
+    return render_template("h5/leave_form.html", meeting=meeting, error=None, reason="")
+
+
+# -- check-in by the room's QR code -------------------------------------------------------------
+
+
+def _scanned_session(token: str) -> tuple[MeetingSession | None, str | None]:
+    try:
+        session_id = checkin_qr.read_token(_qr_secret(), token, _now())
+    except checkin_qr.TokenRefused as refused:
+        return None, refused.message
+    found = db_session().get(MeetingSession, session_id)
+    return (found, None) if found else (None, "二维码无法识别，请扫描会场屏幕上的签到二维码。")
+
+
+def _needs_location(meeting_session: MeetingSession) -> bool:
+    meeting = meeting_session.meeting
+    venue = meeting.venue if meeting.venue_mode != VenueMode.online else None
+    return bool(venue and venue.geofence_radius_m)
+
+
+@bp.get("/checkin/<token>")
+def checkin(token: str) -> ResponseReturnValue:
+    found, problem = _scanned_session(token)
+    if found is None:
+        return _refused_scan(problem)
+    return render_template(
+        "h5/checkin.html",
+        token=token,
+        target=found,
+        meeting=found.meeting,
+        needs_location=_needs_location(found),
+        when=meetings.when_text(found),
+    )
+
+
+def _refused_scan(problem: str | None) -> ResponseReturnValue:
+    from handlers import audit
+
+    audit.record(db_session(), g.actor, "meeting.checkin", result="refused", detail={"reason": "qr_token"})
+    db_session().commit()
+    return render_template("h5/message.html", title="无法签到", text=problem), 400
+
+
+@bp.post("/checkin/<token>")
+def checkin_submit(token: str) -> ResponseReturnValue:
+    found, problem = _scanned_session(token)
+    if found is None:
+        return _refused_scan(problem)
+    fix = None
+    try:
+        if request.form.get("lat") and request.form.get("lng"):
+            fix = GeoFix(float(request.form["lat"]), float(request.form["lng"]))
+    except ValueError:
+        fix = None
+    outcome = meetings.check_in(
+        db_session(),
+        person=g.person,
+        meeting_session_id=found.id,
+        method=CheckInMethod.qr,
+        now=_now(),
+        fix=fix,
+        source_ip=request.remote_addr,
+    )
+    db_session().commit()  # the attendance row, or the refusal's audit line
+    return render_template(
+        "h5/message.html", title="签到成功" if outcome.ok else "未能签到", text=outcome.message
+    ), 200 if outcome.ok else 400
+
+
+# -- hosts ---------------------------------------------------------------------------------------
+
+
+def _hosted(meeting_id: str) -> Meeting:
+    return meetings.get_meeting(db_session(), g.actor, _uuid(meeting_id), manage=True)
+
+
+def _session_of(meeting: Meeting) -> MeetingSession:
+    wanted = request.args.get("session", "")
+    for candidate in meeting.sessions:
+        if str(candidate.id) == wanted:
+            return candidate
+    now = _now()
+    upcoming = [s for s in meeting.sessions if s.ends_at > now]
+    return upcoming[0] if upcoming else meeting.sessions[-1]
+
+
+def _qr_now(target: MeetingSession) -> dict[str, Any]:
+    token, refresh_in = checkin_qr.current_token(_qr_secret(), target.id, _now())
+    url = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/m/checkin/{token}"
+    svg = segno.make(url, error="m").svg_inline(scale=8, border=2, dark="#1f2329")
+    return {"svg": svg, "url": url, "refresh_in": refresh_in}
+
+
+@bp.get("/meetings/<meeting_id>/qr")
+def meeting_qr(meeting_id: str) -> ResponseReturnValue:
+    """The room screen: a QR code that changes every 30 seconds, and who is here so far."""
+    meeting = _hosted(meeting_id)
+    target = _session_of(meeting)
+    return render_template(
+        "h5/qr.html",
+        meeting=meeting,
+        target=target,
+        qr=_qr_now(target),
+        counts=_counts(meeting),
+        when=meetings.when_text(target),
+    )
+
+
+def _counts(meeting: Meeting) -> dict[str, Any]:
+    lines = meetings.roster(db_session(), g.actor, meeting.id)
+    quorum = meetings.quorum(db_session(), meeting)
+    present = sum(1 for line in lines if line.attendance and line.attendance.present)
+    return {"present": present, "invited": len(lines), "quorum": quorum, "has_vote": meeting.has_vote}
+
+
+@bp.get("/meetings/<meeting_id>/qr.json")
+def meeting_qr_json(meeting_id: str) -> ResponseReturnValue:
+    meeting = _hosted(meeting_id)
+    target = _session_of(meeting)
+    counts = _counts(meeting)
+    quorum = counts.pop("quorum")
+    return jsonify(
+        **_qr_now(target),
+        **counts,
+        quorum_reached=quorum.reached,
+        should_attend=quorum.should_attend,
+        voting_present=quorum.present,
+    )
+
+
+@bp.get("/meetings/<meeting_id>/roster")
+def meeting_roster(meeting_id: str) -> ResponseReturnValue:
+    meeting = _hosted(meeting_id)
+    return render_template(
+        "h5/roster.html",
+        meeting=meeting,
+        lines=meetings.roster(db_session(), g.actor, meeting.id),
+        quorum=meetings.quorum(db_session(), meeting),
+        methods=meetings.METHOD_LABELS,
+    )
+
+
+@bp.post("/meetings/<meeting_id>/roster/<member_id>")
+def meeting_roster_mark(meeting_id: str, member_id: str) -> ResponseReturnValue:
+    present = request.form.get("present") == "1"
+    back = url_for("h5.meeting_roster", meeting_id=meeting_id)
+    return _apply(
+        lambda: meetings.confirm(
+            db_session(), g.actor, meeting_id=_uuid(meeting_id), member_id=_uuid(member_id), present=present
+        ),
+        back,
+    )
+
+
+@bp.route("/meetings/<meeting_id>/minutes", methods=["GET", "POST"])
+def meeting_minutes(meeting_id: str) -> ResponseReturnValue:
+    meeting = _hosted(meeting_id)
+    back = url_for("h5.meeting_minutes", meeting_id=meeting.id)
+    if request.method == "POST":
+        form = request.form
+        action = form.get("action")
+        if action == "sign":
+            return _apply(
+                lambda: meetings.sign_off(db_session(), g.actor, meeting_id=meeting.id),
+                back,
+                "会议记录已签署并锁定。",
+            )
+        if action == "correct":
+            return _apply(
+                lambda: meetings.add_correction(
+                    db_session(), g.actor, meeting_id=meeting.id, text=form.get("text", "")
+                ),
+                back,
+                "已追加更正说明。",
+            )
+        return _apply(
+            lambda: meetings.save_minutes(
+                db_session(),
+                g.actor,
+                meeting_id=meeting.id,
+                minutes=form.get("minutes", ""),
+                resolutions=form.get("resolutions", ""),
+                version=form.get("version", type=int) or 0,
+            ),
+            back,
+            "已保存。",
+        )
+    return render_template(
+        "h5/minutes.html",
+        meeting=meeting,
+        corrections=meetings.corrections(db_session(), meeting),
+        quorum=meetings.quorum(db_session(), meeting),
+    )
+
+
+# -- the secretary's leave decision --------------------------------------------------------------
+
+
+@bp.get("/leave/<leave_id>")
+def leave_decision(leave_id: str) -> ResponseReturnValue:
+    from models import LeaveRequest
+
+    request_row = db_session().get(LeaveRequest, _uuid(leave_id))
+    if request_row is None or not can(db_session(), g.actor, "meeting.manage", request_row.meeting.org):
+        abort(403)
+    return render_template("h5/leave_decision.html", leave=request_row)
+
+
+@bp.post("/leave/<leave_id>")
+def leave_decide(leave_id: str) -> ResponseReturnValue:
+    back = url_for("h5.leave_decision", leave_id=leave_id)
+    approve = request.form.get("decision") == "approve"
+    return _apply(
+        lambda: leave.decide(
+            db_session(), g.actor, leave_id=leave_id, approve=approve, note=request.form.get("note", "")
+        ),
+        back,
+        "已批准。" if approve else "已驳回，已通知申请人。",
+    )
