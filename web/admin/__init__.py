@@ -29,6 +29,7 @@ CHINA = timezone(timedelta(hours=8))
 #: Menu entries and the action that shows them (each page still checks its objects itself).
 NAVIGATION = {
     "orgs": "org.view",
+    "meetings": "meeting.manage",
     "members": "member.view",
     "rules": "org.manage",
     "roles": "role.grant",
@@ -163,4 +164,13 @@ def apply_change(
 
 
 # The pages register their routes on `bp` when imported.
-from web.admin import audit_pages, directory_pages, login, member_pages, org_pages, role_pages, rule_pages  # noqa: E402,F401,I001
+from web.admin import (  # noqa: E402, F401  # noqa: E402, F401
+    audit_pages,
+    directory_pages,
+    login,
+    meeting_pages,
+    member_pages,
+    org_pages,
+    role_pages,
+    rule_pages,
+)

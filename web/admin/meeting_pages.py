@@ -1,0 +1,179 @@
+"""Meetings in the console: plan (with A/B sessions), list, look at one, cancel; and the
+compliance calendar of every branch the user manages, most overdue first."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from handlers import compliance, meetings, members
+from handlers.errors import DomainError, ValidationFailed
+from handlers.meetings import SessionPlan
+from handlers.policy import can
+from models import Member, Venue
+from web import db_session
+from web.admin import CHINA, apply_change, bp, parse_uuid, scope_org_id, scoped, today
+
+SESSION_ROWS = 4
+
+
+def _hostable_orgs() -> list[Any]:
+    return [
+        o
+        for o in scoped(members.visible_orgs(db_session(), g.actor))
+        if o.kind in ("branch", "group", "general_branch") and can(db_session(), g.actor, "meeting.manage", o)
+    ]
+
+
+def _venues() -> list[Venue]:
+    return list(db_session().scalars(select(Venue).order_by(Venue.name)))
+
+
+@bp.get("/meetings")
+def meeting_index() -> ResponseReturnValue:
+    listing = meetings.list_meetings(db_session(), g.actor, org_id=scope_org_id(request.args.get("org")))
+    return render_template(
+        "admin/meetings.html",
+        listing=listing,
+        statuses=STATUS_LABELS,
+        china=CHINA,
+        title_of=lambda m: meetings.title_of(db_session(), m),
+    )
+
+
+STATUS_LABELS = {"planned": "已安排", "cancelled": "已取消", "signed_off": "已签署"}
+
+
+def _session_plans(form: Any) -> list[SessionPlan]:
+    plans = []
+    for row in range(SESSION_ROWS):
+        day, start, end = (form.get(f"s{row}_{k}", "").strip() for k in ("date", "start", "end"))
+        if not (day or start or end):
+            continue
+        try:
+            starts = datetime.strptime(f"{day} {start}", "%Y-%m-%d %H:%M").replace(tzinfo=CHINA)
+            ends = datetime.strptime(f"{day} {end}", "%Y-%m-%d %H:%M").replace(tzinfo=CHINA)
+        except ValueError:
+            raise ValidationFailed(f"第{row + 1}场的日期或时间格式不正确。", field="sessions") from None
+        label = form.get(f"s{row}_label", "").strip() or f"{'ABCD'[row]}场"
+        plans.append(SessionPlan(label, starts, ends, form.get(f"s{row}_shift", "").strip() or None))
+    return plans
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+def meeting_new() -> ResponseReturnValue:
+    form = request.form if request.method == "POST" else request.args
+    if request.method == "POST":
+        try:
+            meeting = meetings.plan_meeting(
+                db_session(),
+                g.actor,
+                org_id=parse_uuid(form.get("org_id", "")),
+                kinds=form.getlist("kinds"),
+                topic=form.get("topic", ""),
+                agenda=form.get("agenda", ""),
+                venue_mode=form.get("venue_mode", ""),
+                venue_id=parse_uuid(form["venue_id"]) if form.get("venue_id") else None,
+                online_room=form.get("online_room"),
+                sessions=_session_plans(form),
+                has_vote=bool(form.get("has_vote")),
+                dual_userids=tuple(
+                    u for u in form.get("dual_userids", "").replace("，", ",").split(",") if u.strip()
+                ),
+            )
+        except DomainError as refused:
+            db_session().rollback()
+            return render_template(
+                "admin/meeting_new.html", **_form_context(form), error=refused.message
+            ), refused.status
+        db_session().commit()
+        return redirect(url_for("admin.meeting_detail", meeting_id=meeting.id))
+    return render_template("admin/meeting_new.html", **_form_context(form), error=None)
+
+
+def _form_context(form: Any) -> dict[str, Any]:
+    return {
+        "form": form,
+        "orgs": _hostable_orgs(),
+        "venues": _venues(),
+        "kinds": meetings.KIND_LABELS,
+        "modes": meetings.MODE_LABELS,
+        "rows": range(SESSION_ROWS),
+    }
+
+
+@bp.get("/meetings/<meeting_id>")
+def meeting_detail(meeting_id: str) -> ResponseReturnValue:
+    meeting = meetings.get_meeting(db_session(), g.actor, parse_uuid(meeting_id), manage=True)
+    lines = meetings.roster(db_session(), g.actor, meeting.id)
+    return render_template(
+        "admin/meeting.html",
+        meeting=meeting,
+        lines=lines,
+        quorum=meetings.quorum(db_session(), meeting),
+        title=meetings.title_of(db_session(), meeting),
+        place=meetings.place_text(meeting),
+        when=meetings.when_text,
+        states=meetings.RESPONSE_LABELS,
+        methods=meetings.METHOD_LABELS,
+        statuses=STATUS_LABELS,
+        corrections=meetings.corrections(db_session(), meeting),
+    )
+
+
+@bp.post("/meetings/<meeting_id>/cancel")
+def meeting_cancel(meeting_id: str) -> ResponseReturnValue:
+    back = url_for("admin.meeting_detail", meeting_id=meeting_id)
+    return apply_change(
+        lambda: meetings.cancel(
+            db_session(), g.actor, meeting_id=parse_uuid(meeting_id), reason=request.form.get("reason", "")
+        ),
+        done="会议已取消，已发出的通知卡片会更新为“会议已取消”。",
+        back=back,
+    )
+
+
+# -- the compliance calendar ---------------------------------------------------------------------
+
+
+@bp.get("/compliance")
+def compliance_calendar() -> ResponseReturnValue:
+    on = today()
+    year = request.args.get("year", on.year, type=int)
+    if not 2000 <= year <= on.year + 1:
+        year = on.year
+    calendars = compliance.calendar(
+        db_session(), g.actor, year=year, today=on, org_id=g.scope.id if g.scope else None
+    )
+    return render_template(
+        "admin/compliance.html",
+        calendars=calendars,
+        year=year,
+        labels=compliance.STATUS_LABELS,
+        kinds=meetings.KIND_LABELS,
+    )
+
+
+@bp.get("/compliance/<org_id>")
+def compliance_org(org_id: str) -> ResponseReturnValue:
+    on = today()
+    year = request.args.get("year", on.year, type=int)
+    calendars = compliance.calendar(db_session(), g.actor, year=year, today=on, org_id=parse_uuid(org_id))
+    org = members.get_org(db_session(), g.actor, parse_uuid(org_id))
+    people = list(
+        db_session().scalars(select(Member).where(Member.branch_id == org.id, Member.left_at.is_(None)))
+    )
+    attendance = compliance.member_attendance(db_session(), [m.id for m in people], year, datetime.now(UTC))
+    return render_template(
+        "admin/compliance_org.html",
+        org=org,
+        calendars=calendars,
+        year=year,
+        people=people,
+        attendance=attendance,
+        labels=compliance.STATUS_LABELS,
+    )
