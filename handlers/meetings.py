@@ -15,13 +15,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from handlers import audit, rules, workbench
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from handlers.policy import Actor, can, load_actor
+from handlers.paging import Page, paginate
+from handlers.policy import Actor, can, load_actor, scope_paths
 from handlers.validation import require_text
 from models import (
     Attendance,
@@ -313,12 +314,24 @@ def queue_checkin_card(session: Session, meeting: Meeting, invitation: Invitatio
     key = checkin_card_key(invitation.id)
     existing = session.scalar(select(OutboundMessage).where(OutboundMessage.dedupe_key == key))
     opens, _closes = check_in_window(session, target)
-    params = {**_card_facts(session, meeting), "session_id": str(target.id), "label": target.label,
-              "when": when_text(target), "invitation_id": str(invitation.id)}  # fmt: skip
+    params = {
+        **_card_facts(session, meeting),
+        "session_id": str(target.id),
+        "label": target.label,
+        "when": when_text(target),
+        "invitation_id": str(invitation.id),
+    }
     if existing is None:
         person = session.get(Member, invitation.member_id).person
-        session.add(OutboundMessage(kind="meeting_checkin", to_users=person.wecom_userid, params=params,
-                                    dedupe_key=key, not_before=opens))  # fmt: skip
+        session.add(
+            OutboundMessage(
+                kind="meeting_checkin",
+                to_users=person.wecom_userid,
+                params=params,
+                dedupe_key=key,
+                not_before=opens,
+            )
+        )
     elif existing.status == OutboundStatus.pending:  # the member switched sessions before it went
         existing.params, existing.not_before = params, opens
 
@@ -382,14 +395,10 @@ def my_invitations(session: Session, person: Person) -> list[Invitation]:
     )
 
 
-def list_meetings(
-    session: Session, actor: Actor, *, org_id: uuid.UUID | None = None, limit: int = 200
-) -> list[Meeting]:
-    """Meetings of the orgs the actor hosts, newest first."""
-    from handlers.policy import scope_paths
-
+def _hosted_meetings(session: Session, actor: Actor, org_id: uuid.UUID | None) -> Select:
+    """Meetings of the orgs the actor hosts (or of `org_id`'s subtree, if they host it)."""
     paths = scope_paths(actor, "meeting.manage")
-    stmt = select(Meeting).join(PartyOrg, Meeting.org_id == PartyOrg.id).options(joinedload(Meeting.org))
+    stmt = select(Meeting).join(PartyOrg, Meeting.org_id == PartyOrg.id)
     if paths is not None:
         if not paths:
             raise Forbidden("您无权查看会议。")
@@ -399,7 +408,38 @@ def list_meetings(
         if org is None or not can(session, actor, "meeting.manage", org):
             raise Forbidden("您无权查看该党组织的会议。")
         stmt = stmt.where(PartyOrg.path.startswith(org.path, autoescape=True))
-    return list(session.scalars(stmt.order_by(Meeting.created_at.desc()).limit(limit)).unique())
+    return stmt
+
+
+def list_meetings(
+    session: Session, actor: Actor, *, org_id: uuid.UUID | None = None, limit: int = 200
+) -> list[Meeting]:
+    """Meetings the actor hosts, newest first (console and H5 lists)."""
+    stmt = _hosted_meetings(session, actor, org_id).options(joinedload(Meeting.org))
+    return list(session.scalars(stmt.order_by(Meeting.created_at.desc(), Meeting.id).limit(limit)).unique())
+
+
+def meeting_page(
+    session: Session, actor: Actor, *, org_id: uuid.UUID | None, page: int, per_page: int
+) -> Page[Meeting]:
+    """The same, a page at a time (the API)."""
+    return paginate(
+        session,
+        _hosted_meetings(session, actor, org_id),
+        page=page,
+        per_page=per_page,
+        order_by=(Meeting.created_at.desc(), Meeting.id),
+        options=(joinedload(Meeting.sessions),),
+    )
+
+
+def attendance_of(session: Session, actor: Actor, meeting_id: uuid.UUID) -> list[Attendance]:
+    meeting = get_meeting(session, actor, meeting_id, manage=True)
+    return list(
+        session.scalars(
+            select(Attendance).where(Attendance.meeting_id == meeting.id).order_by(Attendance.checked_in_at)
+        )
+    )
 
 
 # -- responding to the notice ---------------------------------------------------------------------

@@ -63,7 +63,7 @@ def _authenticate() -> None:
     g.actor = actor
 
 
-def _page_args() -> tuple[int, int]:
+def page_args() -> tuple[int, int]:
     page = request.args.get("page", 1, type=int)
     per_page = request.args.get("per_page", 20, type=int)
     if page is None or per_page is None or not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
@@ -71,7 +71,7 @@ def _page_args() -> tuple[int, int]:
     return page, per_page
 
 
-def _uuid(value: str | None, field: str) -> uuid.UUID | None:
+def parse_uuid(value: str | None, field: str) -> uuid.UUID | None:
     if not value:
         return None
     try:
@@ -105,56 +105,58 @@ def _member(member: Member) -> dict[str, Any]:
     }
 
 
-def _listing(items: list[dict[str, Any]], page: int, per_page: int, total: int) -> ResponseReturnValue:
+def listing_response(
+    items: list[dict[str, Any]], page: int, per_page: int, total: int
+) -> ResponseReturnValue:
     return jsonify({"items": items, "page": page, "per_page": per_page, "total": total})
 
 
 @bp.get("/orgs")
 def org_list() -> ResponseReturnValue:
-    page, per_page = _page_args()
+    page, per_page = page_args()
     listing = members.list_orgs(
         db_session(), g.actor, kind=request.args.get("kind"), page=page, per_page=per_page
     )
-    return _listing([_org(o) for o in listing.items], listing.page, per_page, listing.total)
+    return listing_response([_org(o) for o in listing.items], listing.page, per_page, listing.total)
 
 
 @bp.get("/orgs/<org_id>")
 def org_get(org_id: str) -> ResponseReturnValue:
-    return jsonify(_org(members.get_org(db_session(), g.actor, _uuid(org_id, "org_id"))))
+    return jsonify(_org(members.get_org(db_session(), g.actor, parse_uuid(org_id, "org_id"))))
 
 
 @bp.get("/members")
 def member_list() -> ResponseReturnValue:
-    page, per_page = _page_args()
+    page, per_page = page_args()
     listing = members.list_members(
         db_session(),
         g.actor,
         query=request.args.get("q", ""),
-        org_id=_uuid(request.args.get("org_id"), "org_id"),
+        org_id=parse_uuid(request.args.get("org_id"), "org_id"),
         status=request.args.get("status") or None,
-        department_id=_uuid(request.args.get("department_id"), "department_id"),
-        campus_id=_uuid(request.args.get("campus_id"), "campus_id"),
+        department_id=parse_uuid(request.args.get("department_id"), "department_id"),
+        campus_id=parse_uuid(request.args.get("campus_id"), "campus_id"),
         shift_group=request.args.get("shift_group") or None,
         page=page,
         per_page=per_page,
     )
-    return _listing([_member(m) for m in listing.items], listing.page, per_page, listing.total)
+    return listing_response([_member(m) for m in listing.items], listing.page, per_page, listing.total)
 
 
 @bp.get("/members/<member_id>")
 def member_get(member_id: str) -> ResponseReturnValue:
-    member_uuid = _uuid(member_id, "member_id")
+    member_uuid = parse_uuid(member_id, "member_id")
     return jsonify(_member(members.get_member(db_session(), g.actor, member_uuid)))
 
 
-def _body() -> dict[str, Any]:
+def json_body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ValidationFailed("请求体应为 JSON 对象。", field="body")
     return body
 
 
-def _date_field(body: dict[str, Any], name: str) -> date | None:
+def date_field(body: dict[str, Any], name: str) -> date | None:
     raw = body.get(name)
     if raw in (None, ""):
         return None
@@ -164,7 +166,7 @@ def _date_field(body: dict[str, Any], name: str) -> date | None:
         raise ValidationFailed(f"{name} 应为 2026-01-31 格式的日期。", field=name) from None
 
 
-def _text_field(body: dict[str, Any], name: str) -> str:
+def text_field(body: dict[str, Any], name: str) -> str:
     raw = body.get(name, "")
     if not isinstance(raw, str):
         raise ValidationFailed(f"{name} 应为字符串。", field=name)
@@ -173,22 +175,22 @@ def _text_field(body: dict[str, Any], name: str) -> str:
 
 @bp.post("/members")
 def member_create() -> ResponseReturnValue:
-    body = _body()
-    branch = members.get_org(db_session(), g.actor, _required_uuid(body, "branch_id"))
+    body = json_body()
+    branch = members.get_org(db_session(), g.actor, required_uuid(body, "branch_id"))
     status = body.get("status", "full")
     if status not in ("full", "probationary"):
         raise ValidationFailed("status 取 full 或 probationary。", field="status")
     member = people.enrol_staff(
         db_session(),
         g.actor,
-        wecom_userid=_text_field(body, "wecom_userid"),
-        name=_text_field(body, "name"),
+        wecom_userid=text_field(body, "wecom_userid"),
+        name=text_field(body, "name"),
         branch=branch,
         status=MemberStatus(status),
-        id_number=_text_field(body, "id_number") or None,
-        mobile=_text_field(body, "mobile") or None,
-        joined_on=_date_field(body, "joined_on"),
-        shift_group=_text_field(body, "shift_group") or None,
+        id_number=text_field(body, "id_number") or None,
+        mobile=text_field(body, "mobile") or None,
+        joined_on=date_field(body, "joined_on"),
+        shift_group=text_field(body, "shift_group") or None,
     )
     db_session().commit()
     return jsonify(_member(member)), 201
@@ -196,14 +198,14 @@ def member_create() -> ResponseReturnValue:
 
 @bp.patch("/members/<member_id>")
 def member_update(member_id: str) -> ResponseReturnValue:
-    body = _body()
-    member = members.get_member(db_session(), g.actor, _uuid(member_id, "member_id"))
+    body = json_body()
+    member = members.get_member(db_session(), g.actor, parse_uuid(member_id, "member_id"))
     transfers.update_record(
         db_session(),
         g.actor,
         member_id=member.id,
-        shift_group=_text_field(body, "shift_group") if "shift_group" in body else member.shift_group,
-        joined_on=_date_field(body, "joined_on") if "joined_on" in body else member.joined_on,
+        shift_group=text_field(body, "shift_group") if "shift_group" in body else member.shift_group,
+        joined_on=date_field(body, "joined_on") if "joined_on" in body else member.joined_on,
     )
     db_session().commit()
     return jsonify(_member(member))
@@ -211,14 +213,14 @@ def member_update(member_id: str) -> ResponseReturnValue:
 
 @bp.post("/orgs")
 def org_create() -> ResponseReturnValue:
-    body = _body()
+    body = json_body()
     org = orgs.create_org(
         db_session(),
         g.actor,
-        parent_id=_required_uuid(body, "parent_id"),
-        kind=_text_field(body, "kind"),
-        code=_text_field(body, "code"),
-        name=_text_field(body, "name"),
+        parent_id=required_uuid(body, "parent_id"),
+        kind=text_field(body, "kind"),
+        code=text_field(body, "code"),
+        name=text_field(body, "name"),
     )
     db_session().commit()
     return jsonify(_org(org)), 201
@@ -227,14 +229,14 @@ def org_create() -> ResponseReturnValue:
 @bp.patch("/orgs/<org_id>")
 def org_update(org_id: str) -> ResponseReturnValue:
     org = orgs.rename_org(
-        db_session(), g.actor, org_id=_uuid(org_id, "org_id"), name=_text_field(_body(), "name")
+        db_session(), g.actor, org_id=parse_uuid(org_id, "org_id"), name=text_field(json_body(), "name")
     )
     db_session().commit()
     return jsonify(_org(org))
 
 
-def _required_uuid(body: dict[str, Any], name: str) -> uuid.UUID:
-    value = _uuid(_text_field(body, name), name)
+def required_uuid(body: dict[str, Any], name: str) -> uuid.UUID:
+    value = parse_uuid(text_field(body, name), name)
     if value is None:
         raise ValidationFailed(f"{name} 不能为空。", field=name)
     return value
@@ -245,3 +247,7 @@ def openapi() -> ResponseReturnValue:
     from web.openapi import document
 
     return jsonify(document())
+
+
+# Feature resources register their routes on `bp` when imported.
+from web import api_meetings  # noqa: E402, F401

@@ -112,10 +112,20 @@ def test_bad_parameters_get_a_422_in_chinese(client, hospital, token, query):
     assert response.get_json()["code"] == "invalid" and response.get_json()["message"]
 
 
-def test_the_openapi_document_describes_the_routes(client):
+def test_the_openapi_document_describes_the_routes(app, client):
+    """Every route under /api/v1/ with its methods is documented, and nothing else is."""
+    import re
+
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"] == "3.1.0"
-    assert set(spec["paths"]) == {"/orgs", "/orgs/{org_id}", "/members", "/members/{member_id}"}
+    routed = {
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1")), method.lower())
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/") and rule.endpoint != "api.openapi"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    documented = {(path, method) for path, ops in spec["paths"].items() for method in ops}
+    assert routed == documented
 
 
 def test_hr_registers_a_member_and_updates_the_record(client, hospital, token, conforms, db_session):
@@ -178,3 +188,59 @@ def test_the_office_creates_and_renames_an_org(client, hospital, token, conforms
         f"/api/v1/orgs/{created.get_json()['id']}", headers=headers, json={"name": "急诊科党支部"}
     )
     assert renamed.get_json()["name"] == "急诊科党支部"
+
+
+def test_meetings_are_planned_and_read_back_within_the_tokens_scope(
+    client, hospital, token, conforms, db_session
+):
+    from datetime import UTC, datetime, timedelta
+
+    from handlers import meetings
+
+    office, secretary = token(Role.committee_office), token(Role.secretary, "GK01")
+    start = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0)
+    body = {
+        "org_id": str(hospital["cardio"].id),
+        "kinds": ["theme_day"],
+        "topic": "主题党日",
+        "venue_mode": "online",
+        "online_room": "腾讯会议 1",
+        "sessions": [
+            {
+                "label": "A场",
+                "starts_at": start.isoformat(),
+                "ends_at": (start + timedelta(hours=1)).isoformat(),
+            }
+        ],
+    }
+    created = client.post("/api/v1/meetings", json=body, headers=office)
+    assert created.status_code == 201, created.get_json()
+    conforms("/meetings", 201, created.get_json(), method="post")
+    meeting_id = created.get_json()["id"]
+    naive = {**body, "sessions": [{"starts_at": "2030-01-01T09:00:00", "ends_at": "2030-01-01T10:00:00"}]}
+    refused = client.post("/api/v1/meetings", json=naive, headers=office)
+    assert refused.status_code == 422 and "时区" in refused.get_json()["message"]
+
+    listing = client.get("/api/v1/meetings", headers=office).get_json()
+    conforms("/meetings", 200, listing)
+    assert [m["id"] for m in listing["items"]] == [meeting_id]
+    nurse = hospital["nurse"]
+    meetings.confirm(
+        db_session,
+        Actor.cli(),
+        meeting_id=__import__("uuid").UUID(meeting_id),
+        member_id=nurse.id,
+        present=True,
+    )
+    db_session.commit()
+    attendance = client.get(f"/api/v1/meetings/{meeting_id}/attendance", headers=office).get_json()
+    conforms("/meetings/{meeting_id}/attendance", 200, attendance)
+    assert [a["member_id"] for a in attendance["items"]] == [str(nurse.id)]
+    sessions = client.get(f"/api/v1/meetings/{meeting_id}/sessions", headers=office).get_json()
+    conforms("/meetings/{meeting_id}/sessions", 200, sessions)
+
+    # The orthopaedics secretary's token sees none of it.
+    assert client.get("/api/v1/meetings", headers=secretary).get_json()["items"] == []
+    for path in ("", "/sessions", "/attendance"):
+        other = client.get(f"/api/v1/meetings/{meeting_id}{path}", headers=secretary)
+        assert other.status_code == 403 and "主题党日" not in other.get_data(as_text=True)
