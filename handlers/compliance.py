@@ -24,6 +24,7 @@ from handlers.policy import Actor, can, holds, scope_orgs
 from models import (
     Attendance,
     Invitation,
+    MakeupStudy,
     Meeting,
     MeetingKind,
     MeetingSession,
@@ -193,6 +194,13 @@ class MemberYear:
     invited: int
     attended: int
     on_leave: int
+    made_up: int = 0
+    #: Whether make-up counts toward taking part (a catalogue rule); attendance never includes it.
+    makeup_counts: bool = True
+
+    @property
+    def took_part(self) -> int:
+        return self.attended + (self.made_up if self.makeup_counts else 0)
 
 
 def member_attendance(
@@ -244,4 +252,15 @@ def member_attendance(
             .group_by(Attendance.member_id)
         ).all()
     )
-    return {m: MemberYear(invited.get(m, 0), attended.get(m, 0), leave.get(m, 0)) for m in member_ids}
+    made_up = dict(
+        session.execute(
+            select(MakeupStudy.member_id, func.count())
+            .where(MakeupStudy.member_id.in_(member_ids), MakeupStudy.meeting_id.in_(in_year))
+            .group_by(MakeupStudy.member_id)
+        ).all()
+    )
+    counts = rules.value(session, "meeting.makeup_counts", now.date())
+    return {
+        m: MemberYear(invited.get(m, 0), attended.get(m, 0), leave.get(m, 0), made_up.get(m, 0), counts)
+        for m in member_ids
+    }

@@ -128,6 +128,14 @@ CATALOGUE: tuple[Rule, ...] = (
         56,
         f"{STUDY_PLAN}：基层党组织书记和班子成员不少于56学时",
     ),
+    Rule(
+        "meeting.makeup_counts",
+        "补学计入党员参加组织生活次数",
+        "flag",
+        True,
+        "本地做法：倒班人员会后补学视同参加（记录仍为补学，不计为到会）",
+        local=True,
+    ),
     Rule("study.makeup_counts", "补学计入学时", "flag", True, "本地做法：倒班人员补学计入", local=True),
     Rule("meeting.online_counts", "线上参会计入出勤", "flag", False, "本地做法：须经党委同意", local=True),
     Rule(

@@ -14,7 +14,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, Enum, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Enum, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Timestamps, UUIDPrimaryKey, utcnow
@@ -98,6 +98,11 @@ class Meeting(UUIDPrimaryKey, Timestamps, Base):
     resolutions: Mapped[str] = mapped_column(Text, default="")
     signed_off_at: Mapped[datetime | None]
     signed_off_by: Mapped[str | None] = mapped_column(String(100))
+    #: 补学: what absentees read afterwards, and one question to confirm they did.
+    makeup_material: Mapped[str] = mapped_column(Text, default="", server_default="")
+    makeup_question: Mapped[str | None] = mapped_column(String(200))
+    makeup_options: Mapped[list[str] | None] = mapped_column(JSON)
+    makeup_answer: Mapped[int | None]
     #: Optimistic lock: two secretaries editing one meeting never overwrite each other silently.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -192,6 +197,17 @@ class LeaveRequest(UUIDPrimaryKey, Base):
 
     meeting = relationship("Meeting")
     member = relationship("Member")
+
+
+class MakeupStudy(UUIDPrimaryKey, Base):
+    """补学: an absent member read the material and answered the question. Never attendance."""
+
+    __tablename__ = "meeting_makeup"
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+
+    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meeting.id"), index=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("member.id"), index=True)
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class MeetingCorrection(UUIDPrimaryKey, Base):

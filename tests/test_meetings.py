@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from handlers import checkin_qr, leave, meetings
 from handlers.errors import Conflict, Forbidden, ValidationFailed
 from handlers.meetings import GeoFix, SessionPlan
+from handlers.policy import Actor
 from models import (
     Attendance,
     AuditEvent,
@@ -272,3 +273,64 @@ def test_qr_tokens_rotate_and_expire():
     with pytest.raises(checkin_qr.TokenRefused, match="无法识别"):
         checkin_qr.read_token("other", token, NOW)
     assert checkin_qr.current_token("s3cret", session_id, NOW + timedelta(seconds=30))[0] != token
+
+
+def test_makeup_goes_to_those_who_missed_it_and_is_never_attendance(db_session, people, branch, venue):
+    from handlers import compliance, rules
+    from models import MakeupStudy
+
+    secretary = people["secretary"]
+    meeting = plan(db_session, secretary, branch, venue, kinds=["party_lecture"])
+    present, absent = people["full"][1], people["full"][2]
+    meetings.confirm(db_session, secretary, meeting_id=meeting.id, member_id=present.id, present=True)
+    with pytest.raises(ValidationFailed, match="2 至 4 个选项"):
+        meetings.set_makeup(
+            db_session,
+            secretary,
+            meeting_id=meeting.id,
+            material="材料",
+            question="问题",
+            options=["只有一个"],
+            answer=0,
+        )
+    meetings.set_makeup(
+        db_session,
+        secretary,
+        meeting_id=meeting.id,
+        material="《条例》第一章……",
+        question="支部党员大会一般多久召开一次？",
+        options=["每月", "每季度"],
+        answer=1,
+    )
+    meeting.minutes = "记录"
+    after = meeting.sessions[-1].ends_at + timedelta(hours=1)
+    meetings.sign_off(db_session, secretary, meeting_id=meeting.id, now=after)
+    sent = db_session.scalars(
+        select(OutboundMessage.to_users).where(OutboundMessage.kind == "makeup_notice")
+    ).all()
+    assert present.person.wecom_userid not in sent and absent.person.wecom_userid in sent and len(sent) == 5
+
+    with pytest.raises(ValidationFailed, match="回答不正确"):
+        meetings.complete_makeup(db_session, absent.person, meeting_id=meeting.id, choice=0, now=after)
+    done = meetings.complete_makeup(db_session, absent.person, meeting_id=meeting.id, choice=1, now=after)
+    assert (
+        meetings.complete_makeup(db_session, absent.person, meeting_id=meeting.id, choice=1, now=after)
+        == done
+    )
+    with pytest.raises(Conflict, match="无需补学"):
+        meetings.complete_makeup(db_session, present.person, meeting_id=meeting.id, choice=1, now=after)
+    assert db_session.scalar(select(func.count()).select_from(MakeupStudy)) == 1
+    assert db_session.scalar(select(func.count()).select_from(Attendance)) == 1  # make-up is not attendance
+
+    later = after + timedelta(days=1)
+    year = compliance.member_attendance(db_session, [absent.id], later.year, later)[absent.id]
+    assert (year.attended, year.made_up, year.took_part) == (0, 1, 1)
+    rules.override(
+        db_session,
+        Actor.cli(),
+        key="meeting.makeup_counts",
+        raw_value="否",
+        effective_from=later.date() - timedelta(days=1),
+        note="院党委〔2026〕5号",
+    )
+    assert compliance.member_attendance(db_session, [absent.id], later.year, later)[absent.id].took_part == 0

@@ -369,3 +369,47 @@ def leave_decide(leave_id: str) -> ResponseReturnValue:
         back,
         "已批准。" if approve else "已驳回，已通知申请人。",
     )
+
+
+# -- make-up study (补学) ---------------------------------------------------------------------------
+
+
+@bp.route("/meetings/<meeting_id>/makeup", methods=["GET", "POST"])
+def meeting_makeup(meeting_id: str) -> ResponseReturnValue:
+    meeting = meetings.get_meeting(db_session(), g.actor, _uuid(meeting_id))
+    if not meeting.makeup_question:
+        return render_template("h5/message.html", title="暂无补学", text="本次会议还没有补学材料。"), 404
+    error = done = None
+    if request.method == "POST":
+        try:
+            meetings.complete_makeup(
+                db_session(), g.person, meeting_id=meeting.id, choice=request.form.get("choice", type=int)
+            )
+        except DomainError as refused:
+            db_session().rollback()
+            error = refused.message
+        else:
+            db_session().commit()
+            done = "已完成补学，记录为补学（不计为到会）。"
+    return render_template("h5/makeup.html", meeting=meeting, error=error, done=done), 422 if error else 200
+
+
+@bp.post("/meetings/<meeting_id>/makeup/material")
+def meeting_makeup_material(meeting_id: str) -> ResponseReturnValue:
+    form = request.form
+    back = url_for("h5.meeting_minutes", meeting_id=meeting_id)
+
+    def change() -> None:
+        meetings.set_makeup(
+            db_session(),
+            g.actor,
+            meeting_id=_uuid(meeting_id),
+            material=form.get("material", ""),
+            question=form.get("question", ""),
+            options=form.getlist("option"),
+            answer=form.get("answer", -1, type=int),
+        )
+        if form.get("send"):
+            meetings.send_makeup(db_session(), g.actor, meeting_id=_uuid(meeting_id))
+
+    return _apply(change, back, "补学材料已保存" + ("并发送给未到会的党员。" if form.get("send") else "。"))

@@ -88,3 +88,14 @@ def leave_request(params: dict[str, Any]) -> Rendered:
         ],
     )
     return cards.template_card(card), f"请假申请：{params['applicant']}（{params['topic']}）"
+
+
+@renderer("makeup_notice")
+def makeup_notice(params: dict[str, Any]) -> Rendered:
+    card = cards.text_notice(
+        title=f"补学：{params['title']}"[:36],
+        desc=params["org"][:44],
+        sub_title=f"您未参加“{params['topic']}”，请阅读会议材料并回答一个问题完成补学。",
+        url=_url(f"/m/meetings/{params['meeting_id']}/makeup"),
+    )
+    return cards.template_card(card), f"补学：{params['topic']}"

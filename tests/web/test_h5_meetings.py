@@ -207,3 +207,27 @@ def test_leave_is_asked_on_h5_and_rejected_only_with_a_reason(
     )
     db_session.commit()
     assert outsider and login(app.test_client(), "far-sec", f"/m/leave/{request.id}").status_code == 403
+
+
+def test_makeup_page_records_a_correct_answer(app, emulator, db_session, meeting):
+    meetings.set_makeup(
+        db_session,
+        meeting["secretary"],
+        meeting_id=meeting["meeting"].id,
+        material="检验质量要点……",
+        question="室内质控失控时首先应当？",
+        options=["继续发报告", "停止发报告并查找原因"],
+        answer=1,
+    )
+    db_session.commit()
+    phone = app.test_client()
+    page = login(phone, "lab-2", f"/m/meetings/{meeting['meeting'].id}/makeup").get_data(as_text=True)
+    assert "检验质量要点" in page and "室内质控失控时首先应当" in page
+    wrong = phone.post(
+        f"/m/meetings/{meeting['meeting'].id}/makeup", data={"csrf_token": csrf(page), "choice": "0"}
+    )
+    assert wrong.status_code == 422 and "回答不正确" in wrong.get_data(as_text=True)
+    right = phone.post(
+        f"/m/meetings/{meeting['meeting'].id}/makeup", data={"csrf_token": csrf(page), "choice": "1"}
+    )
+    assert right.status_code == 200 and "不计为到会" in right.get_data(as_text=True)

@@ -1,4 +1,4 @@
-"""meetings: meetings, their obligations, sessions, invitations, attendance, leave, corrections; member.group_id
+"""meetings: meetings, obligations, sessions, invitations, attendance, leave, corrections; member.group_id
 
 Revision ID: cc35a056999e
 Revises: 5bd4e179d58f
