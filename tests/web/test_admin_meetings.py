@@ -93,3 +93,26 @@ def test_a_secretary_cannot_open_another_branchs_meeting(browser, hospital, db_s
     assert "骨科主题党日" not in browser.get("/admin/meetings").get_data(as_text=True)
     own = browser.get("/admin/compliance").get_data(as_text=True)
     assert "心内科党支部" in own and "骨科党支部" not in own
+
+
+def test_the_record_exports_as_a_word_document(browser, hospital, db_session):  # noqa: F811
+    from io import BytesIO
+
+    from docx import Document
+
+    from models import AuditEvent
+
+    qr_login(browser, "office01")
+    page = browser.get("/admin/meetings/new").get_data(as_text=True)
+    browser.post("/admin/meetings/new", data=plan_form(page, hospital["cardio"].id))
+    meeting = db_session.scalars(select(Meeting)).one()
+    exported = browser.get(f"/admin/meetings/{meeting.id}/record.docx")
+    assert exported.status_code == 200 and exported.mimetype.endswith("wordprocessingml.document")
+    document = Document(BytesIO(exported.data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = [cell.text for row in document.tables[0].rows for cell in row.cells]
+    assert "心内科党支部党课、主题党日记录" in text and "学习新修订的医疗质量条例" in cells
+    assert "缺席人员" in cells and "李护士" in cells
+    assert (
+        db_session.scalar(select(AuditEvent).where(AuditEvent.action == "meeting.record_export")) is not None
+    )

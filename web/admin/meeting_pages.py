@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import g, redirect, render_template, request, url_for
+from flask import Response, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from handlers import compliance, meetings, members
 from handlers.errors import DomainError, ValidationFailed
+from handlers.meeting_record import record_docx as meeting_record_docx
 from handlers.meetings import SessionPlan
 from handlers.policy import can
 from models import Member, Venue
@@ -177,3 +178,13 @@ def compliance_org(org_id: str) -> ResponseReturnValue:
         attendance=attendance,
         labels=compliance.STATUS_LABELS,
     )
+
+
+@bp.get("/meetings/<meeting_id>/record.docx")
+def meeting_record(meeting_id: str) -> ResponseReturnValue:
+    name, content = meeting_record_docx(db_session(), g.actor, parse_uuid(meeting_id))
+    db_session().commit()  # the export's audit line
+    return Response(content, mimetype=DOCX, headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
