@@ -11,13 +11,15 @@ from typing import Any
 import segno
 from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from sqlalchemy import select
 
-from handlers import checkin_qr, leave, meetings
-from handlers.errors import DomainError
+from handlers import checkin_qr, leave, meetings, members
+from handlers.errors import DomainError, ValidationFailed
 from handlers.meetings import GeoFix
 from handlers.policy import can, load_actor
-from models import CheckInMethod, Meeting, MeetingSession, VenueMode
+from models import CheckInMethod, Meeting, MeetingSession, Venue, VenueMode
 from web import db_session
+from web.forms import session_plans
 from web.h5 import bp, current_member_or_login
 
 
@@ -30,6 +32,14 @@ def _uuid(value: str) -> uuid.UUID:
         return uuid.UUID(value)
     except ValueError:
         abort(404)
+
+
+def _form_uuid(form: Any, name: str) -> uuid.UUID | None:
+    """An id chosen in a form: missing is None, garbled is a clear refusal (not a 404)."""
+    try:
+        return uuid.UUID(form[name]) if form.get(name) else None
+    except ValueError:
+        raise ValidationFailed("请从列表中选择。", field=name) from None
 
 
 def _qr_secret() -> str:
@@ -71,10 +81,12 @@ def _apply(change: Any, back: str, done: str | None = None) -> ResponseReturnVal
 @bp.get("/meetings")
 def meeting_list() -> ResponseReturnValue:
     mine = meetings.my_invitations(db_session(), g.person)
-    hosted = meetings.list_meetings(db_session(), g.actor, limit=20) if _hosts_any() else []
+    hosts = _hosts_any()
+    hosted = meetings.list_meetings(db_session(), g.actor, limit=20) if hosts else []
     return render_template(
         "h5/meetings.html",
         mine=mine,
+        hosts=hosts,
         hosted=hosted,
         to_decide=leave.pending_for(db_session(), g.actor),
         now=_now(),
@@ -413,3 +425,53 @@ def meeting_makeup_material(meeting_id: str) -> ResponseReturnValue:
             meetings.send_makeup(db_session(), g.actor, meeting_id=_uuid(meeting_id))
 
     return _apply(change, back, "补学材料已保存" + ("并发送给未到会的党员。" if form.get("send") else "。"))
+
+
+# -- planning on the phone (a secretary between shifts) -------------------------------------------
+
+H5_SESSION_ROWS = 2
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+def meeting_plan() -> ResponseReturnValue:
+    hostable = [
+        o
+        for o in members.visible_orgs(db_session(), g.actor)
+        if o.kind in ("branch", "group") and can(db_session(), g.actor, "meeting.manage", o)
+    ]
+    if not hostable:
+        abort(403)
+    form = request.form if request.method == "POST" else request.args
+    error = None
+    if request.method == "POST":
+        try:
+            meeting = meetings.plan_meeting(
+                db_session(),
+                g.actor,
+                org_id=_form_uuid(form, "org_id"),
+                kinds=form.getlist("kinds"),
+                topic=form.get("topic", ""),
+                agenda=form.get("agenda", ""),
+                venue_mode=form.get("venue_mode", ""),
+                venue_id=_form_uuid(form, "venue_id"),
+                online_room=form.get("online_room"),
+                sessions=session_plans(form, H5_SESSION_ROWS),
+            )
+        except DomainError as refused:
+            db_session().rollback()
+            error = refused.message
+        else:
+            db_session().commit()
+            flash("会议已安排，通知卡片正在发送给党员。", "info")
+            return redirect(url_for("h5.meeting_detail", meeting_id=meeting.id))
+    venues = list(db_session().scalars(select(Venue).order_by(Venue.name)))
+    return render_template(
+        "h5/meeting_plan.html",
+        orgs=hostable,
+        venues=venues,
+        form=form,
+        error=error,
+        kinds=meetings.KIND_LABELS,
+        modes=meetings.MODE_LABELS,
+        rows=range(H5_SESSION_ROWS),
+    ), 422 if error else 200

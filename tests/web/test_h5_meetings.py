@@ -231,3 +231,30 @@ def test_makeup_page_records_a_correct_answer(app, emulator, db_session, meeting
         f"/m/meetings/{meeting['meeting'].id}/makeup", data={"csrf_token": csrf(page), "choice": "1"}
     )
     assert right.status_code == 200 and "不计为到会" in right.get_data(as_text=True)
+
+
+def test_a_secretary_plans_a_meeting_on_the_phone(app, emulator, db_session, meeting):
+    from models import Meeting
+
+    phone = app.test_client()
+    page = login(phone, "lab-sec", "/m/meetings/new").get_data(as_text=True)
+    day = (datetime.now(UTC) + timedelta(days=3)).astimezone(meetings.CHINA).strftime("%Y-%m-%d")
+    form = {
+        "csrf_token": csrf(page),
+        "org_id": str(meeting["meeting"].org_id),
+        "kinds": ["committee_meeting"],
+        "topic": "支委会：发展对象审查",
+        "venue_mode": "online",
+        "online_room": "腾讯会议 66",
+        "s0_date": day,
+        "s0_start": "12:30",
+        "s0_end": "13:00",
+        "s0_label": "A场",
+    }
+    bad = phone.post("/m/meetings/new", data={**form, "s0_end": "12:00"})
+    assert bad.status_code == 422 and "结束时间应晚于开始时间" in bad.get_data(as_text=True), bad.get_data(as_text=True)[-600:]
+    done = phone.post("/m/meetings/new", data=form, follow_redirects=True)
+    assert "会议已安排" in done.get_data(as_text=True)
+    assert db_session.scalar(select(func.count()).select_from(Meeting)) == 2
+    member = app.test_client()
+    assert login(member, "lab-1", "/m/meetings/new").status_code == 403  # members do not plan

@@ -11,13 +11,13 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from handlers import compliance, meetings, members
-from handlers.errors import DomainError, ValidationFailed
+from handlers.errors import DomainError
 from handlers.meeting_record import record_docx as meeting_record_docx
-from handlers.meetings import SessionPlan
 from handlers.policy import can
 from models import Member, Venue
 from web import db_session
 from web.admin import CHINA, apply_change, bp, parse_uuid, scope_org_id, scoped, today
+from web.forms import session_plans
 
 SESSION_ROWS = 4
 
@@ -49,22 +49,6 @@ def meeting_index() -> ResponseReturnValue:
 STATUS_LABELS = {"planned": "已安排", "cancelled": "已取消", "signed_off": "已签署"}
 
 
-def _session_plans(form: Any) -> list[SessionPlan]:
-    plans = []
-    for row in range(SESSION_ROWS):
-        day, start, end = (form.get(f"s{row}_{k}", "").strip() for k in ("date", "start", "end"))
-        if not (day or start or end):
-            continue
-        try:
-            starts = datetime.strptime(f"{day} {start}", "%Y-%m-%d %H:%M").replace(tzinfo=CHINA)
-            ends = datetime.strptime(f"{day} {end}", "%Y-%m-%d %H:%M").replace(tzinfo=CHINA)
-        except ValueError:
-            raise ValidationFailed(f"第{row + 1}场的日期或时间格式不正确。", field="sessions") from None
-        label = form.get(f"s{row}_label", "").strip() or f"{'ABCD'[row]}场"
-        plans.append(SessionPlan(label, starts, ends, form.get(f"s{row}_shift", "").strip() or None))
-    return plans
-
-
 @bp.route("/meetings/new", methods=["GET", "POST"])
 def meeting_new() -> ResponseReturnValue:
     form = request.form if request.method == "POST" else request.args
@@ -80,7 +64,7 @@ def meeting_new() -> ResponseReturnValue:
                 venue_mode=form.get("venue_mode", ""),
                 venue_id=parse_uuid(form["venue_id"]) if form.get("venue_id") else None,
                 online_room=form.get("online_room"),
-                sessions=_session_plans(form),
+                sessions=session_plans(form, SESSION_ROWS),
                 has_vote=bool(form.get("has_vote")),
                 dual_userids=tuple(
                     u for u in form.get("dual_userids", "").replace("，", ",").split(",") if u.strip()

@@ -1,0 +1,35 @@
+"""Form parsing shared by the console and the H5 pages."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from handlers.errors import ValidationFailed
+from handlers.meetings import SessionPlan
+
+#: Dates and times typed in forms are Beijing time.
+CHINA = timezone(timedelta(hours=8))
+
+
+def session_plans(form: Any, rows: int) -> list[SessionPlan]:
+    """Sessions from rows of fields s<i>_label, s<i>_date, s<i>_start, s<i>_end, s<i>_shift;
+    empty rows are skipped."""
+    plans = []
+    for row in range(rows):
+        day, start, end = (form.get(f"s{row}_{k}", "").strip() for k in ("date", "start", "end"))
+        if not (day or start or end):
+            continue
+        try:
+            starts = datetime.strptime(f"{day} {start}", "%Y-%m-%d %H:%M").replace(tzinfo=CHINA)
+            ends = datetime.strptime(f"{day} {end}", "%Y-%m-%d %H:%M").replace(tzinfo=CHINA)
+        except ValueError:
+            raise ValidationFailed(f"第{row + 1}场的日期或时间格式不正确。", field="sessions") from None
+        label = form.get(f"s{row}_label", "").strip() or f"{'ABCD'[row]}场"
+        plans.append(SessionPlan(label, starts, ends, form.get(f"s{row}_shift", "").strip() or None))
+    return plans
+
+
+def userids(raw: str | None) -> tuple[str, ...]:
+    """A comma-separated list of WeCom accounts (Chinese or ASCII commas)."""
+    return tuple(u.strip() for u in (raw or "").replace("，", ",").split(",") if u.strip())
