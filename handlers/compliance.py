@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from handlers import rules
 from handlers.errors import Forbidden
 from handlers.meetings import KIND_LABELS
-from handlers.policy import Actor, can, holds, scope_orgs
+from handlers.policy import Actor, Grant, can, holds, scope_orgs
 from models import (
     Attendance,
     Invitation,
@@ -30,8 +30,10 @@ from models import (
     MeetingSession,
     MeetingStatus,
     OrgKind,
+    OutboundMessage,
     PartyOrg,
     Response,
+    Role,
     meeting_obligation,
 )
 
@@ -264,3 +266,50 @@ def member_attendance(
         m: MemberYear(invited.get(m, 0), attended.get(m, 0), leave.get(m, 0), made_up.get(m, 0), counts)
         for m in member_ids
     }
+
+
+#: Warn when the current period ends within this many days with nothing planned.
+WARN_WITHIN = timedelta(days=14)
+
+
+def queue_due_warnings(session: Session, today: date) -> int:
+    """One chat message per secretary listing their branch's obligations that fall due soon
+    with nothing planned (never one per item, never to members). Returns how many were queued."""
+    from handlers.leave import branch_secretaries
+
+    # The whole hospital's calendar, read by the system on the office's behalf.
+    everyone = Actor(
+        kind="system", id=None, label="组织生活提醒", grants=(Grant(Role.committee_office, None),)
+    )
+    soon: dict[uuid.UUID, list[str]] = defaultdict(list)
+    branches: dict[uuid.UUID, PartyOrg] = {}
+    for entry in calendar(session, everyone, year=today.year, today=today):
+        branch = entry.org if entry.org.kind == OrgKind.branch else entry.org.parent
+        for obligation in entry.obligations:
+            for period in obligation.periods:
+                if period.status == "due" and period.end - today <= WARN_WITHIN:
+                    where = "" if entry.org.kind == OrgKind.branch else f"（{entry.org.name}）"
+                    last_day = period.end - timedelta(days=1)
+                    soon[branch.id].append(
+                        f"{obligation.label}{where}：{period.label}，{last_day:%m月%d日}前"
+                    )
+                    branches[branch.id] = branch
+    week = today.isocalendar()
+    queued = 0
+    for branch_id, items in soon.items():
+        text = f"{branches[branch_id].name}以下组织生活即将到期、尚未安排：\n" + "\n".join(
+            f"· {i}" for i in items
+        )
+        for secretary in branch_secretaries(session, branches[branch_id]):
+            key = f"due_warning:{secretary.wecom_userid}:{branch_id}:{week.year}-{week.week}"
+            if session.scalar(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == key)) is None:
+                session.add(
+                    OutboundMessage(
+                        kind="text",
+                        to_users=secretary.wecom_userid,
+                        params={"content": text[:1800]},
+                        dedupe_key=key,
+                    )
+                )
+                queued += 1
+    return queued

@@ -37,7 +37,13 @@ from models.base import utcnow
 def deciders(session: Session, meeting: Meeting) -> list[Person]:
     """Who decides: the secretary of the meeting's branch (a 党小组's parent branch); without
     one, its organizer."""
-    branch: PartyOrg = meeting.org if meeting.org.kind != OrgKind.group else meeting.org.parent
+    return branch_secretaries(
+        session, meeting.org if meeting.org.kind != OrgKind.group else meeting.org.parent
+    )
+
+
+def branch_secretaries(session: Session, branch: PartyOrg) -> list[Person]:
+    """The branch's secretaries, or its organizers when it has no secretary."""
     for role in (Role.secretary, Role.organizer):
         people = list(
             session.scalars(

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from jobs import JobQueues, directory, maintenance, workbench
+from jobs import JobQueues, compliance, directory, maintenance, workbench
 from models import ScheduleEntry
 from models.db import Database
 
@@ -68,6 +68,13 @@ SCHEDULE: tuple[Periodic, ...] = (
         timedelta(days=1),
         workbench.refresh_all_workbenches,
         timedelta(hours=21, minutes=31),
+    ),
+    # Mondays 09:13 in Beijing (2026-01-05 was a Monday): the week's due meetings, to secretaries.
+    Periodic(
+        "compliance_warnings",
+        timedelta(days=7),
+        compliance.warn_due_obligations,
+        timedelta(days=4, hours=1, minutes=13),
     ),
     Periodic(
         "prune_callback_receipts",

@@ -117,3 +117,27 @@ def test_member_attendance_across_the_year(db_session, office, make_org, make_me
     )
     assert (year[present.id].invited, year[present.id].attended) == (1, 1)
     assert (year[absent.id].invited, year[absent.id].attended) == (1, 0)
+
+
+def test_secretaries_get_one_weekly_message_about_what_falls_due_unplanned(
+    db_session, office, make_org, make_actor, make_member
+):
+    from sqlalchemy import select
+
+    from models import OutboundMessage
+
+    branch = make_org(OrgKind.branch, name="病理科党支部")
+    make_org(OrgKind.group, parent=branch, name="病理科第1党小组")
+    secretary = make_actor(Role.secretary, branch)
+    make_member(branch=branch)
+    held(db_session, office, branch, ["theme_day"], datetime(2026, 3, 6, 6, tzinfo=UTC))
+    today = date(2026, 3, 20)
+    assert compliance.queue_due_warnings(db_session, today) == 1
+    assert compliance.queue_due_warnings(db_session, today + timedelta(days=2)) == 0  # once a week
+    [message] = db_session.scalars(select(OutboundMessage).where(OutboundMessage.kind == "text")).all()
+    text = message.params["content"]
+    assert message.to_users.startswith("user") and "病理科党支部" in text
+    assert "支委会：3月，03月31日前" in text and "党小组会（病理科第1党小组）" in text
+    assert "主题党日" not in text  # done this month
+    assert "组织生活会" not in text  # the yearly one is not due within two weeks
+    assert secretary.person_id

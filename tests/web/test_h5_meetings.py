@@ -252,7 +252,9 @@ def test_a_secretary_plans_a_meeting_on_the_phone(app, emulator, db_session, mee
         "s0_label": "A场",
     }
     bad = phone.post("/m/meetings/new", data={**form, "s0_end": "12:00"})
-    assert bad.status_code == 422 and "结束时间应晚于开始时间" in bad.get_data(as_text=True), bad.get_data(as_text=True)[-600:]
+    assert bad.status_code == 422 and "结束时间应晚于开始时间" in bad.get_data(as_text=True), bad.get_data(
+        as_text=True
+    )[-600:]
     done = phone.post("/m/meetings/new", data=form, follow_redirects=True)
     assert "会议已安排" in done.get_data(as_text=True)
     assert db_session.scalar(select(func.count()).select_from(Meeting)) == 2

@@ -1,0 +1,19 @@
+"""Weekly: tell each secretary which statutory meetings fall due soon with nothing planned."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from handlers import compliance
+from jobs import job
+from jobs.context import database
+
+CHINA = timezone(timedelta(hours=8))
+
+
+@job(queue="default", timeout=600, retries=2)
+def warn_due_obligations() -> str:
+    today = datetime.now(UTC).astimezone(CHINA).date()
+    with database().unit_of_work() as session:
+        queued = compliance.queue_due_warnings(session, today)
+    return f"{queued} secretaries told"
