@@ -7,32 +7,46 @@ The same seed gives the same hospital: same codes, userids, names and identity d
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from handlers import people
+from handlers import orgs, people
 from handlers.policy import Actor
 from handlers.validation import id_check_digit
 from models import (
+    Attendance,
     Campus,
+    CheckInMethod,
     CommitteePost,
     CommitteeSeat,
     Department,
     DuesCategory,
+    Invitation,
+    InvitationVia,
+    Meeting,
+    MeetingKind,
+    MeetingSession,
+    MeetingStatus,
+    Member,
     MemberStatus,
     OrgKind,
     PartyOrg,
+    Response,
     Role,
     RoleGrant,
     Venue,
+    VenueMode,
+    meeting_obligation,
 )
 
 HOSPITAL = "市第一人民医院"
+CHINA = timezone(timedelta(hours=8))
 
 CAMPUSES = [
     (
@@ -163,17 +177,20 @@ class SeedReport:
     people: int = 0
     members: int = 0
     grants: int = 0
+    meetings: int = 0
 
     def lines(self) -> list[str]:
         return [
             f"院区 {self.campuses} 个，党组织 {self.orgs} 个（其中党支部 {self.branches} 个）",
             f"职工 {self.people} 人，党员 {self.members} 人，角色授权 {self.grants} 项",
+            f"今年已召开并签署记录的会议 {self.meetings} 次",
         ]
 
 
 class DemoHospital:
-    def __init__(self, session: Session, seed: int) -> None:
+    def __init__(self, session: Session, seed: int, today: date) -> None:
         self.session = session
+        self.today = today
         self.rng = random.Random(seed)
         self.actor = Actor.cli("演示数据初始化")
         self.report = SeedReport()
@@ -244,7 +261,105 @@ class DemoHospital:
         for branch, depts, kind in branches:
             self.staff_branch(branch, depts, kind)
         self.office_roles(committee)
+        self.meeting_history([branch for branch, _, _ in branches])
         return self.report
+
+    # -- this year's meetings ------------------------------------------------------------------
+
+    def meeting_history(self, branches: list[PartyOrg]) -> None:
+        """This year's statutory meetings up to last month, signed off, with attendance: most
+        branches on track, a few behind since the summer, so the compliance calendar shows both.
+        Written with bulk inserts (thousands of rows): the demo must start quickly."""
+        self.session.flush()
+        self.rows: dict[type, list[dict]] = {Meeting: [], MeetingSession: [], Invitation: [], Attendance: []}
+        self.obligations: list[dict] = []
+        for index, branch in enumerate(branches):
+            members = list(self.session.scalars(select(Member).where(Member.branch_id == branch.id)))
+            committee = [seat.member for seat in orgs.live_seats(self.session, branch)]
+            behind_from = 6 if index % 7 == 3 else 13
+            for month in range(1, min(self.today.month, behind_from)):
+                day = date(self.today.year, month, self.rng.randint(6, 20))
+                kinds = [MeetingKind.theme_day]
+                if month % 3 == 0:  # the quarter's 党员大会 and 党课 on the same 主题党日
+                    kinds += [MeetingKind.general_assembly, MeetingKind.party_lecture]
+                self.past_meeting(branch, kinds, day, members, "主题党日：集中学习")
+                committee_day = day - timedelta(days=3)
+                self.past_meeting(
+                    branch, [MeetingKind.committee_meeting], committee_day, committee, "支委会：研究本月工作"
+                )
+        for model in (Meeting, MeetingSession, Invitation, Attendance):
+            if self.rows[model]:
+                self.session.execute(insert(model), self.rows[model])
+        if self.obligations:
+            self.session.execute(meeting_obligation.insert(), self.obligations)
+
+    def uid(self) -> uuid.UUID:
+        """A deterministic row id (bulk inserts bypass the model's constructor)."""
+        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+
+    def past_meeting(
+        self, branch: PartyOrg, kinds: list[MeetingKind], day: date, invited: list[Member], topic: str
+    ) -> None:
+        start = datetime(day.year, day.month, day.day, 14, 0, tzinfo=CHINA).astimezone(UTC)
+        meeting_id, session_id = (
+            uuid.UUID(int=self.rng.getrandbits(128)),
+            uuid.UUID(int=self.rng.getrandbits(128)),
+        )
+        self.rows[Meeting].append(
+            {
+                "id": meeting_id,
+                "org_id": branch.id,
+                "topic": topic,
+                "agenda": "",
+                "venue_mode": VenueMode.online,
+                "online_room": "院内视频会议",
+                "status": MeetingStatus.signed_off,
+                "planned_by": "演示数据",
+                "minutes": "（演示记录）",
+                "resolutions": "",
+                "signed_off_at": start + timedelta(hours=2),
+                "signed_off_by": "演示数据",
+                "version": 1,
+            }
+        )
+        self.rows[MeetingSession].append(
+            {
+                "id": session_id,
+                "meeting_id": meeting_id,
+                "label": "A场",
+                "starts_at": start,
+                "ends_at": start + timedelta(hours=1),
+            }
+        )
+        self.obligations += [{"meeting_id": meeting_id, "kind": k} for k in kinds]
+        for member in invited:
+            came = self.rng.random() < 0.88
+            self.rows[Invitation].append(
+                {
+                    "id": self.uid(),
+                    "meeting_id": meeting_id,
+                    "member_id": member.id,
+                    "via": InvitationVia.record,
+                    "voting": member.status == MemberStatus.full,
+                    "session_id": session_id,
+                    "response": Response.attending if came else Response.pending,
+                }
+            )
+            if came:
+                late = timedelta(minutes=self.rng.randint(-20, 8))
+                self.rows[Attendance].append(
+                    {
+                        "id": self.uid(),
+                        "meeting_id": meeting_id,
+                        "session_id": session_id,
+                        "member_id": member.id,
+                        "method": CheckInMethod.qr,
+                        "checked_in_at": start + late,
+                        "late": late > timedelta(minutes=5),
+                        "present": True,
+                    }
+                )
+        self.report.meetings += 1
 
     def campuses(self) -> dict[str, Campus]:
         result = {}
@@ -357,10 +472,14 @@ def already_seeded(session: Session) -> bool:
 
 
 def seed_demo(
-    session: Session, *, seed: int = 20261122, progress: Callable[[str], None] = lambda s: None
+    session: Session,
+    *,
+    seed: int = 20261122,
+    progress: Callable[[str], None] = lambda s: None,
+    today: date | None = None,
 ) -> SeedReport:
-    """Create the demo hospital in the caller's transaction."""
+    """Create the demo hospital in the caller's transaction (its meeting history up to `today`)."""
     progress("正在生成演示医院……")
-    report = DemoHospital(session, seed).build()
+    report = DemoHospital(session, seed, today or datetime.now(CHINA).date()).build()
     session.flush()
     return report

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from handlers import audit, rules, workbench
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from handlers.orgs import live_seats
 from handlers.paging import Page, paginate
 from handlers.policy import Actor, can, load_actor, scope_paths
 from handlers.validation import require_text
@@ -147,6 +148,15 @@ def invitees(session: Session, org: PartyOrg) -> list[tuple[Member, InvitationVi
     return found
 
 
+def committee_invitees(session: Session, org: PartyOrg) -> list[tuple[Member, InvitationVia]]:
+    """A 支委会 is for the committee: the members holding a live seat on it."""
+    return [
+        (seat.member, InvitationVia.record)
+        for seat in live_seats(session, org)
+        if seat.member.left_at is None
+    ]
+
+
 def _default_session(sessions: list[MeetingSession], member: Member) -> MeetingSession | None:
     """One session: that one. Several: the one meant for the member's shift group, if any;
     otherwise the member picks one on the card."""
@@ -208,7 +218,11 @@ def plan_meeting(
     session.add(meeting)
     session.flush()
     session.execute(meeting_obligation.insert(), [{"meeting_id": meeting.id, "kind": k} for k in chosen])
-    invited = invitees(session, org)
+    invited = (
+        committee_invitees(session, org)
+        if set(chosen) == {MeetingKind.committee_meeting}
+        else invitees(session, org)
+    )
     for userid in dual_userids:
         _add_dual(session, invited, userid)
     for member, via in invited:

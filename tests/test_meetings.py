@@ -334,3 +334,18 @@ def test_makeup_goes_to_those_who_missed_it_and_is_never_attendance(db_session, 
         note="院党委〔2026〕5号",
     )
     assert compliance.member_attendance(db_session, [absent.id], later.year, later)[absent.id].took_part == 0
+
+
+def test_a_committee_meeting_invites_the_committee_only(db_session, people, branch, venue):
+    from handlers import orgs
+
+    secretary = people["secretary"]
+    for member, post in ((people["full"][0], "secretary"), (people["full"][1], "organization")):
+        orgs.appoint(
+            db_session, Actor.cli(), org_id=branch.id, member_id=member.id, post=post, elected_on=NOW.date()
+        )
+    meeting = plan(db_session, secretary, branch, venue, kinds=["committee_meeting"])
+    invited = db_session.scalars(
+        select(Invitation.member_id).where(Invitation.meeting_id == meeting.id)
+    ).all()
+    assert sorted(invited) == sorted([people["full"][0].id, people["full"][1].id])
