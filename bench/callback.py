@@ -9,11 +9,7 @@ floor's throughput, p99 under 50 ms, no errors, and exactly one effect per uniqu
 
 from __future__ import annotations
 
-import os
 import random
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -25,7 +21,17 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, text
 
-from settings import DEMO_WECOM, format_field_keys, new_field_key
+from bench._serving import (
+    THREADS,
+    WORKERS,
+    ServicesMissing,
+    drop_schema,
+    fresh_schema,
+    percentile,
+    serve,
+    verdict,
+)
+from settings import DEMO_WECOM
 from wecom.crypto import CallbackCrypto
 from wecom.emulator import wire
 
@@ -33,17 +39,8 @@ CONNECTIONS = 8
 CLIENT_PROCESSES = 2
 REQUESTS = 3000
 ROUNDS = 3
-WORKERS, THREADS = 2, 4
 GOAL_RATIO, GOAL_P99_MS = 0.5, 50.0
-DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 SCHEMA = "bench_callback"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _workload(crypto: CallbackCrypto, round_no: int) -> tuple[list[tuple[str, str]], int]:
@@ -88,30 +85,6 @@ def _send_share(args: tuple[str, list[tuple[str, str]]]) -> tuple[list[float], i
     return [r[0] for r in results], sum(1 for r in results if not r[1])
 
 
-def _serve(which: str, env: dict[str, str], logs: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    log = open(logs / f"{which}.log", "w")  # noqa: SIM115 - closed with the process
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "gunicorn", f"bench._callback_apps:{which}",
-            "-b", f"127.0.0.1:{port}", "-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS),
-            "--log-level", "warning",
-        ],
-        env={**env, "BENCH_APP": which},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            requests.get(f"{base}/healthz" if which == "app" else base, timeout=5)
-            return process, base
-        except requests.RequestException:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"{which} did not start; see {logs / which}.log")
-
-
 def _load(base: str, workload: list[tuple[str, str]]) -> tuple[float, list[float], int]:
     _send_share((base, workload[:50]))  # warm up connections, pools and imports
     shares = [(base, workload[50:][i::CLIENT_PROCESSES]) for i in range(CLIENT_PROCESSES)]
@@ -123,37 +96,12 @@ def _load(base: str, workload: list[tuple[str, str]]) -> tuple[float, list[float
     return (len(workload) - 50) / elapsed, latencies, sum(r[1] for r in results)
 
 
-def _p(latencies: list[float], q: float) -> float:
-    return latencies[min(len(latencies) - 1, int(len(latencies) * q))]
-
-
 def run() -> Iterator[str]:
     try:
-        admin = create_engine(DATABASE)
-        with admin.begin() as c:
-            c.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE; CREATE SCHEMA {SCHEMA}"))
-        __import__("redis").Redis.from_url(REDIS).flushdb()
-    except Exception as exc:  # noqa: BLE001 - report and skip, as a benchmark without its services
-        yield f"skipped: needs PostgreSQL and Redis ({type(exc).__name__})"
+        url, env = fresh_schema(SCHEMA)
+    except ServicesMissing as missing:
+        yield f"skipped: needs PostgreSQL and Redis ({missing})"
         return
-    url = f"{DATABASE}{'&' if '?' in DATABASE else '?'}options=-csearch_path%3D{SCHEMA}"
-    env = {
-        **os.environ,
-        **DEMO_WECOM,
-        "APP_ENV": "test",
-        "WECOM_EMULATOR": "0",
-        "DATABASE_URL": url,
-        "REDIS_URL": REDIS,
-        "SECRET_KEY": "bench-" + "k" * 40,
-        "FIELD_KEYS": format_field_keys([new_field_key("b1")]),
-        "LOG_LEVEL": "WARNING",
-    }
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
     # The effect table: no unique constraint, so a duplicate effect would be counted, not refused.
     engine = create_engine(url)
     with engine.begin() as c:
@@ -166,7 +114,12 @@ def run() -> Iterator[str]:
     results: dict[str, list[tuple[float, list[float], int]]] = {"floor": [], "app": []}
     taps = 0
     with tempfile.TemporaryDirectory() as logs:
-        servers = {which: _serve(which, env, Path(logs)) for which in results}
+        servers = {
+            which: serve(
+                "bench._callback_apps", which, env, Path(logs), "/healthz" if which == "app" else "/"
+            )
+            for which in results
+        }
         try:
             for round_no in range(ROUNDS):
                 workload, round_taps = _workload(crypto, round_no)
@@ -181,9 +134,7 @@ def run() -> Iterator[str]:
         per_tap = Counter(c.execute(text("SELECT tap FROM bench_effect")).scalars())
         total = sum(per_tap.values())
     engine.dispose()
-    with admin.begin() as c:
-        c.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-    admin.dispose()
+    drop_schema(SCHEMA)
 
     median = {
         which: sorted(rounds, key=lambda r: r[0])[len(rounds) // 2] for which, rounds in results.items()
@@ -192,20 +143,16 @@ def run() -> Iterator[str]:
     app_err = sum(r[2] for r in results["app"])
     ratio = app_rps / floor_rps
     once = len(per_tap) == taps and total == taps
-    p99 = _p(app_lat, 0.99)
+    p99 = percentile(app_lat, 0.99)
     yield (
         f"workload: {ROUNDS} rounds of {REQUESTS} callbacks ({taps} unique taps in all), "
         f"{CONNECTIONS} connections, gunicorn {WORKERS} workers x {THREADS} threads; median round:"
     )
     for name, (rps, latencies, errors) in median.items():
         yield (
-            f"{name:6} {rps:7.0f} req/s  p50 {_p(latencies, 0.5):5.1f} ms  "
-            f"p99 {_p(latencies, 0.99):5.1f} ms  errors {errors}"
+            f"{name:6} {rps:7.0f} req/s  p50 {percentile(latencies, 0.5):5.1f} ms  "
+            f"p99 {percentile(latencies, 0.99):5.1f} ms  errors {errors}"
         )
-    yield f"ratio app/floor: {ratio:.2f} (goal >= {GOAL_RATIO}) {_verdict(ratio >= GOAL_RATIO)}"
-    yield f"app p99 {p99:.1f} ms (goal < {GOAL_P99_MS:.0f} ms) {_verdict(p99 < GOAL_P99_MS)}"
-    yield f"effects: {total} for {taps} unique taps, exactly once each: {_verdict(once and not app_err)}"
-
-
-def _verdict(ok: bool) -> str:
-    return "OK" if ok else "MISSED"
+    yield f"ratio app/floor: {ratio:.2f} (goal >= {GOAL_RATIO}) {verdict(ratio >= GOAL_RATIO)}"
+    yield f"app p99 {p99:.1f} ms (goal < {GOAL_P99_MS:.0f} ms) {verdict(p99 < GOAL_P99_MS)}"
+    yield f"effects: {total} for {taps} unique taps, exactly once each: {verdict(once and not app_err)}"

@@ -323,12 +323,25 @@ def meeting_minutes(meeting_id: str) -> ResponseReturnValue:
     if request.method == "POST":
         form = request.form
         action = form.get("action")
-        if action == "sign":
-            return _apply(
-                lambda: meetings.sign_off(db_session(), g.actor, meeting_id=meeting.id),
-                back,
-                "会议记录已签署并锁定。",
+
+        def save() -> None:
+            meetings.save_minutes(
+                db_session(),
+                g.actor,
+                meeting_id=meeting.id,
+                minutes=form.get("minutes", ""),
+                resolutions=form.get("resolutions", ""),
+                version=form.get("version", type=int) or 0,
             )
+
+        if action == "sign":  # what is in the form is what gets signed
+
+            def save_and_sign() -> None:
+                save()
+                db_session().flush()
+                meetings.sign_off(db_session(), g.actor, meeting_id=meeting.id)
+
+            return _apply(save_and_sign, back, "会议记录已签署并锁定。")
         if action == "correct":
             return _apply(
                 lambda: meetings.add_correction(
@@ -338,14 +351,7 @@ def meeting_minutes(meeting_id: str) -> ResponseReturnValue:
                 "已追加更正说明。",
             )
         return _apply(
-            lambda: meetings.save_minutes(
-                db_session(),
-                g.actor,
-                meeting_id=meeting.id,
-                minutes=form.get("minutes", ""),
-                resolutions=form.get("resolutions", ""),
-                version=form.get("version", type=int) or 0,
-            ),
+            save,
             back,
             "已保存。",
         )

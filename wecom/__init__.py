@@ -41,5 +41,6 @@ def init_app(app: Flask) -> None:
             config["WECOM_ENCODING_AES_KEY"],
         )
         state.app_home_url = f"{config['PUBLIC_BASE_URL'].rstrip('/')}/m/"
+        state.app_session_cookie = getattr(app.session_interface, "cookie_name", None)
         app.extensions["wecom_emulator"] = state
         register(app, state, url_prefix="/_emulator")

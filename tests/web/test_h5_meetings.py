@@ -160,12 +160,13 @@ def test_the_host_confirms_the_roster_and_signs_the_minutes(app, emulator, db_se
         follow_redirects=True,
     )
     assert "已被他人修改" in stale.get_data(as_text=True)
+    current = re.search(r'name="version" value="(\d+)"', stale.get_data(as_text=True)).group(1)
     early = host.post(
         f"/m/meetings/{mid}/minutes",
-        data={"csrf_token": csrf(minutes), "action": "sign"},
+        data={"csrf_token": csrf(minutes), "action": "sign", "version": current, "minutes": "一、学习文件"},
         follow_redirects=True,
     )
-    assert "还未开始" in early.get_data(as_text=True)
+    assert "还未开始" in early.get_data(as_text=True)  # and nothing was saved or signed
     db_session.expire_all()
     assert db_session.get(type(meeting["meeting"]), mid).status == MeetingStatus.planned
 

@@ -117,6 +117,9 @@ class EmulatorState:
     callback: CallbackTarget | None = None
     #: The app's workbench entry (应用主页), opened by the chat page's "open app" button.
     app_home_url: str | None = None
+    #: The app's login cookie on this origin (demo only: the emulator shares the app's host).
+    #: Opening the app as another member drops it, as if on that member's own phone.
+    app_session_cookie: str | None = None
     #: The chat page's own lines: what a member typed and the app's passive replies.
     conversation: list[ChatLine] = field(default_factory=list)
     #: JS-SDK tickets ("corp", "agent") → (ticket, expires at), and fetch times per kind.

@@ -33,6 +33,17 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
         static_url_path="/static/emulator",
     )
 
+    @bp.context_processor
+    def _links() -> dict[str, Any]:
+        def as_member(url: str) -> str:
+            """A link in a message opens the app as the member whose chat this is."""
+            user = (request.view_args or {}).get("user") or request.args.get("user")
+            if user and state.app_home_url and url.startswith(_app_root(state)):
+                return url_for(".open_app", user=user, next=url)
+            return url
+
+        return {"as_member": as_member}
+
     @bp.get("/")
     def index() -> ResponseReturnValue:
         user = (request.args.get("user") or "").lower() or None
@@ -96,14 +107,25 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
 
     @bp.get("/chat/<user>/open")
     def open_app(user: str) -> ResponseReturnValue:
-        """The workbench entry, opened by this member: the OAuth page will know who they are."""
+        """The workbench entry, or a card's link (`next`), opened by this member inside WeCom:
+        the OAuth page will know who they are, as WeCom's webview does."""
         if not state.app_home_url:
             abort(404)
-        response = redirect(state.app_home_url)
+        target = request.args.get("next") or state.app_home_url
+        if not target.startswith(_app_root(state)):
+            abort(400)  # only the app's own pages open with the member's identity
+        response = redirect(target)
+        if state.app_session_cookie and request.cookies.get(AS_USER_COOKIE) != user.lower():
+            # Another member's phone: the app must log this one in, not reuse the last login.
+            response.delete_cookie(state.app_session_cookie, path="/")
         response.set_cookie(AS_USER_COOKIE, user.lower(), httponly=True, samesite="Lax", path="/")
         return response
 
     return bp
+
+
+def _app_root(state: EmulatorState) -> str:
+    return (state.app_home_url or "").removesuffix("m/")
 
 
 def _append(state: EmulatorState, line: ChatLine) -> None:
