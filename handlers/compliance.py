@@ -178,7 +178,9 @@ def calendar(
             for period in periods:
                 inside = [status for day, status in meetings_of_kind if period.start <= day < period.end]
                 signed = sum(1 for s in inside if s == MeetingStatus.signed_off)
-                if signed >= per_period:
+                if org.established_on and period.end <= org.established_on:
+                    period.status = "before"  # nothing was owed before the org existed
+                elif signed >= per_period:
                     period.status = "done"
                 elif inside:
                     period.status = "planned"

@@ -141,3 +141,10 @@ def test_secretaries_get_one_weekly_message_about_what_falls_due_unplanned(
     assert "主题党日" not in text  # done this month
     assert "组织生活会" not in text  # the yearly one is not due within two weeks
     assert secretary.person_id
+
+
+def test_nothing_is_overdue_from_before_the_org_existed(db_session, office, make_org):
+    branch = make_org(OrgKind.branch, established_on=date(2026, 6, 15))
+    [calendar] = compliance.calendar(db_session, office, year=2026, today=date(2026, 9, 1), org_id=branch.id)
+    statuses = [p.status for p in row(calendar, "committee_meeting").periods[:8]]
+    assert statuses == ["before"] * 5 + ["overdue", "overdue", "overdue"]
