@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from handlers import audit
@@ -182,13 +182,25 @@ def value(session: Session, key: str, on: date | None = None) -> Any:
     """The rule's value on a date: the latest override in force then, else the default."""
     rule = _rule(key)
     on = on or date.today()
+    # Within one transaction a rule is read many times (a check-in reads four): ask once.
+    cache = session.info.setdefault("rule_values", {})
+    if (key, on) in cache:
+        return cache[(key, on)]
     override = session.scalar(
         select(RuleOverride.value)
         .where(RuleOverride.key == key, RuleOverride.effective_from <= on)
         .order_by(RuleOverride.effective_from.desc(), RuleOverride.created_at.desc())
         .limit(1)
     )
-    return rule.default if override is None else override
+    cache[(key, on)] = rule.default if override is None else override
+    return cache[(key, on)]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_rule_values(session: Session, transaction: Any) -> None:
+    """The cache lives for one transaction: another process may override a rule meanwhile."""
+    if transaction.parent is None:
+        session.info.pop("rule_values", None)
 
 
 def history(session: Session, key: str) -> list[RuleOverride]:
@@ -232,6 +244,7 @@ def override(
     )
     session.add(row)
     session.flush()
+    session.info.pop("rule_values", None)  # what was read before this override is stale
     audit.record(session, actor, "rule.override", object_type="rule", object_id=key,
                  detail={"value": row.value, "from": effective_from.isoformat()})  # fmt: skip
     return row
