@@ -32,6 +32,7 @@ from models import (
     InvitationVia,
     MakeupStudy,
     Meeting,
+    MeetingAttachment,
     MeetingCorrection,
     MeetingKind,
     MeetingSession,
@@ -1020,3 +1021,75 @@ def complete_makeup(
     session.add(done)
     session.flush()
     return done
+
+
+# -- attachments (optional photos and documents with the minutes) ----------------------------------
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS = 20
+#: What a file must start with to be what it claims: the upload's own label is not trusted.
+ATTACHMENT_TYPES = {
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"%PDF-": "application/pdf",
+}
+
+
+def attach(
+    session: Session, actor: Actor, *, meeting_id: uuid.UUID, filename: str, content: bytes
+) -> MeetingAttachment:
+    meeting = get_meeting(session, actor, meeting_id, manage=True)
+    if meeting.status == MeetingStatus.signed_off:
+        raise Conflict("会议记录已签署，不能再添加附件；如需补充请追加更正说明。")
+    if not content:
+        raise ValidationFailed("请选择要上传的照片或文件。", field="file")
+    if len(content) > MAX_ATTACHMENT_BYTES:
+        raise ValidationFailed("单个附件不能超过 10 MB。", field="file")
+    content_type = next((kind for magic, kind in ATTACHMENT_TYPES.items() if content.startswith(magic)), None)
+    if content_type is None:
+        raise ValidationFailed("只能上传 JPG、PNG 照片或 PDF 文件。", field="file")
+    count = session.scalar(select(func.count()).where(MeetingAttachment.meeting_id == meeting.id)) or 0
+    if count >= MAX_ATTACHMENTS:
+        raise ValidationFailed(f"每次会议最多 {MAX_ATTACHMENTS} 个附件。", field="file")
+    name = (
+        "".join(c for c in (filename or "").strip() if c.isprintable() and c not in '/\\\\"')[-100:] or "附件"
+    )
+    attachment = MeetingAttachment(
+        meeting_id=meeting.id,
+        filename=name,
+        content_type=content_type,
+        size=len(content),
+        content=content,
+        uploaded_by=actor.label,
+    )
+    session.add(attachment)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "meeting.attach",
+        object_type="meeting",
+        object_id=meeting.id,
+        detail={"attachment": str(attachment.id), "bytes": len(content)},
+    )
+    return attachment
+
+
+def attachments(session: Session, meeting: Meeting) -> list[MeetingAttachment]:
+    return list(
+        session.scalars(
+            select(MeetingAttachment)
+            .where(MeetingAttachment.meeting_id == meeting.id)
+            .order_by(MeetingAttachment.uploaded_at)
+        )
+    )
+
+
+def attachment_for(
+    session: Session, actor: Actor, *, meeting_id: uuid.UUID, attachment_id: uuid.UUID
+) -> MeetingAttachment:
+    meeting = get_meeting(session, actor, meeting_id, manage=True)
+    found = session.get(MeetingAttachment, attachment_id)
+    if found is None or found.meeting_id != meeting.id:
+        raise NotFound("附件不存在。")
+    return found

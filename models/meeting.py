@@ -14,7 +14,19 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Enum, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    Enum,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Timestamps, UUIDPrimaryKey, utcnow
@@ -208,6 +220,22 @@ class MakeupStudy(UUIDPrimaryKey, Base):
     meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meeting.id"), index=True)
     member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("member.id"), index=True)
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MeetingAttachment(UUIDPrimaryKey, Base):
+    """An optional photo or document kept with the minutes (never required: 减负 rules).
+
+    Stored in the database, not on a web host's disk: every process is stateless."""
+
+    __tablename__ = "meeting_attachment"
+
+    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meeting.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class MeetingCorrection(UUIDPrimaryKey, Base):

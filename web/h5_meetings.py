@@ -7,9 +7,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 import segno
-from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -358,6 +359,7 @@ def meeting_minutes(meeting_id: str) -> ResponseReturnValue:
     return render_template(
         "h5/minutes.html",
         meeting=meeting,
+        attachments=meetings.attachments(db_session(), meeting),
         corrections=meetings.corrections(db_session(), meeting),
         quorum=meetings.quorum(db_session(), meeting),
     )
@@ -481,3 +483,32 @@ def meeting_plan() -> ResponseReturnValue:
         modes=meetings.MODE_LABELS,
         rows=range(H5_SESSION_ROWS),
     ), 422 if error else 200
+
+
+# -- attachments ---------------------------------------------------------------------------------
+
+
+@bp.post("/meetings/<meeting_id>/attachments")
+def meeting_attach(meeting_id: str) -> ResponseReturnValue:
+    if (request.content_length or 0) > meetings.MAX_ATTACHMENT_BYTES + 64 * 1024:
+        abort(413)
+    upload = request.files.get("file")
+    back = url_for("h5.meeting_minutes", meeting_id=meeting_id)
+    content = upload.read(meetings.MAX_ATTACHMENT_BYTES + 1) if upload else b""
+    name = upload.filename if upload else ""
+    return _apply(
+        lambda: meetings.attach(
+            db_session(), g.actor, meeting_id=_uuid(meeting_id), filename=name, content=content
+        ),
+        back,
+        "附件已上传。",
+    )
+
+
+@bp.get("/meetings/<meeting_id>/attachments/<attachment_id>")
+def meeting_attachment(meeting_id: str, attachment_id: str) -> ResponseReturnValue:
+    found = meetings.attachment_for(
+        db_session(), g.actor, meeting_id=_uuid(meeting_id), attachment_id=_uuid(attachment_id)
+    )
+    disposition = f"attachment; filename*=UTF-8''{quote(found.filename)}"
+    return Response(found.content, mimetype=found.content_type, headers={"Content-Disposition": disposition})

@@ -261,3 +261,37 @@ def test_a_secretary_plans_a_meeting_on_the_phone(app, emulator, db_session, mee
     assert db_session.scalar(select(func.count()).select_from(Meeting)) == 2
     member = app.test_client()
     assert login(member, "lab-1", "/m/meetings/new").status_code == 403  # members do not plan
+
+
+def test_photos_are_optional_checked_by_content_and_hosts_only(app, emulator, db_session, meeting):
+    from io import BytesIO
+
+    host = app.test_client()
+    mid = meeting["meeting"].id
+    page = login(host, "lab-sec", f"/m/meetings/{mid}/minutes").get_data(as_text=True)
+    assert "照片不是必需的" in page
+    fake = host.post(
+        f"/m/meetings/{mid}/attachments",
+        data={"csrf_token": csrf(page), "file": (BytesIO(b"<script>alert(1)</script>"), "photo.jpg")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "只能上传 JPG、PNG 照片或 PDF 文件" in fake.get_data(as_text=True)
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
+    done = host.post(
+        f"/m/meetings/{mid}/attachments",
+        data={"csrf_token": csrf(page), "file": (BytesIO(png), "会场照片.png")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "附件已上传" in done and "会场照片.png" in done
+    link = re.search(r'href="(/m/meetings/[^"]+/attachments/[^"]+)"', done).group(1)
+    served = host.get(link)
+    assert (
+        served.data == png
+        and served.mimetype == "image/png"
+        and "attachment" in served.headers["Content-Disposition"]
+    )
+    member = app.test_client()
+    login(member, "lab-1", f"/m/meetings/{mid}")
+    assert member.get(link).status_code == 403
