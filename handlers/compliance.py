@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -36,8 +36,8 @@ from models import (
     Role,
     meeting_obligation,
 )
+from models.base import CHINA
 
-CHINA = timezone(timedelta(hours=8))
 #: Obligations by org kind, with the catalogue rule giving the yearly number.
 OBLIGATIONS = {
     OrgKind.branch: (

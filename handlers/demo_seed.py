@@ -10,7 +10,7 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import insert, select
@@ -44,9 +44,9 @@ from models import (
     VenueMode,
     meeting_obligation,
 )
+from models.base import CHINA
 
 HOSPITAL = "市第一人民医院"
-CHINA = timezone(timedelta(hours=8))
 
 CAMPUSES = [
     (

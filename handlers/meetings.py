@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -49,7 +49,7 @@ from models import (
     VenueMode,
     meeting_obligation,
 )
-from models.base import utcnow
+from models.base import CHINA, utcnow
 
 KIND_LABELS = {
     MeetingKind.general_assembly: "支部党员大会",
@@ -665,9 +665,6 @@ def _refuse(
         detail=detail,
     )
     return CheckInOutcome(False, message)
-
-
-CHINA = timezone(timedelta(hours=8))
 
 
 def _local(moment: datetime) -> str:

@@ -29,7 +29,7 @@ from models import (
     Role,
     RoleGrant,
 )
-from models.base import utcnow
+from models.base import local_today, utcnow
 
 #: Which kinds of org may sit directly under which.
 CHILD_KINDS = {
@@ -81,7 +81,7 @@ def create_org(
     if session.scalar(select(PartyOrg.id).where(PartyOrg.code == code)):
         raise Conflict(f"组织代码 {code} 已被使用。", field="code")
     org = PartyOrg(
-        kind=kind, code=code, name=require_text(name, "name", "组织名称", 100), established_on=date.today()
+        kind=kind, code=code, name=require_text(name, "name", "组织名称", 100), established_on=local_today()
     )
     org.set_parent(parent)
     org.campus_id = parent.campus_id
@@ -181,7 +181,7 @@ def merge_branches(session: Session, actor: Actor, *, source_id: uuid.UUID, targ
 
 def warnings(session: Session, org: PartyOrg, today: date | None = None) -> list[str]:
     """What the committee office should look at for this org (DOMAIN.md shape and term rules)."""
-    today = today or date.today()
+    today = today or local_today()
     notes = []
     seats = live_seats(session, org)
     if org.kind == OrgKind.branch:
@@ -283,7 +283,7 @@ def appoint(
         raise ValidationFailed("只能从本组织的党员中登记委员。", field="member_id")
     if member.status != MemberStatus.full:
         raise ValidationFailed("预备党员没有被选举权，不能担任委员。", field="member_id")
-    if elected_on > date.today():
+    if elected_on > local_today():
         raise ValidationFailed("当选日期不能晚于今天。", field="elected_on")
     seats = live_seats(session, org)
     if any(seat.member_id == member.id for seat in seats):
@@ -335,7 +335,7 @@ def end_seats(
 
 
 def _close(session: Session, actor: Actor, seat: CommitteeSeat, reason: str) -> None:
-    seat.ended_on, seat.ended_reason = date.today(), reason
+    seat.ended_on, seat.ended_reason = local_today(), reason
     detail = {"member": str(seat.member_id), "post": seat.post.value, "reason": reason}
     audit.record(
         session, actor, "org.committee.end", object_type="party_org", object_id=seat.org_id, detail=detail
@@ -348,7 +348,7 @@ def start_term(session: Session, actor: Actor, *, org_id: uuid.UUID, started_on:
     _require_manage(session, actor, org)
     if org.kind == OrgKind.group:
         raise ValidationFailed("党小组没有任期。", field="started_on")
-    if started_on > date.today():
+    if started_on > local_today():
         raise ValidationFailed("换届日期不能晚于今天。", field="started_on")
     key = "org.committee_term_years" if org.kind == OrgKind.committee else "org.branch_term_years"
     years = rules.value(session, key, started_on)

@@ -20,6 +20,7 @@ from handlers.errors import Forbidden, NotFound, ValidationFailed
 from handlers.policy import Actor, holds
 from handlers.validation import require_text
 from models import RuleOverride
+from models.base import local_today
 
 BRANCH_RULES = "《中国共产党支部工作条例（试行）》（2018）"
 STUDY_PLAN = "《2019—2023年全国党员教育培训工作规划》"
@@ -181,7 +182,7 @@ def _rule(key: str) -> Rule:
 def value(session: Session, key: str, on: date | None = None) -> Any:
     """The rule's value on a date: the latest override in force then, else the default."""
     rule = _rule(key)
-    on = on or date.today()
+    on = on or local_today()
     # Within one transaction a rule is read many times (a check-in reads four): ask once.
     cache = session.info.setdefault("rule_values", {})
     if (key, on) in cache:

@@ -13,7 +13,7 @@ from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.policy import Actor, can
 from handlers.validation import require_text
 from models import Member, MemberTransfer, OrgKind, PartyOrg, TransferKind
-from models.base import utcnow
+from models.base import local_today, utcnow
 
 
 def _editable(session: Session, actor: Actor, member_id: uuid.UUID) -> Member:
@@ -100,7 +100,7 @@ def update_record(
     session: Session, actor: Actor, *, member_id: uuid.UUID, shift_group: str | None, joined_on: date | None
 ) -> Member:
     member = _editable(session, actor, member_id)
-    if joined_on and joined_on > date.today():
+    if joined_on and joined_on > local_today():
         raise ValidationFailed("入党日期不能晚于今天。", field="joined_on")
     changed = []
     for name, new in (("shift_group", (shift_group or "").strip()[:32] or None), ("joined_on", joined_on)):

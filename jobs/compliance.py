@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 from handlers import compliance
 from jobs import job
 from jobs.context import database
-
-CHINA = timezone(timedelta(hours=8))
+from models.base import CHINA
 
 
 @job(queue="default", timeout=600, retries=2)

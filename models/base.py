@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData, Uuid
@@ -23,6 +23,15 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+#: Hospitals keep Beijing time (UTC+8, no daylight saving). Calendar days — 今天, due dates,
+#: the year of an obligation — are Beijing's, whatever the server's clock zone.
+CHINA = timezone(timedelta(hours=8))
+
+
+def local_today() -> date:
+    return datetime.now(CHINA).date()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

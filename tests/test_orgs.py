@@ -11,6 +11,7 @@ from sqlalchemy import select
 from handlers import members, orgs
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from models import AuditEvent, MemberStatus, OrgKind, PartyOrg, Role
+from models.base import local_today
 
 
 @pytest.fixture
@@ -87,7 +88,7 @@ def test_warnings_follow_the_branch_rules(db_session, tree, make_member):
     assert any("不足 3 人" in n for n in orgs.warnings(db_session, branch))
     for _ in range(7):
         make_member(branch=branch, status=MemberStatus.full)
-    branch.term_ends_on = date.today() + timedelta(days=30)
+    branch.term_ends_on = local_today() + timedelta(days=30)
     notes = orgs.warnings(db_session, branch)
     assert any("支部委员会" in n for n in notes) and any("准备换届" in n for n in notes)
 
@@ -98,7 +99,7 @@ def test_warnings_follow_the_branch_rules(db_session, tree, make_member):
 def _seat(db_session, office, org, member, post, elected_on=None):
     return orgs.appoint(
         db_session, office, org_id=org.id, member_id=member.id, post=post,
-        elected_on=elected_on or date.today() - timedelta(days=10),
+        elected_on=elected_on or local_today() - timedelta(days=10),
     )  # fmt: skip
 
 
@@ -128,7 +129,7 @@ def test_the_committee_rules_are_read_from_the_catalogue(db_session, office, tre
         make_member(branch=branch)
     assert not any("应设立支部委员会" in n for n in orgs.warnings(db_session, branch))
     rules.override(db_session, office, key="org.branch_committee_from", raw_value="5",
-                   effective_from=date.today(), note="院党委〔2026〕3号")  # fmt: skip
+                   effective_from=local_today(), note="院党委〔2026〕3号")  # fmt: skip
     assert any("应设立支部委员会" in n for n in orgs.warnings(db_session, branch))
 
 
@@ -142,7 +143,7 @@ def test_who_may_sit_on_the_committee(db_session, office, tree, make_member, mak
     with pytest.raises(ValidationFailed, match="本组织的党员"):
         _seat(db_session, office, branch, elsewhere, "organization")
     with pytest.raises(ValidationFailed, match="晚于今天"):
-        _seat(db_session, office, branch, full, "secretary", elected_on=date.today() + timedelta(days=1))
+        _seat(db_session, office, branch, full, "secretary", elected_on=local_today() + timedelta(days=1))
     _seat(db_session, office, branch, full, "secretary")
     with pytest.raises(Conflict, match="已是本届委员"):
         _seat(db_session, office, branch, full, "publicity")
@@ -158,7 +159,7 @@ def test_a_secretary_cannot_record_the_committee(db_session, tree, make_actor, m
     secretary = make_actor(Role.secretary, tree["branch"])
     with pytest.raises(Forbidden):
         orgs.appoint(db_session, secretary, org_id=tree["branch"].id, member_id=member.id,
-                     post="organization", elected_on=date.today())  # fmt: skip
+                     post="organization", elected_on=local_today())  # fmt: skip
 
 
 def test_seats_end_with_transfers_and_keep_their_history(db_session, office, tree, make_member, make_org):
@@ -169,14 +170,14 @@ def test_seats_end_with_transfers_and_keep_their_history(db_session, office, tre
     _seat(db_session, office, branch, member, "organization")
     _seat(db_session, office, tree["general"], member, "publicity")
     transfers.transfer_within(db_session, office, member_id=member.id, to_branch_id=sibling.id,
-                              reason="调至新科室", effective_on=date.today())  # fmt: skip
+                              reason="调至新科室", effective_on=local_today())  # fmt: skip
     # The branch seat ends; the general branch still contains the member, so that seat stays.
     assert orgs.live_seats(db_session, branch) == []
     assert [s.member_id for s in orgs.live_seats(db_session, tree["general"])] == [member.id]
     [past] = orgs.seat_history(db_session, branch)
-    assert past.ended_reason.startswith("转入") and past.ended_on == date.today()
+    assert past.ended_reason.startswith("转入") and past.ended_on == local_today()
     transfers.transfer_out(db_session, office, member_id=member.id, destination="某市卫健委机关党委",
-                           reason="调出", effective_on=date.today())  # fmt: skip
+                           reason="调出", effective_on=local_today())  # fmt: skip
     assert orgs.live_seats(db_session, tree["general"]) == []
     actions = db_session.scalars(
         select(AuditEvent.action).where(AuditEvent.action.like("org.committee.%"))

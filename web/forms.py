@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from handlers.errors import ValidationFailed
 from handlers.meetings import SessionPlan
+from models.base import CHINA
 
 #: Dates and times typed in forms are Beijing time.
-CHINA = timezone(timedelta(hours=8))
 
 
 def session_plans(form: Any, rows: int) -> list[SessionPlan]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
@@ -25,7 +25,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 protect(bp)
 
 #: Dates typed in the console are Beijing dates.
-CHINA = timezone(timedelta(hours=8))
 #: Menu entries and the action that shows them (each page still checks its objects itself).
 NAVIGATION = {
     "orgs": "org.view",
@@ -128,10 +127,6 @@ def form_date(name: str) -> Any:
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
         raise ValidationFailed("日期格式应为 2026-01-31。", field=name) from None
-
-
-def today() -> Any:
-    return datetime.now(CHINA).date()
 
 
 def apply_change(

@@ -12,8 +12,9 @@ from flask.typing import ResponseReturnValue
 
 from handlers import audit
 from handlers.errors import ValidationFailed
+from models.base import CHINA
 from web import db_session
-from web.admin import CHINA, bp
+from web.admin import bp
 
 EXPORT_LIMIT = 10_000
 

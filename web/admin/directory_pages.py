@@ -9,8 +9,9 @@ from flask.typing import ResponseReturnValue
 
 from handlers import audit, directory
 from jobs.directory import sync_directory
+from models.base import CHINA
 from web import db_session
-from web.admin import CHINA, bp
+from web.admin import bp
 
 
 @bp.get("/directory")

@@ -15,8 +15,9 @@ from handlers.errors import DomainError
 from handlers.meeting_record import record_docx as meeting_record_docx
 from handlers.policy import can
 from models import Member, Venue
+from models.base import CHINA, local_today
 from web import db_session
-from web.admin import CHINA, apply_change, bp, parse_uuid, scope_org_id, scoped, today
+from web.admin import apply_change, bp, parse_uuid, scope_org_id, scoped
 from web.forms import session_plans
 
 SESSION_ROWS = 4
@@ -127,7 +128,7 @@ def meeting_cancel(meeting_id: str) -> ResponseReturnValue:
 
 @bp.get("/compliance")
 def compliance_calendar() -> ResponseReturnValue:
-    on = today()
+    on = local_today()
     year = request.args.get("year", on.year, type=int)
     if not 2000 <= year <= on.year + 1:
         year = on.year
@@ -145,7 +146,7 @@ def compliance_calendar() -> ResponseReturnValue:
 
 @bp.get("/compliance/<org_id>")
 def compliance_org(org_id: str) -> ResponseReturnValue:
-    on = today()
+    on = local_today()
     year = request.args.get("year", on.year, type=int)
     calendars = compliance.calendar(db_session(), g.actor, year=year, today=on, org_id=parse_uuid(org_id))
     org = members.get_org(db_session(), g.actor, parse_uuid(org_id))

@@ -11,8 +11,9 @@ from handlers import member_import, members, people, transfers
 from handlers.errors import DomainError
 from handlers.policy import can, holds
 from jobs.member_import import ImportTracker, import_members_file
+from models.base import local_today
 from web import db_session
-from web.admin import apply_change, bp, form_date, parse_uuid, scope_org_id, scoped, today
+from web.admin import apply_change, bp, form_date, parse_uuid, scope_org_id, scoped
 
 #: Revealing sensitive fields is for a case at hand, not for browsing: at most this many an hour.
 REVEALS_PER_HOUR = 30
@@ -101,7 +102,7 @@ def _member_page(member: Any, revealed: dict[str, str] | None = None) -> Respons
         transfers=transfers.history(db_session(), member),
         branches=[o for o in members.visible_orgs(db_session(), g.actor) if o.kind == "branch"],
         can_edit=can(db_session(), g.actor, "member.edit", member) and member.left_at is None,
-        today=today(),
+        today=local_today(),
     )
 
 
@@ -138,7 +139,7 @@ def member_transfer(member_id: str) -> ResponseReturnValue:
         common = {
             "member_id": parse_uuid(member_id),
             "reason": form.get("reason", ""),
-            "effective_on": form_date("effective_on") or today(),
+            "effective_on": form_date("effective_on") or local_today(),
         }
         if outbound:
             return transfers.transfer_out(

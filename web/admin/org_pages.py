@@ -11,8 +11,9 @@ from handlers import members, orgs, people
 from handlers.errors import ValidationFailed
 from handlers.policy import holds
 from models import OrgKind
+from models.base import local_today
 from web import db_session
-from web.admin import apply_change, bp, form_date, parse_uuid, scoped, today
+from web.admin import apply_change, bp, form_date, parse_uuid, scoped
 
 
 @bp.get("/orgs")
@@ -43,7 +44,7 @@ def org_detail(org_id: str) -> ResponseReturnValue:
         posts=orgs.POST_LABELS,
         candidates=candidates,
         departments=orgs.department_choices(db_session()) if can_manage else [],
-        today=today(),
+        today=local_today(),
     )
 
 
@@ -141,8 +142,14 @@ def org_appoint(org_id: str) -> ResponseReturnValue:
             if person is None or person.membership is None:
                 raise ValidationFailed("没有找到该企业微信账号对应的党员。", field="wecom_userid")
             member_id = str(person.membership.id)
-        orgs.appoint(db_session(), g.actor, org_id=parse_uuid(org_id), member_id=parse_uuid(member_id),
-                     post=form.get("post", ""), elected_on=form_date("elected_on") or today())  # fmt: skip
+        orgs.appoint(
+            db_session(),
+            g.actor,
+            org_id=parse_uuid(org_id),
+            member_id=parse_uuid(member_id),
+            post=form.get("post", ""),
+            elected_on=form_date("elected_on") or local_today(),
+        )
         return members.get_org(db_session(), g.actor, parse_uuid(org_id))
 
     return _org_change(org_id, change, "已登记委员。")

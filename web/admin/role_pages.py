@@ -6,8 +6,9 @@ from flask import g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from handlers import api_tokens, members, roles
+from models.base import CHINA
 from web import db_session
-from web.admin import CHINA, apply_change, bp, parse_uuid
+from web.admin import apply_change, bp, parse_uuid
 
 
 @bp.get("/roles")

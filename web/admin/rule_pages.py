@@ -9,15 +9,16 @@ from flask.typing import ResponseReturnValue
 
 from handlers import rules
 from handlers.policy import holds
+from models.base import local_today
 from web import db_session
-from web.admin import apply_change, bp, today
+from web.admin import apply_change, bp
 
 
 @bp.get("/rules")
 def rule_catalogue() -> ResponseReturnValue:
     if not holds(g.actor, "org.manage"):
         abort(403)
-    on = today()
+    on = local_today()
     entries = [
         {
             "rule": rule,
