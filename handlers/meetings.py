@@ -19,7 +19,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from handlers import audit, rules, workbench
+from handlers import audit, rules, uploads, workbench
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.orgs import live_seats
 from handlers.paging import Page, paginate
@@ -1022,14 +1022,7 @@ def complete_makeup(
 
 # -- attachments (optional photos and documents with the minutes) ----------------------------------
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 20
-#: What a file must start with to be what it claims: the upload's own label is not trusted.
-ATTACHMENT_TYPES = {
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"%PDF-": "application/pdf",
-}
 
 
 def attach(
@@ -1038,23 +1031,14 @@ def attach(
     meeting = get_meeting(session, actor, meeting_id, manage=True)
     if meeting.status == MeetingStatus.signed_off:
         raise Conflict("会议记录已签署，不能再添加附件；如需补充请追加更正说明。")
-    if not content:
-        raise ValidationFailed("请选择要上传的照片或文件。", field="file")
-    if len(content) > MAX_ATTACHMENT_BYTES:
-        raise ValidationFailed("单个附件不能超过 10 MB。", field="file")
-    content_type = next((kind for magic, kind in ATTACHMENT_TYPES.items() if content.startswith(magic)), None)
-    if content_type is None:
-        raise ValidationFailed("只能上传 JPG、PNG 照片或 PDF 文件。", field="file")
+    upload = uploads.check(filename, content)
     count = session.scalar(select(func.count()).where(MeetingAttachment.meeting_id == meeting.id)) or 0
     if count >= MAX_ATTACHMENTS:
         raise ValidationFailed(f"每次会议最多 {MAX_ATTACHMENTS} 个附件。", field="file")
-    name = (
-        "".join(c for c in (filename or "").strip() if c.isprintable() and c not in '/\\\\"')[-100:] or "附件"
-    )
     attachment = MeetingAttachment(
         meeting_id=meeting.id,
-        filename=name,
-        content_type=content_type,
+        filename=upload.filename,
+        content_type=upload.content_type,
         size=len(content),
         content=content,
         uploaded_by=actor.label,

@@ -40,6 +40,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "member.export": frozenset({Role.committee_office}),
     # Meetings: planned and hosted by the org's secretary, organizer or 党小组长, or the office.
     "meeting.manage": frozenset({Role.group_leader, Role.secretary, Role.organizer, Role.committee_office}),
+    # Approvals: every request of the orgs they manage (deciders also see what they decide).
+    "approval.view": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
+    "approval.manage": frozenset({Role.committee_office}),
     "person.deactivate": frozenset({Role.committee_office, Role.sysadmin}),
     "config.manage": frozenset({Role.sysadmin}),
     "directory.sync": frozenset({Role.sysadmin, Role.committee_office}),

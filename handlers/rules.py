@@ -32,7 +32,7 @@ TERM_RULES = "《关于党的基层组织任期的意见》（2018）"
 class Rule:
     key: str
     label: str
-    kind: str  #: "count", "hours", "minutes", "time", "flag"
+    kind: str  #: "count", "hours" (学时), "duration_hours", "minutes", "yuan", "time", "flag"
     default: Any
     source: str
     #: Local practice rather than a national rule (DOMAIN.md's *local*).
@@ -164,12 +164,45 @@ CATALOGUE: tuple[Rule, ...] = (
     Rule("checkin.late_grace_minutes", "开始后多少分钟内签到不算迟到", "minutes", 5, "本地做法", local=True),
     Rule("checkin.window_before_minutes", "会前可签到（分钟）", "minutes", 30, "本地做法", local=True),
     Rule("checkin.window_after_minutes", "开始后仍可签到（分钟）", "minutes", 30, "本地做法", local=True),
+    Rule(
+        "approval.step_deadline_hours", "每一步审批的办理期限", "duration_hours", 48, "本地做法", local=True
+    ),
+    Rule(
+        "approval.escalate_after_hours",
+        "超期提醒后仍未办理，多久报上一级",
+        "duration_hours",
+        24,
+        "本地做法",
+        local=True,
+    ),
+    Rule(
+        "approval.escalate_to_parent",
+        "超期报上级党组织书记（否则报党委组织部）",
+        "flag",
+        False,
+        "本地做法",
+        local=True,
+    ),
+    Rule(
+        "approval.activity_cosign_yuan",
+        "活动经费超过此数须纪检委员会签",
+        "yuan",
+        2000,
+        "本地做法：按本院党建经费管理办法",
+        local=True,
+    ),
     Rule("reminder.quiet_start", "免打扰开始", "time", "22:00", "本地做法：按班次避开休息时间", local=True),
     Rule("reminder.quiet_end", "免打扰结束", "time", "07:00", "本地做法", local=True),
     Rule("dues.unpaid_warning_months", "未交党费提醒书记（月数）", "count", 6, f"党章第九条；{DUES_RULES}"),
 )
 RULES = {rule.key: rule for rule in CATALOGUE}
-LIMITS = {"count": (0, 366), "hours": (0, 1000), "minutes": (0, 24 * 60)}
+LIMITS = {
+    "count": (0, 366),
+    "hours": (0, 1000),
+    "minutes": (0, 24 * 60),
+    "duration_hours": (1, 24 * 30),
+    "yuan": (0, 1_000_000),
+}
 
 
 def _rule(key: str) -> Rule:
@@ -254,5 +287,11 @@ def override(
 def display(rule: Rule, raw: Any) -> str:
     if rule.kind == "flag":
         return "是" if raw else "否"
-    unit = {"count": " 次", "hours": " 学时", "minutes": " 分钟"}.get(rule.kind, "")
+    unit = {
+        "count": " 次",
+        "hours": " 学时",
+        "minutes": " 分钟",
+        "duration_hours": " 小时",
+        "yuan": " 元",
+    }.get(rule.kind, "")
     return f"{raw}{unit}"

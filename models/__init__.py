@@ -1,6 +1,15 @@
 """SQLAlchemy models, one aggregate per file. Importing this package registers them all."""
 
 from models.api_token import ApiToken
+from models.approval import (
+    ApprovalAttachment,
+    ApprovalDelegation,
+    ApprovalEvent,
+    ApprovalRequest,
+    ApprovalSlot,
+    ApprovalStatus,
+    SlotStatus,
+)
 from models.audit import AuditEvent
 from models.base import Base
 from models.callback_receipt import CallbackReceipt
@@ -13,8 +22,6 @@ from models.meeting import (
     CheckInMethod,
     Invitation,
     InvitationVia,
-    LeaveRequest,
-    LeaveStatus,
     MakeupStudy,
     Meeting,
     MeetingAttachment,
@@ -37,12 +44,17 @@ from models.transfer import MemberTransfer, TransferKind
 from models.web_session import WebSession
 
 __all__ = [
+    "ApprovalAttachment",
+    "ApprovalDelegation",
+    "ApprovalEvent",
+    "ApprovalRequest",
+    "ApprovalSlot",
+    "ApprovalStatus",
+    "SlotStatus",
     "Attendance",
     "CheckInMethod",
     "Invitation",
     "InvitationVia",
-    "LeaveRequest",
-    "LeaveStatus",
     "MakeupStudy",
     "Meeting",
     "MeetingAttachment",

@@ -19,13 +19,11 @@ from sqlalchemy import (
     Column,
     Enum,
     ForeignKey,
-    Index,
     LargeBinary,
     String,
     Table,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -76,12 +74,6 @@ class CheckInMethod(enum.StrEnum):
     qr = "qr"  # scanned the rotating QR code in the room
     card = "card"  # the 签到 button on the WeCom card
     host = "host"  # marked by the host when confirming the roster
-
-
-class LeaveStatus(enum.StrEnum):
-    pending = "pending"
-    approved = "approved"
-    rejected = "rejected"
 
 
 meeting_obligation = Table(
@@ -182,35 +174,6 @@ class Attendance(UUIDPrimaryKey, Base):
     session = relationship("MeetingSession")
 
 
-class LeaveRequest(UUIDPrimaryKey, Base):
-    """请假 for one meeting. Kept apart from the invitation so that the approvals engine can
-    take it over as one of its kinds (issue 7) without reshaping meetings."""
-
-    __tablename__ = "meeting_leave"
-    __table_args__ = (
-        Index(
-            "uq_meeting_leave_open",
-            "meeting_id",
-            "member_id",
-            unique=True,
-            postgresql_where=text("status IN ('pending', 'approved')"),
-            sqlite_where=text("status IN ('pending', 'approved')"),
-        ),
-    )
-
-    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meeting.id"), index=True)
-    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("member.id"))
-    reason: Mapped[str] = mapped_column(String(200))
-    status: Mapped[LeaveStatus] = mapped_column(_enum(LeaveStatus, "leave_status", 16))
-    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
-    decided_by: Mapped[str | None] = mapped_column(String(100))
-    decided_at: Mapped[datetime | None]
-    decision_note: Mapped[str | None] = mapped_column(String(200))
-
-    meeting = relationship("Meeting")
-    member = relationship("Member")
-
-
 class MakeupStudy(UUIDPrimaryKey, Base):
     """补学: an absent member read the material and answered the question. Never attendance."""
 
@@ -220,6 +183,9 @@ class MakeupStudy(UUIDPrimaryKey, Base):
     meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meeting.id"), index=True)
     member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("member.id"), index=True)
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The secretary's confirmation of the member's 心得 (the 补学确认 approval), if asked for.
+    confirmed_by: Mapped[str | None] = mapped_column(String(100))
+    confirmed_at: Mapped[datetime | None]
 
 
 class MeetingAttachment(UUIDPrimaryKey, Base):

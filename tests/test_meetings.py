@@ -9,18 +9,18 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from handlers import checkin_qr, leave, meetings
+from handlers import approvals, checkin_qr, leave, meetings
 from handlers.errors import Conflict, Forbidden, ValidationFailed
 from handlers.meetings import GeoFix, SessionPlan
 from handlers.policy import Actor
 from models import (
+    ApprovalStatus,
     Attendance,
     AuditEvent,
     Campus,
     CheckInMethod,
     Invitation,
     InvitationVia,
-    LeaveStatus,
     MemberStatus,
     OrgKind,
     OutboundMessage,
@@ -242,23 +242,30 @@ def test_leave_goes_to_the_secretary_and_is_decided_once(db_session, people, bra
     request = leave.request_leave(
         db_session, applicant.person, invitation_id=str(invitation.id), reason="夜班", now=NOW
     )
-    cards = db_session.scalars(select(OutboundMessage).where(OutboundMessage.kind == "leave_request")).all()
+    cards = db_session.scalars(
+        select(OutboundMessage).where(OutboundMessage.kind == "approval_request")
+    ).all()
     assert [c.to_users for c in cards] == [people["full"][0].person.wecom_userid]
+    assert invitation.response == Response.leave_requested
     with pytest.raises(Conflict, match="已提交过"):
         leave.request_leave(
             db_session, applicant.person, invitation_id=str(invitation.id), reason="夜班", now=NOW
         )
     secretary = people["secretary"]
-    with pytest.raises(ValidationFailed, match="驳回请假请填写理由"):
-        leave.decide(db_session, secretary, leave_id=str(request.id), approve=False)
-    leave.decide(db_session, secretary, leave_id=str(request.id), approve=True, now=NOW)
-    assert request.status == LeaveStatus.approved and invitation.response == Response.on_leave
+    [slot] = request.slots
+    with pytest.raises(ValidationFailed, match="驳回时请填写理由"):
+        approvals.decide(db_session, secretary, slot_id=slot.id, approve=False)
+    approvals.decide(db_session, secretary, slot_id=slot.id, approve=True, now=NOW)
+    assert request.status == ApprovalStatus.approved and invitation.response == Response.on_leave
     with pytest.raises(Conflict, match="已由"):
-        leave.decide(db_session, secretary, leave_id=str(request.id), approve=True, now=NOW)
+        approvals.decide(db_session, secretary, slot_id=slot.id, approve=True, now=NOW)
     told = db_session.scalar(
-        select(OutboundMessage).where(OutboundMessage.dedupe_key == f"leave_result:{request.id}")
+        select(OutboundMessage).where(
+            OutboundMessage.dedupe_key == f"approval_result:{request.id}:1:approved"
+        )
     )
-    assert "已批准" in told.params["content"] and told.to_users == applicant.person.wecom_userid
+    assert told.params["outcome"] == "已同意" and told.to_users == applicant.person.wecom_userid
+    assert "补学" in told.params["next"]
 
 
 def test_qr_tokens_rotate_and_expire():

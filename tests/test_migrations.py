@@ -18,3 +18,97 @@ def test_migration_files_are_date_prefixed_with_real_messages():
         assert "empty_message" not in path.name
         first_line = path.read_text().splitlines()[0]
         assert len(first_line.strip('"')) > 10, f"{path.name} needs a real message"
+
+
+def test_leave_requests_move_onto_the_approvals_engine_keeping_their_ids(tmp_path):
+    """Issue 7: meeting_leave rows become meeting_leave approvals; card links (/m/leave/<id>)
+    sent before the move still find them."""
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    migrate.upgrade(engine, "b3412b9754fb")
+    now = datetime(2026, 11, 20, 6, tzinfo=UTC)
+    ids = {k: uuid.uuid4().hex for k in ("person", "org", "group", "member", "meeting", "session", "inv")}
+    pending, rejected = uuid.uuid4(), uuid.uuid4()
+    stamp = {"c": now.isoformat(" "), "u": now.isoformat(" ")}
+    with engine.begin() as c:
+        c.execute(
+            text(
+                "INSERT INTO person (id, wecom_userid, name, is_active, created_at, updated_at)"
+                " VALUES (:person, 'm1', '护士甲', 1, :c, :u)"
+            ),
+            {**ids, **stamp},
+        )
+        c.execute(
+            text(
+                "INSERT INTO party_org (id, kind, name, code, path, created_at, updated_at) VALUES"
+                " (:org, 'branch', '急诊科党支部', 'B1', '/x/', :c, :u),"
+                " (:group, 'group', '第一党小组', 'G1', '/x/y/', :c, :u)"
+            ),
+            {**ids, **stamp},
+        )
+        c.execute(text("UPDATE party_org SET parent_id = :org WHERE id = :group"), ids)
+        c.execute(
+            text(
+                "INSERT INTO member (id, person_id, status, branch_id, dues_category, created_at, updated_at)"
+                " VALUES (:member, :person, 'full', :org, 'salaried', :c, :u)"
+            ),
+            {**ids, **stamp},
+        )
+        c.execute(
+            text(
+                "INSERT INTO meeting (id, org_id, topic, agenda, venue_mode, has_vote, status, planned_by,"
+                " minutes, resolutions, version, created_at, updated_at)"
+                " VALUES (:meeting, :group, '学习', '', 'online', 0, 'planned', '书记', '', '', 1, :c, :u)"
+            ),
+            {**ids, **stamp},
+        )
+        c.execute(
+            text(
+                "INSERT INTO meeting_session (id, meeting_id, label, starts_at, ends_at)"
+                " VALUES (:session, :meeting, 'A场', :c, :e)"
+            ),
+            {**ids, **stamp, "e": (now + timedelta(hours=1)).isoformat(" ")},
+        )
+        c.execute(
+            text(
+                "INSERT INTO meeting_invitation (id, meeting_id, member_id, via, voting, response)"
+                " VALUES (:inv, :meeting, :member, 'record', 1, 'leave_requested')"
+            ),
+            ids,
+        )
+        for leave_id, status in ((rejected, "rejected"), (pending, "pending")):
+            c.execute(
+                text(
+                    "INSERT INTO meeting_leave (id, meeting_id, member_id, reason, status, requested_at,"
+                    " decided_by, decided_at) VALUES (:id, :meeting, :member, '夜班', :s, :c, :d, :dt)"
+                ),
+                {
+                    **ids,
+                    **stamp,
+                    "id": leave_id.hex,
+                    "s": status,
+                    "d": "书记" if status == "rejected" else None,
+                    "dt": stamp["c"] if status == "rejected" else None,
+                },
+            )
+    migrate.upgrade(engine)
+    with engine.connect() as c:
+        rows = {
+            r.id: r
+            for r in c.execute(
+                text("SELECT id, kind, status, org_id, current_step, form FROM approval_request")
+            )
+        }
+        slots = c.execute(text("SELECT request_id, status, role, org_id FROM approval_slot")).all()
+    assert set(rows) == {pending.hex, rejected.hex}
+    assert rows[pending.hex].status == "pending" and rows[pending.hex].current_step == 0
+    assert rows[rejected.hex].status == "rejected" and rows[rejected.hex].kind == "meeting_leave"
+    assert rows[pending.hex].org_id == ids["org"]  # a 党小组's meeting: its branch decides
+    assert uuid.UUID(__import__("json").loads(rows[pending.hex].form)["invitation_id"]).hex == ids["inv"]
+    assert sorted(s.status for s in slots) == ["pending", "rejected"] and {s.role for s in slots} == {
+        "secretary"
+    }

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
+from urllib.parse import quote
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from flask.typing import ResponseReturnValue
 
-from handlers import people, workbench
+from handlers import people, uploads, workbench
 from models import Person
 from web import db_session
 from web.csrf import protect
@@ -114,5 +126,20 @@ def jssdk_config() -> ResponseReturnValue:
         return jsonify(code="wecom_unavailable", message="企业微信暂时繁忙，定位与扫码稍后可用。"), 503
 
 
+def read_upload(field: str = "file") -> tuple[str, bytes]:
+    """An uploaded file's name and bytes, read no further than the limit; 413 when the body is
+    plainly too big (the handler's check by content and size does the rest)."""
+    if (request.content_length or 0) > uploads.MAX_BYTES + 64 * 1024:
+        abort(413)
+    upload = request.files.get(field)
+    return (upload.filename or "", upload.read(uploads.MAX_BYTES + 1)) if upload else ("", b"")
+
+
+def send_stored_file(found: Any) -> Response:
+    """A stored attachment as a download (never rendered inline: no stored content runs)."""
+    disposition = f"attachment; filename*=UTF-8''{quote(found.filename)}"
+    return Response(found.content, mimetype=found.content_type, headers={"Content-Disposition": disposition})
+
+
 # Feature pages register their routes on `bp` when imported.
-from web import h5_meetings  # noqa: E402, F401
+from web import h5_approvals, h5_meetings  # noqa: E402, F401

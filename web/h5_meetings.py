@@ -7,21 +7,20 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
 
 import segno
-from flask import Response, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from handlers import checkin_qr, leave, meetings, members
+from handlers import approvals, checkin_qr, leave, meetings, members
 from handlers.errors import DomainError, ValidationFailed
 from handlers.meetings import GeoFix
 from handlers.policy import can, load_actor
 from models import CheckInMethod, Meeting, MeetingSession, Venue, VenueMode
 from web import db_session
 from web.forms import session_plans
-from web.h5 import bp, current_member_or_login
+from web.h5 import bp, current_member_or_login, read_upload, send_stored_file
 
 
 def _now() -> datetime:
@@ -59,7 +58,7 @@ def _load_member() -> ResponseReturnValue | None:
     return None
 
 
-MEMBER_PAGES = {"h5.checkin", "h5.checkin_submit", "h5.leave_decision", "h5.leave_decide"}
+MEMBER_PAGES = {"h5.checkin", "h5.checkin_submit"}
 
 
 def _apply(change: Any, back: str, done: str | None = None) -> ResponseReturnValue:
@@ -89,7 +88,9 @@ def meeting_list() -> ResponseReturnValue:
         mine=mine,
         hosts=hosts,
         hosted=hosted,
-        to_decide=leave.pending_for(db_session(), g.actor),
+        to_decide=[
+            s for s in approvals.to_decide(db_session(), g.actor) if s.request.kind == "meeting_leave"
+        ],
         now=_now(),
         states=meetings.RESPONSE_LABELS,
         when=meetings.when_text,
@@ -365,30 +366,13 @@ def meeting_minutes(meeting_id: str) -> ResponseReturnValue:
     )
 
 
-# -- the secretary's leave decision --------------------------------------------------------------
+# -- the secretary's leave decision: now an approval ------------------------------------------------
 
 
 @bp.get("/leave/<leave_id>")
 def leave_decision(leave_id: str) -> ResponseReturnValue:
-    from models import LeaveRequest
-
-    request_row = db_session().get(LeaveRequest, _uuid(leave_id))
-    if request_row is None or not can(db_session(), g.actor, "meeting.manage", request_row.meeting.org):
-        abort(403)
-    return render_template("h5/leave_decision.html", leave=request_row)
-
-
-@bp.post("/leave/<leave_id>")
-def leave_decide(leave_id: str) -> ResponseReturnValue:
-    back = url_for("h5.leave_decision", leave_id=leave_id)
-    approve = request.form.get("decision") == "approve"
-    return _apply(
-        lambda: leave.decide(
-            db_session(), g.actor, leave_id=leave_id, approve=approve, note=request.form.get("note", "")
-        ),
-        back,
-        "已批准。" if approve else "已驳回，已通知申请人。",
-    )
+    """Links on cards sent before leave moved onto the approvals engine keep working."""
+    return redirect(url_for("h5.approval_detail", request_id=leave_id))
 
 
 # -- make-up study (补学) ---------------------------------------------------------------------------
@@ -490,12 +474,8 @@ def meeting_plan() -> ResponseReturnValue:
 
 @bp.post("/meetings/<meeting_id>/attachments")
 def meeting_attach(meeting_id: str) -> ResponseReturnValue:
-    if (request.content_length or 0) > meetings.MAX_ATTACHMENT_BYTES + 64 * 1024:
-        abort(413)
-    upload = request.files.get("file")
+    name, content = read_upload()
     back = url_for("h5.meeting_minutes", meeting_id=meeting_id)
-    content = upload.read(meetings.MAX_ATTACHMENT_BYTES + 1) if upload else b""
-    name = upload.filename if upload else ""
     return _apply(
         lambda: meetings.attach(
             db_session(), g.actor, meeting_id=_uuid(meeting_id), filename=name, content=content
@@ -510,5 +490,4 @@ def meeting_attachment(meeting_id: str, attachment_id: str) -> ResponseReturnVal
     found = meetings.attachment_for(
         db_session(), g.actor, meeting_id=_uuid(meeting_id), attachment_id=_uuid(attachment_id)
     )
-    disposition = f"attachment; filename*=UTF-8''{quote(found.filename)}"
-    return Response(found.content, mimetype=found.content_type, headers={"Content-Disposition": disposition})
+    return send_stored_file(found)

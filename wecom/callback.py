@@ -16,7 +16,9 @@ from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from handlers.errors import DomainError
+from handlers import audit
+from handlers.errors import DomainError, Forbidden
+from handlers.policy import Actor
 from models import CallbackReceipt, OutboundMessage
 from wecom.commands import router
 from wecom.crypto import CallbackCrypto, MalformedPayload, WrongReceiver
@@ -168,8 +170,20 @@ def _dispatch(session: Session, inbound: Inbound) -> Reply | None:
 
 
 def _explain(session: Session, inbound: Inbound, error: DomainError) -> Reply | None:
-    """Tell the member why: a passive text reply to a text, a chat message after a card tap."""
+    """Tell the member why: a passive text reply to a text, a chat message after a card tap.
+    A refusal for want of right (a forged card key, someone else's approval) is audited."""
+    if isinstance(error, Forbidden):
+        audit.record(
+            session,
+            Actor(kind="wecom_user", id=inbound.from_user, label=inbound.from_user),
+            "wecom.denied",
+            object_type="callback",
+            object_id=(inbound.event_key or inbound.msg_type)[:64],
+            result="refused",
+            detail={"reason": error.message},
+        )
     if inbound.msg_type == "text":
+        session.commit()
         return Reply("text", error.message)
     session.add(
         OutboundMessage(

@@ -1,12 +1,11 @@
-"""Chat routes for meetings: 参加 and 签到 on the cards, 同意 on a leave request."""
+"""Chat routes for meetings: 参加 and 签到 on the cards (leave is an approval: approval_routes)."""
 
 from __future__ import annotations
 
 import uuid
 
-from handlers import leave, meetings
+from handlers import meetings
 from handlers.errors import Forbidden
-from handlers.policy import load_actor
 from models import CheckInMethod
 from models.base import utcnow
 from wecom.commands import router
@@ -33,12 +32,3 @@ def check_in(ctx: CallbackContext) -> Reply:
     if not outcome.ok:
         return Reply("text", outcome.message)
     return Reply("update_button", "已签到")
-
-
-@router.card_action("leave_approve")
-def approve_leave(ctx: CallbackContext) -> Reply:
-    if ctx.person is None:
-        raise Forbidden("您的企业微信账号尚未同步到党建系统。")
-    actor = load_actor(ctx.session, ctx.person)
-    leave.decide(ctx.session, actor, leave_id=ctx.argument, approve=True)
-    return Reply("update_button", "已批准")

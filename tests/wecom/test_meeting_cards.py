@@ -118,22 +118,23 @@ def test_leave_is_approved_in_one_tap_and_the_member_is_told(app, emulator, db_s
     )
     db_session.commit()
     run_jobs()
-    card = card_for(emulator, "or-nurse0", "lv")
+    card = card_for(emulator, "or-nurse0", "ap")
     assert [b["text"] for b in card.body["template_card"]["button_list"]] == ["同意", "驳回", "详情"]
+    [slot] = request.slots
 
-    reply = tap(app, send, "or-nurse0", f"leave_approve:{request.id}", card)
-    assert opened(wecom, reply).find("Button/ReplaceName").text == "已批准"
+    reply = tap(app, send, "or-nurse0", f"approval_ok:{slot.id}", card)
+    assert opened(wecom, reply).find("Button/ReplaceName").text == "已同意"
     run_jobs()
     told = [
-        d.body["text"]["content"]
+        d.body["template_card"]["main_title"]["title"]
         for d in emulator.state.deliveries
-        if d.to_user == "or-nurse2" and d.msgtype == "text"
+        if d.to_user == "or-nurse2" and d.msgtype == "template_card"
     ]
-    assert told == ["您对“手术安全月”的请假已批准，会后请完成补学。"]
+    assert "请假：已同意" in told
     db_session.expire_all()
     assert db_session.get(Invitation, invitation.id).response == Response.on_leave
     # The same tap again (a second device, or a late retry with a new CreateTime): politely refused.
-    again = tap(app, send, "or-nurse0", f"leave_approve:{request.id}", card, later=5)
+    again = tap(app, send, "or-nurse0", f"approval_ok:{slot.id}", card, later=5)
     assert again.data == b""
     run_jobs()
     assert any("已由" in d.body["text"]["content"] for d in emulator.state.deliveries

@@ -1,0 +1,56 @@
+"""党费减免: a member in hardship asks to pay less or nothing for some months. The branch
+discusses (its secretary decides the first step), the higher Party committee approves
+(中组发〔2008〕3号: 少交或免交 … 报上级党委批准). The dues issue reads approved reliefs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from handlers.approval_kinds import (
+    ApprovalKind,
+    Cleaned,
+    Field,
+    branch_of,
+    office_step,
+    register,
+    secretary_step,
+)
+from handlers.errors import ValidationFailed
+from models import Person
+
+REDUCE, EXEMPT = "少交", "免交"
+
+
+def _clean(session: Session, person: Person, form: dict, now: datetime) -> Cleaned:
+    if form["relief"] == REDUCE and form.get("monthly_amount") is None:
+        raise ValidationFailed("少交党费请填写每月拟交金额。", field="monthly_amount")
+    if form["relief"] == EXEMPT:
+        form = {**form, "monthly_amount": None}
+    title = f"{form['relief']}党费 {form['from_month']} 起 {form['months']} 个月"
+    return Cleaned(form=form, org=branch_of(person), title=title)
+
+
+KIND = register(
+    ApprovalKind(
+        name="dues_relief",
+        label="党费减免",
+        description="生活确有困难的党员申请少交或免交党费，支部讨论后报党委审批。",
+        fields=(
+            Field("relief", "减免方式", kind="choice", choices=(REDUCE, EXEMPT)),
+            Field("from_month", "起始月份", kind="month"),
+            Field("months", "月数", kind="int", low=1, high=12),
+            Field("monthly_amount", "每月拟交金额（元）", kind="money", required=False, low=0, high=1000),
+            Field("reason", "困难情况", kind="textarea", max_length=1000),
+        ),
+        clean=_clean,
+        steps=(secretary_step("支部讨论"), office_step("党委审批")),
+        summary=lambda session, request: [
+            ("方式", request.form["relief"]),
+            ("期间", f"{request.form['from_month']} 起 {request.form['months']} 个月"),
+            ("原因", request.form["reason"][:26]),
+        ],
+        after_approval="减免自起始月份生效。",
+    )
+)

@@ -1,0 +1,245 @@
+"""H5 pages for approvals: my requests and my to-dos, a new request of any listed kind, the
+request's page (form, attachments, steps, history; 同意 / 驳回 with a reason for its decider;
+withdraw or correct-and-resubmit for its applicant) and delegation while away."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from handlers import approvals, audit, uploads
+from handlers.approval_kinds import KINDS, kind_of
+from handlers.errors import DomainError, Forbidden, ValidationFailed
+from handlers.policy import load_actor
+from models import ApprovalAttachment, ApprovalStatus
+from models.base import CHINA
+from web import db_session
+from web.h5 import bp, current_member_or_login, read_upload, send_stored_file
+
+#: Approval attachments per request (其他事项 with photos of a document, say).
+MAX_ATTACHMENTS = 5
+
+
+@bp.before_request
+def _load_person() -> ResponseReturnValue | None:
+    if not (request.endpoint or "").startswith("h5.approval"):
+        return None
+    person, login = current_member_or_login()
+    if login is not None:
+        return login
+    g.person, g.actor = person, load_actor(db_session(), person, request.remote_addr)
+    return None
+
+
+def _attempt(change: Any, back: str, done: str) -> ResponseReturnValue:
+    """Apply one change: commit and go back with a notice, or explain the refusal. A refusal
+    for want of right (a tampered form) is audited, after the change's rollback."""
+    session = db_session()
+    try:
+        change()
+    except DomainError as refused:
+        session.rollback()
+        if isinstance(refused, Forbidden):
+            audit.record(
+                session,
+                g.actor,
+                "h5.denied",
+                object_type="page",
+                object_id=request.path[:64],
+                result="refused",
+                detail={"reason": refused.message},
+            )
+            session.commit()
+        flash(refused.message, "error")
+        return redirect(back)
+    session.commit()
+    flash(done, "info")
+    return redirect(back)
+
+
+@bp.get("/approvals")
+def approval_list() -> ResponseReturnValue:
+    session = db_session()
+    mine = session.scalars(approvals.list_requests(session, g.actor, mine=True).limit(50)).all()
+    return render_template(
+        "h5/approvals.html",
+        to_decide=approvals.to_decide(session, g.actor),
+        mine=mine,
+        kinds=[k for k in KINDS.values() if k.listed],
+        states=approvals.STATUS_LABELS,
+        delegations=approvals.delegations_of(session, g.person),
+        china=CHINA,
+    )
+
+
+@bp.route("/approvals/new/<kind_name>", methods=["GET", "POST"])
+def approval_new(kind_name: str) -> ResponseReturnValue:
+    kind = kind_of(kind_name) if kind_name in KINDS and KINDS[kind_name].listed else abort(404)
+    values: dict[str, str] = {}
+    error = None
+    if request.method == "POST":
+        values = {f.name: request.form.get(f.name, "") for f in kind.fields}
+        session = db_session()
+        try:
+            created = approvals.submit(session, g.person, kind.name, values)
+            if kind.attachments:
+                name, content = read_upload()
+                if content:
+                    _attach(created, name, content)
+        except DomainError as refused:
+            session.rollback()
+            error = refused
+        else:
+            session.commit()
+            flash("申请已提交，审批人会在企业微信中收到卡片。", "info")
+            return redirect(url_for("h5.approval_detail", request_id=created.id))
+    return render_template(
+        "h5/approval_form.html", kind=kind, values=values, error=error, action="new"
+    ), 422 if error else 200
+
+
+def _attach(target: Any, name: str, content: bytes) -> None:
+    upload = uploads.check(name, content)
+    count = len(
+        db_session()
+        .scalars(select(ApprovalAttachment.id).where(ApprovalAttachment.request_id == target.id))
+        .all()
+    )
+    if count >= MAX_ATTACHMENTS:
+        raise ValidationFailed(f"每项申请最多 {MAX_ATTACHMENTS} 个附件。", field="file")
+    db_session().add(
+        ApprovalAttachment(
+            request_id=target.id,
+            filename=upload.filename,
+            content_type=upload.content_type,
+            size=len(content),
+            content=content,
+        )
+    )
+
+
+@bp.get("/approvals/<request_id>")
+def approval_detail(request_id: str) -> ResponseReturnValue:
+    session = db_session()
+    found = approvals.get_request(session, g.actor, request_id)
+    kind = kind_of(found.kind)
+    slot = approvals.pending_slot_for(session, g.actor, found)
+    files = session.scalars(
+        select(ApprovalAttachment)
+        .where(ApprovalAttachment.request_id == found.id)
+        .order_by(ApprovalAttachment.uploaded_at)
+    ).all()
+    return render_template(
+        "h5/approval.html",
+        req=found,
+        kind=kind,
+        fields=[(f, found.form.get(f.name)) for f in kind.fields if f.kind != "hidden"],
+        summary=kind.summary(session, found),
+        steps=approvals.steps_of(found),
+        slot=slot,
+        rejecting=request.args.get("reject") == "1",
+        mine=found.applicant_id == g.person.id,
+        files=files,
+        states=approvals.STATUS_LABELS,
+        pending=ApprovalStatus.pending,
+        rejected=ApprovalStatus.rejected,
+        china=CHINA,
+    )
+
+
+@bp.post("/approvals/<request_id>/decide")
+def approval_decide(request_id: str) -> ResponseReturnValue:
+    back = url_for("h5.approval_detail", request_id=request_id)
+    approve = request.form.get("decision") == "approve"
+    return _attempt(
+        lambda: approvals.decide(
+            db_session(),
+            g.actor,
+            slot_id=request.form.get("slot_id", ""),
+            approve=approve,
+            comment=request.form.get("comment", ""),
+        ),
+        back,
+        "已同意。" if approve else "已驳回，已通知申请人。",
+    )
+
+
+@bp.post("/approvals/<request_id>/withdraw")
+def approval_withdraw(request_id: str) -> ResponseReturnValue:
+    back = url_for("h5.approval_detail", request_id=request_id)
+    return _attempt(lambda: approvals.withdraw(db_session(), g.person, request_id), back, "申请已撤回。")
+
+
+@bp.route("/approvals/<request_id>/resubmit", methods=["GET", "POST"])
+def approval_resubmit(request_id: str) -> ResponseReturnValue:
+    session = db_session()
+    found = approvals.get_request(session, g.actor, request_id)
+    kind = kind_of(found.kind)
+    values = {f.name: str(found.form.get(f.name) or "") for f in kind.fields}
+    error = None
+    if request.method == "POST":
+        values = {f.name: request.form.get(f.name, "") for f in kind.fields}
+        try:
+            approvals.resubmit(session, g.person, found.id, values)
+        except DomainError as refused:
+            session.rollback()
+            error = refused
+        else:
+            session.commit()
+            flash("已重新提交，从第一步重新审批。", "info")
+            return redirect(url_for("h5.approval_detail", request_id=found.id))
+    return render_template(
+        "h5/approval_form.html", kind=kind, values=values, error=error, action="resubmit", req=found
+    ), 422 if error else 200
+
+
+@bp.get("/approvals/<request_id>/attachments/<attachment_id>")
+def approval_attachment(request_id: str, attachment_id: str) -> ResponseReturnValue:
+    found = approvals.get_request(db_session(), g.actor, request_id)
+    try:
+        file = db_session().get(ApprovalAttachment, uuid.UUID(attachment_id))
+    except ValueError:
+        file = None
+    if file is None or file.request_id != found.id:
+        abort(404)
+    return send_stored_file(file)
+
+
+@bp.route("/approvals/delegate", methods=["GET", "POST"])
+def approval_delegate() -> ResponseReturnValue:
+    if request.method == "POST":
+        back = url_for("h5.approval_list")
+        if request.form.get("revoke"):
+            try:
+                target = uuid.UUID(request.form["revoke"])
+            except ValueError:
+                abort(404)
+            return _attempt(
+                lambda: approvals.revoke_delegation(db_session(), g.person, target), back, "已取消代理。"
+            )
+
+        def create() -> None:
+            starts, ends = _local_time("starts_at"), _local_time("ends_at")
+            approvals.delegate(
+                db_session(),
+                g.person,
+                to_userid=request.form.get("to_userid", ""),
+                starts_at=starts,
+                ends_at=ends,
+                reason=request.form.get("reason", ""),
+            )
+
+        return _attempt(create, back, "已设置代理审批。")
+    return render_template("h5/approval_delegate.html")
+
+
+def _local_time(name: str) -> datetime:
+    try:
+        return datetime.strptime(request.form.get(name, ""), "%Y-%m-%dT%H:%M").replace(tzinfo=CHINA)
+    except ValueError:
+        raise ValidationFailed("请选择日期和时间。", field=name) from None
