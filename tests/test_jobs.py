@@ -71,7 +71,7 @@ def test_a_missed_run_is_caught_up_once_after_downtime(database, db_session, que
     scheduler.tick(queues=queues, db=database, now=NOW)
     back = NOW + timedelta(hours=5)  # scheduler was down for five hours
     caught_up = scheduler.tick(queues=queues, db=database, now=back)
-    assert sorted(j.split("-")[1] for j in caught_up) == ["expire_sessions", "reconcile"]
+    assert sorted(j.split("-")[1] for j in caught_up) == ["approval_sweep", "expire_sessions", "reconcile"]
     entry = db_session.get(ScheduleEntry, "expire_sessions")
     assert entry.next_due_at > back  # the other four missed hourly slots are skipped
     assert scheduler.tick(queues=queues, db=database, now=back) == []
