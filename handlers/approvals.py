@@ -17,15 +17,18 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from handlers import audit, rules, workbench
+from handlers import audit, rules, uploads, workbench
 from handlers.approval_kinds import KINDS, ApprovalKind, Cleaned, SlotSpec, kind_of
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from handlers.paging import Page, paginate
 from handlers.policy import Actor, can, load_actor, scope_paths
 from models import (
+    ApprovalAttachment,
     ApprovalDelegation,
     ApprovalEvent,
     ApprovalRequest,
@@ -48,6 +51,18 @@ STATUS_LABELS = {
     ApprovalStatus.rejected: "已驳回",
     ApprovalStatus.withdrawn: "已撤回",
     ApprovalStatus.expired: "已过期",
+}
+#: The history's actions as the pages say them.
+EVENT_LABELS = {
+    "created": "创建",
+    "submitted": "提交",
+    "approved": "同意",
+    "rejected": "驳回",
+    "withdrawn": "撤回",
+    "expired": "过期作废",
+    "skipped": "跳过",
+    "reminded": "超期提醒",
+    "escalated": "报上级督办",
 }
 MAX_COMMENT = 500
 
@@ -163,7 +178,7 @@ def _visible_filter(actor: Actor) -> Select:
     elif paths:
         conditions.append(
             ApprovalRequest.org_id.in_(
-                select(PartyOrg.id).where(or_(*[PartyOrg.path.startswith(p) for p in paths]))
+                select(PartyOrg.id).where(or_(*[PartyOrg.path.startswith(p, autoescape=True) for p in paths]))
             )
         )
     return (
@@ -203,7 +218,8 @@ def list_requests(
     mine: bool = False,
     now: datetime | None = None,
 ) -> Select:
-    """The query behind every list (H5 mine, console, API): scoped, filtered, newest first."""
+    """The query behind every list (H5 mine, console, API): scoped and filtered; order it by
+    ORDER (newest first)."""
     query = _visible_filter(actor)
     if mine:
         query = query.where(ApprovalRequest.applicant_id == actor.person_id)
@@ -219,9 +235,11 @@ def list_requests(
     if org_id:
         org = session.get(PartyOrg, org_id)
         if org is None:
-            raise ValidationFailed("组织不存在。", field="org_id")
+            raise NotFound("党组织不存在。")
         query = query.where(
-            ApprovalRequest.org_id.in_(select(PartyOrg.id).where(PartyOrg.path.startswith(org.path)))
+            ApprovalRequest.org_id.in_(
+                select(PartyOrg.id).where(PartyOrg.path.startswith(org.path, autoescape=True))
+            )
         )
     if overdue_only:
         query = query.where(
@@ -232,7 +250,22 @@ def list_requests(
                 )
             ),
         )
-    return query.order_by(ApprovalRequest.created_at.desc(), ApprovalRequest.id)
+    return query
+
+
+ORDER = (ApprovalRequest.created_at.desc(), ApprovalRequest.id)
+
+
+def page_of(session: Session, actor: Actor, *, page: int | None, per_page: int = 30, **filters: Any) -> Page:
+    return paginate(
+        session, list_requests(session, actor, **filters), page=page, per_page=per_page, order_by=ORDER
+    )
+
+
+def current_step_name(request: ApprovalRequest) -> str:
+    if request.current_step is None:
+        return ""
+    return kind_of(request.kind).steps[request.current_step].name
 
 
 def to_decide(session: Session, actor: Actor, now: datetime | None = None) -> list[ApprovalSlot]:
@@ -271,6 +304,66 @@ def steps_of(request: ApprovalRequest) -> list[StepView]:
         if slot.round == request.round:
             steps.setdefault(slot.step, StepView(slot.step_name, [])).slots.append(slot)
     return [steps[k] for k in sorted(steps)]
+
+
+def page_facts(session: Session, actor: Actor, request_id: uuid.UUID | str) -> dict[str, Any]:
+    """What the request's page shows (the H5 page and the console alike), if the actor may see it."""
+    found = get_request(session, actor, request_id)
+    kind = kind_of(found.kind)
+    return {
+        "req": found,
+        "kind": kind,
+        "summary": kind.summary(session, found),
+        # The long texts in full (the summary cuts them for the card).
+        "fields": [(f, found.form.get(f.name)) for f in kind.fields if f.kind == "textarea"],
+        "steps": steps_of(found),
+        "slot": pending_slot_for(session, actor, found),
+        "files": attachments_of(session, found),
+        "states": STATUS_LABELS,
+        "events": EVENT_LABELS,
+    }
+
+
+MAX_ATTACHMENTS = 5
+
+
+def attach(session: Session, request: ApprovalRequest, filename: str, content: bytes) -> ApprovalAttachment:
+    upload = uploads.check(filename, content)
+    if len(attachments_of(session, request)) >= MAX_ATTACHMENTS:
+        raise ValidationFailed(f"每项申请最多 {MAX_ATTACHMENTS} 个附件。", field="file")
+    row = ApprovalAttachment(
+        request_id=request.id,
+        filename=upload.filename,
+        content_type=upload.content_type,
+        size=len(content),
+        content=content,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def attachments_of(session: Session, request: ApprovalRequest) -> list[ApprovalAttachment]:
+    return list(
+        session.scalars(
+            select(ApprovalAttachment)
+            .where(ApprovalAttachment.request_id == request.id)
+            .order_by(ApprovalAttachment.uploaded_at)
+        )
+    )
+
+
+def attachment_for(
+    session: Session, actor: Actor, request_id: uuid.UUID | str, attachment_id: uuid.UUID | str
+) -> ApprovalAttachment:
+    found = get_request(session, actor, request_id)
+    try:
+        row = session.get(ApprovalAttachment, uuid.UUID(str(attachment_id)))
+    except ValueError:
+        row = None
+    if row is None or row.request_id != found.id:
+        raise NotFound("附件不存在。")
+    return row
 
 
 def pending_slot_for(session: Session, actor: Actor, request: ApprovalRequest) -> ApprovalSlot | None:

@@ -21,6 +21,7 @@ from handlers import rules
 from handlers.errors import Forbidden
 from handlers.meetings import KIND_LABELS
 from handlers.policy import Actor, Grant, can, holds, scope_orgs
+from handlers.roles import branch_leaders
 from models import (
     Attendance,
     Invitation,
@@ -277,8 +278,6 @@ WARN_WITHIN = timedelta(days=14)
 def queue_due_warnings(session: Session, today: date) -> int:
     """One chat message per secretary listing their branch's obligations that fall due soon
     with nothing planned (never one per item, never to members). Returns how many were queued."""
-    from handlers.leave import branch_secretaries
-
     # The whole hospital's calendar, read by the system on the office's behalf.
     everyone = Actor(
         kind="system", id=None, label="组织生活提醒", grants=(Grant(Role.committee_office, None),)
@@ -302,7 +301,7 @@ def queue_due_warnings(session: Session, today: date) -> int:
         text = f"{branches[branch_id].name}以下组织生活即将到期、尚未安排：\n" + "\n".join(
             f"· {i}" for i in items
         )
-        for secretary in branch_secretaries(session, branches[branch_id]):
+        for secretary in branch_leaders(session, branches[branch_id])[1]:
             key = f"due_warning:{secretary.wecom_userid}:{branch_id}:{week.year}-{week.week}"
             if session.scalar(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == key)) is None:
                 session.add(

@@ -10,7 +10,7 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import insert, select
@@ -37,6 +37,7 @@ from models import (
     MemberStatus,
     OrgKind,
     PartyOrg,
+    Person,
     Response,
     Role,
     RoleGrant,
@@ -178,12 +179,14 @@ class SeedReport:
     members: int = 0
     grants: int = 0
     meetings: int = 0
+    approvals: int = 0
 
     def lines(self) -> list[str]:
         return [
             f"院区 {self.campuses} 个，党组织 {self.orgs} 个（其中党支部 {self.branches} 个）",
             f"职工 {self.people} 人，党员 {self.members} 人，角色授权 {self.grants} 项",
             f"今年已召开并签署记录的会议 {self.meetings} 次",
+            f"审批事项 {self.approvals} 项（第一个支部：待审批、已超期、待党委审批、已驳回各一）",
         ]
 
 
@@ -262,7 +265,88 @@ class DemoHospital:
             self.staff_branch(branch, depts, kind)
         self.office_roles(committee)
         self.meeting_history([branch for branch, _, _ in branches])
+        self.approvals(branches[0][0])
         return self.report
+
+    def approvals(self, branch: PartyOrg) -> None:
+        """A few requests in the first branch, so its secretary has something to decide in the
+        demo: a member's request waiting (and overdue), a plan at the office, a rejected one."""
+        from handlers import approvals
+        from handlers.policy import load_actor
+
+        self.session.flush()
+        secretary, organizer = (
+            self.session.get(Person, g.person_id)
+            for g in sorted(
+                self.session.scalars(select(RoleGrant).where(RoleGrant.org_id == branch.id)),
+                key=lambda g: g.role != Role.secretary,
+            )[:2]
+        )
+        members = [
+            m.person
+            for m in self.session.scalars(
+                select(Member).where(Member.branch_id == branch.id).order_by(Member.id)
+            )
+            if m.person_id not in (secretary.id, organizer.id)
+        ]
+        now = datetime.combine(self.today, time(9, 20), CHINA)
+        approvals.submit(
+            self.session,
+            members[0],
+            "general",
+            {"subject": "开具党员身份证明", "content": "参加援疆医疗队报名需要"},
+            now=now - timedelta(days=3),
+        )
+        approvals.submit(
+            self.session,
+            members[1],
+            "general",
+            {"subject": "借用党员活动室", "content": "下周三晚党小组学习"},
+            now=now,
+        )
+        plan = approvals.submit(
+            self.session,
+            organizer,
+            "activity_plan",
+            {
+                "title": "重走长征路主题党日",
+                "held_on": (self.today + timedelta(days=20)).isoformat(),
+                "venue": "市革命纪念馆",
+                "budget": "1200",
+                "plan": "参观纪念馆，重温入党誓词，交流发言",
+            },
+            now=now,
+        )
+        approvals.decide(
+            self.session,
+            load_actor(self.session, secretary),
+            slot_id=plan.slots[0].id,
+            approve=True,
+            comment="同意，注意安全",
+            now=now + timedelta(hours=1),
+        )
+        relief = approvals.submit(
+            self.session,
+            members[2],
+            "dues_relief",
+            {
+                "relief": "少交",
+                "from_month": f"{self.today.year + 1}-01",
+                "months": "6",
+                "monthly_amount": "5",
+                "reason": "家属重病，暂时困难",
+            },
+            now=now - timedelta(days=10),
+        )
+        approvals.decide(
+            self.session,
+            load_actor(self.session, secretary),
+            slot_id=relief.slots[0].id,
+            approve=False,
+            comment="请补充困难情况说明后再提交",
+            now=now - timedelta(days=9),
+        )
+        self.report.approvals = 4
 
     # -- this year's meetings ------------------------------------------------------------------
 

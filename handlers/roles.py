@@ -128,3 +128,21 @@ def revoke_role(session: Session, actor: Actor, *, grant_id: uuid.UUID) -> RoleG
     audit.record(session, actor, "role.revoke", object_type="person", object_id=grant.person_id,
                  detail={"role": grant.role.value})  # fmt: skip
     return grant
+
+
+def branch_leaders(session: Session, branch: PartyOrg) -> tuple[Role, list[Person]]:
+    """Who leads the branch day to day: its secretaries or, with none, its organizers (组织委员
+    stands in). They are told about the branch's obligations and decide its members' requests."""
+    for role in (Role.secretary, Role.organizer):
+        people_holding = list(
+            session.scalars(
+                select(Person)
+                .join(RoleGrant, RoleGrant.person_id == Person.id)
+                .where(RoleGrant.role == role, RoleGrant.org_id == branch.id, RoleGrant.revoked_at.is_(None))
+                .where(Person.is_active.is_(True))
+                .order_by(Person.name)
+            )
+        )
+        if people_holding:
+            return role, people_holding
+    return Role.secretary, []

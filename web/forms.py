@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -33,3 +34,25 @@ def session_plans(form: Any, rows: int) -> list[SessionPlan]:
 def userids(raw: str | None) -> tuple[str, ...]:
     """A comma-separated list of WeCom accounts (Chinese or ASCII commas)."""
     return tuple(u.strip() for u in (raw or "").replace("，", ",").split(",") if u.strip())
+
+
+def approval_decision(form: Any) -> tuple[Callable[[], Any], str]:
+    """What a 同意 / 驳回 form posts (the H5 page and the console alike): the decision to apply
+    on the named slot, and what to tell the decider when it is done."""
+    from flask import g
+
+    from handlers import approvals
+    from web import db_session
+
+    approve = form.get("decision") == "approve"
+
+    def apply() -> Any:
+        return approvals.decide(
+            db_session(),
+            g.actor,
+            slot_id=form.get("slot_id", ""),
+            approve=approve,
+            comment=form.get("comment", ""),
+        )
+
+    return apply, "已同意。" if approve else "已驳回，已通知申请人。"

@@ -10,19 +10,16 @@ from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
-from handlers import approvals, audit, uploads
+from handlers import approvals, audit
 from handlers.approval_kinds import KINDS, kind_of
 from handlers.errors import DomainError, Forbidden, ValidationFailed
 from handlers.policy import load_actor
-from models import ApprovalAttachment, ApprovalStatus
+from models import ApprovalStatus
 from models.base import CHINA
 from web import db_session
+from web.forms import approval_decision
 from web.h5 import bp, current_member_or_login, read_upload, send_stored_file
-
-#: Approval attachments per request (其他事项 with photos of a document, say).
-MAX_ATTACHMENTS = 5
 
 
 @bp.before_request
@@ -56,7 +53,8 @@ def _attempt(change: Any, back: str, done: str) -> ResponseReturnValue:
             )
             session.commit()
         flash(refused.message, "error")
-        return redirect(back)
+        # A page the user may not decide on may be one they may not see either: go to their list.
+        return redirect(url_for("h5.approval_list") if isinstance(refused, Forbidden) else back)
     session.commit()
     flash(done, "info")
     return redirect(back)
@@ -65,7 +63,9 @@ def _attempt(change: Any, back: str, done: str) -> ResponseReturnValue:
 @bp.get("/approvals")
 def approval_list() -> ResponseReturnValue:
     session = db_session()
-    mine = session.scalars(approvals.list_requests(session, g.actor, mine=True).limit(50)).all()
+    mine = session.scalars(
+        approvals.list_requests(session, g.actor, mine=True).order_by(*approvals.ORDER).limit(50)
+    ).all()
     return render_template(
         "h5/approvals.html",
         to_decide=approvals.to_decide(session, g.actor),
@@ -90,7 +90,7 @@ def approval_new(kind_name: str) -> ResponseReturnValue:
             if kind.attachments:
                 name, content = read_upload()
                 if content:
-                    _attach(created, name, content)
+                    approvals.attach(session, created, name, content)
         except DomainError as refused:
             session.rollback()
             error = refused
@@ -103,49 +103,14 @@ def approval_new(kind_name: str) -> ResponseReturnValue:
     ), 422 if error else 200
 
 
-def _attach(target: Any, name: str, content: bytes) -> None:
-    upload = uploads.check(name, content)
-    count = len(
-        db_session()
-        .scalars(select(ApprovalAttachment.id).where(ApprovalAttachment.request_id == target.id))
-        .all()
-    )
-    if count >= MAX_ATTACHMENTS:
-        raise ValidationFailed(f"每项申请最多 {MAX_ATTACHMENTS} 个附件。", field="file")
-    db_session().add(
-        ApprovalAttachment(
-            request_id=target.id,
-            filename=upload.filename,
-            content_type=upload.content_type,
-            size=len(content),
-            content=content,
-        )
-    )
-
-
 @bp.get("/approvals/<request_id>")
 def approval_detail(request_id: str) -> ResponseReturnValue:
-    session = db_session()
-    found = approvals.get_request(session, g.actor, request_id)
-    kind = kind_of(found.kind)
-    slot = approvals.pending_slot_for(session, g.actor, found)
-    files = session.scalars(
-        select(ApprovalAttachment)
-        .where(ApprovalAttachment.request_id == found.id)
-        .order_by(ApprovalAttachment.uploaded_at)
-    ).all()
+    facts = approvals.page_facts(db_session(), g.actor, request_id)
     return render_template(
         "h5/approval.html",
-        req=found,
-        kind=kind,
-        fields=[(f, found.form.get(f.name)) for f in kind.fields if f.kind != "hidden"],
-        summary=kind.summary(session, found),
-        steps=approvals.steps_of(found),
-        slot=slot,
+        **facts,
         rejecting=request.args.get("reject") == "1",
-        mine=found.applicant_id == g.person.id,
-        files=files,
-        states=approvals.STATUS_LABELS,
+        mine=facts["req"].applicant_id == g.person.id,
         pending=ApprovalStatus.pending,
         rejected=ApprovalStatus.rejected,
         china=CHINA,
@@ -154,19 +119,8 @@ def approval_detail(request_id: str) -> ResponseReturnValue:
 
 @bp.post("/approvals/<request_id>/decide")
 def approval_decide(request_id: str) -> ResponseReturnValue:
-    back = url_for("h5.approval_detail", request_id=request_id)
-    approve = request.form.get("decision") == "approve"
-    return _attempt(
-        lambda: approvals.decide(
-            db_session(),
-            g.actor,
-            slot_id=request.form.get("slot_id", ""),
-            approve=approve,
-            comment=request.form.get("comment", ""),
-        ),
-        back,
-        "已同意。" if approve else "已驳回，已通知申请人。",
-    )
+    decide, done = approval_decision(request.form)
+    return _attempt(decide, url_for("h5.approval_detail", request_id=request_id), done)
 
 
 @bp.post("/approvals/<request_id>/withdraw")
@@ -200,14 +154,7 @@ def approval_resubmit(request_id: str) -> ResponseReturnValue:
 
 @bp.get("/approvals/<request_id>/attachments/<attachment_id>")
 def approval_attachment(request_id: str, attachment_id: str) -> ResponseReturnValue:
-    found = approvals.get_request(db_session(), g.actor, request_id)
-    try:
-        file = db_session().get(ApprovalAttachment, uuid.UUID(attachment_id))
-    except ValueError:
-        file = None
-    if file is None or file.request_id != found.id:
-        abort(404)
-    return send_stored_file(file)
+    return send_stored_file(approvals.attachment_for(db_session(), g.actor, request_id, attachment_id))
 
 
 @bp.route("/approvals/delegate", methods=["GET", "POST"])

@@ -167,19 +167,10 @@ def branch_of(person: Person) -> PartyOrg:
 
 def branch_secretary_slot(session: Session, org: PartyOrg) -> list[SlotSpec]:
     """The branch secretary decides; a branch without one falls back to its organizer."""
-    from sqlalchemy import select
+    from handlers.roles import branch_leaders
 
-    from models import RoleGrant
-
-    for role in (Role.secretary, Role.organizer):
-        held = session.scalar(
-            select(RoleGrant.id)
-            .where(RoleGrant.role == role, RoleGrant.org_id == org.id, RoleGrant.revoked_at.is_(None))
-            .limit(1)
-        )
-        if held:
-            return [SlotSpec(role=role, org_id=org.id)]
-    return [SlotSpec(role=Role.secretary, org_id=org.id)]
+    role, _ = branch_leaders(session, org)
+    return [SlotSpec(role=role, org_id=org.id)]
 
 
 def committee_office_slot(session: Session, request: ApprovalRequest) -> list[SlotSpec]:

@@ -137,10 +137,10 @@ def test_a_theme_day_from_planning_to_done(live, branch, chromium):  # noqa: F81
     deliver(live)
     chat(page, live, "e5-sec")
     page.click("button:has-text('同意')")
-    assert page.is_visible("button.done:has-text('已批准')")
+    assert page.is_visible("button.done:has-text('已同意')")
     deliver(live)
     chat(page, live, "e5-b")
-    assert page.is_visible("text=请假已批准") and page.is_visible("button.done:has-text('已请假')")
+    assert page.is_visible("text=请假：已同意") and page.is_visible("button.done:has-text('已请假')")
     snap(page, "emulator-leave-approved")
 
     # 4. 医生丙 scans the room screen's rotating QR code; an old screenshot is refused.

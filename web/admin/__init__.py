@@ -29,6 +29,7 @@ protect(bp)
 NAVIGATION = {
     "orgs": "org.view",
     "meetings": "meeting.manage",
+    "approvals": "approval.view",
     "members": "member.view",
     "rules": "org.manage",
     "roles": "role.grant",
@@ -159,7 +160,8 @@ def apply_change(
 
 
 # The pages register their routes on `bp` when imported.
-from web.admin import (  # noqa: E402, F401  # noqa: E402, F401
+from web.admin import (  # noqa: E402, F401
+    approval_pages,
     audit_pages,
     directory_pages,
     login,

@@ -1,0 +1,78 @@
+"""Approvals in chat: 待办 lists the pending decisions with one card each; a card's 同意 for a
+step that has moved on is refused politely; a forged key is refused and audited."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from sqlalchemy import select
+
+from handlers import approvals
+from models import AuditEvent, OrgKind, OutboundMessage, Role
+from tests.wecom.test_callback import opened
+from tests.wecom.test_meeting_cards import card_for, tap
+from wecom.emulator import wire
+
+pytestmark = pytest.mark.usefixtures("queues")
+MSG_IDS = itertools.count(9_100_000)
+
+
+@pytest.fixture
+def branch(db_session, make_org, make_member, make_actor, make_person):
+    org = make_org(OrgKind.branch, name="药剂科党支部")
+    secretary = make_member(branch=org, person=make_person(wecom_userid="yj-sec", name="书记冯"))
+    pharmacist = make_member(branch=org, person=make_person(wecom_userid="yj-1", name="药师陈"))
+    make_member(branch=org, person=make_person(wecom_userid="yj-2", name="药师褚"))
+    make_actor(Role.secretary, org, person=secretary.person)
+    requests = [
+        approvals.submit(db_session, pharmacist.person, "general", {"subject": f"事项{n}", "content": "内容"})
+        for n in range(2)
+    ]
+    db_session.commit()
+    return {"requests": requests}
+
+
+def say(app, send, user, text):
+    xml = wire.message_xml(
+        app.config["WECOM_CORP_ID"],
+        user,
+        app.config["WECOM_AGENT_ID"],
+        "text",
+        Content=text,
+        MsgId=next(MSG_IDS),
+    )
+    return send(xml)
+
+
+def test_todo_sends_a_card_per_pending_decision(app, db_session, send, wecom, run_jobs, emulator, branch):
+    reply = opened(wecom, say(app, send, "yj-sec", "待办"))
+    assert reply.find("Content").text == "待您审批 2 项，已逐条发送卡片。"
+    cards = db_session.scalars(
+        select(OutboundMessage).where(
+            OutboundMessage.kind == "approval_request", OutboundMessage.to_users == "yj-sec"
+        )
+    ).all()
+    assert len(cards) == 4  # the two sent on submission, and one fresh card each now
+    nothing = opened(wecom, say(app, send, "yj-2", "待办"))
+    assert nothing.find("Content").text == "目前没有待您审批的事项。"
+
+
+def test_a_stale_or_forged_tap_changes_nothing(app, db_session, send, wecom, run_jobs, emulator, branch):
+    run_jobs()
+    card = card_for(emulator, "yj-sec", "ap")
+    first, second = branch["requests"]
+    reply = tap(app, send, "yj-sec", f"approval_ok:{first.slots[0].id}", card)
+    assert opened(wecom, reply).find("Button/ReplaceName").text == "已同意"
+    # A member taps 同意 with the key of a request they do not decide: refused, audited.
+    forged = tap(app, send, "yj-2", f"approval_ok:{second.slots[0].id}", card, later=3)
+    assert forged.data == b""
+    denied = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "wecom.denied"))
+    assert denied.actor_id == "yj-2" and "审批人" in denied.detail
+    db_session.expire_all()
+    assert second.slots[0].status == "pending"
+    # A garbled key is refused the same way.
+    tap(app, send, "yj-sec", "approval_ok:not-a-slot", card, later=4)
+    run_jobs()
+    told = [d.body["text"]["content"] for d in emulator.state.deliveries if d.msgtype == "text"]
+    assert "您不是这一步的审批人。" in told and "这张审批卡片无效。" in told
