@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from handlers import audit, rules, uploads, workbench
 from handlers.approval_kinds import KINDS, ApprovalKind, Cleaned, SlotSpec, kind_of
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.paging import Page, paginate
-from handlers.policy import Actor, can, load_actor, scope_paths
+from handlers.policy import Actor, Grant, can, load_actor, scope_paths
 from models import (
     ApprovalAttachment,
     ApprovalDelegation,
@@ -269,15 +269,47 @@ def current_step_name(request: ApprovalRequest) -> str:
 
 
 def to_decide(session: Session, actor: Actor, now: datetime | None = None) -> list[ApprovalSlot]:
-    """Pending slots the actor may decide, oldest first (待办, the H5 to-do list)."""
+    """Pending slots the actor may decide, oldest first (待办, the H5 to-do list).
+
+    Every member's home page asks this, so the candidates are narrowed in SQL to slots naming
+    the actor or one of their roles; someone standing in for a decider (delegation) gets the
+    full list, checked slot by slot."""
     now = now or utcnow()
-    slots = session.scalars(
+    query = (
         select(ApprovalSlot)
         .join(ApprovalRequest, ApprovalRequest.id == ApprovalSlot.request_id)
         .where(ApprovalSlot.status == SlotStatus.pending, ApprovalRequest.status == ApprovalStatus.pending)
         .order_by(ApprovalSlot.due_at.nulls_last(), ApprovalRequest.submitted_at)
     )
-    return [s for s in slots if may_decide(session, actor, s, now)]
+    standing_in = actor.person_id is not None and session.scalar(
+        select(ApprovalDelegation.id)
+        .where(
+            ApprovalDelegation.to_person_id == actor.person_id,
+            ApprovalDelegation.revoked_at.is_(None),
+            ApprovalDelegation.starts_at <= now,
+            ApprovalDelegation.ends_at > now,
+        )
+        .limit(1)
+    )
+    if not standing_in:
+        candidates = [_slots_of_grant(g) for g in actor.grants]
+        if actor.person_id is not None:
+            candidates.append(ApprovalSlot.person_id == actor.person_id)
+        if not candidates:
+            return []
+        query = query.where(or_(*candidates))
+    return [s for s in session.scalars(query) if may_decide(session, actor, s, now)]
+
+
+def _slots_of_grant(grant: Grant) -> ColumnElement[bool]:
+    """The slots a grant decides, as SQL (the same rule as _holds_slot_role)."""
+    if grant.role == Role.committee_office:
+        if grant.org_path is None:
+            return ApprovalSlot.role == grant.role
+        below = select(PartyOrg.id).where(PartyOrg.path.startswith(grant.org_path, autoescape=True))
+        return and_(ApprovalSlot.role == grant.role, ApprovalSlot.org_id.in_(below))
+    exact = select(PartyOrg.id).where(PartyOrg.path == grant.org_path)
+    return and_(ApprovalSlot.role == grant.role, ApprovalSlot.org_id.in_(exact))
 
 
 @workbench.todo_source

@@ -16,7 +16,7 @@ from handlers.approval_kinds import KINDS, kind_of
 from handlers.errors import DomainError, Forbidden, ValidationFailed
 from handlers.policy import load_actor
 from models import ApprovalStatus
-from models.base import CHINA
+from models.base import CHINA, utcnow
 from web import db_session
 from web.forms import approval_decision
 from web.h5 import bp, current_member_or_login, read_upload, send_stored_file
@@ -74,13 +74,16 @@ def approval_list() -> ResponseReturnValue:
         states=approvals.STATUS_LABELS,
         delegations=approvals.delegations_of(session, g.person),
         china=CHINA,
+        now=utcnow(),
     )
 
 
 @bp.route("/approvals/new/<kind_name>", methods=["GET", "POST"])
 def approval_new(kind_name: str) -> ResponseReturnValue:
-    kind = kind_of(kind_name) if kind_name in KINDS and KINDS[kind_name].listed else abort(404)
-    values: dict[str, str] = {}
+    # Unlisted kinds open from their own page with the object filled in (补学确认 from the
+    # make-up page); leave has its own form on the meeting.
+    kind = kind_of(kind_name) if kind_name in KINDS and kind_name != "meeting_leave" else abort(404)
+    values = {f.name: request.args.get(f.name, "") for f in kind.fields if f.kind == "hidden"}
     error = None
     if request.method == "POST":
         values = {f.name: request.form.get(f.name, "") for f in kind.fields}

@@ -243,6 +243,30 @@ def test_makeup_page_records_a_correct_answer(app, emulator, db_session, meeting
         f"/m/meetings/{meeting['meeting'].id}/makeup", data={"csrf_token": csrf(page), "choice": "1"}
     )
     assert right.status_code == 200 and "不计为到会" in right.get_data(as_text=True)
+    # The member may add a 心得 for the secretary to confirm (补学确认, an approval).
+    confirm = re.search(r'href="(/m/approvals/new/makeup_confirmation[^"]+)"', right.get_data(as_text=True))
+    form = phone.get(confirm.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    short = phone.post(
+        "/m/approvals/new/makeup_confirmation",
+        data={"csrf_token": csrf(form), "meeting_id": str(meeting["meeting"].id), "reflection": "学到了"},
+    )
+    assert short.status_code == 422 and "至少写10个字" in short.get_data(as_text=True)
+    filed = phone.post(
+        "/m/approvals/new/makeup_confirmation",
+        follow_redirects=True,
+        data={
+            "csrf_token": csrf(form),
+            "meeting_id": str(meeting["meeting"].id),
+            "reflection": "失控时应立即停止发报告，查找原因并记录纠正措施。",
+        },
+    )
+    assert "申请已提交" in filed.get_data(as_text=True)
+    [slot] = approvals.to_decide(db_session, meeting["secretary"])
+    approvals.decide(db_session, meeting["secretary"], slot_id=slot.id, approve=True)
+    db_session.commit()
+    from models import MakeupStudy
+
+    assert db_session.scalar(select(MakeupStudy.confirmed_by)) == "书记甲"
 
 
 def test_a_secretary_plans_a_meeting_on_the_phone(app, emulator, db_session, meeting):
