@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
-from handlers import audit, rules, uploads, workbench
+from handlers import audit, reminders, rules, uploads, workbench
 from handlers.approval_kinds import KINDS, ApprovalKind, Cleaned, SlotSpec, kind_of
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.paging import Page, paginate
@@ -686,9 +686,11 @@ def decide(
     _event(request, actor, "approved" if approve else "rejected", comment or None, now)
     _audit(session, actor, "decide", request, step=slot.step, round=slot.round, approved=approve)
     _grey_cards(session, slot, "已同意" if approve else "已驳回")
+    _settled(session, slot)
     if not approve:
         for other in _open_slots(request):
             other.status = SlotStatus.closed
+            _settled(session, other)
             _grey_cards(session, other, "已驳回")
         _finish(session, request, ApprovalStatus.rejected, actor, now, reason=comment)
     elif not _open_slots(request):
@@ -705,6 +707,19 @@ def decide(
             )
     session.flush()
     return request
+
+
+def _settled(session: Session, slot: ApprovalSlot) -> None:
+    """The slot is decided or closed: its reminders and escalation notices are not needed."""
+    reminders.cancel(session, f"approval_slot:{slot.id}", "已审批")
+    reminders.cancel(session, f"approval_escalation:{slot.id}", "已审批")
+
+
+@reminders.obligation_check("approval_slot")
+@reminders.obligation_check("approval_escalation")
+def _slot_decided(session: Session, slot_id: str) -> bool:
+    slot = session.get(ApprovalSlot, uuid.UUID(slot_id))
+    return slot is None or slot.status != SlotStatus.pending
 
 
 def _open_slots(request: ApprovalRequest) -> list[ApprovalSlot]:
@@ -753,6 +768,7 @@ def withdraw(
     _move(session, request, ApprovalStatus.withdrawn, now)
     for slot in open_slots:
         slot.status = SlotStatus.closed
+        _settled(session, slot)
         _grey_cards(session, slot, "已撤回")
     kind_of(request.kind).on_closed(session, request, actor, now)
     _event(request, actor, "withdrawn", None, now)
@@ -794,6 +810,7 @@ def expire_overdue(session: Session, now: datetime | None = None) -> int:
             continue
         for slot in _open_slots(request):
             slot.status = SlotStatus.closed
+            _settled(session, slot)
             _grey_cards(session, slot, "已过期")
         _event(request, "系统", "expired", None, now)
         _finish(session, request, ApprovalStatus.expired, Actor.system("审批期限"), now)
@@ -823,18 +840,20 @@ def escalate_overdue(session: Session, now: datetime | None = None) -> tuple[int
         kind = kind_of(request.kind)
         if slot.reminded_at is None:
             slot.reminded_at = now
-            people = deciders_of(session, slot, now)
-            for person in people:
-                session.add(
-                    OutboundMessage(
-                        kind="text",
-                        to_users=person.wecom_userid,
-                        params={
-                            "content": f"提醒：{request.applicant.name}的{kind.label}“{request.title}”"
-                            f"已超过办理期限，请尽快审批（待办中可直接处理）。"
-                        },
-                        dedupe_key=f"approval_remind:{slot.id}:{person.wecom_userid}",
-                    )
+            after = timedelta(hours=rules.value(session, "approval.escalate_after_hours", now.date()))
+            for person in deciders_of(session, slot, now):
+                reminders.remind(
+                    session,
+                    person,
+                    category="approval_step",
+                    obligation=f"approval_slot:{slot.id}",
+                    title=f"{request.applicant.name}的{kind.label}已超期",
+                    reason=f"“{request.title}”已超过办理期限，请尽快审批（待办中可直接处理）。",
+                    path=f"/m/approvals/{request.id}",
+                    due_at=slot.due_at,
+                    earliest=now,
+                    latest=now + after,
+                    now=now,
                 )
             _event(request, "系统", "reminded", slot.step_name, now)
             reminded += 1
@@ -845,16 +864,19 @@ def escalate_overdue(session: Session, now: datetime | None = None) -> tuple[int
         slot.escalated_at = now
         above = _escalation_targets(session, slot)
         for person in above:
-            session.add(
-                OutboundMessage(
-                    kind="text",
-                    to_users=person.wecom_userid,
-                    params={
-                        "content": f"督办：{request.org.name}{request.applicant.name}的{kind.label}"
-                        f"“{request.title}”在“{slot.step_name}”超期未办，已提醒过审批人。"
-                    },
-                    dedupe_key=f"approval_escalate:{slot.id}:{person.wecom_userid}",
-                )
+            reminders.remind(
+                session,
+                person,
+                category="approval_escalation",
+                obligation=f"approval_escalation:{slot.id}",
+                title=f"督办：{request.org.name}{kind.label}超期未办",
+                reason=f"{request.applicant.name}的“{request.title}”在“{slot.step_name}”超期未办，已提醒过审批人。",
+                path=f"/m/approvals/{request.id}",
+                due_at=slot.due_at,
+                earliest=now,
+                # The office reads it in working hours; a day is soon enough.
+                latest=now + timedelta(hours=24),
+                now=now,
             )
         _event(request, "系统", "escalated", "、".join(p.name for p in above) or None, now)
         audit.record(

@@ -19,7 +19,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from handlers import audit, rules, uploads, workbench
+from handlers import audit, reminders, rules, uploads, workbench
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.orgs import live_seats
 from handlers.paging import Page, paginate
@@ -491,8 +491,52 @@ def attend(
     if invitation.response in (Response.leave_requested, Response.on_leave):
         raise Conflict("您已请假；如能参加，请联系支部书记撤回请假。")
     invitation.response, invitation.session_id, invitation.responded_at = Response.attending, chosen.id, now
-    queue_checkin_card(session, session.get(Meeting, invitation.meeting_id), invitation)
+    meeting = session.get(Meeting, invitation.meeting_id)
+    queue_checkin_card(session, meeting, invitation)
+    _remind_before(session, person, meeting, invitation, chosen, now)
     return f"已报名{chosen.label}"
+
+
+def _remind_before(
+    session: Session,
+    person: Person,
+    meeting: Meeting,
+    invitation: Invitation,
+    chosen: MeetingSession,
+    now: datetime,
+) -> None:
+    """A reminder on the day, at a moment that suits the member's roster: from a day before
+    until half an hour before the start (a night-shift nurse is not woken for it)."""
+    if chosen.starts_at - timedelta(minutes=30) <= now:
+        return
+    reminders.remind(
+        session,
+        person,
+        category="meeting_soon",
+        obligation=f"meeting_attend:{invitation.id}",
+        title=f"{chosen.label} {when_text(chosen)} {meeting.topic}",
+        reason=f"您已报名参加{meeting.org.name}的会议，地点：{place_text(meeting)}",
+        path=f"/m/meetings/{meeting.id}",
+        due_at=chosen.starts_at,
+        earliest=max(now, chosen.starts_at - timedelta(hours=24)),
+        latest=chosen.starts_at - timedelta(minutes=30),
+        now=now,
+    )
+
+
+@reminders.obligation_check("meeting_attend")
+def _attendance_settled(session: Session, invitation_id: str) -> bool:
+    """No reminder needed once the member is checked in, on leave, or the meeting is off."""
+    invitation = session.get(Invitation, uuid.UUID(invitation_id))
+    if invitation is None or invitation.response != Response.attending:
+        return True
+    meeting = session.get(Meeting, invitation.meeting_id)
+    checked_in = session.scalar(
+        select(Attendance.id).where(
+            Attendance.meeting_id == meeting.id, Attendance.member_id == invitation.member_id
+        )
+    )
+    return meeting.status != MeetingStatus.planned or checked_in is not None
 
 
 # -- check-in -----------------------------------------------------------------------------------

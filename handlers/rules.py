@@ -193,6 +193,22 @@ CATALOGUE: tuple[Rule, ...] = (
     ),
     Rule("reminder.quiet_start", "免打扰开始", "time", "22:00", "本地做法：按班次避开休息时间", local=True),
     Rule("reminder.quiet_end", "免打扰结束", "time", "07:00", "本地做法", local=True),
+    Rule(
+        "reminder.rest_after_night_until",
+        "夜班后休息至",
+        "time",
+        "14:00",
+        "本地做法：夜班后不打扰",
+        local=True,
+    ),
+    Rule(
+        "reminder.max_per_hour",
+        "每人每小时最多提醒（条）",
+        "count",
+        4,
+        "本地做法：超出的合并为摘要稍后发送",
+        local=True,
+    ),
     Rule("dues.unpaid_warning_months", "未交党费提醒书记（月数）", "count", 6, f"党章第九条；{DUES_RULES}"),
 )
 RULES = {rule.key: rule for rule in CATALOGUE}

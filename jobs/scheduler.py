@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from jobs import JobQueues, approvals, compliance, directory, maintenance, workbench
+from jobs import JobQueues, approvals, compliance, directory, maintenance, reminders, workbench
 from models import ScheduleEntry
 from models.db import Database
 
@@ -44,6 +44,7 @@ class Periodic:
 
 SCHEDULE: tuple[Periodic, ...] = (
     Periodic("reconcile", timedelta(minutes=1), maintenance.reconcile),
+    Periodic("reminders", timedelta(minutes=1), reminders.dispatch_reminders),
     # Off the :00/:30 peaks: minutes 7, 17, 27 … of every hour.
     Periodic("approval_sweep", timedelta(minutes=10), approvals.sweep_approvals, timedelta(minutes=7)),
     Periodic("expire_sessions", timedelta(hours=1), maintenance.expire_sessions, timedelta(minutes=7)),

@@ -37,13 +37,24 @@ from models.member import DuesCategory, Member, MemberStatus
 from models.org import OrgKind, PartyOrg
 from models.outbox import OutboundMessage, OutboundStatus
 from models.person import Person
+from models.reminder import Reminder, ReminderPause, ReminderPreference, ReminderPriority, ReminderStatus
 from models.role import Role, RoleGrant
+from models.roster import RosterImport, RosterShift, ShiftCode, ShiftKind
 from models.rule import RuleOverride
 from models.schedule import ScheduleEntry
 from models.transfer import MemberTransfer, TransferKind
 from models.web_session import WebSession
 
 __all__ = [
+    "Reminder",
+    "ReminderPause",
+    "ReminderPreference",
+    "ReminderPriority",
+    "ReminderStatus",
+    "RosterImport",
+    "RosterShift",
+    "ShiftCode",
+    "ShiftKind",
     "ApprovalAttachment",
     "ApprovalDelegation",
     "ApprovalEvent",

@@ -18,6 +18,8 @@ from models import (
     MemberTransfer,
     OrgKind,
     OutboundMessage,
+    Reminder,
+    ReminderStatus,
     Role,
     SlotStatus,
 )
@@ -245,10 +247,11 @@ def test_an_overdue_step_reminds_once_then_escalates_once(db_session, hospital):
     assert approvals.escalate_overdue(db_session, NOW + timedelta(days=9)) == (0, 1)
     assert approvals.escalate_overdue(db_session, NOW + timedelta(days=10)) == (0, 0)
     office = _person(db_session, hospital["office"])
-    texts = db_session.scalars(select(OutboundMessage).where(OutboundMessage.kind == "text")).all()
-    assert [(t.to_users, t.params["content"][:2]) for t in texts] == [
-        (_person(db_session, hospital["secretary"]).wecom_userid, "提醒"),
-        (office.wecom_userid, "督办"),
+    # Both go through the reminder engine (a good moment for each, cancelled once decided).
+    planned = db_session.scalars(select(Reminder).order_by(Reminder.created_at)).all()
+    assert [(r.person_id, r.category, r.title[:2]) for r in planned] == [
+        (hospital["secretary"].person_id, "approval_step", "测试"),
+        (office.id, "approval_escalation", "督办"),
     ]
     overdue = db_session.scalars(
         approvals.list_requests(
@@ -256,6 +259,10 @@ def test_an_overdue_step_reminds_once_then_escalates_once(db_session, hospital):
         )
     ).all()
     assert overdue == [request]
+    approvals.decide(
+        db_session, hospital["secretary"], slot_id=slot.id, approve=True, now=NOW + timedelta(days=10)
+    )
+    assert {r.status for r in planned} <= {ReminderStatus.cancelled, ReminderStatus.sent}
 
 
 def test_transfer_out_approved_by_the_office_starts_the_transfer_record(db_session, hospital):

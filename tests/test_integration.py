@@ -257,7 +257,7 @@ def test_killing_a_worker_during_a_1000_member_broadcast_leaves_each_member_one_
     def everyone_served() -> bool:
         with integration_app.app_context():
             maintenance.reconcile()
-        return len({d.to_user for d in emulator.state.deliveries}) == len(members)
+        return {d.to_user for d in emulator.state.deliveries} >= set(members)
 
     deadline = time.monotonic() + 240
     while not everyone_served() and time.monotonic() < deadline:
@@ -265,8 +265,12 @@ def test_killing_a_worker_during_a_1000_member_broadcast_leaves_each_member_one_
     time.sleep(3)  # let anything in flight land, so that a duplicate would be seen
 
     per_member = {}
+    # Only this broadcast's members: the seeded demo hospital earlier in the module has
+    # notices of its own in the outbox, which these workers deliver too.
+    wanted = set(members)
     for delivery in emulator.state.deliveries:
-        per_member[delivery.to_user] = per_member.get(delivery.to_user, 0) + 1
+        if delivery.to_user in wanted:
+            per_member[delivery.to_user] = per_member.get(delivery.to_user, 0) + 1
     assert per_member == dict.fromkeys(members, 1), "each member exactly one message"
     assert emulator.state.dropped == []
     with integration_app.extensions["dangjian.db"].unit_of_work() as session:

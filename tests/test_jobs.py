@@ -64,14 +64,19 @@ def test_schedule_enqueues_each_due_run_once(database, db_session, queues):
     assert scheduler.tick(queues=queues, db=database, now=NOW) == []
     assert scheduler.tick(queues=queues, db=database, now=NOW + timedelta(seconds=30)) == []
     later = scheduler.tick(queues=queues, db=database, now=NOW + timedelta(minutes=1))
-    assert [j.split("-")[1] for j in later] == ["reconcile"]
+    assert [j.split("-")[1] for j in later] == ["reconcile", "reminders"]
 
 
 def test_a_missed_run_is_caught_up_once_after_downtime(database, db_session, queues):
     scheduler.tick(queues=queues, db=database, now=NOW)
     back = NOW + timedelta(hours=5)  # scheduler was down for five hours
     caught_up = scheduler.tick(queues=queues, db=database, now=back)
-    assert sorted(j.split("-")[1] for j in caught_up) == ["approval_sweep", "expire_sessions", "reconcile"]
+    assert sorted(j.split("-")[1] for j in caught_up) == [
+        "approval_sweep",
+        "expire_sessions",
+        "reconcile",
+        "reminders",
+    ]
     entry = db_session.get(ScheduleEntry, "expire_sessions")
     assert entry.next_due_at > back  # the other four missed hourly slots are skipped
     assert scheduler.tick(queues=queues, db=database, now=back) == []

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from handlers import approvals, people
+from handlers import approvals, people, reminders
 from handlers.policy import Actor
 from models import ApprovalRequest, ApprovalStatus, OrgKind, PartyOrg, Role, RoleGrant
 from tests.e2e.test_console import CHROMIUM, chromium, scan_in, snap  # noqa: F401 (fixture)
@@ -122,7 +122,9 @@ def test_requests_are_decided_in_chat_and_the_console(live, branch, chromium):  
     assert page.is_visible("text=活动申报：已同意")
     snap(page, "approval-plan-approved")
 
-    # 4. A step left undecided: the secretary is reminded once, then the office is told.
+    # 4. A step left undecided: the secretary is reminded once, then the office is told (both
+    #    through the reminder engine, each at a good moment within a day; here the clock is
+    #    moved on rather than waited for).
     late = as_member(context, live, "e7-a", "/m/approvals/new/general")
     late.fill("input[name=subject]", "借用党员活动室")
     late.fill("textarea[name=content]", "周三晚学习")
@@ -130,8 +132,10 @@ def test_requests_are_decided_in_chat_and_the_console(live, branch, chromium):  
     with app.app_context(), app.extensions["dangjian.db"].unit_of_work() as session:
         now = datetime.now(UTC)
         assert approvals.escalate_overdue(session, now + timedelta(hours=49)) == (1, 0)
+        assert reminders.dispatch_due(session, now + timedelta(hours=49 + 24)).sent == 1
     with app.app_context(), app.extensions["dangjian.db"].unit_of_work() as session:
         assert approvals.escalate_overdue(session, now + timedelta(hours=49 + 25)) == (0, 1)
+        assert reminders.dispatch_due(session, now + timedelta(hours=49 + 50)).sent == 1
     deliver(live)
     chat(page, live, "e7-sec")
     assert page.is_visible("text=已超过办理期限")

@@ -1,0 +1,43 @@
+"""Reminder cards: one reminder, or several due together folded into one digest card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from wecom import cards
+from wecom.render import Rendered, renderer
+
+#: A text_notice card shows at most six key-value rows.
+DIGEST_ROWS = 6
+
+
+def _url(path: str) -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+@renderer("reminder")
+def reminder(params: dict[str, Any]) -> Rendered:
+    card = cards.text_notice(
+        title=f"提醒：{params['title']}"[:36],
+        sub_title=params["reason"],
+        url=_url(params["path"]),
+    )
+    return cards.template_card(card), f"提醒：{params['title']}"
+
+
+@renderer("reminder_digest")
+def reminder_digest(params: dict[str, Any]) -> Rendered:
+    items = params["items"]
+    rows = [(f"{n}.", item["title"][:26]) for n, item in enumerate(items[:DIGEST_ROWS], start=1)]
+    more = f"另有 {len(items) - DIGEST_ROWS} 项" if len(items) > DIGEST_ROWS else None
+    card = cards.text_notice(
+        title=f"您有 {len(items)} 项待办提醒",
+        desc=more,
+        fields=rows,
+        url=_url("/m/reminders"),
+    )
+    return cards.template_card(card), f"您有 {len(items)} 项待办提醒：" + "；".join(
+        i["title"] for i in items[:3]
+    )
