@@ -1,4 +1,4 @@
-"""flask demo serve — the app with its jobs running in-process, for `make demo`."""
+"""flask demo serve — the app with its jobs running in-process, for `make demo`; flask demo roster."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from werkzeug.serving import make_server
 
 from cli._common import database
 from jobs.worker import EmbeddedRunner
-from models import Department, Person, Role, RoleGrant
+from models import Department, Member, Person, Role, RoleGrant
+from models.base import CHINA
 
 group = AppGroup("demo", help="演示环境。")
 
@@ -42,6 +43,9 @@ def serve(host: str, port: int) -> None:
     if office:
         click.echo(f"  管理后台（扫码时在模拟器中填写 {office}，党委组织部）  {base}/admin/")
     click.echo(f"  健康检查                                      {base}/healthz")
+    click.echo(
+        "  排班演示：flask --app app demo roster > roster.csv，在后台“排班”上传，看“提醒”页发送时间的变化"
+    )
     if staff:
         click.echo(f"  模拟企业通讯录已载入 {staff} 名职工；`flask --app app wecom sync` 可演示通讯录同步。")
     try:
@@ -90,3 +94,40 @@ def load_emulator_directory(app: Flask) -> int:
             ],
         )
     return len(staff)
+
+
+@group.command("roster")
+def roster() -> None:
+    """Print a CSV roster for the demo's first branch (this week): the members going to the
+    upcoming 党课 work a day shift the day before, so their reminders move after the shift.
+    Upload it in the console's 排班 page and compare the 提醒 page before and after."""
+    from datetime import timedelta
+
+    from models import Invitation, Meeting, MeetingKind, Response, meeting_obligation
+    from models.base import local_today
+
+    today = local_today()
+    with database().unit_of_work() as session:
+        lecture = session.scalar(
+            select(Meeting)
+            .join(meeting_obligation, meeting_obligation.c.meeting_id == Meeting.id)
+            .where(meeting_obligation.c.kind == MeetingKind.party_lecture, Meeting.topic.startswith("党课："))
+            .order_by(Meeting.created_at.desc())
+            .limit(1)
+        )
+        if lecture is None:
+            raise click.ClickException("没有找到演示党课，请先运行 flask --app app seed demo。")
+        day_before = lecture.sessions[0].starts_at.astimezone(CHINA).date() - timedelta(days=1)
+        going = session.scalars(
+            select(Person.wecom_userid)
+            .join(Member, Member.person_id == Person.id)
+            .join(Invitation, Invitation.member_id == Member.id)
+            .where(Invitation.meeting_id == lecture.id, Invitation.response == Response.attending)
+        ).all()
+        click.echo("企业微信账号,日期,班次")
+        for userid in sorted(going):
+            for offset in range(7):
+                day = today + timedelta(days=offset)
+                click.echo(
+                    f"{userid},{day},{'白班' if day == day_before else ('夜班' if offset == 5 else '休息')}"
+                )

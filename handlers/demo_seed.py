@@ -347,6 +347,33 @@ class DemoHospital:
             now=now - timedelta(days=9),
         )
         self.report.approvals = 4
+        self.upcoming_meeting(branch, secretary, members[:6], now)
+
+    def upcoming_meeting(
+        self, branch: PartyOrg, secretary: Person, attendees: list[Person], now: datetime
+    ) -> None:
+        """A 党课 the day after tomorrow that six members said they will attend: their reminders
+        are planned (`flask demo roster` writes a roster that moves them, for the console)."""
+        from handlers import meetings
+        from handlers.meetings import SessionPlan
+        from handlers.policy import load_actor
+
+        start = datetime.combine(self.today + timedelta(days=2), time(14, 30), CHINA)
+        meeting = meetings.plan_meeting(
+            self.session,
+            load_actor(self.session, secretary),
+            org_id=branch.id,
+            kinds=["party_lecture"],
+            topic="党课：医德医风与廉洁行医",
+            agenda="书记讲党课",
+            venue_mode="online",
+            online_room="腾讯会议 520 1314",
+            sessions=[SessionPlan("A场", start, start + timedelta(hours=1))],
+            now=now,
+        )
+        for person in attendees:
+            invitation = meetings.invitation_for(self.session, meeting.id, person.id)
+            meetings.attend(self.session, person, str(invitation.id), None, now)
 
     # -- this year's meetings ------------------------------------------------------------------
 

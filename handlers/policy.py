@@ -43,6 +43,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Approvals: every request of the orgs they manage (deciders also see what they decide).
     "approval.view": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "approval.manage": frozenset({Role.committee_office}),
+    # Rosters come from the branches (or the office for everyone); reminders are the office's.
+    "roster.manage": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
+    "reminder.manage": frozenset({Role.committee_office}),
     "person.deactivate": frozenset({Role.committee_office, Role.sysadmin}),
     "config.manage": frozenset({Role.sysadmin}),
     "directory.sync": frozenset({Role.sysadmin, Role.committee_office}),

@@ -24,7 +24,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handlers import rules
+from handlers import audit, rules
+from handlers.errors import Forbidden, ValidationFailed
+from handlers.paging import Page, paginate
+from handlers.policy import Actor, holds
 from models import (
     OutboundMessage,
     Person,
@@ -43,6 +46,13 @@ CATEGORY_LABELS = {
     "approval_step": "审批超期",
     "approval_escalation": "审批督办",
     "meeting_soon": "会议提醒",
+}
+STATUS_LABELS = {
+    ReminderStatus.planned: "待发送",
+    ReminderStatus.sending: "发送中",
+    ReminderStatus.sent: "已发送",
+    ReminderStatus.cancelled: "已取消",
+    ReminderStatus.failed: "发送失败",
 }
 #: WeCom accepts up to 1,000 recipients per message/send call.
 MAX_RECIPIENTS = 1000
@@ -376,3 +386,89 @@ def _send_digest(session: Session, person: Person, rows: list[Reminder], now: da
 def _chunks(items: list, size: int) -> Iterable[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+# -- the committee office's view ----------------------------------------------------------------
+
+
+def page_of(session: Session, *, status: str | None, category: str | None, page: int | None) -> Page:
+    """Reminders newest first, for the console (the office sees every member's, with reasons)."""
+    query = select(Reminder)
+    if status:
+        try:
+            query = query.where(Reminder.status == ReminderStatus(status))
+        except ValueError:
+            raise ValidationFailed("状态不正确。", field="status") from None
+    if category:
+        query = query.where(Reminder.category == category)
+    return paginate(
+        session, query, page=page, per_page=50, order_by=(Reminder.deliver_at.desc(), Reminder.id)
+    )
+
+
+def counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Reminder.status, func.count()).group_by(Reminder.status)).all()
+    return {status.value: n for status, n in rows}
+
+
+def paused(session: Session) -> set[str]:
+    return set(session.scalars(select(ReminderPause.category)))
+
+
+def set_paused(session: Session, actor: Actor, category: str, pause: bool) -> None:
+    """Pause (or resume) a category hospital-wide: planned reminders wait, none is lost."""
+    if not holds(actor, "reminder.manage"):
+        raise Forbidden("只有党委组织部可以暂停提醒。")
+    if category not in CATEGORY_LABELS:
+        raise ValidationFailed("提醒类别不正确。", field="category")
+    row = session.get(ReminderPause, category)
+    if pause and row is None:
+        session.add(ReminderPause(category=category, paused_by=actor.label[:100]))
+    elif not pause and row is not None:
+        session.delete(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "reminder.pause" if pause else "reminder.resume",
+        object_type="reminder_category",
+        object_id=category,
+    )
+
+
+def mine(session: Session, person: Person, limit: int = 30) -> list[Reminder]:
+    return list(
+        session.scalars(
+            select(Reminder)
+            .where(Reminder.person_id == person.id, Reminder.status != ReminderStatus.cancelled)
+            .order_by(Reminder.deliver_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def set_preference(
+    session: Session,
+    person: Person,
+    *,
+    quiet_start: time | None,
+    quiet_end: time | None,
+    preferred: time | None,
+) -> ReminderPreference:
+    if (quiet_start is None) != (quiet_end is None):
+        raise ValidationFailed(
+            "免打扰时段请同时填写开始和结束，或都不填（使用医院默认）。", field="quiet_end"
+        )
+    row = session.get(ReminderPreference, person.id) or ReminderPreference(person_id=person.id)
+    row.quiet_start, row.quiet_end, row.preferred_time, row.updated_at = (
+        quiet_start,
+        quiet_end,
+        preferred,
+        utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    from handlers.rosters import replan
+
+    replan(session, {person.id}, utcnow())
+    return row

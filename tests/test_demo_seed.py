@@ -1,6 +1,7 @@
 """The demo hospital: realistic shape, valid identity data, and the same seed gives the same data."""
 
 from collections import Counter
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -69,3 +70,31 @@ def test_demo_hospital_is_realistic(db_session):
         validate_mobile(person.mobile)
         assert person.id_number[6:14] == person.birth_date.strftime("%Y%m%d")
         assert 2 <= len(person.name) <= 3
+
+
+def test_the_demo_roster_moves_the_demo_members_reminders(db_session, runner):
+    """make demo's story for issue 8: upload `flask demo roster` in the console and the
+    reminders for the upcoming 党课 move out of the day shift."""
+    from handlers import rosters
+    from handlers.policy import Actor
+    from models import Reminder, ReminderStatus
+
+    seed_demo(db_session)
+    db_session.commit()
+    before = {r.id: r.deliver_at for r in db_session.scalars(select(Reminder))}
+    assert len(before) == 6
+    printed = runner.invoke(args=["demo", "roster"])
+    assert printed.exit_code == 0, printed.output
+    rows = rosters.read_file("roster.csv", printed.output.encode())
+    start = min(rosters._day(cells[1]) for _, cells in rows)
+    report = rosters.import_roster(
+        db_session,
+        Actor.cli(),
+        rows,
+        period_start=start,
+        period_end=start + timedelta(days=6),
+        source="upload",
+    )
+    assert not report.errors and report.replanned == 6
+    after = db_session.scalars(select(Reminder).where(Reminder.status == ReminderStatus.planned)).all()
+    assert all(r.deliver_at > before[r.id] and "白班当班" in r.plan_note for r in after)

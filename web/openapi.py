@@ -363,6 +363,49 @@ APPROVAL_DECISION = {
 }
 
 
+ROSTER_PUSH = {
+    "type": "object",
+    "required": ["period_start", "period_end", "shifts"],
+    "properties": {
+        "period_start": {"type": "string", "format": "date"},
+        "period_end": {"type": "string", "format": "date", "description": "不超过 62 天"},
+        "shifts": {
+            "type": "array",
+            "maxItems": 50000,
+            "items": {
+                "type": "object",
+                "required": ["userid", "day", "code"],
+                "properties": {
+                    "userid": {"type": "string", "description": "企业微信账号"},
+                    "day": {"type": "string", "format": "date"},
+                    "code": {"type": "string", "description": "班次代码或名称（见管理后台“排班”）"},
+                },
+            },
+        },
+    },
+}
+ROSTER_RESULT = {
+    "type": "object",
+    "required": ["import_id", "members", "shifts"],
+    "properties": {"import_id": UUID, "members": {"type": "integer"}, "shifts": {"type": "integer"}},
+}
+
+
+def roster_paths() -> dict[str, Any]:
+    return {
+        "/rosters": {
+            "post": {
+                "summary": "推送一个周期的排班（替换这些党员在该周期的排班；逐行校验，有误则不导入）",
+                "requestBody": _body(ROSTER_PUSH),
+                "responses": {
+                    **_ok("#/components/schemas/RosterImport", 201),
+                    **_errors(401, 403, 422, 429),
+                },
+            }
+        }
+    }
+
+
 def approval_paths() -> dict[str, Any]:
     request_id = [{"name": "request_id", "in": "path", "required": True, "schema": UUID}]
     return {
@@ -438,6 +481,7 @@ def document() -> dict[str, Any]:
                 "Attendance": ATTENDANCE,
                 "Approval": APPROVAL,
                 "ApprovalPage": _page_of("#/components/schemas/Approval"),
+                "RosterImport": ROSTER_RESULT,
             },
         },
         "paths": {
@@ -520,5 +564,6 @@ def document() -> dict[str, Any]:
             },
             **meeting_paths(),
             **approval_paths(),
+            **roster_paths(),
         },
     }

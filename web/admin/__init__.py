@@ -30,6 +30,8 @@ NAVIGATION = {
     "orgs": "org.view",
     "meetings": "meeting.manage",
     "approvals": "approval.view",
+    "rosters": "roster.manage",
+    "reminders": "reminder.manage",
     "members": "member.view",
     "rules": "org.manage",
     "roles": "role.grant",
@@ -168,6 +170,7 @@ from web.admin import (  # noqa: E402, F401
     meeting_pages,
     member_pages,
     org_pages,
+    reminder_pages,
     role_pages,
     rule_pages,
 )

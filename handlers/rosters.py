@@ -1,0 +1,277 @@
+"""Roster import (排班): a workbook or CSV from the scheduling system, or its API push.
+
+Every row is checked first (a member in the importer's scope, a known shift code, a date
+inside the period, no two shifts of one member overlapping); a file with any error applies
+nothing and says why, row by row. A clean import replaces the period for the members it
+covers: their earlier shifts in the period are kept, marked superseded. Reminders already
+planned for those members are replanned against the new roster.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from handlers import audit, reminders
+from handlers.errors import Forbidden, ValidationFailed
+from handlers.policy import Actor, can, holds
+from models import Person, Reminder, ReminderStatus, RosterImport, RosterShift, ShiftCode
+from models.base import CHINA, utcnow
+
+TEMPLATE_COLUMNS = ("企业微信账号", "日期", "班次")
+#: A period longer than this is a mistake (a whole year pasted in), not a roster.
+MAX_PERIOD_DAYS = 62
+MAX_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+
+@dataclass
+class RosterReport:
+    errors: list[RowError] = field(default_factory=list)
+    members: int = 0
+    shifts: int = 0
+    replanned: int = 0
+    batch: RosterImport | None = None
+
+
+@dataclass(frozen=True)
+class _Shift:
+    line: int
+    person: Person
+    day: date
+    code: ShiftCode
+    starts_at: datetime | None
+    ends_at: datetime | None
+
+
+def template() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "排班"
+    sheet.append(list(TEMPLATE_COLUMNS))
+    sheet.append(["zhangsan", "2026-12-01", "N"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def read_file(filename: str, content: bytes) -> list[tuple[int, list[Any]]]:
+    """(line number, cells) of a workbook or CSV, header checked against the template."""
+    if filename.lower().endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = content.decode("gb18030")  # Excel's "CSV" on a Chinese Windows
+            except UnicodeDecodeError:
+                raise ValidationFailed(
+                    "无法读取该 CSV 文件（编码应为 UTF-8 或 GBK）。", field="file"
+                ) from None
+        rows = list(csv.reader(io.StringIO(text)))
+    else:
+        try:
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+        except Exception:  # noqa: BLE001 - any unreadable upload gets the same clear answer
+            raise ValidationFailed(
+                "无法读取该文件，请使用从本页下载的模板（.xlsx 或 .csv）。", field="file"
+            ) from None
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    if not rows or tuple(str(c or "").strip() for c in rows[0][: len(TEMPLATE_COLUMNS)]) != TEMPLATE_COLUMNS:
+        raise ValidationFailed("表头应为：企业微信账号、日期、班次。", field="file")
+    if len(rows) - 1 > MAX_ROWS:
+        raise ValidationFailed(f"一次最多导入 {MAX_ROWS} 行。", field="file")
+    return [
+        (n, cells) for n, cells in enumerate(rows[1:], start=2) if any(str(c or "").strip() for c in cells)
+    ]
+
+
+def _day(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value or "").strip().replace("/", "-"))
+    except ValueError:
+        return None
+
+
+def _times(code: ShiftCode, day: date) -> tuple[datetime | None, datetime | None]:
+    if code.starts is None or code.ends is None:
+        return None, None
+    starts = datetime.combine(day, code.starts, CHINA)
+    ends = datetime.combine(day, code.ends, CHINA)
+    if ends <= starts:  # ends the next morning (夜班), or a 24-hour 听班
+        ends += timedelta(days=1)
+    return starts, ends
+
+
+def check_rows(
+    session: Session, actor: Actor, rows: list[tuple[int, list[Any]]], period_start: date, period_end: date
+) -> tuple[list[_Shift], list[RowError]]:
+    if period_end < period_start or (period_end - period_start).days >= MAX_PERIOD_DAYS:
+        raise ValidationFailed(f"排班周期应为 1–{MAX_PERIOD_DAYS} 天，且结束不早于开始。", field="period_end")
+    codes = {c.code: c for c in session.scalars(select(ShiftCode))}
+    by_label = {c.label: c for c in codes.values()}
+    userids = {str(cells[0] or "").strip() for _, cells in rows if cells}
+    people = {
+        p.wecom_userid: p for p in session.scalars(select(Person).where(Person.wecom_userid.in_(userids)))
+    }
+    shifts: list[_Shift] = []
+    errors: list[RowError] = []
+    for line, cells in rows:
+        cells = [*cells, None, None, None][:3]
+        userid, raw_day, raw_code = str(cells[0] or "").strip(), cells[1], str(cells[2] or "").strip()
+        person = people.get(userid)
+        if person is None or person.membership is None or person.membership.left_at is not None:
+            errors.append(RowError(line, f"“{userid}”不是本院在册党员。"))
+            continue
+        if not can(session, actor, "roster.manage", person):
+            errors.append(RowError(line, f"{person.name}（{userid}）不在您管理的党组织内。"))
+            continue
+        day = _day(raw_day)
+        if day is None:
+            errors.append(RowError(line, "日期应为 2026-12-01 的格式。"))
+            continue
+        if not period_start <= day <= period_end:
+            errors.append(
+                RowError(line, f"日期 {day} 不在本次排班周期（{period_start} 至 {period_end}）内。")
+            )
+            continue
+        code = codes.get(raw_code) or by_label.get(raw_code)
+        if code is None:
+            known = "、".join(f"{c.code} {c.label}" for c in codes.values())
+            errors.append(RowError(line, f"未知的班次“{raw_code}”（可用：{known}）。"))
+            continue
+        starts_at, ends_at = _times(code, day)
+        shifts.append(_Shift(line, person, day, code, starts_at, ends_at))
+    errors += _overlaps(shifts)
+    return shifts, sorted(errors, key=lambda e: e.line)
+
+
+def _overlaps(shifts: list[_Shift]) -> list[RowError]:
+    errors = []
+    mine: dict[Any, list[_Shift]] = defaultdict(list)
+    for shift in shifts:
+        mine[shift.person.id].append(shift)
+    for rows in mine.values():
+        timed = sorted((s for s in rows if s.starts_at), key=lambda s: s.starts_at)
+        for before, after in zip(timed, timed[1:], strict=False):
+            if after.starts_at < before.ends_at:
+                errors.append(RowError(after.line, f"与第 {before.line} 行的班次时间重叠。"))
+        days: dict[date, int] = {}
+        for s in rows:
+            if s.starts_at is None and s.day in days:
+                errors.append(RowError(s.line, f"与第 {days[s.day]} 行是同一天。"))
+            days.setdefault(s.day, s.line)
+    return errors
+
+
+def import_roster(
+    session: Session,
+    actor: Actor,
+    rows: list[tuple[int, list[Any]]],
+    *,
+    period_start: date,
+    period_end: date,
+    source: str,
+    now: datetime | None = None,
+) -> RosterReport:
+    """All rows or none: errors come back in the report and nothing is written."""
+    now = now or utcnow()
+    if not holds(actor, "roster.manage"):
+        raise Forbidden("您无权导入排班。")
+    shifts, errors = check_rows(session, actor, rows, period_start, period_end)
+    report = RosterReport(errors=errors)
+    if errors:
+        return report
+    if not shifts:
+        raise ValidationFailed("文件中没有排班数据。", field="file")
+    person_ids = {s.person.id for s in shifts}
+    batch = RosterImport(
+        period_start=period_start,
+        period_end=period_end,
+        source=source,
+        imported_by=actor.label,
+        imported_at=now,
+        members=len(person_ids),
+        shifts=len(shifts),
+    )
+    session.add(batch)
+    session.flush()
+    session.execute(
+        update(RosterShift)
+        .where(
+            RosterShift.person_id.in_(person_ids),
+            RosterShift.day.between(period_start, period_end),
+            RosterShift.superseded_by.is_(None),
+        )
+        .values(superseded_by=batch.id)
+    )
+    session.add_all(
+        RosterShift(
+            person_id=s.person.id,
+            day=s.day,
+            code=s.code.code,
+            starts_at=s.starts_at,
+            ends_at=s.ends_at,
+            import_id=batch.id,
+        )
+        for s in shifts
+    )
+    session.flush()
+    report.members, report.shifts, report.batch = len(person_ids), len(shifts), batch
+    report.replanned = replan(session, person_ids, now)
+    audit.record(
+        session,
+        actor,
+        "roster.import",
+        object_type="roster",
+        object_id=batch.id,
+        detail={
+            "members": report.members,
+            "shifts": report.shifts,
+            "from": str(period_start),
+            "to": str(period_end),
+            "source": source,
+        },
+    )
+    return report
+
+
+def replan(session: Session, person_ids: set, now: datetime) -> int:
+    """Planned reminders of these members, timed again against their new roster."""
+    rows = session.scalars(
+        select(Reminder).where(Reminder.person_id.in_(person_ids), Reminder.status == ReminderStatus.planned)
+    ).all()
+    for row in rows:
+        row.deliver_at, row.plan_note = reminders.plan(
+            session,
+            row.person,
+            earliest=row.earliest_at,
+            latest=row.latest_at,
+            priority=row.priority,
+            now=now,
+        )
+    return len(rows)
+
+
+def recent_imports(session: Session, limit: int = 10) -> list[RosterImport]:
+    return list(session.scalars(select(RosterImport).order_by(RosterImport.imported_at.desc()).limit(limit)))
+
+
+def shift_codes(session: Session) -> list[ShiftCode]:
+    return list(session.scalars(select(ShiftCode).order_by(ShiftCode.code)))

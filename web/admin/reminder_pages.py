@@ -1,0 +1,109 @@
+"""Rosters and reminders in the console: upload a roster (row-by-row report, all or nothing),
+see what is scheduled, sent, cancelled or failed and why, and pause a category."""
+
+from __future__ import annotations
+
+from flask import Response, abort, g, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from handlers import reminders, rosters
+from handlers.errors import DomainError, ValidationFailed
+from models.base import CHINA
+from web import db_session
+from web.admin import apply_change, bp, form_date
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def _require(page: str) -> None:
+    if page not in g.nav:
+        abort(403)
+
+
+def _roster_page(
+    report: rosters.RosterReport | None = None, error: str | None = None, status: int = 200
+) -> ResponseReturnValue:
+    return render_template(
+        "admin/rosters.html",
+        codes=rosters.shift_codes(db_session()),
+        imports=rosters.recent_imports(db_session()),
+        report=report,
+        error=error,
+        china=CHINA,
+    ), status
+
+
+@bp.get("/rosters")
+def roster_index() -> ResponseReturnValue:
+    _require("rosters")
+    return _roster_page()
+
+
+@bp.get("/rosters/template.xlsx")
+def roster_template() -> ResponseReturnValue:
+    _require("rosters")
+    return Response(
+        rosters.template(), mimetype=XLSX, headers={"Content-Disposition": "attachment; filename=roster.xlsx"}
+    )
+
+
+@bp.post("/rosters")
+def roster_upload() -> ResponseReturnValue:
+    _require("rosters")
+    if (request.content_length or 0) > MAX_UPLOAD_BYTES:
+        abort(413)
+    upload = request.files.get("file")
+    try:
+        start, end = form_date("period_start"), form_date("period_end")
+        if start is None or end is None:
+            raise ValidationFailed("请填写排班周期。", field="period_start")
+        if upload is None or not upload.filename:
+            raise ValidationFailed("请选择排班文件。", field="file")
+        rows = rosters.read_file(upload.filename, upload.read(MAX_UPLOAD_BYTES + 1))
+        report = rosters.import_roster(
+            db_session(), g.actor, rows, period_start=start, period_end=end, source="upload"
+        )
+    except DomainError as refused:
+        db_session().rollback()
+        return _roster_page(error=refused.message, status=refused.status)
+    if report.errors:
+        db_session().rollback()
+        return _roster_page(report, status=422)
+    db_session().commit()
+    return _roster_page(report)
+
+
+@bp.get("/reminders")
+def reminder_index() -> ResponseReturnValue:
+    _require("reminders")
+    status = request.args.get("status") or None
+    category = request.args.get("category") or None
+    try:
+        listing = reminders.page_of(
+            db_session(), status=status, category=category, page=request.args.get("page", 1, type=int)
+        )
+    except ValidationFailed:
+        abort(400)
+    return render_template(
+        "admin/reminders.html",
+        listing=listing,
+        counts=reminders.counts(db_session()),
+        paused=reminders.paused(db_session()),
+        categories=reminders.CATEGORY_LABELS,
+        statuses=reminders.STATUS_LABELS,
+        args={k: v for k, v in request.args.items() if k != "page"},
+        china=CHINA,
+    )
+
+
+@bp.post("/reminders/pause")
+def reminder_pause() -> ResponseReturnValue:
+    _require("reminders")
+    category = request.form.get("category", "")
+    pause = request.form.get("action") == "pause"
+    return apply_change(
+        lambda: reminders.set_paused(db_session(), g.actor, category, pause),
+        done=f"已{'暂停' if pause else '恢复'}“{reminders.CATEGORY_LABELS.get(category, category)}”提醒。",
+        back=url_for("admin.reminder_index"),
+    )
