@@ -223,6 +223,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WECOM_EMULATOR", _flag, None, "serve the local WeCom emulator at /_emulator (never production)"),
     # Must exceed the sender job's timeout (120 s) in production: a claim this old means a dead sender.
     Setting("OUTBOX_CLAIM_TIMEOUT_SECONDS", _int_range(5, 3600), 300, "when a stuck send is retried"),
+    Setting("OUTBOX_SENDER_THREADS", _int_range(1, 64), 16, "WeCom calls in flight per batch job"),
     Setting("PUBLIC_BASE_URL", _http_url, "http://127.0.0.1:5000", "the app's external URL"),
     Setting("SESSION_IDLE_MINUTES", _int_range(1, 24 * 60), 30, "idle timeout of a login session"),
     Setting("SESSION_ABSOLUTE_HOURS", _int_range(1, 24 * 7), 12, "absolute lifetime of a session"),

@@ -69,9 +69,16 @@ def free_port() -> int:
 
 
 def serve(
-    module: str, which: str, env: dict[str, str], logs: Path, ready_path: str
+    module: str,
+    which: str,
+    env: dict[str, str],
+    logs: Path,
+    ready_path: str,
+    *,
+    workers: int = WORKERS,
+    threads: int = THREADS,
 ) -> tuple[subprocess.Popen, str]:
-    """`module:which` under gunicorn (WORKERS x THREADS), once it answers `ready_path`."""
+    """`module:which` under gunicorn (workers x threads), once it answers `ready_path`."""
     port = free_port()
     log = open(logs / f"{which}.log", "w")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
@@ -79,17 +86,21 @@ def serve(
             sys.executable,
             "-m",
             "gunicorn",
+            "-c",
+            str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"),  # as production runs
             f"{module}:{which}",
             "-b",
             f"127.0.0.1:{port}",
             "-w",
-            str(WORKERS),
+            str(workers),
             "-k",
             "gthread",
             "--threads",
-            str(THREADS),
+            str(threads),
             "--log-level",
             "warning",
+            "--access-logfile",
+            os.devnull,
         ],
         env={**env, "BENCH_APP": which},
         stdout=log,

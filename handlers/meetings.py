@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from handlers import audit, reminders, rules, uploads, workbench
@@ -632,8 +631,9 @@ def check_in(
             session, person, meeting, "本次会议请扫描会场屏幕上的二维码签到。", "card_not_allowed", source_ip
         )
     geofence = band = None
-    venue = meeting.venue if meeting.venue_mode != VenueMode.online else None
-    if method == CheckInMethod.qr and venue is not None and venue.geofence_radius_m:
+    # The geofence is the QR page's alone (a card tap carries no location).
+    venue = meeting.venue if method == CheckInMethod.qr and meeting.venue_mode != VenueMode.online else None
+    if venue is not None and venue.geofence_radius_m:
         if fix is None:
             return _refuse(
                 session,
@@ -672,10 +672,7 @@ def check_in(
             geofence=geofence,
             distance_band=band,
         )
-        try:
-            with session.begin_nested():  # a simultaneous second check-in loses here, harmlessly
-                session.add(attendance)
-        except IntegrityError:
+        if not _insert_once(session, attendance):  # a simultaneous second check-in lost the race
             attendance = session.scalar(
                 select(Attendance).where(
                     Attendance.meeting_id == meeting.id, Attendance.member_id == member.id
@@ -686,6 +683,33 @@ def check_in(
     return CheckInOutcome(
         True, f"签到成功（{target.label}，{_local(now)}{'，迟到' if late else ''}）。", attendance
     )
+
+
+def _insert_once(session: Session, attendance: Attendance) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING on the one-row-per-member-per-meeting key: one round
+    trip, no savepoint. True if this call wrote the row (`attendance` then carries its id)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    attendance.id = attendance.id or uuid.uuid4()
+    columns = (
+        "id",
+        "meeting_id",
+        "session_id",
+        "member_id",
+        "method",
+        "checked_in_at",
+        "late",
+        "geofence",
+        "distance_band",
+    )
+    written = session.execute(
+        insert(Attendance)
+        .values({name: getattr(attendance, name) for name in columns})
+        .on_conflict_do_nothing(index_elements=["meeting_id", "member_id"])
+        .returning(Attendance.id)
+    ).scalar()
+    return written is not None
 
 
 def _refuse(

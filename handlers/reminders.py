@@ -16,12 +16,13 @@ The outbox then keeps every member within WeCom's 30/minute and 1,000/hour.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from handlers import audit, rules
@@ -101,48 +102,79 @@ def _clock(raw: str | time) -> time:
     return raw if isinstance(raw, time) else time.fromisoformat(raw)
 
 
-def blocked_periods(session: Session, person: Person, start: datetime, end: datetime) -> list[Blocked]:
-    """When this member should not be disturbed between `start` and `end` (UTC)."""
-    preference = session.get(ReminderPreference, person.id)
-    on = start.astimezone(CHINA).date()
-    quiet_start = _clock(
-        preference.quiet_start
-        if preference and preference.quiet_start
-        else rules.value(session, "reminder.quiet_start", on)
-    )
-    quiet_end = _clock(
-        preference.quiet_end
-        if preference and preference.quiet_end
-        else rules.value(session, "reminder.quiet_end", on)
-    )
-    blocked = []
-    day = on - timedelta(days=1)
-    while _local(day, time(0)) < end:
-        begins = _local(day, quiet_start)
-        ends = _local(day + timedelta(days=1) if quiet_end <= quiet_start else day, quiet_end)
-        blocked.append(Blocked(begins, ends, "免打扰时段", True))
-        day += timedelta(days=1)
-    rest_until = _clock(rules.value(session, "reminder.rest_after_night_until", on))
-    shifts = session.execute(
-        select(RosterShift.starts_at, RosterShift.ends_at, ShiftCode.kind, ShiftCode.label)
-        .join(ShiftCode, ShiftCode.code == RosterShift.code)
-        .where(
-            RosterShift.person_id == person.id,
-            RosterShift.superseded_by.is_(None),
-            RosterShift.starts_at.is_not(None),
-            RosterShift.starts_at < end,
-            RosterShift.ends_at > start - timedelta(days=1),
+class Availability:
+    """What keeps a set of members from being disturbed over a span: the hospital's quiet
+    hours, each member's own, their shifts (and the rest after a night). Read in two queries
+    however many members are planned for, so a campaign to thousands plans in seconds."""
+
+    def __init__(self, session: Session, person_ids: Iterable, start: datetime, end: datetime) -> None:
+        ids = list(set(person_ids))
+        on = start.astimezone(CHINA).date()
+        self.start, self.end = start - timedelta(days=1), end
+        self.quiet = (
+            _clock(rules.value(session, "reminder.quiet_start", on)),
+            _clock(rules.value(session, "reminder.quiet_end", on)),
         )
-    ).all()
-    for starts_at, ends_at, kind, label in shifts:
-        if kind in (ShiftKind.work, ShiftKind.night):
-            blocked.append(Blocked(starts_at, ends_at, f"{label}当班", False))
-        if kind == ShiftKind.night:
-            # Asleep after a night: until the rest time on the morning the shift ends.
-            woken = _local(ends_at.astimezone(CHINA).date(), rest_until)
-            if woken > ends_at:
-                blocked.append(Blocked(ends_at, woken, f"{label}后休息至 {rest_until:%H:%M}", True))
-    return blocked
+        self.rest_until = _clock(rules.value(session, "reminder.rest_after_night_until", on))
+        self.preferences = {
+            p.person_id: p
+            for p in session.scalars(select(ReminderPreference).where(ReminderPreference.person_id.in_(ids)))
+        }
+        self.shifts: dict = defaultdict(list)
+        rows = session.execute(
+            select(
+                RosterShift.person_id,
+                RosterShift.starts_at,
+                RosterShift.ends_at,
+                ShiftCode.kind,
+                ShiftCode.label,
+            )
+            .join(ShiftCode, ShiftCode.code == RosterShift.code)
+            .where(
+                RosterShift.person_id.in_(ids),
+                RosterShift.superseded_by.is_(None),
+                RosterShift.starts_at.is_not(None),
+                RosterShift.starts_at < end,
+                RosterShift.ends_at > self.start,
+            )
+        ).all()
+        for person_id, starts_at, ends_at, kind, label in rows:
+            self.shifts[person_id].append((starts_at, ends_at, kind, label))
+
+    def preferred_time(self, person_id: object) -> time | None:
+        preference = self.preferences.get(person_id)
+        return preference.preferred_time if preference else None
+
+    def blocked(self, person_id: object, start: datetime, end: datetime) -> list[Blocked]:
+        """When this member should not be disturbed between `start` and `end` (UTC)."""
+        preference = self.preferences.get(person_id)
+        quiet_start, quiet_end = (
+            (preference.quiet_start, preference.quiet_end)
+            if preference and preference.quiet_start and preference.quiet_end
+            else self.quiet
+        )
+        blocked = []
+        day = start.astimezone(CHINA).date() - timedelta(days=1)
+        while _local(day, time(0)) < end:
+            begins = _local(day, quiet_start)
+            ends = _local(day + timedelta(days=1) if quiet_end <= quiet_start else day, quiet_end)
+            blocked.append(Blocked(begins, ends, "免打扰时段", True))
+            day += timedelta(days=1)
+        for starts_at, ends_at, kind, label in self.shifts.get(person_id, ()):
+            if ends_at <= start - timedelta(days=1) or starts_at >= end:
+                continue
+            if kind in (ShiftKind.work, ShiftKind.night):
+                blocked.append(Blocked(starts_at, ends_at, f"{label}当班", False))
+            if kind == ShiftKind.night:
+                # Asleep after a night: until the rest time on the morning the shift ends.
+                woken = _local(ends_at.astimezone(CHINA).date(), self.rest_until)
+                if woken > ends_at:
+                    blocked.append(Blocked(ends_at, woken, f"{label}后休息至 {self.rest_until:%H:%M}", True))
+        return blocked
+
+
+def blocked_periods(session: Session, person: Person, start: datetime, end: datetime) -> list[Blocked]:
+    return Availability(session, [person.id], start, end).blocked(person.id, start, end)
 
 
 def _off_peak(moment: datetime, person: Person, latest: datetime) -> datetime:
@@ -164,10 +196,12 @@ def plan(
     latest: datetime,
     priority: ReminderPriority,
     now: datetime,
+    availability: Availability | None = None,
 ) -> tuple[datetime, str]:
     """The first good moment in [earliest, latest] for this member, and why it is that one."""
     start = max(earliest, now)
-    blocked = blocked_periods(session, person, start, latest + timedelta(days=1))
+    availability = availability or Availability(session, [person.id], start, latest + timedelta(days=1))
+    blocked = availability.blocked(person.id, start, latest + timedelta(days=1))
     urgent = priority == ReminderPriority.urgent
 
     def first_free(strict: bool) -> tuple[datetime | None, str]:
@@ -188,11 +222,11 @@ def plan(
         why = f"{why}（窗口内无空闲时段，当班时发送）" if moment else why
     if moment is None:
         return latest, "窗口内均为休息时段，按最晚可用时间发送"
-    preference = session.get(ReminderPreference, person.id)
-    if priority == ReminderPriority.low and preference and preference.preferred_time:
+    preferred_time = availability.preferred_time(person.id)
+    if priority == ReminderPriority.low and preferred_time:
         day = moment.astimezone(CHINA).date()
         for offset in (0, 1):
-            preferred = _local(day + timedelta(days=offset), preference.preferred_time)
+            preferred = _local(day + timedelta(days=offset), preferred_time)
             if moment <= preferred <= latest and not any(b.start <= preferred < b.end for b in blocked):
                 return _off_peak(preferred, person, latest), "按您设定的提醒时间"
     if urgent:  # it cannot wait for the peak to pass
@@ -236,6 +270,80 @@ def remind(
     row.deliver_at, row.plan_note = deliver_at, note[:100]
     session.flush()
     return row
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One reminder to plan (remind_many's unit): the arguments of remind()."""
+
+    person: Person
+    category: str
+    obligation: str
+    title: str
+    reason: str
+    path: str
+    due_at: datetime
+    earliest: datetime
+    latest: datetime
+    priority: ReminderPriority = ReminderPriority.normal
+
+
+def remind_many(session: Session, asks: list[Ask], now: datetime | None = None) -> int:
+    """Plan many reminders at once (a campaign, a hospital-wide deadline) by remind()'s rules:
+    rosters and preferences read once, rows written in bulk. Obligations a member already
+    has a reminder for are left as they are. Returns how many were planned."""
+    now = now or utcnow()
+    asks = [a for a in asks if a.person.is_active]
+    if not asks:
+        return 0
+    start = min(max(a.earliest, now) for a in asks)
+    end = max(a.latest for a in asks) + timedelta(days=1)
+    availability = Availability(session, [a.person.id for a in asks], start, end)
+    existing = set(
+        session.execute(
+            select(Reminder.person_id, Reminder.obligation).where(
+                Reminder.person_id.in_({a.person.id for a in asks}),
+                Reminder.obligation.in_({a.obligation for a in asks}),
+            )
+        ).all()
+    )
+    rows = []
+    for ask in asks:
+        if (ask.person.id, ask.obligation) in existing:
+            continue
+        existing.add((ask.person.id, ask.obligation))
+        deliver_at, note = plan(
+            session,
+            ask.person,
+            earliest=ask.earliest,
+            latest=ask.latest,
+            priority=ask.priority,
+            now=now,
+            availability=availability,
+        )
+        rows.append(
+            {
+                "id": uuid.uuid4(),
+                "person_id": ask.person.id,
+                "category": ask.category,
+                "obligation": ask.obligation,
+                "title": ask.title[:100],
+                "reason": ask.reason[:200],
+                "path": ask.path[:300],
+                "due_at": ask.due_at,
+                "earliest_at": ask.earliest,
+                "latest_at": ask.latest,
+                "priority": ask.priority,
+                "status": ReminderStatus.planned,
+                "deliver_at": deliver_at,
+                "plan_note": note[:100],
+                "snoozed": False,
+                "created_at": now,
+            }
+        )
+    if rows:
+        session.execute(insert(Reminder), rows)
+    return len(rows)
 
 
 def cancel(session: Session, obligation: str, reason: str) -> int:

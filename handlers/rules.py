@@ -232,25 +232,27 @@ def value(session: Session, key: str, on: date | None = None) -> Any:
     """The rule's value on a date: the latest override in force then, else the default."""
     rule = _rule(key)
     on = on or local_today()
-    # Within one transaction a rule is read many times (a check-in reads four): ask once.
-    cache = session.info.setdefault("rule_values", {})
-    if (key, on) in cache:
-        return cache[(key, on)]
-    override = session.scalar(
-        select(RuleOverride.value)
-        .where(RuleOverride.key == key, RuleOverride.effective_from <= on)
-        .order_by(RuleOverride.effective_from.desc(), RuleOverride.created_at.desc())
-        .limit(1)
-    )
-    cache[(key, on)] = rule.default if override is None else override
-    return cache[(key, on)]
+    # A request reads several rules (a check-in reads four): the hospital's overrides — a few
+    # dozen rows at most, each a deliberate act in the console — are read once per transaction.
+    overrides = session.info.get("rule_overrides")
+    if overrides is None:
+        overrides = {}
+        rows = session.execute(
+            select(RuleOverride.key, RuleOverride.effective_from, RuleOverride.value).order_by(
+                RuleOverride.effective_from.desc(), RuleOverride.created_at.desc()
+            )
+        )
+        for row_key, effective_from, override_value in rows:
+            overrides.setdefault(row_key, []).append((effective_from, override_value))
+        session.info["rule_overrides"] = overrides
+    return next((v for since, v in overrides.get(key, ()) if since <= on), rule.default)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_rule_values(session: Session, transaction: Any) -> None:
     """The cache lives for one transaction: another process may override a rule meanwhile."""
     if transaction.parent is None:
-        session.info.pop("rule_values", None)
+        session.info.pop("rule_overrides", None)
 
 
 def history(session: Session, key: str) -> list[RuleOverride]:
@@ -294,7 +296,7 @@ def override(
     )
     session.add(row)
     session.flush()
-    session.info.pop("rule_values", None)  # what was read before this override is stale
+    session.info.pop("rule_overrides", None)  # what was read before this override is stale
     audit.record(session, actor, "rule.override", object_type="rule", object_id=key,
                  detail={"value": row.value, "from": effective_from.isoformat()})  # fmt: skip
     return row

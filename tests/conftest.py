@@ -132,6 +132,9 @@ def app(make_database_url: Any, emulator_server: Any) -> Flask:
         WECOM_API_BASE=emulator_server.url,
         WECOM_OAUTH_BASE=emulator_server.url,
         WECOM_LOGIN_BASE=emulator_server.url,
+        # Every session here shares one connection (the rolled-back-transaction recipe), so
+        # batch jobs send one row at a time; the integration tests run the threads for real.
+        OUTBOX_SENDER_THREADS=1,
     )
     migrate.upgrade(app.extensions["dangjian.db"].engine)
     return app

@@ -81,13 +81,17 @@ class ServerSessionInterface(SessionInterface):
             return ServerSession()
         now = datetime.now(UTC)
         with self.db.unit_of_work() as s:
-            row = s.get(WebSession, _hash(token))
-            if row is None:
+            # One query on every request: the session and whether its person may still log in.
+            found = s.execute(
+                select(WebSession, Person.is_active)
+                .outerjoin(Person, Person.id == WebSession.person_id)
+                .where(WebSession.token_hash == _hash(token))
+            ).first()
+            if found is None:
                 return ServerSession()
+            row, active = found
             expired = row.expires_at <= now or row.last_seen_at + self.idle <= now
-            person_disabled = row.person_id is not None and not s.scalar(
-                select(Person.is_active).where(Person.id == row.person_id)
-            )
+            person_disabled = row.person_id is not None and not active
             if expired or person_disabled:
                 s.delete(row)
                 return ServerSession()

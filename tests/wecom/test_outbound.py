@@ -346,3 +346,24 @@ def test_the_corp_wide_budget_of_an_api_waits_for_the_next_minute(queues):
     now[0] += 30
     assert rate.take("message/send") == pytest.approx(30.05)  # the fourth waits for 10:00+1 min
     assert len(slept) == 1
+
+
+def test_a_large_flush_goes_out_in_batch_jobs_and_the_reconciler_leaves_them_be(
+    run_jobs, app, client, emulator, db_session, queues
+):
+    """A reminder round or a personalised broadcast: rows sent by threads inside batch jobs
+    (the corp's rate, not one fork per row, is the limit); each row exactly once."""
+    rows = [notice(db_session, f"bt{n:03d}", f"第{n}条") for n in range(outbox.BATCH_SIZE + 30)]
+    db_session.commit()
+    assert sorted(queues.queue("push").job_ids) == sorted(
+        [f"deliver-batch-{rows[0].id}", f"deliver-batch-{rows[outbox.BATCH_SIZE].id}"]
+    )
+    # While the batches wait, the reconciler does not queue the rows again one by one.
+    with app.app_context():
+        assert outbox._in_live_batches([str(r.id) for r in rows]) == {str(r.id) for r in rows}
+    run_jobs()
+    db_session.expire_all()
+    assert {r.status for r in rows} == {OutboundStatus.sent}
+    assert sorted(d.to_user for d in delivered(emulator)) == sorted(f"bt{n:03d}" for n in range(len(rows)))
+    with app.app_context():  # a finished batch carries nothing any more
+        assert outbox._in_live_batches([str(rows[0].id)]) == set()

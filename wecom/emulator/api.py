@@ -30,6 +30,10 @@ TOKEN_TTL = 7200
 RESPONSE_CODE_TTL = 72 * 3600
 RECALL_WINDOW = 24 * 3600
 PER_MEMBER_MINUTE, PER_MEMBER_HOUR = 30, 1000
+#: Each API, per corp: 10,000 calls a minute (WeCom's 频率限制, doc 90312); 45009 beyond.
+#: Counted by calendar minute (UNCONFIRMED whether WeCom's window is calendar or sliding;
+#: Dangjian's own limiter, wecom/limits.CorpRate, stays under it either way at 9,500).
+CORP_API_PER_MINUTE = 10_000
 
 ERRMSG = {
     -1: "system busy",
@@ -108,6 +112,11 @@ class EmulatorState:
     response_codes: dict[str, tuple[float, list[str], str | None]] = field(default_factory=dict)
     faults: deque[tuple[str, int]] = field(default_factory=deque)  # (api or "*", errcode)
     latency_ms: int = 0
+    #: Calls per API in the current calendar minute: api → (minute, count); and the 45009s given.
+    corp_minute: dict[str, tuple[int, int]] = field(default_factory=dict)
+    rate_refusals: int = 0
+    #: Every API call's time (for benchmarks measuring the rate the app sustains).
+    call_times: list[float] = field(default_factory=list)
     #: The corp's directory as user/get returns it, keyed by lower-cased userid. None (tests
     #: that do not care): any userid is a valid recipient and the directory APIs list nobody.
     users: dict[str, dict[str, Any]] | None = None
@@ -152,6 +161,9 @@ class EmulatorState:
             self.response_codes.clear()
             self.faults.clear()
             self.latency_ms = 0
+            self.corp_minute.clear()
+            self.rate_refusals = 0
+            self.call_times.clear()
             self.users = None
             self.departments.clear()
             self.conversation.clear()
@@ -178,6 +190,14 @@ def guard(state: EmulatorState, api: str) -> ResponseReturnValue | None:
         time.sleep(state.latency_ms / 1000)
     with state.lock:
         state.api_calls[api] += 1
+        now = time.time()
+        state.call_times.append(now)
+        minute, count = state.corp_minute.get(api, (0, 0))
+        count = count + 1 if minute == int(now // 60) else 1
+        state.corp_minute[api] = (int(now // 60), count)
+        if count > CORP_API_PER_MINUTE:
+            state.rate_refusals += 1
+            return error(45009)
         if state.faults and state.faults[0][0] in (api, "*"):
             _, errcode = state.faults.popleft()
             return error(errcode, f", from ip: {request.remote_addr}" if errcode == 60020 else "")
@@ -376,6 +396,16 @@ def _seen(state: EmulatorState, user: str, digest: str, now: float, interval: in
     return seen is not None and now - seen[0] < interval
 
 
+def _busiest_minute(times: list[float]) -> int:
+    """The most events in any 60-second window of these sorted times."""
+    best = start = 0
+    for end, moment in enumerate(times):
+        while times[start] <= moment - 60:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
 def _over_limit(state: EmulatorState, user: str, now: float) -> bool:
     window = state.recent[user]
     while window and window[0] <= now - 3600:
@@ -453,6 +483,29 @@ def create_inspection_blueprint(state: EmulatorState) -> Blueprint:
                     "dropped": list(state.dropped),
                 }
             )
+
+    @bp.get("/api/rates")
+    def rates() -> ResponseReturnValue:
+        """What a load test needs: the busiest 60 seconds of calls, the busiest minute of any
+        one member, how many 45009 refusals, and the deliveries per member."""
+        with state.lock:
+            calls = sorted(state.call_times)
+            per_member: defaultdict[str, list[float]] = defaultdict(list)
+            for delivery in state.deliveries:
+                per_member[delivery.to_user].append(delivery.at)
+            refusals = state.rate_refusals
+        return jsonify(
+            {
+                "calls": len(calls),
+                "peak_calls_per_minute": _busiest_minute(calls),
+                "max_member_per_minute": max(
+                    (_busiest_minute(sorted(t)) for t in per_member.values()), default=0
+                ),
+                "rate_refusals": refusals,
+                "members": len(per_member),
+                "deliveries": sum(len(t) for t in per_member.values()),
+            }
+        )
 
     @bp.post("/api/faults")
     def faults() -> ResponseReturnValue:
