@@ -130,7 +130,7 @@ def _asks(session: Any, ids: list[Any], day: date) -> list[Any]:
                     people[person_id],
                     "meeting_soon",
                     f"bench:{k}",
-                    f"事项{k}",
+                    f"事项{k}（{n}号）",
                     "基准测试",
                     "/m/",
                     due_at=due,
