@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handlers import rules
+from handlers import reminders, rules
 from handlers.errors import Forbidden
 from handlers.meetings import KIND_LABELS
 from handlers.policy import Actor, Grant, can, holds, scope_orgs
@@ -31,13 +31,14 @@ from models import (
     MeetingSession,
     MeetingStatus,
     OrgKind,
-    OutboundMessage,
     PartyOrg,
+    Person,
     Response,
     Role,
+    RoleGrant,
     meeting_obligation,
 )
-from models.base import CHINA
+from models.base import CHINA, utcnow
 
 #: Obligations by org kind, with the catalogue rule giving the yearly number.
 OBLIGATIONS = {
@@ -275,6 +276,51 @@ def member_attendance(
 WARN_WITHIN = timedelta(days=14)
 
 
+def queue_overdue_summary(session: Session, today: date) -> int:
+    """The committee office's weekly card: branches with overdue obligations, most behind
+    first (never one message per item). Returns how many office members were told."""
+    everyone = Actor(
+        kind="system", id=None, label="组织生活汇总", grants=(Grant(Role.committee_office, None),)
+    )
+    behind: list[tuple[int, str]] = []
+    for entry in calendar(session, everyone, year=today.year, today=today):
+        overdue = sum(1 for o in entry.obligations for p in o.periods if p.status == "overdue")
+        if overdue:
+            behind.append((overdue, entry.org.name))
+    if not behind:
+        return 0
+    behind.sort(key=lambda item: (-item[0], item[1]))
+    week = today.isocalendar()
+    now = utcnow()
+    office = session.scalars(
+        select(Person)
+        .join(RoleGrant, RoleGrant.person_id == Person.id)
+        .where(
+            RoleGrant.role == Role.committee_office,
+            RoleGrant.revoked_at.is_(None),
+            Person.is_active.is_(True),
+        )
+    ).unique()
+    told = 0
+    for person in office:
+        row = reminders.remind(
+            session,
+            person,
+            category="compliance_overdue",
+            obligation=f"overdue_summary:{week.year}-{week.week}",
+            title=f"{len(behind)} 个党组织有超期的组织生活",
+            reason="本周组织生活超期情况（按超期项数排列），详见管理后台“组织生活”。",
+            detail="\n".join(f"{name}：超期 {count} 项" for count, name in behind),
+            path="/m/",
+            due_at=now + timedelta(days=2),
+            earliest=now,
+            latest=now + timedelta(days=1),
+            now=now,
+        )
+        told += row is not None and row.created_at == now
+    return told
+
+
 def queue_due_warnings(session: Session, today: date) -> int:
     """One chat message per secretary listing their branch's obligations that fall due soon
     with nothing planned (never one per item, never to members). Returns how many were queued."""
@@ -297,20 +343,24 @@ def queue_due_warnings(session: Session, today: date) -> int:
                     branches[branch.id] = branch
     week = today.isocalendar()
     queued = 0
+    now = utcnow()
     for branch_id, items in soon.items():
-        text = f"{branches[branch_id].name}以下组织生活即将到期、尚未安排：\n" + "\n".join(
-            f"· {i}" for i in items
-        )
-        for secretary in branch_leaders(session, branches[branch_id])[1]:
-            key = f"due_warning:{secretary.wecom_userid}:{branch_id}:{week.year}-{week.week}"
-            if session.scalar(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == key)) is None:
-                session.add(
-                    OutboundMessage(
-                        kind="text",
-                        to_users=secretary.wecom_userid,
-                        params={"content": text[:1800]},
-                        dedupe_key=key,
-                    )
-                )
-                queued += 1
+        branch = branches[branch_id]
+        for secretary in branch_leaders(session, branch)[1]:
+            # One card a week per secretary and branch, at a moment their roster allows.
+            row = reminders.remind(
+                session,
+                secretary,
+                category="compliance_due",
+                obligation=f"due_warning:{branch_id}:{week.year}-{week.week}",
+                title=f"{branch.name}有 {len(items)} 项组织生活即将到期",
+                reason="以下组织生活即将到期、尚未安排，请及时安排（可在手机上直接安排会议）。",
+                detail="\n".join(items),
+                path="/m/meetings",
+                due_at=now + timedelta(days=3),
+                earliest=now,
+                latest=now + timedelta(days=2),
+                now=now,
+            )
+            queued += row is not None and row.created_at == now
     return queued

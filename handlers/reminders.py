@@ -47,6 +47,8 @@ CATEGORY_LABELS = {
     "approval_step": "审批超期",
     "approval_escalation": "审批督办",
     "meeting_soon": "会议提醒",
+    "compliance_due": "组织生活到期（书记）",
+    "compliance_overdue": "组织生活超期汇总（组织部）",
 }
 STATUS_LABELS = {
     ReminderStatus.planned: "待发送",
@@ -248,6 +250,7 @@ def remind(
     latest: datetime,
     priority: ReminderPriority = ReminderPriority.normal,
     now: datetime | None = None,
+    detail: str | None = None,
 ) -> Reminder | None:
     """Plan one reminder for one obligation; the same obligation asked again replans the row
     it already has (never a second reminder). None when the member is gone."""
@@ -266,6 +269,7 @@ def remind(
         )
         session.add(row)
     row.category, row.title, row.reason, row.path = category, title[:100], reason[:200], path[:300]
+    row.detail = detail
     row.due_at, row.earliest_at, row.latest_at, row.priority = due_at, earliest, latest, priority
     row.deliver_at, row.plan_note = deliver_at, note[:100]
     session.flush()
@@ -446,13 +450,13 @@ def dispatch_due(session: Session, now: datetime | None = None, batch: int = BAT
             budget -= 1
             if len(message) == 1:
                 r = message[0]
-                singles[(r.category, r.title, r.reason, r.path)].append((person, r))
+                singles[(r.category, r.title, r.reason, r.path, r.detail)].append((person, r))
             else:
                 _send_digest(session, person, message, now)
                 report.digests += 1
                 report.calls += 1
             report.sent += len(message)
-    for (category, title, reason, path), recipients in singles.items():
+    for (category, title, reason, path, detail), recipients in singles.items():
         # Identical notices for many members at once go out as one call (≤ 1,000 each).
         for chunk in _chunks(recipients, MAX_RECIPIENTS):
             key = f"reminder:{chunk[0][1].id}"
@@ -465,6 +469,7 @@ def dispatch_due(session: Session, now: datetime | None = None, batch: int = BAT
                         "reason": reason,
                         "path": path,
                         "category": category,
+                        "detail": detail,
                         "reminder_id": str(chunk[0][1].id) if len(chunk) == 1 else None,
                     },
                     dedupe_key=key,

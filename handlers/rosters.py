@@ -275,3 +275,47 @@ def recent_imports(session: Session, limit: int = 10) -> list[RosterImport]:
 
 def shift_codes(session: Session) -> list[ShiftCode]:
     return list(session.scalars(select(ShiftCode).order_by(ShiftCode.code)))
+
+
+def save_shift_code(
+    session: Session, actor: Actor, *, code: str, label: str, kind: str, starts: str, ends: str
+) -> ShiftCode:
+    """Add or change a shift code (the hospital's own names and times). Past shifts keep the
+    times they were imported with; the next import uses the new ones."""
+    from models import ShiftKind
+
+    if not holds(actor, "org.manage"):
+        raise Forbidden("只有党委组织部可以修改班次代码。")
+    code = (code or "").strip()
+    if not code or len(code) > 16 or not code.isprintable():
+        raise ValidationFailed("班次代码为 1–16 个字符。", field="code")
+    label = (label or "").strip()
+    if not label or len(label) > 32:
+        raise ValidationFailed("请填写班次名称（32字以内）。", field="label")
+    try:
+        shift_kind = ShiftKind(kind)
+    except ValueError:
+        raise ValidationFailed("请选择班次类型。", field="kind") from None
+    times = []
+    for name, raw in (("starts", starts), ("ends", ends)):
+        raw = (raw or "").strip()
+        try:
+            times.append(datetime.strptime(raw, "%H:%M").time() if raw else None)
+        except ValueError:
+            raise ValidationFailed("时间格式应为 08:00。", field=name) from None
+    if shift_kind != ShiftKind.rest and None in times:
+        raise ValidationFailed("除休息外，班次须填写开始和结束时间。", field="starts")
+    row = session.get(ShiftCode, code) or ShiftCode(code=code)
+    row.label, row.kind = label, shift_kind
+    row.starts, row.ends = (None, None) if shift_kind == ShiftKind.rest else tuple(times)
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "roster.shift_code",
+        object_type="shift_code",
+        object_id=code,
+        detail={"label": label, "kind": shift_kind.value, "starts": starts, "ends": ends},
+    )
+    return row

@@ -1,4 +1,5 @@
-"""Weekly: tell each secretary which statutory meetings fall due soon with nothing planned."""
+"""Weekly: tell each secretary which statutory meetings fall due soon with nothing planned, and
+the committee office which branches are behind (one card each, through the reminder engine)."""
 
 from __future__ import annotations
 
@@ -15,4 +16,5 @@ def warn_due_obligations() -> str:
     today = datetime.now(UTC).astimezone(CHINA).date()
     with database().unit_of_work() as session:
         queued = compliance.queue_due_warnings(session, today)
-    return f"{queued} secretaries told"
+        office = compliance.queue_overdue_summary(session, today)
+    return f"{queued} secretaries told, {office} of the committee office sent the overdue summary"

@@ -13,7 +13,7 @@ import enum
 import uuid
 from datetime import datetime, time
 
-from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UUIDPrimaryKey, utcnow
@@ -51,6 +51,8 @@ class Reminder(UUIDPrimaryKey, Base):
     title: Mapped[str] = mapped_column(String(100))
     #: Why the member gets it, in their words (shown on the card and the H5 page).
     reason: Mapped[str] = mapped_column(String(200))
+    #: Lines shown on the card under the reason (a weekly summary's items), if any.
+    detail: Mapped[str | None] = mapped_column(Text)
     #: Where the reminder leads (an H5 path).
     path: Mapped[str] = mapped_column(String(300))
     due_at: Mapped[datetime]

@@ -124,7 +124,7 @@ def test_secretaries_get_one_weekly_message_about_what_falls_due_unplanned(
 ):
     from sqlalchemy import select
 
-    from models import OutboundMessage
+    from models import Reminder
 
     branch = make_org(OrgKind.branch, name="病理科党支部")
     make_org(OrgKind.group, parent=branch, name="病理科第1党小组")
@@ -134,13 +134,18 @@ def test_secretaries_get_one_weekly_message_about_what_falls_due_unplanned(
     today = date(2026, 3, 20)
     assert compliance.queue_due_warnings(db_session, today) == 1
     assert compliance.queue_due_warnings(db_session, today + timedelta(days=2)) == 0  # once a week
-    [message] = db_session.scalars(select(OutboundMessage).where(OutboundMessage.kind == "text")).all()
-    text = message.params["content"]
-    assert message.to_users.startswith("user") and "病理科党支部" in text
+    [card] = db_session.scalars(select(Reminder).where(Reminder.category == "compliance_due")).all()
+    text = card.title + "\n" + card.detail
+    assert card.person_id == secretary.person_id and "病理科党支部" in text
     assert "支委会：3月，03月31日前" in text and "党小组会（病理科第1党小组）" in text
     assert "主题党日" not in text  # done this month
     assert "组织生活会" not in text  # the yearly one is not due within two weeks
-    assert secretary.person_id
+    # The office hears once a week which branches are behind (here: none overdue yet in March
+    # but January's and February's committee meetings).
+    assert compliance.queue_overdue_summary(db_session, today) == 1
+    assert compliance.queue_overdue_summary(db_session, today) == 0
+    [summary] = db_session.scalars(select(Reminder).where(Reminder.category == "compliance_overdue")).all()
+    assert summary.person_id == office.person_id and "病理科党支部：超期" in summary.detail
 
 
 def test_nothing_is_overdue_from_before_the_org_existed(db_session, office, make_org):

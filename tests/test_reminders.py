@@ -184,3 +184,20 @@ def test_a_paused_category_waits(db_session, nurse):
     db_session.delete(db_session.get(ReminderPause, "meeting_soon"))
     db_session.flush()
     assert reminders.dispatch_due(db_session, now=bj(12)).sent == 1
+
+
+def test_a_summary_card_lists_its_items(app):
+    from wecom.render import render
+
+    params = {
+        "title": "病理科党支部有 2 项组织生活即将到期",
+        "reason": "请及时安排",
+        "path": "/m/meetings",
+        "detail": "支委会：3月，03月31日前\n党小组会（第1党小组）：3月，03月31日前",
+        "category": "compliance_due",
+    }
+    with app.test_request_context():
+        message, summary = render("reminder", params)
+    rows = message["template_card"]["horizontal_content_list"]
+    assert rows[0] == {"keyname": "支委会", "value": "3月，03月31日前"} and len(rows) == 2
+    assert message["template_card"]["card_action"]["url"].endswith("/m/meetings")

@@ -19,12 +19,22 @@ def _url(path: str) -> str:
 
 @renderer("reminder")
 def reminder(params: dict[str, Any]) -> Rendered:
+    lines = [line for line in (params.get("detail") or "").splitlines() if line.strip()]
+    rows = [_row(line) for line in lines[:DIGEST_ROWS]]
     card = cards.text_notice(
         title=f"提醒：{params['title']}"[:36],
+        desc=f"另有 {len(lines) - DIGEST_ROWS} 项" if len(lines) > DIGEST_ROWS else None,
         sub_title=params["reason"],
+        fields=rows or None,
         url=_url(params["path"]),
     )
     return cards.template_card(card), f"提醒：{params['title']}"
+
+
+def _row(line: str) -> tuple[str, str]:
+    """ "支委会：3月，03月31日前" → ("支委会", "3月，03月31日前") for a card's key-value row."""
+    key, _, value = line.lstrip("· ").partition("：")
+    return (key[:5], value[:26]) if value else ("·", key[:26])
 
 
 @renderer("reminder_digest")

@@ -139,3 +139,39 @@ def test_the_api_push_keeps_to_the_tokens_scope(app, hospital, db_session):  # n
     body["shifts"] = body["shifts"][:1]
     done = client.post("/api/v1/rosters", json=body, headers={"Authorization": f"Bearer {branch}"})
     assert done.status_code == 201 and done.get_json()["shifts"] == 1
+
+
+def test_the_office_names_its_own_shifts(browser, hospital, db_session):  # noqa: F811
+    from models import ShiftCode
+
+    qr_login(browser, "office01")
+    page = browser.get("/admin/rosters").get_data(as_text=True)
+    bad = browser.post(
+        "/admin/rosters/codes",
+        follow_redirects=True,
+        data={
+            "csrf_token": csrf(page),
+            "code": "ZB",
+            "label": "值班",
+            "kind": "work",
+            "starts": "",
+            "ends": "",
+        },
+    )
+    assert "须填写开始和结束时间" in bad.get_data(as_text=True)
+    done = browser.post(
+        "/admin/rosters/codes",
+        follow_redirects=True,
+        data={
+            "csrf_token": csrf(page),
+            "code": "ZB",
+            "label": "24小时值班",
+            "kind": "night",
+            "starts": "08:00",
+            "ends": "08:00",
+        },
+    )
+    assert "已保存班次“ZB 24小时值班”" in done.get_data(as_text=True)
+    assert db_session.get(ShiftCode, "ZB").kind == "night"
+    qr_login(browser, "sec01")  # a secretary uploads rosters but does not rename shifts
+    assert "新增或修改班次" not in browser.get("/admin/rosters").get_data(as_text=True)

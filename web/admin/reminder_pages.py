@@ -74,6 +74,25 @@ def roster_upload() -> ResponseReturnValue:
     return _roster_page(report)
 
 
+@bp.post("/rosters/codes")
+def roster_code_save() -> ResponseReturnValue:
+    _require("rosters")
+    form = request.form
+    return apply_change(
+        lambda: rosters.save_shift_code(
+            db_session(),
+            g.actor,
+            code=form.get("code", ""),
+            label=form.get("label", ""),
+            kind=form.get("kind", ""),
+            starts=form.get("starts", ""),
+            ends=form.get("ends", ""),
+        ),
+        done=lambda row: f"已保存班次“{row.code} {row.label}”。",
+        back=url_for("admin.roster_index"),
+    )
+
+
 @bp.get("/reminders")
 def reminder_index() -> ResponseReturnValue:
     _require("reminders")

@@ -60,6 +60,7 @@ def upgrade() -> None:
         sa.Column("obligation", sa.String(length=160), nullable=False),
         sa.Column("title", sa.String(length=100), nullable=False),
         sa.Column("reason", sa.String(length=200), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=True),
         sa.Column("path", sa.String(length=300), nullable=False),
         sa.Column("due_at", models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("earliest_at", models.base.UTCDateTime(timezone=True), nullable=False),
