@@ -43,6 +43,7 @@ from models import (
     OutboundStatus,
     PartyOrg,
     Person,
+    ReminderPriority,
     Response,
     Venue,
     VenueMode,
@@ -237,7 +238,7 @@ def plan_meeting(
         )
         session.add(invitation)
         session.flush()
-        _queue_notice(session, meeting, invitation, member)
+        _queue_notice(session, meeting, invitation, member, now)
     audit.record(
         session,
         actor,
@@ -293,7 +294,9 @@ def _card_facts(session: Session, meeting: Meeting) -> dict:
     }
 
 
-def _queue_notice(session: Session, meeting: Meeting, invitation: Invitation, member: Member) -> None:
+def _queue_notice(
+    session: Session, meeting: Meeting, invitation: Invitation, member: Member, now: datetime | None
+) -> None:
     assigned = invitation.session_id
     sessions = [
         {"id": str(s.id), "label": s.label, "when": when_text(s)}
@@ -313,22 +316,27 @@ def _queue_notice(session: Session, meeting: Meeting, invitation: Invitation, me
         )
     )
     if assigned is not None:
-        queue_checkin_card(session, meeting, invitation)
+        queue_checkin_card(session, meeting, invitation, now)
 
 
 def checkin_card_key(invitation_id: uuid.UUID) -> str:
     return f"meeting_checkin:{invitation_id}"
 
 
-def queue_checkin_card(session: Session, meeting: Meeting, invitation: Invitation) -> None:
-    """A 签到 card that arrives when the check-in window opens, where card check-in is allowed.
-    (The reminders issue will time it to the member's shift; until then, at window open.)"""
+def queue_checkin_card(
+    session: Session, meeting: Meeting, invitation: Invitation, now: datetime | None = None
+) -> None:
+    """A 签到 card for the chosen session, where card check-in is allowed: a reminder of the
+    urgent kind, sent when the check-in window opens (not days before, when the member said
+    they would come), and dropped if they check in by QR first or take leave. Choosing another
+    session replans the same reminder."""
     target = next(s for s in meeting.sessions if s.id == invitation.session_id)
     if meeting.has_vote or not rules.value(session, "checkin.card_allowed", target.starts_at.date()):
         return
-    key = checkin_card_key(invitation.id)
-    existing = session.scalar(select(OutboundMessage).where(OutboundMessage.dedupe_key == key))
-    opens, _closes = check_in_window(session, target)
+    opens, closes = check_in_window(session, target)
+    now = now or utcnow()
+    if closes <= now:
+        return
     params = {
         **_card_facts(session, meeting),
         "session_id": str(target.id),
@@ -336,23 +344,26 @@ def queue_checkin_card(session: Session, meeting: Meeting, invitation: Invitatio
         "when": when_text(target),
         "invitation_id": str(invitation.id),
     }
-    if existing is None:
-        person = session.get(Member, invitation.member_id).person
-        session.add(
-            OutboundMessage(
-                kind="meeting_checkin",
-                to_users=person.wecom_userid,
-                params=params,
-                dedupe_key=key,
-                not_before=opens,
-            )
-        )
-    elif existing.status == OutboundStatus.pending:  # the member switched sessions before it went
-        existing.params, existing.not_before = params, opens
+    reminders.remind(
+        session,
+        session.get(Member, invitation.member_id).person,
+        category="meeting_checkin",
+        obligation=f"meeting_checkin:{invitation.id}",
+        title=f"签到：{meeting.topic}",
+        reason=f"{target.label} {when_text(target)} 的签到时间已到，可在卡片上直接签到。",
+        path=f"/m/meetings/{meeting.id}",
+        due_at=target.starts_at,
+        earliest=opens,
+        latest=closes,
+        priority=ReminderPriority.immediate,
+        now=now,
+        card=("meeting_checkin", params, checkin_card_key(invitation.id)),
+    )
 
 
 def cancel_checkin_card(session: Session, invitation: Invitation, why: str) -> None:
     """Checked in already, or on leave: the 签到 card has nothing left to ask."""
+    reminders.cancel(session, f"meeting_checkin:{invitation.id}", why)
     card = session.scalar(
         select(OutboundMessage).where(OutboundMessage.dedupe_key == checkin_card_key(invitation.id))
     )
@@ -491,7 +502,7 @@ def attend(
         raise Conflict("您已请假；如能参加，请联系支部书记撤回请假。")
     invitation.response, invitation.session_id, invitation.responded_at = Response.attending, chosen.id, now
     meeting = session.get(Meeting, invitation.meeting_id)
-    queue_checkin_card(session, meeting, invitation)
+    queue_checkin_card(session, meeting, invitation, now)
     _remind_before(session, person, meeting, invitation, chosen, now)
     return f"已报名{chosen.label}"
 
@@ -523,6 +534,7 @@ def _remind_before(
     )
 
 
+@reminders.obligation_check("meeting_checkin")
 @reminders.obligation_check("meeting_attend")
 def _attendance_settled(session: Session, invitation_id: str) -> bool:
     """No reminder needed once the member is checked in, on leave, or the meeting is off."""

@@ -47,6 +47,7 @@ CATEGORY_LABELS = {
     "approval_step": "审批超期",
     "approval_escalation": "审批督办",
     "meeting_soon": "会议提醒",
+    "meeting_checkin": "签到卡片",
     "compliance_due": "组织生活到期（书记）",
     "compliance_overdue": "组织生活超期汇总（组织部）",
 }
@@ -57,6 +58,8 @@ STATUS_LABELS = {
     ReminderStatus.cancelled: "已取消",
     ReminderStatus.failed: "发送失败",
 }
+#: Never folded into a digest nor held for the hourly allowance.
+PROMPT = (ReminderPriority.immediate, ReminderPriority.urgent)
 #: WeCom accepts up to 1,000 recipients per message/send call.
 MAX_RECIPIENTS = 1000
 #: How many reminders one dispatcher run claims.
@@ -202,6 +205,8 @@ def plan(
 ) -> tuple[datetime, str]:
     """The first good moment in [earliest, latest] for this member, and why it is that one."""
     start = max(earliest, now)
+    if priority == ReminderPriority.immediate:
+        return start, "所选场次签到时段开始即发送"
     availability = availability or Availability(session, [person.id], start, latest + timedelta(days=1))
     blocked = availability.blocked(person.id, start, latest + timedelta(days=1))
     urgent = priority == ReminderPriority.urgent
@@ -223,6 +228,8 @@ def plan(
         moment, why = first_free(strict=False)
         why = f"{why}（窗口内无空闲时段，当班时发送）" if moment else why
     if moment is None:
+        if urgent:  # it belongs to its window (a 签到 card for a late session): at its start
+            return start, "时段内均为免打扰，紧急提醒按时发送"
         return latest, "窗口内均为休息时段，按最晚可用时间发送"
     preferred_time = availability.preferred_time(person.id)
     if priority == ReminderPriority.low and preferred_time:
@@ -251,6 +258,7 @@ def remind(
     priority: ReminderPriority = ReminderPriority.normal,
     now: datetime | None = None,
     detail: str | None = None,
+    card: tuple[str, dict, str] | None = None,
 ) -> Reminder | None:
     """Plan one reminder for one obligation; the same obligation asked again replans the row
     it already has (never a second reminder). None when the member is gone."""
@@ -270,6 +278,7 @@ def remind(
         session.add(row)
     row.category, row.title, row.reason, row.path = category, title[:100], reason[:200], path[:300]
     row.detail = detail
+    row.card_kind, row.card_params, row.card_key = card if card else (None, None, None)
     row.due_at, row.earliest_at, row.latest_at, row.priority = due_at, earliest, latest, priority
     row.deliver_at, row.plan_note = deliver_at, note[:100]
     session.flush()
@@ -434,21 +443,25 @@ def dispatch_due(session: Session, now: datetime | None = None, batch: int = BAT
     singles: dict[tuple, list[tuple[Person, Reminder]]] = defaultdict(list)
     for person_id, rows in by_person.items():
         person = people[person_id]
-        urgent = [r for r in rows if r.priority == ReminderPriority.urgent]
-        rest = [r for r in rows if r.priority != ReminderPriority.urgent]
-        messages = [[r] for r in urgent] + ([rest] if rest else [])
+        # Urgent ones and feature cards go alone; the rest due together fold into one digest.
+        alone = [r for r in rows if r.priority in PROMPT or r.card_kind]
+        rest = [r for r in rows if r not in alone]
+        messages = [[r] for r in alone] + ([rest] if rest else [])
         budget = allowance - sent_this_hour.get(person_id, 0)
         for message in messages:
             # An urgent reminder is never held (a meeting in 30 minutes cannot wait an hour);
             # WeCom's own per-member limits still apply to it in the outbox.
-            if budget <= 0 and message[0].priority != ReminderPriority.urgent:
+            if budget <= 0 and message[0].priority not in PROMPT:
                 # Over the member's hourly allowance: wait for the next hour, in one digest.
                 for r in message:
                     r.deliver_at, r.plan_note = now + timedelta(hours=1), "本小时提醒已达上限，稍后合并发送"
                 report.held += len(message)
                 continue
             budget -= 1
-            if len(message) == 1:
+            if message[0].card_kind:
+                _send_card(session, person, message[0], now)
+                report.calls += 1
+            elif len(message) == 1:
                 r = message[0]
                 singles[(r.category, r.title, r.reason, r.path, r.detail)].append((person, r))
             else:
@@ -480,6 +493,19 @@ def dispatch_due(session: Session, now: datetime | None = None, batch: int = BAT
             report.calls += 1
     session.flush()
     return report
+
+
+def _send_card(session: Session, person: Person, row: Reminder, now: datetime) -> None:
+    """The feature's own card (interactive buttons and all), under the key it is known by."""
+    session.add(
+        OutboundMessage(
+            kind=row.card_kind,
+            to_users=person.wecom_userid,
+            params=row.card_params,
+            dedupe_key=row.card_key or f"reminder:{row.id}",
+        )
+    )
+    row.status, row.sent_at, row.outbox_key = ReminderStatus.sent, now, row.card_key or f"reminder:{row.id}"
 
 
 def _send_digest(session: Session, person: Person, rows: list[Reminder], now: datetime) -> None:

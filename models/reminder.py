@@ -13,7 +13,7 @@ import enum
 import uuid
 from datetime import datetime, time
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UUIDPrimaryKey, utcnow
@@ -32,6 +32,9 @@ class ReminderStatus(enum.StrEnum):
 
 
 class ReminderPriority(enum.StrEnum):
+    #: For a moment the member chose (the 签到 card of the session they are at): sent as the
+    #: window opens, whatever the hour or roster says.
+    immediate = "immediate"
     urgent = "urgent"  # may reach a member on duty; never waits for a digest
     normal = "normal"
     low = "low"  # waits for the member's preferred time when there is one
@@ -53,6 +56,12 @@ class Reminder(UUIDPrimaryKey, Base):
     reason: Mapped[str] = mapped_column(String(200))
     #: Lines shown on the card under the reason (a weekly summary's items), if any.
     detail: Mapped[str | None] = mapped_column(Text)
+    #: A card of the feature's own to send instead of the plain reminder card (the 签到 card):
+    #: its outbox kind, facts and dedupe key (card updates find it by that key). Never folded
+    #: into a digest: its buttons must stay its own.
+    card_kind: Mapped[str | None] = mapped_column(String(32))
+    card_params: Mapped[dict | None] = mapped_column(JSON)
+    card_key: Mapped[str | None] = mapped_column(String(200))
     #: Where the reminder leads (an H5 path).
     path: Mapped[str] = mapped_column(String(300))
     due_at: Mapped[datetime]

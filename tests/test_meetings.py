@@ -42,8 +42,13 @@ def venue(db_session):
     campus = Campus(code="BY", name="本院区")
     db_session.add(campus)
     db_session.flush()
-    room = Venue(campus_id=campus.id, name="门诊楼三楼会议室", geofence_lat=Decimal("39.904200"),
-                 geofence_lng=Decimal("116.407400"), geofence_radius_m=200)  # fmt: skip
+    room = Venue(
+        campus_id=campus.id,
+        name="门诊楼三楼会议室",
+        geofence_lat=Decimal("39.904200"),
+        geofence_lng=Decimal("116.407400"),
+        geofence_radius_m=200,
+    )
     db_session.add(room)
     db_session.flush()
     return room
@@ -179,8 +184,13 @@ def test_check_in_rules(db_session, people, branch, venue):
 def test_card_check_in_is_refused_where_a_vote_is_taken(db_session, people, branch, venue):
     meeting = plan(db_session, people["secretary"], branch, venue, has_vote=True)
     a = meeting.sessions[0]
-    outcome = meetings.check_in(db_session, person=people["full"][1].person, meeting_session_id=a.id,
-                                method=CheckInMethod.card, now=a.starts_at)  # fmt: skip
+    outcome = meetings.check_in(
+        db_session,
+        person=people["full"][1].person,
+        meeting_session_id=a.id,
+        method=CheckInMethod.card,
+        now=a.starts_at,
+    )
     assert not outcome.ok and "扫描会场屏幕上的二维码" in outcome.message
 
 
@@ -214,18 +224,26 @@ def test_minutes_lock_against_overwrites_and_after_sign_off(db_session, people, 
     meeting = plan(db_session, people["secretary"], branch, venue)
     secretary = people["secretary"]
     version = meeting.version
-    meetings.save_minutes(db_session, secretary, meeting_id=meeting.id, minutes="一、学习", resolutions="",
-                          version=version)  # fmt: skip
+    meetings.save_minutes(
+        db_session, secretary, meeting_id=meeting.id, minutes="一、学习", resolutions="", version=version
+    )
     db_session.flush()
     with pytest.raises(Conflict, match="已被他人修改"):
-        meetings.save_minutes(db_session, secretary, meeting_id=meeting.id, minutes="覆盖", resolutions="",
-                              version=version)  # fmt: skip
+        meetings.save_minutes(
+            db_session, secretary, meeting_id=meeting.id, minutes="覆盖", resolutions="", version=version
+        )
     with pytest.raises(Conflict, match="还未开始"):
         meetings.sign_off(db_session, secretary, meeting_id=meeting.id, now=NOW)
     meetings.sign_off(db_session, secretary, meeting_id=meeting.id, now=NOW + timedelta(days=1))
     with pytest.raises(Conflict, match="已签署"):
-        meetings.save_minutes(db_session, secretary, meeting_id=meeting.id, minutes="改", resolutions="",
-                              version=meeting.version)  # fmt: skip
+        meetings.save_minutes(
+            db_session,
+            secretary,
+            meeting_id=meeting.id,
+            minutes="改",
+            resolutions="",
+            version=meeting.version,
+        )
     meetings.add_correction(db_session, secretary, meeting_id=meeting.id, text="出席人数更正为5人")
     assert [c.text for c in meetings.corrections(db_session, meeting)] == ["出席人数更正为5人"]
     assert meeting.minutes == "一、学习"
@@ -356,3 +374,33 @@ def test_a_committee_meeting_invites_the_committee_only(db_session, people, bran
         select(Invitation.member_id).where(Invitation.meeting_id == meeting.id)
     ).all()
     assert sorted(invited) == sorted([people["full"][0].id, people["full"][1].id])
+
+
+def test_the_checkin_card_waits_for_the_window_and_is_dropped_once_checked_in(
+    db_session, people, branch, venue
+):
+    """参加 days ahead plans the 签到 card for when the window opens; a QR check-in first
+    means the card is never sent."""
+    from handlers import reminders
+    from models import Reminder, ReminderStatus
+
+    meeting = plan(db_session, people["secretary"], branch, venue, has_vote=False)
+    nurse = people["full"][2]
+    invitation = meetings.invitation_for(db_session, meeting.id, nurse.person_id)
+    a = meeting.sessions[0]
+    meetings.attend(db_session, nurse.person, str(invitation.id), str(a.id), NOW)
+    card = db_session.scalar(select(Reminder).where(Reminder.category == "meeting_checkin"))
+    assert card.deliver_at == a.starts_at - timedelta(minutes=30) and card.card_kind == "meeting_checkin"
+    reminders.dispatch_due(db_session, now=NOW + timedelta(hours=1))  # the day's reminder goes…
+    assert card.status == ReminderStatus.planned  # …the 签到 card waits for its window
+    opened = a.starts_at - timedelta(minutes=29)
+    meetings.check_in(
+        db_session,
+        person=nurse.person,
+        meeting_session_id=a.id,
+        method=CheckInMethod.qr,
+        now=opened,
+        fix=GeoFix(30.0, 120.0),
+    )
+    reminders.dispatch_due(db_session, now=opened + timedelta(minutes=1))
+    assert card.status == ReminderStatus.cancelled

@@ -73,9 +73,13 @@ def deliver(live):
     from rq import SimpleWorker
     from rq.serializers import JSONSerializer
 
+    from handlers import reminders
+
     app = live.flask_app
     queues = app.extensions["dangjian.jobs"]
     with app.app_context():
+        with app.extensions["dangjian.db"].unit_of_work() as session:
+            reminders.dispatch_due(session)  # what the scheduler's minute run would send
         SimpleWorker(
             [queues.queue(n) for n in ("push", "default")], connection=queues.redis, serializer=JSONSerializer
         ).work(burst=True, with_scheduler=False)

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from handlers import leave, meetings
+from handlers import leave, meetings, reminders
 from handlers.meetings import SessionPlan
 from models import Attendance, AuditEvent, Invitation, OrgKind, OutboundMessage, Response, Role
 from models.base import utcnow
@@ -88,7 +88,10 @@ def test_card_check_in_in_the_window_and_a_check_in_for_someone_elses_meeting(
     run_jobs()
     notice = card_for(emulator, "or-nurse2", "mt")
     tap(app, send, "or-nurse2", notice.body["template_card"]["button_list"][0]["key"], notice)
-    run_jobs()  # the 签到 card for the chosen session (its window is open already)
+    # The 签到 card is a reminder for the chosen session, sent when its window opens (already).
+    assert reminders.dispatch_due(db_session).sent == 1
+    db_session.commit()
+    run_jobs()
     checkin_card = card_for(emulator, "or-nurse2", "ci")
     assert checkin_card.body["template_card"]["button_list"][0]["key"] == f"meeting_checkin:{a.id}"
 

@@ -61,13 +61,18 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=100), nullable=False),
         sa.Column("reason", sa.String(length=200), nullable=False),
         sa.Column("detail", sa.Text(), nullable=True),
+        sa.Column("card_kind", sa.String(length=32), nullable=True),
+        sa.Column("card_params", sa.JSON(), nullable=True),
+        sa.Column("card_key", sa.String(length=200), nullable=True),
         sa.Column("path", sa.String(length=300), nullable=False),
         sa.Column("due_at", models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("earliest_at", models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("latest_at", models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column(
             "priority",
-            sa.Enum("urgent", "normal", "low", name="reminder_priority", native_enum=False, length=16),
+            sa.Enum(
+                "immediate", "urgent", "normal", "low", name="reminder_priority", native_enum=False, length=16
+            ),
             nullable=False,
         ),
         sa.Column(
