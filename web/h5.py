@@ -12,6 +12,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -21,6 +22,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from handlers import people, uploads, workbench
+from handlers.policy import load_actor
 from models import Person
 from web import db_session
 from web.csrf import protect
@@ -124,6 +126,28 @@ def jssdk_config() -> ResponseReturnValue:
     except WeComError as exc:
         logger.warning("jssdk ticket unavailable: %s", exc)
         return jsonify(code="wecom_unavailable", message="企业微信暂时繁忙，定位与扫码稍后可用。"), 503
+
+
+#: The feature pages that need the member (and log them in silently first): endpoint name
+#: prefixes registered by each feature module with `member_pages`.
+_MEMBER_PAGES: list[str] = []
+
+
+def member_pages(*prefixes: str) -> None:
+    """Mark the endpoints starting with these names (e.g. "h5.approval") as the member's own:
+    `g.person` and `g.actor` are loaded before they run, after a silent login if needed."""
+    _MEMBER_PAGES.extend(prefixes)
+
+
+@bp.before_request
+def _load_member() -> ResponseReturnValue | None:
+    if not (request.endpoint or "").startswith(tuple(_MEMBER_PAGES)):
+        return None
+    person, login = current_member_or_login()
+    if login is not None:
+        return login
+    g.person, g.actor = person, load_actor(db_session(), person, request.remote_addr)
+    return None
 
 
 def read_upload(field: str = "file") -> tuple[str, bytes]:

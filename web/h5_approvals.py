@@ -14,23 +14,13 @@ from flask.typing import ResponseReturnValue
 from handlers import approvals, audit
 from handlers.approval_kinds import KINDS, kind_of
 from handlers.errors import DomainError, Forbidden, ValidationFailed
-from handlers.policy import load_actor
 from models import ApprovalStatus
 from models.base import CHINA, utcnow
 from web import db_session
 from web.forms import approval_decision
-from web.h5 import bp, current_member_or_login, read_upload, send_stored_file
+from web.h5 import bp, member_pages, read_upload, send_stored_file
 
-
-@bp.before_request
-def _load_person() -> ResponseReturnValue | None:
-    if not (request.endpoint or "").startswith("h5.approval"):
-        return None
-    person, login = current_member_or_login()
-    if login is not None:
-        return login
-    g.person, g.actor = person, load_actor(db_session(), person, request.remote_addr)
-    return None
+member_pages("h5.approval")
 
 
 def _attempt(change: Any, back: str, done: str) -> ResponseReturnValue:

@@ -16,11 +16,11 @@ from sqlalchemy import select
 from handlers import approvals, checkin_qr, leave, meetings, members
 from handlers.errors import DomainError, ValidationFailed
 from handlers.meetings import GeoFix
-from handlers.policy import can, load_actor
+from handlers.policy import can
 from models import CheckInMethod, Meeting, MeetingSession, Venue, VenueMode
 from web import db_session
 from web.forms import session_plans
-from web.h5 import bp, current_member_or_login, read_upload, send_stored_file
+from web.h5 import bp, member_pages, read_upload, send_stored_file
 
 
 def _now() -> datetime:
@@ -46,19 +46,8 @@ def _qr_secret() -> str:
     return current_app.config["SECRET_KEY"]
 
 
-@bp.before_request
-def _load_member() -> ResponseReturnValue | None:
-    """Meeting pages need the member: log in silently (back to this page) when there is none."""
-    if not (request.endpoint or "").startswith("h5.meeting") and request.endpoint not in MEMBER_PAGES:
-        return None
-    person, login = current_member_or_login()
-    if login is not None:
-        return login
-    g.person, g.actor = person, load_actor(db_session(), person, request.remote_addr)
-    return None
-
-
-MEMBER_PAGES = {"h5.checkin", "h5.checkin_submit"}
+# The meeting pages, and the check-in page a scanned QR code opens.
+member_pages("h5.meeting", "h5.checkin")
 
 
 def _apply(change: Any, back: str, done: str | None = None) -> ResponseReturnValue:

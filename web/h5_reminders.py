@@ -11,22 +11,12 @@ from flask.typing import ResponseReturnValue
 
 from handlers import reminders, rules
 from handlers.errors import DomainError, ValidationFailed
-from handlers.policy import load_actor
 from models import ReminderPreference
 from models.base import CHINA, local_today
 from web import db_session
-from web.h5 import bp, current_member_or_login
+from web.h5 import bp, member_pages
 
-
-@bp.before_request
-def _load_reminder_person() -> ResponseReturnValue | None:
-    if not (request.endpoint or "").startswith("h5.reminder"):
-        return None
-    person, login = current_member_or_login()
-    if login is not None:
-        return login
-    g.person, g.actor = person, load_actor(db_session(), person, request.remote_addr)
-    return None
+member_pages("h5.reminder")
 
 
 @bp.get("/reminders")
