@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -319,6 +319,49 @@ def queue_overdue_summary(session: Session, today: date) -> int:
         )
         told += row is not None and row.created_at == now
     return told
+
+
+def queue_term_reminders(session: Session, today: date) -> int:
+    """换届 due: each branch (or general branch) whose term ends within the warning period, or
+    has ended, reminds its secretary once per term end; recording the new term settles it."""
+    warning = timedelta(days=rules.value(session, "org.term_warning_days", today))
+    due = session.scalars(
+        select(PartyOrg).where(
+            PartyOrg.kind.in_([OrgKind.branch, OrgKind.general_branch]),
+            PartyOrg.dissolved_at.is_(None),
+            PartyOrg.term_ends_on.is_not(None),
+            PartyOrg.term_ends_on <= today + warning,
+        )
+    ).all()
+    now = utcnow()
+    told = 0
+    for org in due:
+        ended = org.term_ends_on < today
+        for leader in branch_leaders(session, org)[1]:
+            row = reminders.remind(
+                session,
+                leader,
+                category="term_due",
+                obligation=f"term_due:{org.id}:{org.term_ends_on}",
+                title=f"{org.name}{'任期已届满' if ended else '即将换届'}",
+                reason=f"本届任期{'已于' if ended else '将于'} {org.term_ends_on} 届满，"
+                "请按程序换届（党员大会选举），选举后在系统中登记新一届。",
+                path="/m/",
+                due_at=datetime.combine(org.term_ends_on, time(9), CHINA),
+                earliest=now,
+                latest=now + timedelta(days=2),
+                now=now,
+            )
+            told += row is not None and row.created_at == now
+    return told
+
+
+@reminders.obligation_check("term_due")
+def _term_renewed(session: Session, key: str) -> bool:
+    """Met once the org's term end changed (a new term recorded) or the org is gone."""
+    org_id, _, ends_on = key.partition(":")
+    org = session.get(PartyOrg, uuid.UUID(org_id))
+    return org is None or org.dissolved_at is not None or str(org.term_ends_on) != ends_on
 
 
 def queue_due_warnings(session: Session, today: date) -> int:

@@ -50,6 +50,7 @@ CATEGORY_LABELS = {
     "meeting_checkin": "签到卡片",
     "compliance_due": "组织生活到期（书记）",
     "compliance_overdue": "组织生活超期汇总（组织部）",
+    "term_due": "换届提醒",
 }
 STATUS_LABELS = {
     ReminderStatus.planned: "待发送",

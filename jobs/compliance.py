@@ -17,4 +17,8 @@ def warn_due_obligations() -> str:
     with database().unit_of_work() as session:
         queued = compliance.queue_due_warnings(session, today)
         office = compliance.queue_overdue_summary(session, today)
-    return f"{queued} secretaries told, {office} of the committee office sent the overdue summary"
+        terms = compliance.queue_term_reminders(session, today)
+    return (
+        f"{queued} secretaries told, {office} of the committee office sent the overdue summary, "
+        f"{terms} reminded of 换届"
+    )

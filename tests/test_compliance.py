@@ -153,3 +153,24 @@ def test_nothing_is_overdue_from_before_the_org_existed(db_session, office, make
     [calendar] = compliance.calendar(db_session, office, year=2026, today=date(2026, 9, 1), org_id=branch.id)
     statuses = [p.status for p in row(calendar, "committee_meeting").periods[:8]]
     assert statuses == ["before"] * 5 + ["overdue", "overdue", "overdue"]
+
+
+def test_a_term_coming_to_its_end_reminds_the_secretary_once_until_renewed(db_session, make_org, make_actor):
+    from sqlalchemy import select
+
+    from handlers import orgs, reminders
+    from handlers.policy import Actor
+    from models import Reminder, ReminderStatus
+
+    committee = make_org(OrgKind.committee)
+    branch = make_org(OrgKind.branch, parent=committee, name="放射科党支部")
+    branch.term_started_on, branch.term_ends_on = date(2023, 12, 1), date(2026, 12, 1)
+    secretary = make_actor(Role.secretary, branch)
+    today = date(2026, 11, 2)  # within the three months' warning
+    assert compliance.queue_term_reminders(db_session, today) == 1
+    assert compliance.queue_term_reminders(db_session, today + timedelta(days=7)) == 0  # once per term end
+    [row] = db_session.scalars(select(Reminder).where(Reminder.category == "term_due")).all()
+    assert row.person_id == secretary.person_id and "即将换届" in row.title and "2026-12-01" in row.reason
+    orgs.start_term(db_session, Actor.cli(), org_id=branch.id, started_on=date(2026, 11, 20))
+    reminders.dispatch_due(db_session, now=row.deliver_at + timedelta(minutes=1))
+    assert row.status == ReminderStatus.cancelled  # the new term is recorded: nothing to remind
