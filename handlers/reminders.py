@@ -577,11 +577,12 @@ def set_paused(session: Session, actor: Actor, category: str, pause: bool) -> No
 
 
 def mine(session: Session, person: Person, limit: int = 30) -> list[Reminder]:
+    """What the member was reminded of (sent), newest first: the page says why each came."""
     return list(
         session.scalars(
             select(Reminder)
-            .where(Reminder.person_id == person.id, Reminder.status != ReminderStatus.cancelled)
-            .order_by(Reminder.deliver_at.desc())
+            .where(Reminder.person_id == person.id, Reminder.status == ReminderStatus.sent)
+            .order_by(Reminder.sent_at.desc())
             .limit(limit)
         )
     )
