@@ -226,6 +226,7 @@ def plan_meeting(
     )
     for userid in dual_userids:
         _add_dual(session, invited, userid)
+    notices = []
     for member, via in invited:
         default = _default_session(meeting.sessions, member)
         invitation = Invitation(
@@ -238,7 +239,10 @@ def plan_meeting(
         )
         session.add(invitation)
         session.flush()
-        _queue_notice(session, meeting, invitation, member, now)
+        notices.append(_notice(session, meeting, invitation, member, now))
+        if invitation.session_id is not None:
+            queue_checkin_card(session, meeting, invitation, now)
+    reminders.remind_many(session, notices, now=now)
     audit.record(
         session,
         actor,
@@ -294,29 +298,41 @@ def _card_facts(session: Session, meeting: Meeting) -> dict:
     }
 
 
-def _queue_notice(
-    session: Session, meeting: Meeting, invitation: Invitation, member: Member, now: datetime | None
-) -> None:
+def _notice(
+    session: Session, meeting: Meeting, invitation: Invitation, member: Member, now: datetime
+) -> reminders.Ask:
+    """The notice card (参加 / 请假 / 详情) as a reminder: it arrives at a moment that suits the
+    member's roster and quiet hours — within twelve hours of planning, and no later than half
+    an hour before the first session — not at 23:00 because the secretary planned then."""
     assigned = invitation.session_id
     sessions = [
         {"id": str(s.id), "label": s.label, "when": when_text(s)}
         for s in meeting.sessions
         if assigned is None or s.id == assigned
     ]
-    session.add(
-        OutboundMessage(
-            kind="meeting_notice",
-            to_users=member.person.wecom_userid,
-            params={
-                **_card_facts(session, meeting),
-                "invitation_id": str(invitation.id),
-                "sessions": sessions,
-            },
-            dedupe_key=notice_key(invitation.id),
-        )
+    params = {**_card_facts(session, meeting), "invitation_id": str(invitation.id), "sessions": sessions}
+    first = meeting.sessions[0].starts_at
+    return reminders.Ask(
+        member.person,
+        "meeting_notice",
+        f"meeting_notice:{invitation.id}",
+        f"{title_of(session, meeting)}：{meeting.topic}",
+        f"{meeting.org.name} {sessions[0]['when']}",
+        f"/m/meetings/{meeting.id}",
+        due_at=first,
+        earliest=now,
+        latest=max(now, min(now + timedelta(hours=12), first - timedelta(minutes=30))),
+        card=("meeting_notice", params, notice_key(invitation.id)),
     )
-    if assigned is not None:
-        queue_checkin_card(session, meeting, invitation, now)
+
+
+@reminders.obligation_check("meeting_notice")
+def _notice_moot(session: Session, invitation_id: str) -> bool:
+    """No notice needed once the member answered (on the H5 page) or the meeting is off."""
+    invitation = session.get(Invitation, uuid.UUID(invitation_id))
+    if invitation is None or invitation.response != Response.pending:
+        return True
+    return session.get(Meeting, invitation.meeting_id).status != MeetingStatus.planned
 
 
 def checkin_card_key(invitation_id: uuid.UUID) -> str:

@@ -46,6 +46,7 @@ from models.base import CHINA, utcnow
 CATEGORY_LABELS = {
     "approval_step": "审批超期",
     "approval_escalation": "审批督办",
+    "meeting_notice": "会议通知",
     "meeting_soon": "会议提醒",
     "meeting_checkin": "签到卡片",
     "compliance_due": "组织生活到期（书记）",
@@ -300,6 +301,8 @@ class Ask:
     earliest: datetime
     latest: datetime
     priority: ReminderPriority = ReminderPriority.normal
+    detail: str | None = None
+    card: tuple[str, dict, str] | None = None
 
 
 def remind_many(session: Session, asks: list[Ask], now: datetime | None = None) -> int:
@@ -353,6 +356,10 @@ def remind_many(session: Session, asks: list[Ask], now: datetime | None = None) 
                 "plan_note": note[:100],
                 "snoozed": False,
                 "created_at": now,
+                "detail": ask.detail,
+                "card_kind": ask.card[0] if ask.card else None,
+                "card_params": ask.card[1] if ask.card else None,
+                "card_key": ask.card[2] if ask.card else None,
             }
         )
     if rows:

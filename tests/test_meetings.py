@@ -102,6 +102,11 @@ def test_planning_invites_members_and_queues_one_notice_each(db_session, people,
         by_member[people["full"][1].id].session_id == a.id
         and by_member[people["full"][3].id].session_id == b.id
     )
+    # The notices wait for a good moment (planned at 09:00 Beijing: they go at once, off the
+    # peak), each as the member's own card under the key card updates find it by.
+    from handlers import reminders
+
+    reminders.dispatch_due(db_session, now=NOW + timedelta(minutes=15))
     notices = db_session.scalars(
         select(OutboundMessage).where(OutboundMessage.kind == "meeting_notice")
     ).all()

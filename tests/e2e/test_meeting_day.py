@@ -130,7 +130,7 @@ def test_a_theme_day_from_planning_to_done(live, branch, chromium):  # noqa: F81
     deliver(live)
     chat(page, live, "e5-a")
     page.click("button:has-text('签到')")
-    assert page.is_visible("button.done:has-text('已签到')")
+    page.wait_for_selector("button.done:has-text('已签到')", timeout=10_000)
     snap(page, "emulator-card-checkin")
 
     # 3. 护士乙 asks leave from the card's 请假 link; the secretary approves with one tap.

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from models import Meeting, OutboundMessage
+from models import Meeting, Reminder
 from tests.web.test_admin import csrf, hospital, qr_login  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.usefixtures("queues")
@@ -56,10 +56,11 @@ def test_the_office_plans_a_meeting_with_two_sessions(browser, hospital, db_sess
     assert "党课、主题党日" in text and "A场" in text and "B场" in text and "李护士" in text
     meeting = db_session.scalars(select(Meeting)).one()
     assert len(meeting.sessions) == 2 and meeting.sessions[0].starts_at.astimezone(CHINA).hour == 14
-    notices = db_session.scalars(
-        select(OutboundMessage).where(OutboundMessage.kind == "meeting_notice")
-    ).all()
-    assert [n.to_users for n in notices] == ["nurse01"]
+    # The notice is planned for a moment that suits the member (the reminder engine sends it).
+    notices = db_session.scalars(select(Reminder).where(Reminder.category == "meeting_notice")).all()
+    assert [n.person.wecom_userid for n in notices] == ["nurse01"] and notices[
+        0
+    ].card_kind == "meeting_notice"
     listing = browser.get("/admin/meetings").get_data(as_text=True)
     assert "学习新修订的医疗质量条例" in listing
     calendar = browser.get("/admin/compliance").get_data(as_text=True)
