@@ -26,7 +26,7 @@ from handlers import audit, reminders, rules, uploads, workbench
 from handlers.approval_kinds import KINDS, ApprovalKind, Cleaned, SlotSpec, kind_of
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.paging import Page, paginate
-from handlers.policy import Actor, Grant, can, load_actor, scope_paths
+from handlers.policy import Actor, Grant, load_actor, scope_paths
 from models import (
     ApprovalAttachment,
     ApprovalDelegation,
@@ -976,7 +976,3 @@ def delegations_of(session: Session, person: Person) -> list[ApprovalDelegation]
             .order_by(ApprovalDelegation.starts_at.desc())
         )
     )
-
-
-def can_view_all(session: Session, actor: Actor) -> bool:
-    return can(session, actor, "approval.view")

@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers import approvals
@@ -18,17 +16,3 @@ def request_leave(
 ) -> ApprovalRequest:
     form = {"invitation_id": invitation_id, "reason": reason}
     return approvals.submit(session, person, "meeting_leave", form, now=now)
-
-
-def latest_request(session: Session, meeting_id: uuid.UUID, person: Person) -> ApprovalRequest | None:
-    """The member's most recent leave request for the meeting (the meeting page shows its state)."""
-    return session.scalar(
-        select(ApprovalRequest)
-        .where(
-            ApprovalRequest.kind == "meeting_leave",
-            ApprovalRequest.subject_id == meeting_id,
-            ApprovalRequest.applicant_id == person.id,
-        )
-        .order_by(ApprovalRequest.created_at.desc())
-        .limit(1)
-    )

@@ -42,7 +42,6 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "meeting.manage": frozenset({Role.group_leader, Role.secretary, Role.organizer, Role.committee_office}),
     # Approvals: every request of the orgs they manage (deciders also see what they decide).
     "approval.view": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
-    "approval.manage": frozenset({Role.committee_office}),
     # Rosters come from the branches (or the office for everyone); reminders are the office's.
     "roster.manage": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "reminder.manage": frozenset({Role.committee_office}),

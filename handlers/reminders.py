@@ -55,7 +55,6 @@ CATEGORY_LABELS = {
 }
 STATUS_LABELS = {
     ReminderStatus.planned: "待发送",
-    ReminderStatus.sending: "发送中",
     ReminderStatus.sent: "已发送",
     ReminderStatus.cancelled: "已取消",
     ReminderStatus.failed: "发送失败",
@@ -178,10 +177,6 @@ class Availability:
                 if woken > ends_at:
                     blocked.append(Blocked(ends_at, woken, f"{label}后休息至 {self.rest_until:%H:%M}", True))
         return blocked
-
-
-def blocked_periods(session: Session, person: Person, start: datetime, end: datetime) -> list[Blocked]:
-    return Availability(session, [person.id], start, end).blocked(person.id, start, end)
 
 
 def _off_peak(moment: datetime, person: Person, latest: datetime) -> datetime:

@@ -25,7 +25,6 @@ def _enum(cls: type[enum.Enum], name: str) -> Enum:
 
 class ReminderStatus(enum.StrEnum):
     planned = "planned"
-    sending = "sending"
     sent = "sent"
     cancelled = "cancelled"
     failed = "failed"
@@ -73,7 +72,6 @@ class Reminder(UUIDPrimaryKey, Base):
     #: Why it goes at that moment ("夜班后休息至 14:00", "避开免打扰时段").
     plan_note: Mapped[str | None] = mapped_column(String(100))
     snoozed: Mapped[bool] = mapped_column(default=False)
-    claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     #: The outbox row that carried it (alone or in a digest).
     outbox_key: Mapped[str | None] = mapped_column(String(200))

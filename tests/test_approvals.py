@@ -342,3 +342,15 @@ def venue_meeting(db_session, hospital):
         online_room="腾讯会议 123",
         sessions=[SessionPlan("A场", start, start + timedelta(hours=1))],
     )
+
+
+def test_a_draft_is_sent_later_and_only_once(db_session, hospital):
+    nurse = hospital["nurse"].person
+    draft = approvals.submit(
+        db_session, nurse, "general", {"subject": "草稿", "content": "未写完"}, now=NOW, draft=True
+    )
+    assert draft.status == ApprovalStatus.draft and draft.slots == []
+    approvals.send_draft(db_session, nurse, draft.id, now=NOW)
+    assert draft.status == ApprovalStatus.pending and len(_pending(draft)) == 1
+    with pytest.raises(Conflict, match="只有草稿"):
+        approvals.send_draft(db_session, nurse, draft.id, now=NOW)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -135,7 +135,6 @@ class ApprovalKind:
     listed: bool = True
     attachments: bool = False
     description: str = ""
-    extra: dict = field(default_factory=dict)
 
     def validate(self, raw: dict) -> dict:
         raw = raw or {}

@@ -79,7 +79,6 @@ def upgrade() -> None:
             "status",
             sa.Enum(
                 "planned",
-                "sending",
                 "sent",
                 "cancelled",
                 "failed",
@@ -92,7 +91,6 @@ def upgrade() -> None:
         sa.Column("deliver_at", models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("plan_note", sa.String(length=100), nullable=True),
         sa.Column("snoozed", sa.Boolean(), nullable=False),
-        sa.Column("claimed_at", models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("sent_at", models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("outbox_key", sa.String(length=200), nullable=True),
         sa.Column("cancelled_reason", sa.String(length=100), nullable=True),
