@@ -548,6 +548,34 @@ def page_of(session: Session, *, status: str | None, category: str | None, page:
     )
 
 
+def scoped_page(
+    session: Session,
+    actor: Actor,
+    *,
+    status: str | None,
+    category: str | None,
+    page: int | None,
+    per_page: int,
+) -> Page:
+    """Reminders of the members the actor may see (the API): the office sees everyone's, a
+    branch its members'. What and why, never more than the console shows."""
+    from handlers.policy import scope_members
+    from models import Member
+
+    visible = scope_members(actor, select(Member.person_id))
+    query = select(Reminder).where(Reminder.person_id.in_(visible))
+    if status:
+        try:
+            query = query.where(Reminder.status == ReminderStatus(status))
+        except ValueError:
+            raise ValidationFailed("状态不正确。", field="status") from None
+    if category:
+        query = query.where(Reminder.category == category)
+    return paginate(
+        session, query, page=page, per_page=per_page, order_by=(Reminder.deliver_at.desc(), Reminder.id)
+    )
+
+
 def counts(session: Session) -> dict[str, int]:
     rows = session.execute(select(Reminder.status, func.count()).group_by(Reminder.status)).all()
     return {status.value: n for status, n in rows}

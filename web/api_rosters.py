@@ -1,14 +1,15 @@
-"""/api/v1/rosters: the scheduling system pushes a period's roster (same checks as an upload)."""
+"""/api/v1/rosters: the scheduling system pushes a period's roster (same checks as an upload);
+/api/v1/reminders: what the members in the token's scope were (or will be) reminded of, and why."""
 
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from handlers import rosters
+from handlers import reminders, rosters
 from handlers.errors import ValidationFailed
 from web import db_session
-from web.api import bp, date_field, json_body
+from web.api import bp, date_field, json_body, listing_response, page_args
 
 
 @bp.post("/rosters")
@@ -34,3 +35,33 @@ def roster_push() -> ResponseReturnValue:
     return jsonify(
         {"import_id": str(report.batch.id), "members": report.members, "shifts": report.shifts}
     ), 201
+
+
+@bp.get("/reminders")
+def reminder_list() -> ResponseReturnValue:
+    """What was and will be sent to the members in the token's scope, and why."""
+    page, per_page = page_args()
+    listing = reminders.scoped_page(
+        db_session(),
+        g.actor,
+        status=request.args.get("status") or None,
+        category=request.args.get("category") or None,
+        page=page,
+        per_page=per_page,
+    )
+    items = [
+        {
+            "id": str(r.id),
+            "userid": r.person.wecom_userid,
+            "category": r.category,
+            "title": r.title,
+            "reason": r.reason,
+            "status": r.status.value,
+            "deliver_at": r.deliver_at.isoformat(),
+            "plan_note": r.plan_note,
+            "sent_at": r.sent_at.isoformat() if r.sent_at else None,
+            "cancelled_reason": r.cancelled_reason,
+        }
+        for r in listing.items
+    ]
+    return listing_response(items, listing.page, per_page, listing.total)

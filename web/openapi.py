@@ -391,8 +391,41 @@ ROSTER_RESULT = {
 }
 
 
+REMINDER = {
+    "type": "object",
+    "required": ["id", "userid", "category", "title", "reason", "status", "deliver_at"],
+    "properties": {
+        "id": UUID,
+        "userid": {"type": "string"},
+        "category": {"type": "string"},
+        "title": {"type": "string"},
+        "reason": {"type": "string", "description": "为什么提醒"},
+        "status": {"type": "string", "enum": ["planned", "sent", "cancelled", "failed"]},
+        "deliver_at": {"type": "string", "format": "date-time"},
+        "plan_note": {"type": ["string", "null"], "description": "为什么在这个时间"},
+        "sent_at": NULLABLE_TIME,
+        "cancelled_reason": {"type": ["string", "null"]},
+    },
+}
+
+
 def roster_paths() -> dict[str, Any]:
     return {
+        "/reminders": {
+            "get": {
+                "summary": "提醒（令牌权限范围内的党员）：发送时间、状态与原因",
+                "parameters": [
+                    *PAGING,
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": ["planned", "sent", "cancelled", "failed"]},
+                    },
+                    {"name": "category", "in": "query", "schema": {"type": "string"}},
+                ],
+                "responses": {**_ok("#/components/schemas/ReminderPage"), **_errors(401, 422, 429)},
+            }
+        },
         "/rosters": {
             "post": {
                 "summary": "推送一个周期的排班（替换这些党员在该周期的排班；逐行校验，有误则不导入）",
@@ -402,7 +435,7 @@ def roster_paths() -> dict[str, Any]:
                     **_errors(401, 403, 422, 429),
                 },
             }
-        }
+        },
     }
 
 
@@ -482,6 +515,8 @@ def document() -> dict[str, Any]:
                 "Approval": APPROVAL,
                 "ApprovalPage": _page_of("#/components/schemas/Approval"),
                 "RosterImport": ROSTER_RESULT,
+                "Reminder": REMINDER,
+                "ReminderPage": _page_of("#/components/schemas/Reminder"),
             },
         },
         "paths": {

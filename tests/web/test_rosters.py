@@ -175,3 +175,29 @@ def test_the_office_names_its_own_shifts(browser, hospital, db_session):  # noqa
     assert db_session.get(ShiftCode, "ZB").kind == "night"
     qr_login(browser, "sec01")  # a secretary uploads rosters but does not rename shifts
     assert "新增或修改班次" not in browser.get("/admin/rosters").get_data(as_text=True)
+
+
+def test_the_api_lists_the_reminders_of_members_in_scope(app, hospital, db_session):  # noqa: F811
+    for person in (hospital["nurse"].person, hospital["surgeon"].person):
+        reminders.remind(
+            db_session,
+            person,
+            category="meeting_soon",
+            obligation="test:api",
+            title="党课",
+            reason="已报名",
+            path="/m/",
+            due_at=datetime.combine(START, time(14), CHINA),
+            earliest=datetime.combine(START, time(9), CHINA),
+            latest=datetime.combine(START, time(13), CHINA),
+            now=datetime.combine(START, time(8), CHINA),
+        )
+    _, branch = create_token(
+        db_session, Actor.cli(), name="排班系统", role=Role.secretary, org_code=hospital["cardio"].code
+    )
+    db_session.commit()
+    listed = app.test_client().get(
+        "/api/v1/reminders?status=planned", headers={"Authorization": f"Bearer {branch}"}
+    )
+    assert listed.status_code == 200
+    assert [(r["userid"], r["reason"]) for r in listed.get_json()["items"]] == [("nurse01", "已报名")]
