@@ -138,6 +138,14 @@ CATALOGUE: tuple[Rule, ...] = (
         local=True,
     ),
     Rule("study.makeup_counts", "补学计入学时", "flag", True, "本地做法：倒班人员补学计入", local=True),
+    Rule(
+        "study.lecture_hours",
+        "参加一次党课计入学时",
+        "hours",
+        2,
+        f"{STUDY_PLAN}：集中学习按实际学时计",
+        local=True,
+    ),
     Rule("meeting.online_counts", "线上参会计入出勤", "flag", False, "本地做法：须经党委同意", local=True),
     Rule(
         "meeting.org_life_per_year",

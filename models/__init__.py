@@ -16,6 +16,7 @@ from models.callback_receipt import CallbackReceipt
 from models.campus import Campus, Venue
 from models.committee import CommitteePost, CommitteeSeat
 from models.department import Department
+from models.learning import Lesson, LessonKind, LessonStatus, StudyRecord
 from models.local_account import LocalAccount
 from models.meeting import (
     Attendance,
@@ -46,6 +47,10 @@ from models.transfer import MemberTransfer, TransferKind
 from models.web_session import WebSession
 
 __all__ = [
+    "Lesson",
+    "LessonKind",
+    "LessonStatus",
+    "StudyRecord",
     "Reminder",
     "ReminderPause",
     "ReminderPreference",

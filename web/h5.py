@@ -166,4 +166,4 @@ def send_stored_file(found: Any) -> Response:
 
 
 # Feature pages register their routes on `bp` when imported.
-from web import h5_approvals, h5_meetings, h5_reminders  # noqa: E402, F401
+from web import h5_approvals, h5_learning, h5_meetings, h5_reminders  # noqa: E402, F401

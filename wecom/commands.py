@@ -32,4 +32,4 @@ def unknown_text(ctx: CallbackContext) -> Reply:
 
 
 # Feature route modules register themselves on the router when imported.
-from wecom import approval_routes, contacts, meeting_routes  # noqa: E402, F401
+from wecom import approval_routes, contacts, learning_routes, meeting_routes  # noqa: E402, F401

@@ -76,3 +76,25 @@ def test_a_stale_or_forged_tap_changes_nothing(app, db_session, send, wecom, run
     run_jobs()
     told = [d.body["text"]["content"] for d in emulator.state.deliveries if d.msgtype == "text"]
     assert "您不是这一步的审批人。" in told and "这张审批卡片无效。" in told
+
+
+def test_study_commands_answer_with_hours_and_lessons(app, db_session, send, wecom, branch):
+    from handlers import learning
+    from handlers.policy import Actor
+
+    lesson = learning.create_lesson(
+        db_session,
+        Actor.cli(),
+        kind="link",
+        title="微党课：初心",
+        summary="",
+        url="https://intranet/v/1",
+        credit_hours="1",
+        min_minutes="5",
+    )
+    learning.set_status(db_session, Actor.cli(), lesson.id, "published")
+    db_session.commit()
+    hours = opened(wecom, say(app, send, "yj-1", "学时")).find("Content").text
+    assert hours.startswith("本年已学 0 / 32 学时") and "/m/study" in hours
+    newest = opened(wecom, say(app, send, "yj-1", "学习")).find("Content").text
+    assert "1. 微党课：初心（1 学时）" in newest

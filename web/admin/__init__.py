@@ -166,6 +166,7 @@ from web.admin import (  # noqa: E402, F401
     approval_pages,
     audit_pages,
     directory_pages,
+    lesson_pages,
     login,
     meeting_pages,
     member_pages,
