@@ -52,6 +52,8 @@ CATEGORY_LABELS = {
     "compliance_due": "组织生活到期（书记）",
     "compliance_overdue": "组织生活超期汇总（组织部）",
     "term_due": "换届提醒",
+    "campaign_lesson": "学习推送",
+    "campaign_deadline": "学习截止提醒",
 }
 STATUS_LABELS = {
     ReminderStatus.planned: "待发送",

@@ -16,7 +16,7 @@ from models.callback_receipt import CallbackReceipt
 from models.campus import Campus, Venue
 from models.committee import CommitteePost, CommitteeSeat
 from models.department import Department
-from models.learning import Lesson, LessonKind, LessonStatus, StudyRecord
+from models.learning import Campaign, Lesson, LessonKind, LessonStatus, StudyRecord
 from models.local_account import LocalAccount
 from models.meeting import (
     Attendance,
@@ -47,6 +47,7 @@ from models.transfer import MemberTransfer, TransferKind
 from models.web_session import WebSession
 
 __all__ = [
+    "Campaign",
     "Lesson",
     "LessonKind",
     "LessonStatus",

@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Enum, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Timestamps, UUIDPrimaryKey, utcnow
@@ -68,3 +68,19 @@ class StudyRecord(UUIDPrimaryKey, Base):
     credited_hours: Mapped[Decimal] = mapped_column(Numeric(4, 1), default=Decimal("0"))
 
     lesson = relationship("Lesson")
+
+
+class Campaign(UUIDPrimaryKey, Base):
+    """A push of lessons to an audience, with a deadline (one gentle reminder before it)."""
+
+    __tablename__ = "campaign"
+
+    title: Mapped[str] = mapped_column(String(100))
+    #: The orgs whose members receive it (their subtrees); empty means every member.
+    org_ids: Mapped[list] = mapped_column(JSON, default=list)
+    lesson_ids: Mapped[list] = mapped_column(JSON)
+    send_at: Mapped[datetime]
+    deadline: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)

@@ -182,3 +182,51 @@ def test_lectures_attended_count_per_the_rule_and_secretaries_aim_for_56(
     mine = learning.hours_this_year(db_session, nurse.person, now=NOW + timedelta(days=1))
     assert (mine.lectures, mine.target, mine.remaining) == (Decimal(2), 32, Decimal(30))
     assert learning.hours_this_year(db_session, host.person, now=NOW).target == 56
+
+
+def test_a_campaign_reaches_its_branches_and_reminds_only_those_not_done(
+    db_session, lesson, make_org, make_member
+):
+    from handlers import campaigns, reminders
+    from models import OutboundMessage, Reminder, ReminderStatus
+
+    chosen, other = make_org(OrgKind.branch), make_org(OrgKind.branch)
+    readers = [make_member(branch=chosen).person for _ in range(3)]
+    make_member(branch=other)
+    send_at, deadline = NOW + timedelta(hours=1), NOW + timedelta(days=3)
+    with pytest.raises(ValidationFailed, match="截止时间"):
+        campaigns.launch(
+            db_session,
+            Actor.cli(),
+            title="x",
+            lesson_ids=[lesson.id],
+            org_ids=[chosen.id],
+            send_at=send_at,
+            deadline=send_at,
+            now=NOW,
+        )
+    campaign = campaigns.launch(
+        db_session,
+        Actor.cli(),
+        title="十一月微党课",
+        lesson_ids=[lesson.id],
+        org_ids=[chosen.id],
+        send_at=send_at,
+        deadline=deadline,
+        now=NOW,
+    )
+    assert campaign.recipients == 3
+    # The cards: identical for the three at the same moment, so one call for all of them.
+    assert reminders.dispatch_due(db_session, now=send_at + timedelta(hours=12)).sent == 3
+    [card] = db_session.scalars(select(OutboundMessage).where(OutboundMessage.kind == "reminder")).all()
+    assert sorted(card.to_users.split("|")) == sorted(p.wecom_userid for p in readers)
+    # One reader completes it; only the other two get the reminder before the deadline.
+    learning.open_lesson(db_session, readers[0], lesson.id, now=NOW + timedelta(hours=2))
+    for n in range(1, 5):
+        learning.beat(db_session, readers[0], lesson.id, now=NOW + timedelta(hours=2, seconds=15 * n))
+    report = reminders.dispatch_due(db_session, now=deadline - timedelta(minutes=30))
+    assert report.sent == 2 and report.cancelled == 1
+    done = db_session.scalar(
+        select(Reminder).where(Reminder.category == "campaign_deadline", Reminder.person_id == readers[0].id)
+    )
+    assert done.status == ReminderStatus.cancelled

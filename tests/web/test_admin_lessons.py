@@ -37,3 +37,42 @@ def test_the_office_writes_publishes_and_archives_a_lesson(app, db_session, hosp
     assert "已发布" in done.get_data(as_text=True)
     qr_login(browser, "sec01")  # a secretary reads lessons on the phone; the library is the office's
     assert browser.get("/admin/lessons").status_code == 403
+
+
+def test_the_office_pushes_a_lesson_to_a_branch(app, db_session, hospital, emulator):  # noqa: F811
+    from handlers import learning
+    from handlers.policy import Actor
+    from models import Campaign, Reminder
+
+    lesson = learning.create_lesson(
+        db_session,
+        Actor.cli(),
+        kind="link",
+        title="微党课",
+        summary="",
+        url="https://intranet/v/2",
+        credit_hours="1",
+        min_minutes="5",
+    )
+    learning.set_status(db_session, Actor.cli(), lesson.id, "published")
+    db_session.commit()
+    browser = app.test_client()
+    qr_login(browser, "office01")
+    page = browser.get("/admin/campaigns").get_data(as_text=True)
+    form = {
+        "csrf_token": csrf(page),
+        "title": "十二月学习",
+        "lesson_ids": [str(lesson.id)],
+        "org_ids": [str(hospital["cardio"].id)],
+        "send_at": "2099-12-01T09:00",
+        "deadline": "2099-12-01T09:30",
+    }
+    bad = browser.post("/admin/campaigns", data=form)
+    assert bad.status_code == 422 and "截止时间应晚于推送时间" in bad.get_data(as_text=True)
+    done = browser.post("/admin/campaigns", data={**form, "deadline": "2099-12-10T18:00"})
+    assert done.status_code == 200 and "十二月学习" in done.get_data(as_text=True)
+    assert db_session.scalar(select(Campaign)).recipients == 1  # 心内科: 李护士
+    assert {r.category for r in db_session.scalars(select(Reminder))} == {
+        "campaign_lesson",
+        "campaign_deadline",
+    }
