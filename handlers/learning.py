@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 import nh3
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handlers import audit, rules
+from handlers import audit, reminders, rules
 from handlers.errors import Forbidden, NotFound, ValidationFailed
 from handlers.policy import Actor, holds
 from handlers.validation import require_text
@@ -31,6 +31,7 @@ from models import (
     MeetingKind,
     MeetingSession,
     Person,
+    ReminderPriority,
     StudyRecord,
     meeting_obligation,
 )
@@ -298,3 +299,45 @@ def record_of(session: Session, person: Person, lesson: Lesson) -> StudyRecord |
     return session.scalar(
         select(StudyRecord).where(StudyRecord.member_id == member.id, StudyRecord.lesson_id == lesson.id)
     )
+
+
+def queue_pace_reminders(session: Session, today: date) -> int:
+    """In the last quarter, one reminder a month to each member still short of this year's hours
+    (a private nudge, never a list of who is behind). Returns how many were planned."""
+    from models import Member
+
+    if today.month < 10:
+        return 0
+    now = utcnow()
+    members = session.scalars(
+        select(Person)
+        .join(Member, Member.person_id == Person.id)
+        .where(Member.left_at.is_(None), Person.is_active.is_(True))
+    ).all()
+    asks = []
+    for person in members:
+        hours = hours_this_year(session, person, now)
+        if not hours.remaining:
+            continue
+        asks.append(
+            reminders.Ask(
+                person,
+                "study_pace",
+                f"study_pace:{person.id}:{today:%Y-%m}",
+                f"本年还差 {format_hours(hours.remaining)} 学时",
+                f"今年已学 {format_hours(hours.total)} / {hours.target} 学时，年底前请抽空完成"
+                "（在线课程、党课均可）。",
+                "/m/study",
+                due_at=datetime(today.year, 12, 31, 12, tzinfo=CHINA),
+                earliest=now,
+                latest=now + timedelta(days=3),
+                priority=ReminderPriority.low,
+            )
+        )
+    return reminders.remind_many(session, asks, now=now)
+
+
+@reminders.obligation_check("study_pace")
+def _caught_up(session: Session, key: str) -> bool:
+    person = session.get(Person, uuid.UUID(key.split(":")[0]))
+    return person is None or not hours_this_year(session, person).remaining

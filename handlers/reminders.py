@@ -54,6 +54,7 @@ CATEGORY_LABELS = {
     "term_due": "换届提醒",
     "campaign_lesson": "学习推送",
     "campaign_deadline": "学习截止提醒",
+    "study_pace": "学时进度提醒",
 }
 STATUS_LABELS = {
     ReminderStatus.planned: "待发送",

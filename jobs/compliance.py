@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from handlers import compliance
+from handlers import compliance, learning
 from jobs import job
 from jobs.context import database
 from models.base import CHINA
@@ -18,7 +18,8 @@ def warn_due_obligations() -> str:
         queued = compliance.queue_due_warnings(session, today)
         office = compliance.queue_overdue_summary(session, today)
         terms = compliance.queue_term_reminders(session, today)
+        pace = learning.queue_pace_reminders(session, today)
     return (
         f"{queued} secretaries told, {office} of the committee office sent the overdue summary, "
-        f"{terms} reminded of 换届"
+        f"{terms} reminded of 换届, {pace} members reminded of their study hours"
     )

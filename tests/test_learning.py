@@ -230,3 +230,21 @@ def test_a_campaign_reaches_its_branches_and_reminds_only_those_not_done(
         select(Reminder).where(Reminder.category == "campaign_deadline", Reminder.person_id == readers[0].id)
     )
     assert done.status == ReminderStatus.cancelled
+
+
+def test_in_the_last_quarter_members_short_of_hours_get_one_private_nudge_a_month(
+    db_session, lesson, make_member
+):
+    from datetime import date
+
+    from handlers import reminders
+    from models import Reminder, ReminderStatus
+
+    nurse = make_member().person
+    assert learning.queue_pace_reminders(db_session, date(2026, 9, 28)) == 0  # not before October
+    assert learning.queue_pace_reminders(db_session, date(2026, 11, 2)) == 1
+    assert learning.queue_pace_reminders(db_session, date(2026, 11, 9)) == 0  # once a month
+    [nudge] = db_session.scalars(select(Reminder).where(Reminder.category == "study_pace")).all()
+    assert nudge.person_id == nurse.id and nudge.title == "本年还差 32 学时" and nudge.path == "/m/study"
+    assert reminders.is_met(db_session, nudge.obligation) is False
+    assert nudge.status == ReminderStatus.planned
