@@ -230,6 +230,7 @@ SETTINGS: tuple[Setting, ...] = (
     # 网络安全法 art. 21: network logs are kept for at least six months.
     Setting("AUDIT_RETENTION_MONTHS", _int_range(6, 600), 12, "audit retention, never below 6"),
     Setting("LOG_LEVEL", _choice("DEBUG", "INFO", "WARNING", "ERROR"), "INFO", "log level"),
+    Setting("MEDIA_DIR", _nonempty, None, "where lesson videos, audio, PDFs and covers are kept"),
 )
 SETTING_NAMES = frozenset(s.name for s in SETTINGS)
 
@@ -298,6 +299,8 @@ def load_settings(
             )
             values["FIELD_KEYS_FILE"] = str(instance_path / "field_keys")
 
+    if values["MEDIA_DIR"] is None:  # outside the web root in every environment
+        values["MEDIA_DIR"] = str(instance_path / "media")
     values.setdefault("FIELD_KEYS_FILE", None)
     values.update(overrides)  # non-pinned extras (TESTING and the like) pass through
     return values

@@ -1,7 +1,8 @@
 """The `flask` command groups: the shell adapter, as thin as the web views.
 
 `flask --app app db upgrade`, `seed demo`, `keys …`, `audit verify`, `jobs worker`,
-`jobs scheduler`, `api create-token`, `demo serve`, `users create-admin`, `wecom sync`.
+`jobs scheduler`, `api create-token`, `demo serve`, `users create-admin`, `wecom sync`,
+`lessons import`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from cli import api, audit, db, demo, jobs, keys, seed, users, wecom
+    from cli import api, audit, db, demo, jobs, keys, lessons, seed, users, wecom
 
-    for module in (db, seed, keys, audit, jobs, api, demo, users, wecom):
+    for module in (db, seed, keys, audit, jobs, api, demo, users, wecom, lessons):
         app.cli.add_command(module.group)

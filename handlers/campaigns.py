@@ -1,25 +1,66 @@
 """Campaigns (issue 6): lessons pushed to an audience with a deadline, through the reminder engine.
 
-Each recipient gets one card per lesson at a moment their roster allows after the send time,
-and — only if they have not completed it — one gentle reminder in the day before the deadline
-(cancelled the moment they complete it). Identical cards for many members at the same moment go
-out in calls of up to 1,000 recipients.
+The audience is orgs (their subtrees), narrowed by role (secretaries, organizers, committee
+members, new members) — or a hand-picked list of people; with neither, every member. The
+committee office pushes to anyone; a branch's secretary or organizer only within their orgs.
+
+Each recipient gets one card per lesson (a news card with the lesson's cover; a short
+standalone quiz comes as a vote or multiple-choice card instead) at a moment their roster
+allows after the send time, and — only if they have not completed it — one gentle reminder in
+the day before the deadline (cancelled the moment they complete it). A branch's manager may
+bring that one reminder forward for those who have not started ("remind those not started"),
+never add a second. Identical cards for many members at the same moment go out in calls of up
+to 1,000 recipients; a personalised campaign greets each member by name (one call each).
+
+A repeating campaign is a series (weekly, or monthly on the first Monday): each occurrence
+pushes the published lessons carrying the series' tag that it has not pushed before, and is
+skipped when there is none.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from handlers import audit, reminders
-from handlers.errors import Forbidden, ValidationFailed
-from handlers.policy import Actor, holds
+from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from handlers.policy import Actor, can, holds, scope_orgs, scope_paths
 from handlers.validation import require_text
-from models import Campaign, Lesson, LessonStatus, Member, PartyOrg, Person, StudyRecord
-from models.base import utcnow
+from models import (
+    Campaign,
+    CampaignRecipient,
+    CommitteeSeat,
+    Lesson,
+    LessonStatus,
+    Member,
+    MemberStatus,
+    PartyOrg,
+    Person,
+    Reminder,
+    ReminderStatus,
+    Role,
+    RoleGrant,
+    StudyRecord,
+)
+from models.base import CHINA, utcnow
+
+REPEATS = {"": "不重复", "weekly": "每周（同一时间）", "monthly_first_monday": "每月第一个周一"}
+#: A campaign's cards go out within this long after its send time (rosters permitting).
+SEND_WINDOW = timedelta(hours=12)
+
+
+@dataclass
+class Audience:
+    """Who a campaign is for, as the console's form says it."""
+
+    org_ids: list[uuid.UUID]
+    roles: list[str]
+    #: Hand-picked people (by id); when given, orgs and roles are not used.
+    person_ids: list[uuid.UUID]
 
 
 def launch(
@@ -28,14 +69,56 @@ def launch(
     *,
     title: str,
     lesson_ids: list[uuid.UUID],
-    org_ids: list[uuid.UUID],
+    org_ids: list[uuid.UUID] | None = None,
     send_at: datetime,
     deadline: datetime,
+    roles: list[str] | None = None,
+    person_ids: list[uuid.UUID] | None = None,
+    personalised: bool = False,
+    repeat: str = "",
+    series_tag: str = "",
     now: datetime | None = None,
 ) -> Campaign:
+    """Push lessons now (or at send_at), or start a repeating series."""
+    from handlers.learning import AUDIENCE_ROLES
+
     now = now or utcnow()
-    if not holds(actor, "org.manage"):
-        raise Forbidden("只有党委组织部可以推送学习。")
+    if not holds(actor, "campaign.launch"):
+        raise Forbidden("只有党委组织部或支部书记、组织委员可以推送学习。")
+    if deadline <= max(send_at, now) + timedelta(hours=1):
+        raise ValidationFailed("截止时间应晚于推送时间至少一小时。", field="deadline")
+    if repeat not in REPEATS:
+        raise ValidationFailed("重复方式不正确。", field="repeat")
+    roles = [r for r in (roles or []) if r]
+    if any(r not in AUDIENCE_ROLES for r in roles):
+        raise ValidationFailed("推送对象的身份不正确。", field="roles")
+    audience = Audience(list(org_ids or []), roles, list(person_ids or []))
+    orgs = _orgs_in_scope(session, actor, audience)
+    people = _people_in_scope(session, actor, audience)
+    campaign = Campaign(
+        title=require_text(title, "title", "名称", 100),
+        org_ids=[str(o.id) for o in orgs],
+        roles=roles,
+        person_ids=[str(p.id) for p in people],
+        lesson_ids=[],
+        send_at=send_at,
+        deadline=deadline,
+        personalised=personalised,
+        repeat=repeat,
+        created_by=actor.label[:100],
+        created_at=now,
+    )
+    if repeat:
+        tag = (series_tag or "").strip()
+        if not tag:
+            raise ValidationFailed(
+                "重复推送请填写课程标签（每次推送带此标签、尚未推送过的新课程）。", field="series_tag"
+            )
+        campaign.series_tag, campaign.next_run_at = tag[:40], send_at
+        session.add(campaign)
+        session.flush()
+        audit.record(session, actor, "campaign.series", object_type="campaign", object_id=campaign.id)
+        return campaign
     lessons = list(session.scalars(select(Lesson).where(Lesson.id.in_(lesson_ids))))
     if (
         not lessons
@@ -43,37 +126,127 @@ def launch(
         or any(lesson.status != LessonStatus.published for lesson in lessons)
     ):
         raise ValidationFailed("请选择已发布的课程。", field="lesson_ids")
-    if deadline <= max(send_at, now) + timedelta(hours=1):
-        raise ValidationFailed("截止时间应晚于推送时间至少一小时。", field="deadline")
-    orgs = list(session.scalars(select(PartyOrg).where(PartyOrg.id.in_(org_ids)))) if org_ids else []
-    if len(orgs) != len(set(org_ids)):
-        raise ValidationFailed("请选择党组织。", field="org_ids")
-    campaign = Campaign(
-        title=require_text(title, "title", "名称", 100),
-        org_ids=[str(o.id) for o in orgs],
-        lesson_ids=[str(lesson.id) for lesson in lessons],
-        send_at=send_at,
-        deadline=deadline,
-        created_by=actor.label[:100],
-        created_at=now,
-    )
+    campaign.lesson_ids = [str(lesson.id) for lesson in lessons]
     session.add(campaign)
     session.flush()
-    audience = _audience(session, orgs)
+    _push(session, campaign, lessons, now)
+    audit.record(
+        session,
+        actor,
+        "campaign.launch",
+        object_type="campaign",
+        object_id=campaign.id,
+        detail={"lessons": len(lessons), "recipients": campaign.recipients},
+    )
+    return campaign
+
+
+def _orgs_in_scope(session: Session, actor: Actor, audience: Audience) -> list[PartyOrg]:
+    orgs = (
+        list(session.scalars(select(PartyOrg).where(PartyOrg.id.in_(audience.org_ids))))
+        if audience.org_ids
+        else []
+    )
+    if len(orgs) != len(set(audience.org_ids)):
+        raise ValidationFailed("请选择党组织。", field="org_ids")
+    if any(not can(session, actor, "campaign.launch", org) for org in orgs):
+        raise Forbidden("只能向本人负责的党组织推送。")
+    if not orgs and not audience.person_ids and scope_paths(actor, "campaign.launch") is not None:
+        raise ValidationFailed("请选择推送的党组织。", field="org_ids")
+    return orgs
+
+
+def _people_in_scope(session: Session, actor: Actor, audience: Audience) -> list[Person]:
+    if not audience.person_ids:
+        return []
+    people = list(session.scalars(select(Person).where(Person.id.in_(audience.person_ids))))
+    if len(people) != len(set(audience.person_ids)) or any(p.membership is None for p in people):
+        raise ValidationFailed("名单中有人不是党员。", field="person_ids")
+    if any(not can(session, actor, "campaign.launch", p) for p in people):
+        raise Forbidden("名单中有人不在您负责的党组织。")
+    return people
+
+
+def audience_of(session: Session, campaign: Campaign) -> list[tuple[Person, Member]]:
+    """The members a campaign reaches now: hand-picked, or by orgs and roles (active only).
+    Roles are matched in the query, so "every secretary in the hospital" is one statement."""
+    query = (
+        select(Person, Member)
+        .join(Member, Member.person_id == Person.id)
+        .where(Member.left_at.is_(None), Person.is_active.is_(True))
+    )
+    if campaign.person_ids:
+        return list(
+            session.execute(
+                query.where(Person.id.in_([uuid.UUID(i) for i in campaign.person_ids])).order_by(
+                    Person.wecom_userid
+                )
+            ).tuples()
+        )
+    if campaign.org_ids:
+        roots = session.scalars(
+            select(PartyOrg).where(PartyOrg.id.in_([uuid.UUID(i) for i in campaign.org_ids]))
+        )
+        subtree = or_(*[PartyOrg.path.startswith(o.path, autoescape=True) for o in roots])
+        query = query.where(Member.branch_id.in_(select(PartyOrg.id).where(subtree)))
+    if campaign.roles:
+        query = query.where(or_(*[_holding(role) for role in campaign.roles]))
+    return list(session.execute(query.order_by(Person.wecom_userid)).tuples())
+
+
+def _holding(role: str) -> ColumnElement[bool]:
+    """The SQL for "this member is a …" (learning.roles_of says the same for one member)."""
+    if role in ("secretary", "organizer"):
+        return Person.id.in_(
+            select(RoleGrant.person_id).where(RoleGrant.role == Role(role), RoleGrant.revoked_at.is_(None))
+        )
+    if role == "committee":
+        return Member.id.in_(select(CommitteeSeat.member_id).where(CommitteeSeat.ended_on.is_(None)))
+    year_ago = utcnow().astimezone(CHINA).date() - timedelta(days=365)
+    return or_(Member.status == MemberStatus.probationary, Member.joined_on > year_ago)
+
+
+def _push(session: Session, campaign: Campaign, lessons: list[Lesson], now: datetime) -> None:
+    """Plan every recipient's cards and deadline reminders; note who it went to."""
+    from handlers import quizzes
+
+    audience = audience_of(session, campaign)
+    start = max(campaign.send_at, now)
     asks = []
-    for person in audience:
+    for person, _member in audience:
         for lesson in lessons:
+            greeting = f"{person.name}同志，" if campaign.personalised else ""
+            reason = f"{greeting}{campaign.title}，请于 {_local(campaign.deadline)} 前完成。"
+            quiz = quizzes.card_params(session, lesson, reason)
+            card = (
+                ("quiz_card", quiz, None)
+                if quiz
+                else (
+                    "lesson_push",
+                    {
+                        "title": lesson.title,
+                        "reason": reason,
+                        "summary": lesson.summary,
+                        "path": f"/m/lessons/{lesson.id}",
+                        "cover": f"/m/covers/{lesson.id}"
+                        if lesson.cover_name
+                        else "/static/lesson-cover.png",
+                    },
+                    None,  # identical cards for many members share one call (no per-member key)
+                )
+            )
             asks.append(
                 reminders.Ask(
                     person,
                     "campaign_lesson",
                     f"campaign_lesson:{lesson.id}:{person.id}:{campaign.id}",
                     f"学习：{lesson.title}",
-                    f"{campaign.title}，请于 {_local(deadline)} 前完成。",
+                    reason,
                     f"/m/lessons/{lesson.id}",
-                    due_at=deadline,
-                    earliest=max(send_at, now),
-                    latest=max(send_at, now) + timedelta(hours=12),
+                    due_at=campaign.deadline,
+                    earliest=start,
+                    latest=start + SEND_WINDOW,
+                    card=card,
                 )
             )
             # One gentle reminder in the last day, only if still not done (checked when it is due).
@@ -83,43 +256,231 @@ def launch(
                     "campaign_deadline",
                     f"campaign_deadline:{lesson.id}:{person.id}:{campaign.id}",
                     f"即将截止：{lesson.title}",
-                    f"{campaign.title}将于 {_local(deadline)} 截止，您还未完成。",
+                    f"{campaign.title}将于 {_local(campaign.deadline)} 截止，您还未完成。",
                     f"/m/lessons/{lesson.id}",
-                    due_at=deadline,
-                    earliest=deadline - timedelta(hours=24),
-                    latest=deadline - timedelta(hours=1),
+                    due_at=campaign.deadline,
+                    earliest=campaign.deadline - timedelta(hours=24),
+                    latest=campaign.deadline - timedelta(hours=1),
                 )
             )
     reminders.remind_many(session, asks, now=now)
+    if audience:
+        session.execute(
+            insert(CampaignRecipient),
+            [{"campaign_id": campaign.id, "member_id": m.id, "branch_id": m.branch_id} for _, m in audience],
+        )
     campaign.recipients = len(audience)
-    audit.record(
-        session,
-        actor,
-        "campaign.launch",
-        object_type="campaign",
-        object_id=campaign.id,
-        detail={"lessons": len(lessons), "recipients": len(audience)},
-    )
+
+
+# -- repeating series -------------------------------------------------------------------------
+
+
+def next_occurrence(repeat: str, after: datetime) -> datetime:
+    """The series' next send time after `after`, at the same Beijing clock time."""
+    local = after.astimezone(CHINA)
+    if repeat == "weekly":
+        return after + timedelta(days=7)
+    # monthly_first_monday: the first Monday of next month.
+    year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+    first = date(year, month, 1)
+    monday = first + timedelta(days=(7 - first.weekday()) % 7)
+    return datetime.combine(monday, time(local.hour, local.minute), CHINA)
+
+
+def run_series(session: Session, now: datetime | None = None) -> int:
+    """Send each series' occurrence that is due (run by the reminders job). Returns how many
+    occurrences were pushed."""
+    now = now or utcnow()
+    pushed = 0
+    due = session.scalars(
+        select(Campaign)
+        .where(Campaign.repeat != "", Campaign.next_run_at <= now)
+        .with_for_update(skip_locked=True)  # two schedulers: one of them sends it
+    ).all()
+    for series in due:
+        send_at = series.next_run_at
+        already = {
+            lesson_id
+            for ids in session.scalars(select(Campaign.lesson_ids).where(Campaign.series_id == series.id))
+            for lesson_id in ids
+        }
+        lessons = [
+            lesson
+            for lesson in session.scalars(
+                select(Lesson).where(Lesson.status == LessonStatus.published).order_by(Lesson.published_at)
+            )
+            if series.series_tag in lesson.tag_list and str(lesson.id) not in already
+        ]
+        series.next_run_at = next_occurrence(series.repeat, send_at)
+        if not lessons:
+            continue  # nothing new under this tag: no empty card
+        occurrence = Campaign(
+            title=f"{series.title}（{send_at.astimezone(CHINA):%m月%d日}）",
+            org_ids=series.org_ids,
+            roles=series.roles,
+            person_ids=series.person_ids,
+            lesson_ids=[str(lesson.id) for lesson in lessons],
+            send_at=max(send_at, now),
+            deadline=max(send_at, now) + (series.deadline - series.send_at),
+            personalised=series.personalised,
+            series_id=series.id,
+            created_by=series.created_by,
+            created_at=now,
+        )
+        session.add(occurrence)
+        session.flush()
+        _push(session, occurrence, lessons, now)
+        pushed += 1
+    return pushed
+
+
+# -- completion, for the branch's managers ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BranchCompletion:
+    org: PartyOrg
+    recipients: int
+    completed: int
+    in_progress: int
+    nudged: int
+
+    @property
+    def not_started(self) -> int:
+        return self.recipients - self.completed - self.in_progress
+
+
+def get_campaign(session: Session, actor: Actor, campaign_id: uuid.UUID) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None or not visible_branches(session, actor, campaign):
+        raise NotFound("学习推送不存在。")
     return campaign
 
 
-def _audience(session: Session, orgs: list[PartyOrg]) -> list[Person]:
-    query = (
-        select(Person)
-        .join(Member, Member.person_id == Person.id)
-        .where(Member.left_at.is_(None), Person.is_active.is_(True))
+def visible_branches(session: Session, actor: Actor, campaign: Campaign) -> list[PartyOrg]:
+    """The branches of this campaign's recipients that the actor manages."""
+    branch_ids = (
+        select(CampaignRecipient.branch_id).where(CampaignRecipient.campaign_id == campaign.id).distinct()
     )
-    if orgs:
-        branches = select(PartyOrg.id).where(
-            or_(*[PartyOrg.path.startswith(o.path, autoescape=True) for o in orgs])
+    return list(
+        session.scalars(
+            scope_orgs(actor, select(PartyOrg).where(PartyOrg.id.in_(branch_ids)), "study.view").order_by(
+                PartyOrg.path
+            )
         )
-        query = query.where(Member.branch_id.in_(branches))
-    return list(session.scalars(query.order_by(Person.wecom_userid)))
+    )
+
+
+def completion(session: Session, actor: Actor, campaign: Campaign) -> list[BranchCompletion]:
+    """Per branch the actor manages: how many completed every lesson, started, or not yet.
+    Counts only — a branch view, never a list of people ranked by anything."""
+    branches = visible_branches(session, actor, campaign)
+    lesson_ids = [uuid.UUID(i) for i in campaign.lesson_ids]
+    progress = (
+        select(
+            StudyRecord.member_id,
+            func.count(StudyRecord.completed_at).label("done"),
+        )
+        .where(StudyRecord.lesson_id.in_(lesson_ids))
+        .group_by(StudyRecord.member_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            CampaignRecipient.branch_id,
+            func.count(),
+            func.count(progress.c.member_id).filter(progress.c.done >= len(lesson_ids)),
+            func.count(progress.c.member_id).filter(progress.c.done < len(lesson_ids)),
+            func.count(CampaignRecipient.nudged_at),
+        )
+        .outerjoin(progress, progress.c.member_id == CampaignRecipient.member_id)
+        .where(
+            CampaignRecipient.campaign_id == campaign.id,
+            CampaignRecipient.branch_id.in_([b.id for b in branches]),
+        )
+        .group_by(CampaignRecipient.branch_id)
+    ).all()
+    counts = {branch_id: rest for branch_id, *rest in rows}
+    return [BranchCompletion(b, *counts[b.id]) for b in branches if b.id in counts]
+
+
+def remind_not_started(
+    session: Session, actor: Actor, campaign_id: uuid.UUID, branch_id: uuid.UUID, now: datetime | None = None
+) -> int:
+    """One tap: the branch's members who have not opened any of the campaign's lessons get
+    their one deadline reminder now (at the first good moment for their roster) instead of in
+    the last day. A member who already had it, or was reminded this way before, gets nothing
+    more. Returns how many will be reminded."""
+    now = now or utcnow()
+    campaign = get_campaign(session, actor, campaign_id)
+    branch = session.get(PartyOrg, branch_id)
+    if branch is None or not can(session, actor, "study.view", branch):
+        raise Forbidden("只能提醒本人负责的党组织。")
+    if campaign.deadline <= now + timedelta(hours=1):
+        raise Conflict("推送已截止或即将截止，不再提醒。")
+    lesson_ids = [uuid.UUID(i) for i in campaign.lesson_ids]
+    started = select(StudyRecord.member_id).where(StudyRecord.lesson_id.in_(lesson_ids))
+    waiting = session.execute(
+        select(CampaignRecipient, Person)
+        .join(Member, Member.id == CampaignRecipient.member_id)
+        .join(Person, Person.id == Member.person_id)
+        .where(
+            CampaignRecipient.campaign_id == campaign.id,
+            CampaignRecipient.branch_id == branch.id,
+            CampaignRecipient.nudged_at.is_(None),
+            CampaignRecipient.member_id.not_in(started),
+        )
+        .with_for_update(of=CampaignRecipient)
+    ).all()
+    reminded = 0
+    for recipient, person in waiting:
+        rows = session.scalars(
+            select(Reminder).where(
+                Reminder.person_id == person.id,
+                Reminder.category == "campaign_deadline",
+                Reminder.obligation.like(f"campaign_deadline:%:{person.id}:{campaign.id}"),
+                Reminder.status == ReminderStatus.planned,
+            )
+        ).all()
+        recipient.nudged_at = now
+        if not rows:
+            continue  # their one reminder has gone already
+        for row in rows:
+            row.earliest_at = now
+            row.deliver_at, row.plan_note = reminders.plan(
+                session, person, earliest=now, latest=row.latest_at, priority=row.priority, now=now
+            )
+            row.plan_note = f"书记提醒未开始学习的党员；{row.plan_note}"[:100]
+        reminded += 1
+    audit.record(
+        session,
+        actor,
+        "campaign.remind_not_started",
+        object_type="campaign",
+        object_id=campaign.id,
+        detail={"branch": str(branch.id), "reminded": reminded},
+    )
+    return reminded
+
+
+def recent(session: Session, actor: Actor, limit: int = 20) -> list[Campaign]:
+    """Campaigns the actor launched or that reached the orgs they manage (series included)."""
+    query = select(Campaign).order_by(Campaign.created_at.desc()).limit(limit)
+    if scope_paths(actor, "study.view") is not None:
+        reached = select(CampaignRecipient.campaign_id).where(
+            CampaignRecipient.branch_id.in_(scope_orgs(actor, select(PartyOrg.id), "study.view"))
+        )
+        query = query.where(or_(Campaign.id.in_(reached), Campaign.created_by == actor.label))
+    return list(session.scalars(query))
+
+
+def lessons_of(session: Session, campaign: Campaign) -> list[Lesson]:
+    ids = [uuid.UUID(i) for i in campaign.lesson_ids]
+    found = {lesson.id: lesson for lesson in session.scalars(select(Lesson).where(Lesson.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
 
 
 def _local(moment: datetime) -> str:
-    from models.base import CHINA
-
     return f"{moment.astimezone(CHINA):%m月%d日 %H:%M}"
 
 
@@ -139,7 +500,3 @@ def _lesson_done(session: Session, key: str) -> bool:
             )
         )
     )
-
-
-def recent(session: Session) -> list[Campaign]:
-    return list(session.scalars(select(Campaign).order_by(Campaign.created_at.desc()).limit(20)))

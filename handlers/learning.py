@@ -16,12 +16,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 import nh3
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from handlers import audit, reminders, rules
-from handlers.errors import Forbidden, NotFound, ValidationFailed
-from handlers.policy import Actor, holds
+from handlers import audit, points, reminders, rules
+from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from handlers.media import StoredMedia
+from handlers.policy import Actor, can, holds, scope_orgs
 from handlers.validation import require_text
 from models import (
     Attendance,
@@ -30,9 +31,12 @@ from models import (
     LessonStatus,
     MeetingKind,
     MeetingSession,
+    PartyOrg,
     Person,
     ReminderPriority,
     StudyRecord,
+    TrainingAttendance,
+    TrainingDay,
     meeting_obligation,
 )
 from models.base import CHINA, utcnow
@@ -40,6 +44,8 @@ from models.base import CHINA, utcnow
 BEAT_SECONDS = 15
 #: A beat counts at most this much: a little over the interval, for a slow phone network.
 BEAT_CAP = 20
+#: A page's own count may run ahead of the server's clock by this much (network jitter).
+CLAIM_TOLERANCE = 3
 #: What an article may keep: text structure, emphasis, lists, tables, images and plain links.
 ALLOWED_TAGS = {
     "p",
@@ -74,9 +80,140 @@ def sanitize(html: str) -> str:
     return nh3.clean(html or "", tags=ALLOWED_TAGS, url_schemes={"http", "https"})
 
 
+#: Who a lesson is meant for (recommendations and campaign audiences use these).
+AUDIENCE_ROLES = {
+    "secretary": "支部书记",
+    "organizer": "组织委员",
+    "committee": "支委会成员",
+    "new_member": "新党员（预备期或入党一年内）",
+}
+KIND_LABELS = {
+    LessonKind.article: "图文",
+    LessonKind.link: "内网链接",
+    LessonKind.video: "视频",
+    LessonKind.audio: "音频",
+    LessonKind.document: "PDF 文档",
+    LessonKind.quiz: "测验",
+}
+STATUS_LABELS = {
+    LessonStatus.draft: "草稿",
+    LessonStatus.proposed: "待审核",
+    LessonStatus.published: "已发布",
+    LessonStatus.archived: "已下架",
+}
+#: Video and audio complete when this share of their length was watched (visible and playing).
+WATCHED_PERCENT = 90
+
+
+def _office(actor: Actor) -> bool:
+    return holds(actor, "org.manage")
+
+
 def _require_editor(actor: Actor) -> None:
-    if not holds(actor, "org.manage"):
+    if not _office(actor):
         raise Forbidden("只有党委组织部可以编辑和发布课程。")
+
+
+@dataclass
+class LessonDraft:
+    """What the console's lesson form says (strings as typed; checked by save_lesson)."""
+
+    kind: str
+    title: str
+    summary: str = ""
+    body_html: str = ""
+    url: str = ""
+    credit_hours: str = ""
+    min_minutes: str = ""
+    tags: str = ""
+    audience_roles: tuple[str, ...] = ()
+    source: str = ""
+    quiz_text: str = ""
+    pass_percent: str = ""
+    #: A proposing secretary's branch.
+    propose_for: uuid.UUID | None = None
+
+
+def save_lesson(
+    session: Session,
+    actor: Actor,
+    draft: LessonDraft,
+    *,
+    lesson_id: uuid.UUID | None = None,
+    media: StoredMedia | None = None,
+    cover: StoredMedia | None = None,
+) -> Lesson:
+    """Create a lesson (the office: a draft; a branch's secretary: a proposal for their branch)
+    or edit one that is not published yet. Files were stored (handlers.media) by the caller."""
+    lesson = _editable(session, actor, lesson_id) if lesson_id else None
+    try:
+        kind = LessonKind(draft.kind)
+    except ValueError:
+        raise ValidationFailed("请选择课程类型。", field="kind") from None
+    try:
+        credit = Decimal(draft.credit_hours)
+    except InvalidOperation:
+        credit = Decimal(-1)
+    if not Decimal("0") <= credit <= Decimal("8") or credit.as_tuple().exponent < -1:
+        raise ValidationFailed("学时应为 0–8，最多一位小数。", field="credit_hours")
+    minutes = str(draft.min_minutes).strip()
+    if kind == LessonKind.quiz:
+        minutes = minutes or "1"
+    if not minutes.isdigit() or not 1 <= int(minutes) <= 600:
+        label = "视频/音频时长" if kind in (LessonKind.video, LessonKind.audio) else "有效学习时长"
+        raise ValidationFailed(f"{label}应为 1–600 分钟。", field="min_minutes")
+    body = sanitize(draft.body_html)
+    if kind == LessonKind.article and not body.strip():
+        raise ValidationFailed("请填写文章内容。", field="body_html")
+    url = (draft.url or "").strip()
+    has_file = media is not None or (lesson is not None and lesson.media_name and lesson.kind == kind)
+    if kind == LessonKind.link and not url.startswith(("http://", "https://")):
+        raise ValidationFailed("请填写以 http:// 或 https:// 开头的链接。", field="url")
+    if kind in (LessonKind.video, LessonKind.audio, LessonKind.document) and not has_file:
+        if not url.startswith(("http://", "https://")):
+            raise ValidationFailed("请上传文件，或填写院内媒体地址（http:// 或 https://）。", field="media")
+    if media is not None and not _media_fits(kind, media.content_type):
+        raise ValidationFailed(f"上传的文件不是{KIND_LABELS[kind]}。", field="media")
+    roles = tuple(r for r in draft.audience_roles if r)
+    if any(r not in AUDIENCE_ROLES for r in roles):
+        raise ValidationFailed("适用对象不正确。", field="audience_roles")
+    org_id = _proposal_org(session, actor, draft.propose_for, lesson)
+    if lesson is None:
+        lesson = Lesson(created_by=actor.label[:100], status=LessonStatus.draft)
+        session.add(lesson)
+    lesson.kind, lesson.credit_hours = kind, credit
+    lesson.title = require_text(draft.title, "title", "标题", 100)
+    lesson.summary = (draft.summary or "").strip()[:200]
+    lesson.body_html = body if kind == LessonKind.article else ""
+    lesson.url = url or None
+    # Video and audio: the length is typed in minutes; completion is WATCHED_PERCENT of it.
+    seconds = int(minutes) * 60
+    if kind in (LessonKind.video, LessonKind.audio):
+        seconds = seconds * WATCHED_PERCENT // 100
+    lesson.min_seconds = seconds
+    lesson.tags = ",".join(t.strip() for t in draft.tags.replace("，", ",").split(",") if t.strip())[:200]
+    lesson.audience_roles = ",".join(roles)
+    lesson.source = (draft.source or "").strip()[:100]
+    if media is not None:
+        lesson.media_name, lesson.media_type, lesson.media_size = media.name, media.content_type, media.size
+    if cover is not None:
+        lesson.cover_name = cover.name
+    lesson.proposed_for_org_id = org_id
+    if org_id is not None:
+        lesson.status, lesson.review_note = LessonStatus.proposed, None
+    session.flush()
+    from handlers import quizzes
+
+    if draft.quiz_text.strip() or kind == LessonKind.quiz or lesson.pass_percent is not None:
+        quizzes.replace_quiz(session, lesson, draft.quiz_text, draft.pass_percent)
+    audit.record(
+        session,
+        actor,
+        "lesson.propose" if org_id else ("lesson.edit" if lesson_id else "lesson.create"),
+        object_type="lesson",
+        object_id=lesson.id,
+    )
+    return lesson
 
 
 def create_lesson(
@@ -93,61 +230,113 @@ def create_lesson(
     tags: str = "",
     source: str = "",
 ) -> Lesson:
-    _require_editor(actor)
-    try:
-        lesson_kind = LessonKind(kind)
-    except ValueError:
-        raise ValidationFailed("请选择课程类型。", field="kind") from None
-    try:
-        credit = Decimal(credit_hours)
-    except InvalidOperation:
-        credit = Decimal(-1)
-    if not Decimal("0") <= credit <= Decimal("8") or credit.as_tuple().exponent < -1:
-        raise ValidationFailed("学时应为 0–8，最多一位小数。", field="credit_hours")
-    if not str(min_minutes).isdigit() or not 1 <= int(min_minutes) <= 180:
-        raise ValidationFailed("有效学习时长应为 1–180 分钟。", field="min_minutes")
-    body = sanitize(body_html)
-    if lesson_kind == LessonKind.article and not body.strip():
-        raise ValidationFailed("请填写文章内容。", field="body_html")
-    url = (url or "").strip()
-    if lesson_kind == LessonKind.link and not url.startswith(("http://", "https://")):
-        raise ValidationFailed("请填写以 http:// 或 https:// 开头的链接。", field="url")
-    lesson = Lesson(
-        kind=lesson_kind,
-        title=require_text(title, "title", "标题", 100),
-        summary=(summary or "").strip()[:200],
-        body_html=body,
-        url=url or None,
-        credit_hours=credit,
-        min_seconds=int(min_minutes) * 60,
-        tags=(tags or "").strip()[:200],
-        source=(source or "").strip()[:100],
-        status=LessonStatus.draft,
-        created_by=actor.label[:100],
+    """A lesson from keyword arguments (the office's draft); see save_lesson."""
+    draft = LessonDraft(
+        kind=kind,
+        title=title,
+        summary=summary,
+        body_html=body_html,
+        url=url,
+        credit_hours=credit_hours,
+        min_minutes=min_minutes,
+        tags=tags,
+        source=source,
     )
-    session.add(lesson)
-    session.flush()
-    audit.record(session, actor, "lesson.create", object_type="lesson", object_id=lesson.id)
+    return save_lesson(session, actor, draft)
+
+
+def typed_minutes(lesson: Lesson) -> int:
+    """The minutes the form was given (a video's length, not the 90% that completes it)."""
+    if lesson.kind in (LessonKind.video, LessonKind.audio):
+        return round(lesson.min_seconds * 100 / WATCHED_PERCENT / 60)
+    return max(1, lesson.min_seconds // 60)
+
+
+def _media_fits(kind: LessonKind, content_type: str) -> bool:
+    return content_type.startswith({"video": "video/", "audio": "audio/"}.get(kind.value, "application/pdf"))
+
+
+def _editable(session: Session, actor: Actor, lesson_id: uuid.UUID) -> Lesson:
+    lesson = session.get(Lesson, lesson_id)
+    if lesson is None:
+        raise NotFound("课程不存在。")
+    if lesson.status not in (LessonStatus.draft, LessonStatus.proposed):
+        raise Conflict("已发布的课程不能修改（学员的学习记录以发布时的内容为准）；如需调整请下架后新建。")
+    if not _office(actor) and not _proposer_of(session, actor, lesson):
+        raise Forbidden("只能修改本支部提议的课程。")
     return lesson
 
 
-def set_status(session: Session, actor: Actor, lesson_id: uuid.UUID, status: str) -> Lesson:
-    _require_editor(actor)
+def _proposer_of(session: Session, actor: Actor, lesson: Lesson) -> bool:
+    org = session.get(PartyOrg, lesson.proposed_for_org_id) if lesson.proposed_for_org_id else None
+    return org is not None and can(session, actor, "lesson.propose", org)
+
+
+def _proposal_org(
+    session: Session, actor: Actor, propose_for: uuid.UUID | None, lesson: Lesson | None
+) -> uuid.UUID | None:
+    """The office writes drafts; anyone else proposes, for a branch they manage."""
+    if _office(actor):
+        return None
+    if not holds(actor, "lesson.propose"):
+        raise Forbidden("只有党委组织部或支部书记、组织委员可以提交课程。")
+    org_id = propose_for or (lesson.proposed_for_org_id if lesson else None)
+    org = session.get(PartyOrg, org_id) if org_id else None
+    if org is None or not can(session, actor, "lesson.propose", org):
+        raise Forbidden("只能为本人负责的党组织提议课程。")
+    return org.id
+
+
+def set_status(session: Session, actor: Actor, lesson_id: uuid.UUID, status: str, note: str = "") -> Lesson:
+    """The office's review: publish (a draft or a proposal), return a proposal with a note,
+    archive a published lesson. A proposer may withdraw their proposal to a draft."""
     lesson = session.get(Lesson, lesson_id)
     if lesson is None:
         raise NotFound("课程不存在。")
     try:
-        lesson.status = LessonStatus(status)
+        target = LessonStatus(status)
     except ValueError:
         raise ValidationFailed("状态不正确。", field="status") from None
-    if lesson.status == LessonStatus.published and lesson.published_at is None:
+    if not _office(actor):
+        if not (target == LessonStatus.draft and lesson.status == LessonStatus.proposed):
+            raise Forbidden("只有党委组织部可以编辑和发布课程。")
+        if not _proposer_of(session, actor, lesson):
+            raise Forbidden("只能撤回本支部提议的课程。")
+    allowed = {
+        LessonStatus.draft: {LessonStatus.published},
+        LessonStatus.proposed: {LessonStatus.published, LessonStatus.draft},
+        LessonStatus.published: {LessonStatus.archived},
+        LessonStatus.archived: {LessonStatus.published},
+    }
+    if target not in allowed[lesson.status]:
+        raise Conflict(f"课程当前为“{STATUS_LABELS[lesson.status]}”，不能改为“{STATUS_LABELS[target]}”。")
+    if target == LessonStatus.published and lesson.pass_percent is not None:
+        from handlers import quizzes
+
+        if not quizzes.questions_of(session, lesson):
+            raise Conflict("测验还没有题目，不能发布。")
+    if lesson.status == LessonStatus.proposed and target == LessonStatus.draft and _office(actor):
+        lesson.review_note = require_text(note, "note", "退回意见", 200)
+    lesson.status = target
+    if target == LessonStatus.published and lesson.published_at is None:
         lesson.published_at = utcnow()
-    audit.record(session, actor, f"lesson.{lesson.status.value}", object_type="lesson", object_id=lesson.id)
+    audit.record(session, actor, f"lesson.{target.value}", object_type="lesson", object_id=lesson.id)
     return lesson
 
 
-def all_lessons(session: Session) -> list[Lesson]:
-    return list(session.scalars(select(Lesson).order_by(Lesson.created_at.desc())))
+def all_lessons(session: Session, actor: Actor) -> list[Lesson]:
+    """The console's library: the office sees every lesson; a branch's managers see what is
+    published and the proposals for the branches they manage."""
+    query = select(Lesson).order_by(Lesson.created_at.desc())
+    if not _office(actor):
+        mine = scope_orgs(actor, select(PartyOrg.id), "lesson.propose")
+        query = query.where(
+            or_(
+                Lesson.status.in_((LessonStatus.published, LessonStatus.archived)),
+                Lesson.proposed_for_org_id.in_(mine),
+            )
+        )
+    return list(session.scalars(query))
 
 
 def published(session: Session) -> list[Lesson]:
@@ -156,6 +345,98 @@ def published(session: Session) -> list[Lesson]:
             select(Lesson).where(Lesson.status == LessonStatus.published).order_by(Lesson.published_at.desc())
         )
     )
+
+
+def roles_of(session: Session, person: Person, today: date | None = None) -> set[str]:
+    """Which AUDIENCE_ROLES a member has: their grants, a live committee seat, being new."""
+    from handlers.policy import load_actor
+    from models import CommitteeSeat, MemberStatus, Role
+
+    member = person.membership
+    if member is None:
+        return set()
+    today = today or utcnow().astimezone(CHINA).date()
+    roles = {
+        {Role.secretary: "secretary", Role.organizer: "organizer"}[g.role]
+        for g in load_actor(session, person).grants
+        if g.role in (Role.secretary, Role.organizer)
+    }
+    if session.scalar(
+        select(CommitteeSeat.id).where(CommitteeSeat.member_id == member.id, CommitteeSeat.ended_on.is_(None))
+    ):
+        roles.add("committee")
+    if member.status == MemberStatus.probationary or (
+        member.joined_on and member.joined_on > today - timedelta(days=365)
+    ):
+        roles.add("new_member")
+    return roles
+
+
+@dataclass(frozen=True)
+class DueLesson:
+    lesson: Lesson
+    deadline: datetime
+    campaign_title: str
+
+
+@dataclass(frozen=True)
+class StudyPlan:
+    """A member's lesson page: what a campaign asked of them, and what to read next."""
+
+    due: list[DueLesson]
+    next_for_you: list[Lesson]
+    records: dict
+
+
+def plan_for(
+    session: Session, person: Person, now: datetime | None = None, suggestions: int = 3
+) -> StudyPlan:
+    """What is due (campaign lessons not completed, nearest deadline first) and "next for you":
+    published lessons not done yet, chosen from the member's roles and the themes (tags) of
+    what they completed — never from what others clicked, liked or how long anyone stayed."""
+    from models import Campaign, CampaignRecipient
+
+    now = now or utcnow()
+    member = person.membership
+    lessons = published(session)
+    if member is None:
+        return StudyPlan([], lessons[:suggestions], {})
+    records = {
+        r.lesson_id: r for r in session.scalars(select(StudyRecord).where(StudyRecord.member_id == member.id))
+    }
+    by_id = {lesson.id: lesson for lesson in lessons}
+    due: dict = {}
+    campaigns = session.scalars(
+        select(Campaign)
+        .join(CampaignRecipient, CampaignRecipient.campaign_id == Campaign.id)
+        .where(CampaignRecipient.member_id == member.id, Campaign.deadline > now - timedelta(days=30))
+        .order_by(Campaign.deadline)
+    )
+    for campaign in campaigns:
+        for lesson_id in campaign.lesson_ids:
+            lesson = by_id.get(uuid.UUID(lesson_id))
+            record = records.get(lesson.id) if lesson else None
+            if lesson and not (record and record.completed_at) and lesson.id not in due:
+                due[lesson.id] = DueLesson(lesson, campaign.deadline, campaign.title)
+    roles = roles_of(session, person, now.astimezone(CHINA).date())
+    themes = {
+        t
+        for r in records.values()
+        if r.completed_at and r.lesson_id in by_id
+        for t in by_id[r.lesson_id].tag_list
+    }
+
+    def fit(lesson: Lesson) -> tuple:
+        meant_for_me = bool(set(lesson.role_list) & roles)
+        meant_for_others = bool(lesson.role_list) and not meant_for_me
+        return (-meant_for_me, meant_for_others, -len(set(lesson.tag_list) & themes))
+
+    candidates = [
+        lesson
+        for lesson in lessons  # newest first; the sort below is stable
+        if lesson.id not in due and not (records.get(lesson.id) and records[lesson.id].completed_at)
+    ]
+    return StudyPlan(list(due.values()), sorted(candidates, key=fit)[:suggestions], records)
 
 
 def _open_lesson(session: Session, lesson_id: uuid.UUID | str) -> Lesson:
@@ -191,10 +472,18 @@ def open_lesson(
 
 
 def beat(
-    session: Session, person: Person, lesson_id: uuid.UUID | str, now: datetime | None = None
+    session: Session,
+    person: Person,
+    lesson_id: uuid.UUID | str,
+    now: datetime | None = None,
+    claimed: int | None = None,
 ) -> StudyRecord:
     """One heartbeat from a visible lesson page: add the time since the previous one (at most
-    BEAT_CAP, never past the lesson's length); complete and credit once."""
+    BEAT_CAP, never past the lesson's length); complete and credit once.
+
+    `claimed` is what the page says it counted since its last beat (a video page counts only
+    while the video plays, so a paused video claims 0). It can lower what is counted, never
+    raise it: a claim of more time than has passed is ignored and audited."""
     now = now or utcnow()
     lesson = _open_lesson(session, lesson_id)
     member = person.membership
@@ -209,23 +498,39 @@ def beat(
     )
     if record is None or record.last_beat_at is None:
         # A beat for a lesson this member never opened: counted as nothing, and noted.
-        audit.record(
-            session,
-            Actor(kind="person", id=str(person.id), label=person.name, person_id=person.id),
-            "study.beat_refused",
-            object_type="lesson",
-            object_id=lesson.id,
-            result="refused",
-            detail={"reason": "not_opened"},
-        )
+        _refused_beat(session, person, lesson, {"reason": "not_opened"})
         raise Forbidden("请先打开课程。")
-    elapsed = (now - record.last_beat_at).total_seconds()
+    elapsed = max(0.0, (now - record.last_beat_at).total_seconds())
     record.last_beat_at = now
-    if elapsed > 0:
-        record.seconds = min(lesson.min_seconds, record.seconds + int(min(elapsed, BEAT_CAP)))
-    if record.completed_at is None and record.seconds >= lesson.min_seconds:
+    counted = min(elapsed, BEAT_CAP)
+    if claimed is not None:
+        if claimed > elapsed + CLAIM_TOLERANCE:
+            _refused_beat(
+                session, person, lesson, {"reason": "overclaim", "claimed": claimed, "elapsed": int(elapsed)}
+            )
+        counted = min(counted, max(claimed, 0))
+    record.seconds = min(lesson.min_seconds, record.seconds + int(counted))
+    # A standalone quiz is completed by passing it, not by time.
+    if (
+        record.completed_at is None
+        and record.seconds >= lesson.min_seconds
+        and lesson.kind != LessonKind.quiz
+    ):
         record.completed_at, record.credited_hours = now, lesson.credit_hours
+        points.award(session, member, "lesson", f"lesson:{lesson.id}", f"完成课程：{lesson.title}", now=now)
     return record
+
+
+def _refused_beat(session: Session, person: Person, lesson: Lesson, detail: dict) -> None:
+    audit.record(
+        session,
+        Actor(kind="person", id=str(person.id), label=person.name, person_id=person.id),
+        "study.beat_refused",
+        object_type="lesson",
+        object_id=lesson.id,
+        result="refused",
+        detail=detail,
+    )
 
 
 def format_hours(value: Decimal | int) -> str:
@@ -239,10 +544,12 @@ class YearHours:
     online: Decimal
     lectures: Decimal
     target: int
+    #: Offline training days (集中培训) attended, as the office recorded them.
+    training: Decimal = Decimal("0")
 
     @property
     def total(self) -> Decimal:
-        return self.online + self.lectures
+        return self.online + self.lectures + self.training
 
     @property
     def remaining(self) -> Decimal:
@@ -251,10 +558,7 @@ class YearHours:
 
 def hours_this_year(session: Session, person: Person, now: datetime | None = None) -> YearHours:
     """This year's hours toward 32 (56 for secretaries and committee members), by source:
-    lessons completed here, and 党课 attended (credited per the rule catalogue)."""
-    from handlers.policy import load_actor
-    from models import CommitteeSeat, Role
-
+    lessons completed here, 党课 attended (credited per the rule catalogue), training days."""
     now = now or utcnow()
     year = now.astimezone(CHINA).year
     member = person.membership
@@ -278,18 +582,21 @@ def hours_this_year(session: Session, person: Person, now: datetime | None = Non
             MeetingSession.starts_at < start.replace(year=year + 1),
         )
     )
-    leads = any(
-        g.role in (Role.secretary, Role.organizer) for g in load_actor(session, person).grants
-    ) or bool(
-        session.scalar(
-            select(CommitteeSeat.id).where(
-                CommitteeSeat.member_id == member.id, CommitteeSeat.ended_on.is_(None)
-            )
+    leads = bool(
+        roles_of(session, person, now.astimezone(CHINA).date()) & {"secretary", "organizer", "committee"}
+    )
+    training = session.scalar(
+        select(func.coalesce(func.sum(TrainingDay.hours), 0))
+        .join(TrainingAttendance, TrainingAttendance.training_id == TrainingDay.id)
+        .where(
+            TrainingAttendance.member_id == member.id,
+            TrainingDay.held_on >= start.date(),
+            TrainingDay.held_on < start.date().replace(year=year + 1),
         )
     )
     target = rules.value(session, "study.leader_hours" if leads else "study.member_hours", now.date())
     per_lecture = rules.value(session, "study.lecture_hours", now.date())
-    return YearHours(Decimal(online), Decimal(lectures or 0) * per_lecture, target)
+    return YearHours(Decimal(online), Decimal(lectures or 0) * per_lecture, target, Decimal(training))
 
 
 def record_of(session: Session, person: Person, lesson: Lesson) -> StudyRecord | None:

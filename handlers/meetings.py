@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from handlers import audit, reminders, rules, uploads, workbench
+from handlers import audit, points, reminders, rules, uploads, workbench
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.orgs import live_seats
 from handlers.paging import Page, paginate
@@ -918,6 +918,13 @@ def sign_off(
         raise ValidationFailed("请先填写会议记录。", field="minutes")
     meeting.status, meeting.signed_off_at, meeting.signed_off_by = MeetingStatus.signed_off, now, actor.label
     audit.record(session, actor, "meeting.sign_off", object_type="meeting", object_id=meeting.id)
+    # Attendance is final once the record is signed: only now does it earn points (a check-in
+    # the host later strikes off never did).
+    label = f"参加{title_of(session, meeting)}：{meeting.topic}"
+    for attendance in session.scalars(
+        select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.present.is_(True))
+    ):
+        points.award(session, attendance.member, "meeting", f"meeting:{meeting.id}", label, now=now)
     if meeting.makeup_question and meeting.sessions[-1].ends_at <= now:
         send_makeup(session, actor, meeting_id=meeting.id, now=now)  # those who missed it can make it up
     return meeting

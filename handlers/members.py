@@ -130,3 +130,27 @@ def list_orgs(
         except ValueError:
             raise ValidationFailed("组织类别不正确。", field="kind") from None
     return paginate(session, stmt, page=page, per_page=per_page, order_by=(PartyOrg.path,))
+
+
+def people_by_userids(session: Session, actor: Actor, text: str) -> list[uuid.UUID]:
+    """A hand-typed list of 工号 (企业微信账号; spaces, commas or new lines between them) as the
+    members' person ids, in the actor's scope. Unknown or out-of-scope ones are named, not skipped."""
+    import re
+
+    wanted = list(dict.fromkeys(u for u in re.split(r"[\s,，、;；]+", text or "") if u))
+    if not wanted:
+        return []
+    if len(wanted) > 5000:
+        raise ValidationFailed("名单最多 5,000 人。", field="people")
+    found = dict(
+        session.execute(
+            scope_members(
+                actor, select(Person.wecom_userid, Person.id).join(Member, Member.person_id == Person.id)
+            ).where(Person.wecom_userid.in_(wanted), Member.left_at.is_(None))
+        ).all()
+    )
+    missing = [u for u in wanted if u not in found]
+    if missing:
+        shown = "、".join(missing[:10]) + (f" 等 {len(missing)} 个" if len(missing) > 10 else "")
+        raise ValidationFailed(f"这些账号不是您负责范围内的党员：{shown}。", field="people")
+    return [found[u] for u in wanted]

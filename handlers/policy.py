@@ -45,6 +45,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Rosters come from the branches (or the office for everyone); reminders are the office's.
     "roster.manage": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "reminder.manage": frozenset({Role.committee_office}),
+    # Learning: the office keeps the library; a branch's managers propose lessons for their
+    # branch, push published ones to it, and see how many of it have completed (never who ranks).
+    "lesson.propose": frozenset({Role.secretary, Role.organizer}),
+    "campaign.launch": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
+    "study.view": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "person.deactivate": frozenset({Role.committee_office, Role.sysadmin}),
     "config.manage": frozenset({Role.sysadmin}),
     "directory.sync": frozenset({Role.sysadmin, Role.committee_office}),

@@ -16,6 +16,7 @@ The outbox then keeps every member within WeCom's 30/minute and 1,000/hour.
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -447,6 +448,7 @@ def dispatch_due(session: Session, now: datetime | None = None, batch: int = BAT
         ).all()
     )
     singles: dict[tuple, list[tuple[Person, Reminder]]] = defaultdict(list)
+    shared_cards: dict[tuple, list[tuple[Person, Reminder]]] = defaultdict(list)
     for person_id, rows in by_person.items():
         person = people[person_id]
         # Urgent ones and feature cards go alone; the rest due together fold into one digest.
@@ -464,7 +466,12 @@ def dispatch_due(session: Session, now: datetime | None = None, batch: int = BAT
                 report.held += len(message)
                 continue
             budget -= 1
-            if message[0].card_kind:
+            if message[0].card_kind and not message[0].card_key:
+                # A card without a per-member key (a campaign's lesson card) is the same for
+                # everyone who gets it at this moment: one call for up to 1,000 of them.
+                r = message[0]
+                shared_cards[(r.card_kind, json.dumps(r.card_params, sort_keys=True))].append((person, r))
+            elif message[0].card_kind:
                 _send_card(session, person, message[0], now)
                 report.calls += 1
             elif len(message) == 1:
@@ -491,6 +498,21 @@ def dispatch_due(session: Session, now: datetime | None = None, batch: int = BAT
                         "detail": detail,
                         "reminder_id": str(chunk[0][1].id) if len(chunk) == 1 else None,
                     },
+                    dedupe_key=key,
+                )
+            )
+            for _, r in chunk:
+                r.status, r.sent_at, r.outbox_key = ReminderStatus.sent, now, key
+            report.calls += 1
+    for (card_kind, _), recipients in shared_cards.items():
+        for chunk in _chunks(recipients, MAX_RECIPIENTS):
+            key = f"reminder:{chunk[0][1].id}"
+            session.add(
+                OutboundMessage(
+                    kind=card_kind,
+                    to_users="|".join(p.wecom_userid for p, _ in chunk),
+                    # The batch key gives interactive cards a task id of their own per call.
+                    params={**chunk[0][1].card_params, "batch": key},
                     dedupe_key=key,
                 )
             )

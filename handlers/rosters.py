@@ -9,20 +9,20 @@ planned for those members are replanned against the new roster.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from handlers import audit, reminders
 from handlers.errors import Forbidden, ValidationFailed
 from handlers.policy import Actor, can, holds
+from handlers.tables import read_table
 from models import Person, Reminder, ReminderStatus, RosterImport, RosterShift, ShiftCode
 from models.base import CHINA, utcnow
 
@@ -70,32 +70,7 @@ def template() -> bytes:
 
 def read_file(filename: str, content: bytes) -> list[tuple[int, list[Any]]]:
     """(line number, cells) of a workbook or CSV, header checked against the template."""
-    if filename.lower().endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = content.decode("gb18030")  # Excel's "CSV" on a Chinese Windows
-            except UnicodeDecodeError:
-                raise ValidationFailed(
-                    "无法读取该 CSV 文件（编码应为 UTF-8 或 GBK）。", field="file"
-                ) from None
-        rows = list(csv.reader(io.StringIO(text)))
-    else:
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception:  # noqa: BLE001 - any unreadable upload gets the same clear answer
-            raise ValidationFailed(
-                "无法读取该文件，请使用从本页下载的模板（.xlsx 或 .csv）。", field="file"
-            ) from None
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    if not rows or tuple(str(c or "").strip() for c in rows[0][: len(TEMPLATE_COLUMNS)]) != TEMPLATE_COLUMNS:
-        raise ValidationFailed("表头应为：企业微信账号、日期、班次。", field="file")
-    if len(rows) - 1 > MAX_ROWS:
-        raise ValidationFailed(f"一次最多导入 {MAX_ROWS} 行。", field="file")
-    return [
-        (n, cells) for n, cells in enumerate(rows[1:], start=2) if any(str(c or "").strip() for c in cells)
-    ]
+    return read_table(filename, content, columns=TEMPLATE_COLUMNS, max_rows=MAX_ROWS)
 
 
 def _day(value: Any) -> date | None:

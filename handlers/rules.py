@@ -32,7 +32,8 @@ TERM_RULES = "《关于党的基层组织任期的意见》（2018）"
 class Rule:
     key: str
     label: str
-    kind: str  #: "count", "hours" (学时), "duration_hours", "minutes", "yuan", "time", "flag"
+    #: "count", "hours" (学时), "duration_hours", "minutes", "yuan", "points", "percent", "time", "flag"
+    kind: str
     default: Any
     source: str
     #: Local practice rather than a national rule (DOMAIN.md's *local*).
@@ -146,6 +147,25 @@ CATALOGUE: tuple[Rule, ...] = (
         f"{STUDY_PLAN}：集中学习按实际学时计",
         local=True,
     ),
+    Rule(
+        "study.training_day_hours",
+        "集中培训一天计入学时（默认，可按每次培训填写）",
+        "hours",
+        6,
+        f"{STUDY_PLAN}：集中培训按实际学时计",
+        local=True,
+    ),
+    Rule("study.quiz_pass_percent", "测验合格线（答对百分比）", "percent", 60, "本地做法", local=True),
+    # Points reward outcomes, never time on screen or logging in (DOMAIN.md, rules for the
+    # product); each activity has a daily cap, and nobody's points are shown beside anyone's.
+    Rule(
+        "points.lesson", "完成一门课程得分", "points", 2, "本地做法：只奖励结果，不奖励在线时长", local=True
+    ),
+    Rule("points.quiz", "测验合格得分", "points", 3, "本地做法", local=True),
+    Rule("points.meeting", "参加组织生活得分", "points", 2, "本地做法", local=True),
+    Rule("points.lesson_daily_cap", "每天课程得分上限", "points", 6, "本地做法：避免突击刷分", local=True),
+    Rule("points.quiz_daily_cap", "每天测验得分上限", "points", 6, "本地做法", local=True),
+    Rule("points.meeting_daily_cap", "每天组织生活得分上限", "points", 4, "本地做法", local=True),
     Rule("meeting.online_counts", "线上参会计入出勤", "flag", False, "本地做法：须经党委同意", local=True),
     Rule(
         "meeting.org_life_per_year",
@@ -226,6 +246,8 @@ LIMITS = {
     "minutes": (0, 24 * 60),
     "duration_hours": (1, 24 * 30),
     "yuan": (0, 1_000_000),
+    "points": (0, 100),
+    "percent": (1, 100),
 }
 
 
@@ -319,5 +341,7 @@ def display(rule: Rule, raw: Any) -> str:
         "minutes": " 分钟",
         "duration_hours": " 小时",
         "yuan": " 元",
+        "points": " 分",
+        "percent": "%",
     }.get(rule.kind, "")
     return f"{raw}{unit}"

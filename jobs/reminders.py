@@ -1,4 +1,5 @@
-"""Every minute: send the reminders that are due (handlers/reminders.dispatch_due).
+"""Every minute: start the repeating campaigns' occurrences that are due (their cards become
+reminders), then send the reminders that are due (handlers/reminders.dispatch_due).
 
 Several workers may run it at once (two schedulers, a rescue): each takes a disjoint set of
 rows (SKIP LOCKED). It loops over batches until nothing due is left, each batch its own
@@ -7,7 +8,7 @@ transaction, so a worker killed mid-run loses at most the batch it held, which s
 
 from __future__ import annotations
 
-from handlers import reminders
+from handlers import campaigns, reminders
 from jobs import job
 from jobs.context import database
 
@@ -17,6 +18,8 @@ MAX_BATCHES = 20
 
 @job(queue="default", timeout=300, retries=2)
 def dispatch_reminders() -> str:
+    with database().unit_of_work() as session:
+        occurrences = campaigns.run_series(session)
     total = reminders.DispatchReport()
     for _ in range(MAX_BATCHES):
         with database().unit_of_work() as session:
@@ -25,4 +28,4 @@ def dispatch_reminders() -> str:
             setattr(total, name, getattr(total, name) + getattr(report, name))
         if report.sent + report.cancelled + report.held < reminders.BATCH:
             break
-    return str(total)
+    return f"{occurrences} series occurrences; {total}" if occurrences else str(total)

@@ -16,7 +16,20 @@ from models.callback_receipt import CallbackReceipt
 from models.campus import Campus, Venue
 from models.committee import CommitteePost, CommitteeSeat
 from models.department import Department
-from models.learning import Campaign, Lesson, LessonKind, LessonStatus, StudyRecord
+from models.learning import (
+    Campaign,
+    CampaignRecipient,
+    Lesson,
+    LessonKind,
+    LessonStatus,
+    PointEntry,
+    QuestionKind,
+    QuizAttempt,
+    QuizQuestion,
+    StudyRecord,
+    TrainingAttendance,
+    TrainingDay,
+)
 from models.local_account import LocalAccount
 from models.meeting import (
     Attendance,
@@ -48,6 +61,13 @@ from models.web_session import WebSession
 
 __all__ = [
     "Campaign",
+    "CampaignRecipient",
+    "PointEntry",
+    "QuestionKind",
+    "QuizAttempt",
+    "QuizQuestion",
+    "TrainingAttendance",
+    "TrainingDay",
     "Lesson",
     "LessonKind",
     "LessonStatus",

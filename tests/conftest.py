@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -119,6 +120,8 @@ def build_app(database_url: str, **overrides: Any) -> Flask:
         "SECRET_KEY": "test-secret-key-" + "x" * 32,
         "FIELD_KEYS": parse_field_keys(TEST_FIELD_KEYS),
         "WECOM_EMULATOR": False,
+        # Uploaded lesson media go to a throwaway folder, never the checkout's instance/.
+        "MEDIA_DIR": tempfile.mkdtemp(prefix="dangjian-media-"),
         **EMULATOR_CORP,
     }
     config.update(overrides)

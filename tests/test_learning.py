@@ -216,9 +216,9 @@ def test_a_campaign_reaches_its_branches_and_reminds_only_those_not_done(
         now=NOW,
     )
     assert campaign.recipients == 3
-    # The cards: identical for the three at the same moment, so one call for all of them.
+    # The news cards: identical for the three at the same moment, so one call for all of them.
     assert reminders.dispatch_due(db_session, now=send_at + timedelta(hours=12)).sent == 3
-    [card] = db_session.scalars(select(OutboundMessage).where(OutboundMessage.kind == "reminder")).all()
+    [card] = db_session.scalars(select(OutboundMessage).where(OutboundMessage.kind == "lesson_push")).all()
     assert sorted(card.to_users.split("|")) == sorted(p.wecom_userid for p in readers)
     # One reader completes it; only the other two get the reminder before the deadline.
     learning.open_lesson(db_session, readers[0], lesson.id, now=NOW + timedelta(hours=2))

@@ -1,34 +1,66 @@
-"""H5 pages for learning: the lessons, reading one (time counted by the server from beats while
-it is on screen), and this year's hours toward 32 (or 56)."""
+"""H5 pages for learning: the lessons (what is due, what to read next), reading, watching or
+listening to one (time counted by the server from beats while it is on screen), its quiz, this
+year's hours toward 32 (or 56), the member's own points, and — for a branch's managers — how
+far the branch is with a campaign, with one tap to remind those who have not started."""
 
 from __future__ import annotations
 
-from flask import g, jsonify, render_template
+import uuid
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
-from handlers import learning
+from handlers import campaigns, learning, media, points, quizzes
+from handlers.errors import DomainError
+from handlers.policy import holds
+from models import Lesson, LessonStatus
+from models.base import CHINA
 from web import db_session
 from web.h5 import bp, member_pages
 
-member_pages("h5.lesson", "h5.study")
+member_pages("h5.lesson", "h5.study", "h5.points")
+# Deadlines and dates on these pages are Beijing's.
+bp.add_app_template_global(CHINA, "china")
 
 
 @bp.get("/lessons")
 def lesson_list() -> ResponseReturnValue:
     session = db_session()
-    lessons = learning.published(session)
-    records = {lesson.id: learning.record_of(session, g.person, lesson) for lesson in lessons}
-    return render_template("h5/lessons.html", lessons=lessons, records=records, fmt=learning.format_hours)
+    plan = learning.plan_for(session, g.person)
+    return render_template(
+        "h5/lessons.html",
+        plan=plan,
+        lessons=learning.published(session),
+        fmt=learning.format_hours,
+        kinds=learning.KIND_LABELS,
+    )
 
 
 @bp.get("/lessons/<lesson_id>")
 def lesson_page(lesson_id: str) -> ResponseReturnValue:
-    record = learning.open_lesson(db_session(), g.person, lesson_id)
-    db_session().commit()
+    session = db_session()
+    record = learning.open_lesson(session, g.person, lesson_id)
+    session.commit()
+    lesson = record.lesson
+    questions = quizzes.questions_of(session, lesson) if lesson.pass_percent is not None else []
     return render_template(
         "h5/lesson.html",
-        lesson=record.lesson,
+        lesson=lesson,
         record=record,
+        questions=questions,
+        token=quizzes.new_token(),
+        best=quizzes.best_of(session, g.person, lesson) if questions else None,
         beat_seconds=learning.BEAT_SECONDS,
         fmt=learning.format_hours,
     )
@@ -36,12 +68,129 @@ def lesson_page(lesson_id: str) -> ResponseReturnValue:
 
 @bp.post("/lessons/<lesson_id>/beat")
 def lesson_beat(lesson_id: str) -> ResponseReturnValue:
-    record = learning.beat(db_session(), g.person, lesson_id)
+    raw = request.form.get("counted", "")
+    claimed = int(raw) if raw.isdigit() else None
+    record = learning.beat(db_session(), g.person, lesson_id, claimed=claimed)
     db_session().commit()
     return jsonify(minutes=record.seconds // 60, completed=record.completed_at is not None)
 
 
+@bp.post("/lessons/<lesson_id>/quiz")
+def lesson_quiz(lesson_id: str) -> ResponseReturnValue:
+    answers: dict[str, list[int]] = {}
+    for name in request.form:
+        if name.startswith("q:"):
+            answers[name[2:]] = [int(v) for v in request.form.getlist(name) if v.isdigit()]
+    session = db_session()
+    try:
+        outcome = quizzes.submit(
+            session, g.person, lesson_id, token=request.form.get("token", ""), answers=answers
+        )
+    except DomainError as refused:
+        session.rollback()
+        flash(refused.message, "error")
+        return redirect(url_for("h5.lesson_page", lesson_id=lesson_id) + "#quiz")
+    session.commit()
+    attempt = outcome.attempt
+    verdict = "已合格" if attempt.passed else "未达到合格线，可重新作答"
+    text = f"答对 {attempt.correct} / {attempt.total} 题，{verdict}。"
+    if outcome.points:
+        text += f"获得 {outcome.points} 积分。"
+    elif not outcome.scored_now:
+        text = "这份答卷已经提交过，成绩以第一次提交为准：" + text
+    flash(text, "ok" if attempt.passed else "error")
+    return redirect(url_for("h5.lesson_page", lesson_id=lesson_id) + "#quiz")
+
+
+@bp.get("/lessons/<lesson_id>/media")
+def lesson_media(lesson_id: str) -> ResponseReturnValue:
+    """The lesson's video, audio or PDF, with HTTP range requests (seeking a video fetches only
+    what is watched). Published lessons only; the file is never the uploader's name or path."""
+    lesson = _published(lesson_id)
+    path = media.path_of(current_app.config["MEDIA_DIR"], lesson.media_name)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype=lesson.media_type, conditional=True, max_age=3600)
+    # Shown inline (the player, the PDF viewer) but sandboxed: nothing in the file runs as our page.
+    response.headers["Content-Security-Policy"] = "sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/covers/<lesson_id>")
+def cover(lesson_id: str) -> ResponseReturnValue:
+    """A published lesson's cover picture, for the news card (WeCom loads it without our login)."""
+    lesson = _published(lesson_id)
+    path = media.path_of(current_app.config["MEDIA_DIR"], lesson.cover_name)
+    if path is None:
+        return redirect(url_for("static", filename="lesson-cover.png"))
+    with open(path, "rb") as head:
+        content_type = media.sniff(head.read(16)) or "application/octet-stream"
+    return send_file(path, mimetype=content_type, max_age=86400)
+
+
+def _published(lesson_id: str) -> Lesson:
+    try:
+        lesson = db_session().get(Lesson, uuid.UUID(lesson_id))
+    except ValueError:
+        lesson = None
+    if lesson is None or lesson.status != LessonStatus.published:
+        abort(404)
+    return lesson
+
+
 @bp.get("/study")
 def study_hours() -> ResponseReturnValue:
-    hours = learning.hours_this_year(db_session(), g.person)
-    return render_template("h5/study.html", hours=hours, fmt=learning.format_hours)
+    session = db_session()
+    return render_template(
+        "h5/study.html",
+        hours=learning.hours_this_year(session, g.person),
+        plan=learning.plan_for(session, g.person),
+        manages=holds(g.actor, "study.view"),
+        fmt=learning.format_hours,
+    )
+
+
+@bp.get("/points")
+def points_page() -> ResponseReturnValue:
+    """The member's own points and how they were earned. Only theirs: there is no page of
+    anyone else's, and no position among others."""
+    member = g.person.membership
+    if member is None:
+        abort(404)
+    return render_template(
+        "h5/points.html", ledger=points.ledger_of(db_session(), member), labels=points.ACTIVITY_LABELS
+    )
+
+
+@bp.get("/study/campaigns")
+def study_campaigns() -> ResponseReturnValue:
+    """For a branch's managers: each recent campaign's completion in the branches they manage."""
+    if not holds(g.actor, "study.view"):
+        abort(403)
+    session = db_session()
+    rows = [(c, campaigns.completion(session, g.actor, c)) for c in campaigns.recent(session, g.actor)]
+    return render_template("h5/study_campaigns.html", rows=[(c, b) for c, b in rows if b])
+
+
+@bp.post("/study/campaigns/<campaign_id>/remind/<branch_id>")
+def study_remind(campaign_id: str, branch_id: str) -> ResponseReturnValue:
+    session = db_session()
+    try:
+        reminded = campaigns.remind_not_started(
+            session, g.actor, uuid.UUID(campaign_id), uuid.UUID(branch_id)
+        )
+    except ValueError:
+        abort(404)
+    except DomainError as refused:
+        session.rollback()
+        flash(refused.message, "error")
+    else:
+        session.commit()
+        flash(
+            f"已安排提醒 {reminded} 位未开始学习的党员（按各自班次在合适时间送达，每人只提醒一次）。"
+            if reminded
+            else "未开始学习的党员都已提醒过，不再重复提醒。",
+            "ok",
+        )
+    return redirect(url_for("h5.study_campaigns"))

@@ -57,4 +57,4 @@ def digest(summaries: list[str]) -> dict[str, Any]:
 
 
 # Feature card modules register their renderers when imported.
-from wecom import approval_cards, meeting_cards, reminder_cards  # noqa: E402, F401
+from wecom import approval_cards, learning_cards, meeting_cards, reminder_cards  # noqa: E402, F401

@@ -26,7 +26,8 @@ def test_the_office_writes_publishes_and_archives_a_lesson(app, db_session, hosp
     }
     bad = browser.post("/admin/lessons", data={**form, "credit_hours": "abc"})
     assert bad.status_code == 422 and "学时应为" in bad.get_data(as_text=True)
-    assert "廉洁行医十条" in browser.post("/admin/lessons", data=form).get_data(as_text=True)
+    saved = browser.post("/admin/lessons", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "“廉洁行医十条”已保存为草稿" in saved
     lesson = db_session.scalar(select(Lesson))
     assert lesson.body_html == "<p>第一条</p>" and lesson.status == LessonStatus.draft
     done = browser.post(
@@ -35,8 +36,15 @@ def test_the_office_writes_publishes_and_archives_a_lesson(app, db_session, hosp
         follow_redirects=True,
     )
     assert "已发布" in done.get_data(as_text=True)
-    qr_login(browser, "sec01")  # a secretary reads lessons on the phone; the library is the office's
-    assert browser.get("/admin/lessons").status_code == 403
+    qr_login(browser, "sec01")  # a secretary may propose lessons for the branch, never publish one
+    library = browser.get("/admin/lessons").get_data(as_text=True)
+    assert "提议课程" in library and "廉洁行医十条" in library and 'value="published"' not in library
+    refused = browser.post(
+        f"/admin/lessons/{lesson.id}/status",
+        data={"csrf_token": csrf(library), "status": "archived"},
+        follow_redirects=True,
+    )
+    assert "只有党委组织部可以编辑和发布课程" in refused.get_data(as_text=True)
 
 
 def test_the_office_pushes_a_lesson_to_a_branch(app, db_session, hospital, emulator):  # noqa: F811
@@ -69,8 +77,10 @@ def test_the_office_pushes_a_lesson_to_a_branch(app, db_session, hospital, emula
     }
     bad = browser.post("/admin/campaigns", data=form)
     assert bad.status_code == 422 and "截止时间应晚于推送时间" in bad.get_data(as_text=True)
-    done = browser.post("/admin/campaigns", data={**form, "deadline": "2099-12-10T18:00"})
-    assert done.status_code == 200 and "十二月学习" in done.get_data(as_text=True)
+    done = browser.post(
+        "/admin/campaigns", data={**form, "deadline": "2099-12-10T18:00"}, follow_redirects=True
+    )
+    assert done.status_code == 200 and "已推送“十二月学习”给 1 位党员" in done.get_data(as_text=True)
     assert db_session.scalar(select(Campaign)).recipients == 1  # 心内科: 李护士
     assert {r.category for r in db_session.scalars(select(Reminder))} == {
         "campaign_lesson",

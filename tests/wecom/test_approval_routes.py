@@ -96,5 +96,5 @@ def test_study_commands_answer_with_hours_and_lessons(app, db_session, send, wec
     db_session.commit()
     hours = opened(wecom, say(app, send, "yj-1", "学时")).find("Content").text
     assert hours.startswith("本年已学 0 / 32 学时") and "/m/study" in hours
-    newest = opened(wecom, say(app, send, "yj-1", "学习")).find("Content").text
-    assert "1. 微党课：初心（1 学时）" in newest
+    week = opened(wecom, say(app, send, "yj-1", "学习")).find("Content").text
+    assert week.startswith("本周学习：") and "· 微党课：初心（1 学时，本周新课）" in week

@@ -32,6 +32,7 @@ NAVIGATION = {
     "approvals": "approval.view",
     "rosters": "roster.manage",
     "reminders": "reminder.manage",
+    "learning": "study.view",
     "members": "member.view",
     "rules": "org.manage",
     "roles": "role.grant",
