@@ -23,11 +23,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, func, insert, or_, select
+from sqlalchemy import ColumnElement, Select, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from handlers import audit, reminders
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from handlers.paging import Page, paginate
 from handlers.policy import Actor, can, holds, scope_orgs, scope_paths
 from handlers.validation import require_text
 from models import (
@@ -463,15 +464,29 @@ def remind_not_started(
     return reminded
 
 
-def recent(session: Session, actor: Actor, limit: int = 20) -> list[Campaign]:
+def _visible(actor: Actor) -> Select:
     """Campaigns the actor launched or that reached the orgs they manage (series included)."""
-    query = select(Campaign).order_by(Campaign.created_at.desc()).limit(limit)
+    query = select(Campaign)
     if scope_paths(actor, "study.view") is not None:
         reached = select(CampaignRecipient.campaign_id).where(
             CampaignRecipient.branch_id.in_(scope_orgs(actor, select(PartyOrg.id), "study.view"))
         )
         query = query.where(or_(Campaign.id.in_(reached), Campaign.created_by == actor.label))
-    return list(session.scalars(query))
+    return query
+
+
+def recent(session: Session, actor: Actor, limit: int = 20) -> list[Campaign]:
+    return list(session.scalars(_visible(actor).order_by(Campaign.created_at.desc()).limit(limit)))
+
+
+def campaigns_page(session: Session, actor: Actor, *, page: int, per_page: int) -> Page:
+    """The API's list: one-off pushes and series occurrences (series templates have no recipients)."""
+    if not holds(actor, "study.view"):
+        raise Forbidden("该令牌无权查看学习推送。")
+    query = _visible(actor).where(Campaign.repeat == "")
+    return paginate(
+        session, query, page=page, per_page=per_page, order_by=(Campaign.created_at.desc(), Campaign.id)
+    )
 
 
 def lessons_of(session: Session, campaign: Campaign) -> list[Lesson]:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from handlers import audit, points, reminders, rules
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.media import StoredMedia
+from handlers.paging import Page, paginate
 from handlers.policy import Actor, can, holds, scope_orgs
 from handlers.validation import require_text
 from models import (
@@ -648,3 +649,75 @@ def queue_pace_reminders(session: Session, today: date) -> int:
 def _caught_up(session: Session, key: str) -> bool:
     person = session.get(Person, uuid.UUID(key.split(":")[0]))
     return person is None or not hours_this_year(session, person).remaining
+
+
+# -- the API's views ------------------------------------------------------------------------------
+
+
+def _require_reader(actor: Actor) -> None:
+    if not holds(actor, "study.view"):
+        raise Forbidden("该令牌无权查看学习记录。")
+
+
+def lessons_page(
+    session: Session, actor: Actor, *, status: str | None, tag: str | None, page: int, per_page: int
+) -> Page:
+    """Lessons for the API: published ones for any reader; drafts and proposals as the console
+    shows them (the office all, a branch its own proposals)."""
+    _require_reader(actor)
+    query = select(Lesson)
+    if status:
+        try:
+            wanted = LessonStatus(status)
+        except ValueError:
+            raise ValidationFailed("status 不正确。", field="status") from None
+        query = query.where(Lesson.status == wanted)
+    if not _office(actor):
+        mine = scope_orgs(actor, select(PartyOrg.id), "lesson.propose")
+        query = query.where(
+            or_(Lesson.status == LessonStatus.published, Lesson.proposed_for_org_id.in_(mine))
+        )
+    if tag:
+        query = query.where(Lesson.tags.contains(tag.strip()[:40], autoescape=True))
+    return paginate(
+        session, query, page=page, per_page=per_page, order_by=(Lesson.created_at.desc(), Lesson.id)
+    )
+
+
+def get_lesson(session: Session, actor: Actor, lesson_id: uuid.UUID) -> Lesson:
+    _require_reader(actor)
+    lesson = session.get(Lesson, lesson_id)
+    if lesson is None or (
+        lesson.status != LessonStatus.published and lesson not in all_lessons(session, actor)
+    ):
+        raise NotFound("课程不存在。")
+    return lesson
+
+
+def records_page(
+    session: Session,
+    actor: Actor,
+    *,
+    year: int | None,
+    lesson_id: uuid.UUID | None,
+    member_id: uuid.UUID | None,
+    page: int,
+    per_page: int,
+) -> Page:
+    """Study records of the members in the actor's scope: what was opened, how long (as the
+    server counted it), completed and credited. Points are not part of it."""
+    from handlers.policy import scope_members
+    from models import Member
+
+    _require_reader(actor)
+    visible = scope_members(actor, select(Member.id), "study.view")
+    query = select(StudyRecord).where(StudyRecord.member_id.in_(visible))
+    if year is not None:
+        query = query.where(StudyRecord.year == year)
+    if lesson_id is not None:
+        query = query.where(StudyRecord.lesson_id == lesson_id)
+    if member_id is not None:
+        query = query.where(StudyRecord.member_id == member_id)
+    return paginate(
+        session, query, page=page, per_page=per_page, order_by=(StudyRecord.opened_at.desc(), StudyRecord.id)
+    )

@@ -250,4 +250,4 @@ def openapi() -> ResponseReturnValue:
 
 
 # Feature resources register their routes on `bp` when imported.
-from web import api_approvals, api_meetings, api_rosters  # noqa: E402, F401
+from web import api_approvals, api_learning, api_meetings, api_rosters  # noqa: E402, F401
