@@ -117,6 +117,34 @@ def serve(
     raise RuntimeError(f"{which} did not start; see {logs / which}.log")
 
 
+def start_workers(env: dict[str, str], logs: Path, count: int, queue: str = "push") -> list[subprocess.Popen]:
+    """Real RQ worker processes (`flask jobs worker`) on one queue, as production runs them."""
+    workers = []
+    for n in range(count):
+        log = open(logs / f"{queue}-worker{n}.log", "w")  # noqa: SIM115 - closed with the process
+        workers.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "flask",
+                    "--app",
+                    "app",
+                    "jobs",
+                    "worker",
+                    "--queue",
+                    queue,
+                    "--name",
+                    f"bench-{queue}-{n}",
+                ],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        )
+    return workers
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))]

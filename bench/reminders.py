@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -31,7 +30,7 @@ from typing import Any
 import requests
 from sqlalchemy import delete, func, insert, select
 
-from bench._serving import ServicesMissing, drop_schema, fresh_schema, serve, verdict
+from bench._serving import ServicesMissing, drop_schema, fresh_schema, serve, start_workers, verdict
 
 SCHEMA = "bench_reminders"
 MEMBERS, EACH = 5000, 4
@@ -254,28 +253,7 @@ def run() -> Iterator[str]:
                 f"(floor, the rows inserted unplanned: {floor:.1f} s, ratio {floor / took:.2f}; "
                 f"goal < {GOAL_PLAN_S:.0f} s) {verdict(took < GOAL_PLAN_S)}"
             )
-            for n in range(SENDERS):
-                log = open(Path(logs) / f"sender{n}.log", "w")  # noqa: SIM115 - closed with the process
-                senders.append(
-                    subprocess.Popen(
-                        [
-                            sys.executable,
-                            "-m",
-                            "flask",
-                            "--app",
-                            "app",
-                            "jobs",
-                            "worker",
-                            "--queue",
-                            "push",
-                            "--name",
-                            f"bench-sender-{n}",
-                        ],
-                        env=env,
-                        stdout=log,
-                        stderr=subprocess.STDOUT,
-                    )
-                )
+            senders = start_workers(env, Path(logs), SENDERS)
             started = time.perf_counter()
             rounds = _play_morning(app, day)
             deadline = time.monotonic() + 600

@@ -340,12 +340,9 @@ def all_lessons(session: Session, actor: Actor) -> list[Lesson]:
     return list(session.scalars(query))
 
 
-def published(session: Session) -> list[Lesson]:
-    return list(
-        session.scalars(
-            select(Lesson).where(Lesson.status == LessonStatus.published).order_by(Lesson.published_at.desc())
-        )
-    )
+def published(session: Session, limit: int | None = None) -> list[Lesson]:
+    query = select(Lesson).where(Lesson.status == LessonStatus.published).order_by(Lesson.published_at.desc())
+    return list(session.scalars(query.limit(limit) if limit else query))
 
 
 def roles_of(session: Session, person: Person, today: date | None = None) -> set[str]:
@@ -389,43 +386,70 @@ class StudyPlan:
     records: dict
 
 
+#: Recommendations look at this many of the newest published lessons (a library grows for years).
+RECOMMEND_FROM = 200
+
+
 def plan_for(
     session: Session, person: Person, now: datetime | None = None, suggestions: int = 3
 ) -> StudyPlan:
     """What is due (campaign lessons not completed, nearest deadline first) and "next for you":
     published lessons not done yet, chosen from the member's roles and the themes (tags) of
-    what they completed — never from what others clicked, liked or how long anyone stayed."""
+    what they completed — never from what others clicked, liked or how long anyone stayed.
+    With suggestions=0 only what is due is worked out (the hours page)."""
     from models import Campaign, CampaignRecipient
 
     now = now or utcnow()
     member = person.membership
-    lessons = published(session)
+    newest = (
+        list(
+            session.scalars(
+                select(Lesson)
+                .where(Lesson.status == LessonStatus.published)
+                .order_by(Lesson.published_at.desc())
+                .limit(RECOMMEND_FROM)
+            )
+        )
+        if suggestions
+        else []
+    )
     if member is None:
-        return StudyPlan([], lessons[:suggestions], {})
-    records = {
-        r.lesson_id: r for r in session.scalars(select(StudyRecord).where(StudyRecord.member_id == member.id))
-    }
-    by_id = {lesson.id: lesson for lesson in lessons}
-    due: dict = {}
+        return StudyPlan([], newest[:suggestions], {})
     campaigns = session.scalars(
         select(Campaign)
         .join(CampaignRecipient, CampaignRecipient.campaign_id == Campaign.id)
         .where(CampaignRecipient.member_id == member.id, Campaign.deadline > now - timedelta(days=30))
         .order_by(Campaign.deadline)
-    )
+    ).all()
+    asked = {uuid.UUID(i) for c in campaigns for i in c.lesson_ids}
+    by_id = {lesson.id: lesson for lesson in newest}
+    missing = asked - set(by_id)
+    if missing:
+        by_id.update(
+            (lesson.id, lesson)
+            for lesson in session.scalars(
+                select(Lesson).where(Lesson.id.in_(missing), Lesson.status == LessonStatus.published)
+            )
+        )
+    records = {
+        r.lesson_id: r
+        for r in session.scalars(
+            select(StudyRecord).where(
+                StudyRecord.member_id == member.id, StudyRecord.lesson_id.in_(list(by_id))
+            )
+        )
+    }
+    due: dict = {}
     for campaign in campaigns:
         for lesson_id in campaign.lesson_ids:
             lesson = by_id.get(uuid.UUID(lesson_id))
             record = records.get(lesson.id) if lesson else None
             if lesson and not (record and record.completed_at) and lesson.id not in due:
                 due[lesson.id] = DueLesson(lesson, campaign.deadline, campaign.title)
+    if not suggestions:
+        return StudyPlan(list(due.values()), [], records)
     roles = roles_of(session, person, now.astimezone(CHINA).date())
-    themes = {
-        t
-        for r in records.values()
-        if r.completed_at and r.lesson_id in by_id
-        for t in by_id[r.lesson_id].tag_list
-    }
+    themes = {t for r in records.values() if r.completed_at for t in by_id[r.lesson_id].tag_list}
 
     def fit(lesson: Lesson) -> tuple:
         meant_for_me = bool(set(lesson.role_list) & roles)
@@ -434,7 +458,7 @@ def plan_for(
 
     candidates = [
         lesson
-        for lesson in lessons  # newest first; the sort below is stable
+        for lesson in newest  # newest first; the sort below is stable
         if lesson.id not in due and not (records.get(lesson.id) and records[lesson.id].completed_at)
     ]
     return StudyPlan(list(due.values()), sorted(candidates, key=fit)[:suggestions], records)

@@ -32,6 +32,8 @@ from web.h5 import bp, member_pages
 member_pages("h5.lesson", "h5.study", "h5.points")
 # Deadlines and dates on these pages are Beijing's.
 bp.add_app_template_global(CHINA, "china")
+#: The phone's library shows the newest lessons; what is due and the suggestions come first.
+LIBRARY_PAGE = 50
 
 
 @bp.get("/lessons")
@@ -41,7 +43,7 @@ def lesson_list() -> ResponseReturnValue:
     return render_template(
         "h5/lessons.html",
         plan=plan,
-        lessons=learning.published(session),
+        lessons=learning.published(session, limit=LIBRARY_PAGE),
         fmt=learning.format_hours,
         kinds=learning.KIND_LABELS,
     )
@@ -145,7 +147,7 @@ def study_hours() -> ResponseReturnValue:
     return render_template(
         "h5/study.html",
         hours=learning.hours_this_year(session, g.person),
-        plan=learning.plan_for(session, g.person),
+        plan=learning.plan_for(session, g.person, suggestions=0),
         manages=holds(g.actor, "study.view"),
         fmt=learning.format_hours,
     )

@@ -486,14 +486,15 @@ def create_inspection_blueprint(state: EmulatorState) -> Blueprint:
 
     @bp.get("/api/rates")
     def rates() -> ResponseReturnValue:
-        """What a load test needs: the busiest 60 seconds of calls, the busiest minute of any
-        one member, how many 45009 refusals, and the deliveries per member."""
+        """What a load test needs: the busiest 60 seconds of calls and their span, the busiest
+        minute of any one member, how many 45009 refusals, and the deliveries per member."""
         with state.lock:
             calls = sorted(state.call_times)
             per_member: defaultdict[str, list[float]] = defaultdict(list)
             for delivery in state.deliveries:
                 per_member[delivery.to_user].append(delivery.at)
             refusals = state.rate_refusals
+            accepted = len({d.msgid for d in state.deliveries})
         return jsonify(
             {
                 "calls": len(calls),
@@ -504,6 +505,12 @@ def create_inspection_blueprint(state: EmulatorState) -> Blueprint:
                 "rate_refusals": refusals,
                 "members": len(per_member),
                 "deliveries": sum(len(t) for t in per_member.values()),
+                "most_deliveries_to_one_member": max((len(t) for t in per_member.values()), default=0),
+                # Calls that delivered (one msgid each); the rest were refused (token, limits, faults).
+                "accepted_sends": accepted,
+                # The span of the calls, for the rate while sending (calls ÷ span).
+                "first_call_at": calls[0] if calls else None,
+                "last_call_at": calls[-1] if calls else None,
             }
         )
 
