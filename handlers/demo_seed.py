@@ -180,6 +180,7 @@ class SeedReport:
     grants: int = 0
     meetings: int = 0
     approvals: int = 0
+    lessons: int = 0
 
     def lines(self) -> list[str]:
         return [
@@ -187,6 +188,7 @@ class SeedReport:
             f"职工 {self.people} 人，党员 {self.members} 人，角色授权 {self.grants} 项",
             f"今年已召开并签署记录的会议 {self.meetings} 次",
             f"审批事项 {self.approvals} 项（第一个支部：待审批、已超期、待党委审批、已驳回各一）",
+            f"已发布课程 {self.lessons} 门（含课后测验和一份可在卡片上作答的小测验）",
         ]
 
 
@@ -266,7 +268,51 @@ class DemoHospital:
         self.office_roles(committee)
         self.meeting_history([branch for branch, _, _ in branches])
         self.approvals(branches[0][0])
+        self.library()
         return self.report
+
+    def library(self) -> None:
+        """A few published lessons, so 学习 on the phone is not empty: an article with a quiz, a
+        short quiz answered on its card, an intranet 微党课 video link for the new members."""
+        from handlers import learning
+
+        lessons = [
+            learning.LessonDraft(
+                kind="article",
+                title="学习《中国共产党纪律处分条例》",
+                summary="十分钟读懂六项纪律",
+                body_html="<h2>六项纪律</h2><p>政治纪律、组织纪律、廉洁纪律、群众纪律、工作纪律、生活纪律。</p>"
+                "<p>医务人员尤其要守住廉洁行医的底线：不收受红包回扣，不利用职务便利谋取私利。</p>",
+                credit_hours="0.5",
+                min_minutes="1",
+                tags="党纪,廉洁",
+                source="党委组织部",
+                quiz_text="[多选] 六项纪律包括哪些？\nA. 政治纪律\nB. 廉洁纪律\nC. 考勤纪律\n答案：AB\n\n"
+                "[判断] 收受患者红包属于违反廉洁纪律。\n答案：对",
+            ),
+            learning.LessonDraft(
+                kind="quiz",
+                title="党章小测验",
+                credit_hours="0",
+                min_minutes="",
+                tags="党章",
+                quiz_text="[单选] 预备党员的预备期为几年？\nA. 一年\nB. 两年\n答案：A",
+            ),
+            learning.LessonDraft(
+                kind="link",
+                title="微党课：从南湖红船出发",
+                summary="院内视频，约 15 分钟",
+                url="https://intranet.example/media/weidangke-01",
+                credit_hours="0.5",
+                min_minutes="15",
+                tags="微党课,党史",
+                audience_roles=("new_member",),
+            ),
+        ]
+        for draft in lessons:
+            lesson = learning.save_lesson(self.session, self.actor, draft)
+            learning.set_status(self.session, self.actor, lesson.id, "published")
+            self.report.lessons += 1
 
     def approvals(self, branch: PartyOrg) -> None:
         """A few requests in the first branch, so its secretary has something to decide in the
