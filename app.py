@@ -34,6 +34,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, instance_path=(overrides or {}).get("INSTANCE_PATH"))
     dotenv = {k: v for k, v in dotenv_values(Path.cwd() / ".env").items() if v is not None}
     app.config.update(load_settings({**dotenv, **os.environ}, Path(app.instance_path), overrides))
+    # No request body beyond this is read at all (413); the lesson form raises it for its videos.
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
     logging.basicConfig(
         level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -72,6 +72,28 @@ def test_video_upload_and_ranges(app, db_session, hospital, emulator):  # noqa: 
     assert app.test_client().get(f"/m/covers/{lesson.id}").status_code == 302
 
 
+def test_bodies_over_the_limit_are_refused_unread_but_videos_fit(app, db_session, hospital, emulator):  # noqa: F811
+    console = app.test_client()
+    qr_login(console, "office01")
+    page = console.get("/admin/lessons").get_data(as_text=True)
+    big = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * (17 * 1024 * 1024)
+    refused = console.post(
+        "/admin/lessons/import", data={"csrf_token": csrf(page), "file": (io.BytesIO(big), "lessons.xlsx")}
+    )
+    assert refused.status_code == 413  # the app's 16 MB
+    form = {
+        "csrf_token": csrf(page),
+        "kind": "video",
+        "title": "长视频",
+        "credit_hours": "1",
+        "min_minutes": "30",
+    }
+    saved = console.post(
+        "/admin/lessons", data={**form, "media": (io.BytesIO(big), "v.mp4")}, follow_redirects=True
+    )
+    assert "已保存为草稿" in saved.get_data(as_text=True)
+
+
 def test_quiz_form_and_own_points(app, db_session, hospital, emulator):  # noqa: F811
     lesson = learning.save_lesson(
         db_session,

@@ -56,6 +56,18 @@ def _draft(form) -> learning.LessonDraft:  # noqa: ANN001 - the request's form
     )
 
 
+#: The largest lesson form: a video at its limit, a cover, and the text fields.
+MAX_FORM_BYTES = media.LIMITS["video"] + media.LIMITS["cover"] + 1024 * 1024
+
+
+@bp.before_app_request
+def _room_for_videos() -> None:
+    """The lesson form carries videos: its body may be bigger than the app's 16 MB (set before
+    the CSRF check reads the form; anything bigger is refused with 413 unread)."""
+    if request.endpoint in ("admin.lesson_index", "admin.lesson_edit"):
+        request.max_content_length = MAX_FORM_BYTES
+
+
 def _save(lesson_id: uuid.UUID | None) -> tuple[Lesson | None, str | None]:
     """Store the files, save the lesson; on refusal remove the files again and roll back."""
     session, folder = db_session(), current_app.config["MEDIA_DIR"]
