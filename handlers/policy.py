@@ -50,6 +50,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "lesson.propose": frozenset({Role.secretary, Role.organizer}),
     "campaign.launch": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "study.view": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
+    # 党费: the branch of record keeps its members' book (收缴台账).
+    "dues.record": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "person.deactivate": frozenset({Role.committee_office, Role.sysadmin}),
     "config.manage": frozenset({Role.sysadmin}),
     "directory.sync": frozenset({Role.sysadmin, Role.committee_office}),
@@ -59,7 +61,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 }
 
 #: Actions on a member that only their branch of record may take.
-RECORD_ONLY = frozenset({"member.edit", "member.reveal", "member.export"})
+RECORD_ONLY = frozenset({"member.edit", "member.reveal", "member.export", "dues.record"})
 
 #: Actions whose scope is the whole hospital by nature (no org object to test against).
 HOSPITAL_WIDE = frozenset({"config.manage", "role.grant", "key.manage", "audit.read", "directory.sync"})

@@ -56,6 +56,7 @@ CATEGORY_LABELS = {
     "campaign_lesson": "学习推送",
     "campaign_deadline": "学习截止提醒",
     "study_pace": "学时进度提醒",
+    "dues_unpaid": "未交党费（书记）",
 }
 STATUS_LABELS = {
     ReminderStatus.planned: "待发送",

@@ -1,11 +1,12 @@
-"""Weekly: tell each secretary which statutory meetings fall due soon with nothing planned, and
-the committee office which branches are behind (one card each, through the reminder engine)."""
+"""Weekly: tell each secretary which statutory meetings fall due soon with nothing planned (and,
+once a month, how many members are months behind with their dues), and the committee office
+which branches are behind (one card each, through the reminder engine)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from handlers import compliance, learning
+from handlers import compliance, dues, learning
 from jobs import job
 from jobs.context import database
 from models.base import CHINA
@@ -19,7 +20,9 @@ def warn_due_obligations() -> str:
         office = compliance.queue_overdue_summary(session, today)
         terms = compliance.queue_term_reminders(session, today)
         pace = learning.queue_pace_reminders(session, today)
+        unpaid = dues.queue_unpaid_reminders(session, today)
     return (
         f"{queued} secretaries told, {office} of the committee office sent the overdue summary, "
-        f"{terms} reminded of 换届, {pace} members reminded of their study hours"
+        f"{terms} reminded of 换届, {pace} members reminded of their study hours, "
+        f"{unpaid} secretaries told of unpaid dues"
     )

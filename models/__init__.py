@@ -16,6 +16,7 @@ from models.callback_receipt import CallbackReceipt
 from models.campus import Campus, Venue
 from models.committee import CommitteePost, CommitteeSeat
 from models.department import Department
+from models.dues import DuesPayment
 from models.learning import (
     Campaign,
     CampaignRecipient,
@@ -62,6 +63,7 @@ from models.web_session import WebSession
 __all__ = [
     "Campaign",
     "CampaignRecipient",
+    "DuesPayment",
     "PointEntry",
     "QuestionKind",
     "QuizAttempt",
