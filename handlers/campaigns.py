@@ -26,7 +26,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, Select, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from handlers import audit, reminders
+from handlers import audit, quizzes, reminders
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.paging import Page, paginate
 from handlers.policy import Actor, can, holds, scope_orgs, scope_paths
@@ -209,33 +209,33 @@ def _holding(role: str) -> ColumnElement[bool]:
 
 def _push(session: Session, campaign: Campaign, lessons: list[Lesson], now: datetime) -> None:
     """Plan every recipient's cards and deadline reminders; note who it went to."""
-    from handlers import quizzes
-
     audience = audience_of(session, campaign)
     start = max(campaign.send_at, now)
+    # Each lesson's card, once: a short quiz answered on the card, else the news card.
+    templates = {}
+    for lesson in lessons:
+        quiz = quizzes.card_params(session, lesson, "")
+        templates[lesson.id] = (
+            ("quiz_card", quiz)
+            if quiz
+            else (
+                "lesson_push",
+                {
+                    "title": lesson.title,
+                    "summary": lesson.summary,
+                    "path": f"/m/lessons/{lesson.id}",
+                    "cover": f"/m/covers/{lesson.id}" if lesson.cover_name else "/static/lesson-cover.png",
+                },
+            )
+        )
     asks = []
     for person, _member in audience:
         for lesson in lessons:
             greeting = f"{person.name}同志，" if campaign.personalised else ""
             reason = f"{greeting}{campaign.title}，请于 {_local(campaign.deadline)} 前完成。"
-            quiz = quizzes.card_params(session, lesson, reason)
-            card = (
-                ("quiz_card", quiz, None)
-                if quiz
-                else (
-                    "lesson_push",
-                    {
-                        "title": lesson.title,
-                        "reason": reason,
-                        "summary": lesson.summary,
-                        "path": f"/m/lessons/{lesson.id}",
-                        "cover": f"/m/covers/{lesson.id}"
-                        if lesson.cover_name
-                        else "/static/lesson-cover.png",
-                    },
-                    None,  # identical cards for many members share one call (no per-member key)
-                )
-            )
+            kind, params = templates[lesson.id]
+            # No per-member key: identical cards for many members at once share one call.
+            card = (kind, {**params, "reason": reason}, None)
             asks.append(
                 reminders.Ask(
                     person,

@@ -19,7 +19,7 @@ import nh3
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from handlers import audit, points, reminders, rules
+from handlers import audit, points, quizzes, reminders, rules
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.media import StoredMedia
 from handlers.paging import Page, paginate
@@ -203,8 +203,6 @@ def save_lesson(
     if org_id is not None:
         lesson.status, lesson.review_note = LessonStatus.proposed, None
     session.flush()
-    from handlers import quizzes
-
     if draft.quiz_text.strip() or kind == LessonKind.quiz or lesson.pass_percent is not None:
         quizzes.replace_quiz(session, lesson, draft.quiz_text, draft.pass_percent)
     audit.record(
@@ -312,8 +310,6 @@ def set_status(session: Session, actor: Actor, lesson_id: uuid.UUID, status: str
     if target not in allowed[lesson.status]:
         raise Conflict(f"课程当前为“{STATUS_LABELS[lesson.status]}”，不能改为“{STATUS_LABELS[target]}”。")
     if target == LessonStatus.published and lesson.pass_percent is not None:
-        from handlers import quizzes
-
         if not quizzes.questions_of(session, lesson):
             raise Conflict("测验还没有题目，不能发布。")
     if lesson.status == LessonStatus.proposed and target == LessonStatus.draft and _office(actor):

@@ -113,6 +113,7 @@ def lesson_media(lesson_id: str) -> ResponseReturnValue:
     if path is None:
         abort(404)
     response = send_file(path, mimetype=lesson.media_type, conditional=True, max_age=3600)
+    response.cache_control.public, response.cache_control.private = False, True  # members only
     # Shown inline (the player, the PDF viewer) but sandboxed: nothing in the file runs as our page.
     response.headers["Content-Security-Policy"] = "sandbox"
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -56,6 +56,15 @@ def test_video_upload_and_ranges(app, db_session, hospital, emulator):  # noqa: 
     assert lesson.media_type == "video/mp4" and lesson.media_size == len(MP4)
     [stored] = set(media_files(app)) - before
     assert stored == lesson.media_name and len(stored) == 32 and "初心" not in stored  # a random name
+    # A new upload while it is a draft replaces the file; the old one is removed.
+    edit = console.get(f"/admin/lessons/{lesson.id}").get_data(as_text=True)
+    console.post(
+        f"/admin/lessons/{lesson.id}",
+        data={**form, "csrf_token": csrf(edit), "media": (io.BytesIO(MP4), "v2.mp4")},
+    )
+    db_session.expire_all()
+    [stored] = set(media_files(app)) - before
+    assert stored == lesson.media_name
     phone = app.test_client()
     login(phone, "nurse01", "/m/")
     assert phone.get(f"/m/lessons/{lesson.id}/media").status_code == 404  # not published yet
@@ -67,7 +76,7 @@ def test_video_upload_and_ranges(app, db_session, hospital, emulator):  # noqa: 
     assert (
         part.headers["Content-Range"] == f"bytes 4-11/{len(MP4)}" and part.headers["Accept-Ranges"] == "bytes"
     )
-    assert part.headers["Content-Security-Policy"] == "sandbox"
+    assert part.headers["Content-Security-Policy"] == "sandbox" and "private" in part.headers["Cache-Control"]
     # The cover is public (WeCom fetches it for the news card); without one, the default picture.
     assert app.test_client().get(f"/m/covers/{lesson.id}").status_code == 302
 

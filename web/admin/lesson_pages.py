@@ -69,23 +69,29 @@ def _room_for_videos() -> None:
 
 
 def _save(lesson_id: uuid.UUID | None) -> tuple[Lesson | None, str | None]:
-    """Store the files, save the lesson; on refusal remove the files again and roll back."""
+    """Store the files, save the lesson; on refusal remove the new files again and roll back,
+    on success remove the files they replaced."""
     session, folder = db_session(), current_app.config["MEDIA_DIR"]
-    kept: list[str] = []
+    before = session.get(Lesson, lesson_id) if lesson_id else None
+    replaced = {before.media_name, before.cover_name} if before else set()
+    stored: list[str] = []
     try:
         kind = request.form.get("kind", "")
         upload = _stored("media", kind if kind in ("video", "audio", "document") else "document")
+        stored += [upload.name] if upload else []
         cover = _stored("cover", "cover")
-        kept = [f.name for f in (upload, cover) if f]
+        stored += [cover.name] if cover else []
         lesson = learning.save_lesson(
             session, g.actor, _draft(request.form), lesson_id=lesson_id, media=upload, cover=cover
         )
     except DomainError as refused:
         session.rollback()
-        for name in kept:
+        for name in stored:
             media.remove(folder, name)
         return None, refused.message
     session.commit()
+    for name in replaced - {lesson.media_name, lesson.cover_name}:
+        media.remove(folder, name)
     return lesson, None
 
 
