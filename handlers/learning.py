@@ -1,11 +1,13 @@
-"""Lessons and honest study time (issue 6, first part: the library, reading, hours).
+"""Lessons and honest study time: the library (drafts, proposals, review), reading, this year's
+hours, what is due and what to read next, and the API's views of lessons and study records.
 
 Time is counted by the server: the lesson page sends a heartbeat every BEAT_SECONDS while it is
-visible (a tab in the background sends none), and each beat adds the time since the previous
-one, at most BEAT_CAP — so a page left open in a drawer, a replayed request or a forged one
-cannot add more than really passed, and nothing beyond the lesson's own length counts.
-Completion credits the lesson's hours once per member and lesson. Points, quizzes and
-campaigns come later; nothing here ranks anyone.
+visible (a tab in the background sends none; a video page also says how long it played), and
+each beat adds the time since the previous one, at most BEAT_CAP — so a page left open in a
+drawer, a replayed request or a forged one cannot add more than really passed, and nothing
+beyond the lesson's own length counts. Completion credits the lesson's hours once per member
+and lesson. Quizzes are handlers/quizzes.py, points handlers/points.py, campaigns
+handlers/campaigns.py; nothing here ranks anyone.
 """
 
 from __future__ import annotations
@@ -108,11 +110,6 @@ WATCHED_PERCENT = 90
 
 def _office(actor: Actor) -> bool:
     return holds(actor, "org.manage")
-
-
-def _require_editor(actor: Actor) -> None:
-    if not _office(actor):
-        raise Forbidden("只有党委组织部可以编辑和发布课程。")
 
 
 @dataclass
@@ -336,6 +333,19 @@ def all_lessons(session: Session, actor: Actor) -> list[Lesson]:
     return list(session.scalars(query))
 
 
+def console_lesson(session: Session, actor: Actor, lesson_id: uuid.UUID) -> Lesson:
+    """One lesson as the console's library shows it to the actor (all_lessons' rule), or NotFound."""
+    lesson = session.get(Lesson, lesson_id)
+    shown = lesson is not None and (
+        _office(actor)
+        or lesson.status in (LessonStatus.published, LessonStatus.archived)
+        or _proposer_of(session, actor, lesson)
+    )
+    if not shown:
+        raise NotFound("课程不存在。")
+    return lesson
+
+
 def published(session: Session, limit: int | None = None) -> list[Lesson]:
     query = select(Lesson).where(Lesson.status == LessonStatus.published).order_by(Lesson.published_at.desc())
     return list(session.scalars(query.limit(limit) if limit else query))
@@ -460,7 +470,8 @@ def plan_for(
     return StudyPlan(list(due.values()), sorted(candidates, key=fit)[:suggestions], records)
 
 
-def _open_lesson(session: Session, lesson_id: uuid.UUID | str) -> Lesson:
+def published_lesson(session: Session, lesson_id: uuid.UUID | str) -> Lesson:
+    """A lesson members may open (published), or NotFound."""
     try:
         lesson = session.get(Lesson, uuid.UUID(str(lesson_id)))
     except ValueError:
@@ -475,7 +486,7 @@ def open_lesson(
 ) -> StudyRecord:
     """The member opens a lesson: their record for it (created once; reopening keeps it)."""
     now = now or utcnow()
-    lesson = _open_lesson(session, lesson_id)
+    lesson = published_lesson(session, lesson_id)
     member = person.membership
     if member is None:
         raise Forbidden("课程学习记录仅对党员开放。")
@@ -506,7 +517,7 @@ def beat(
     while the video plays, so a paused video claims 0). It can lower what is counted, never
     raise it: a claim of more time than has passed is ignored and audited."""
     now = now or utcnow()
-    lesson = _open_lesson(session, lesson_id)
+    lesson = published_lesson(session, lesson_id)
     member = person.membership
     record = (
         session.scalar(
@@ -706,12 +717,7 @@ def lessons_page(
 
 def get_lesson(session: Session, actor: Actor, lesson_id: uuid.UUID) -> Lesson:
     _require_reader(actor)
-    lesson = session.get(Lesson, lesson_id)
-    if lesson is None or (
-        lesson.status != LessonStatus.published and lesson not in all_lessons(session, actor)
-    ):
-        raise NotFound("课程不存在。")
-    return lesson
+    return console_lesson(session, actor, lesson_id)
 
 
 def records_page(

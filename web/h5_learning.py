@@ -24,7 +24,7 @@ from flask.typing import ResponseReturnValue
 from handlers import campaigns, learning, media, points, quizzes
 from handlers.errors import DomainError
 from handlers.policy import holds
-from models import Lesson, LessonStatus
+from models import Lesson
 from models.base import CHINA
 from web import db_session
 from web.h5 import bp, member_pages
@@ -134,12 +134,9 @@ def cover(lesson_id: str) -> ResponseReturnValue:
 
 def _published(lesson_id: str) -> Lesson:
     try:
-        lesson = db_session().get(Lesson, uuid.UUID(lesson_id))
-    except ValueError:
-        lesson = None
-    if lesson is None or lesson.status != LessonStatus.published:
+        return learning.published_lesson(db_session(), lesson_id)
+    except DomainError:
         abort(404)
-    return lesson
 
 
 @bp.get("/study")

@@ -72,7 +72,7 @@ def _save(lesson_id: uuid.UUID | None) -> tuple[Lesson | None, str | None]:
     """Store the files, save the lesson; on refusal remove the new files again and roll back,
     on success remove the files they replaced."""
     session, folder = db_session(), current_app.config["MEDIA_DIR"]
-    before = session.get(Lesson, lesson_id) if lesson_id else None
+    before = learning.console_lesson(session, g.actor, lesson_id) if lesson_id else None
     replaced = {before.media_name, before.cover_name} if before else set()
     stored: list[str] = []
     try:
@@ -93,6 +93,13 @@ def _save(lesson_id: uuid.UUID | None) -> tuple[Lesson | None, str | None]:
     for name in replaced - {lesson.media_name, lesson.cover_name}:
         media.remove(folder, name)
     return lesson, None
+
+
+def _lesson(lesson_id: str) -> Lesson:
+    try:
+        return learning.console_lesson(db_session(), g.actor, parse_uuid(lesson_id))
+    except DomainError:
+        abort(404)
 
 
 def _propose_orgs() -> list:
@@ -141,9 +148,7 @@ def lesson_index() -> ResponseReturnValue:
 @bp.route("/lessons/<lesson_id>", methods=["GET", "POST"])
 def lesson_edit(lesson_id: str) -> ResponseReturnValue:
     _require()
-    lesson = db_session().get(Lesson, parse_uuid(lesson_id))
-    if lesson is None or lesson not in learning.all_lessons(db_session(), g.actor):
-        abort(404)
+    lesson = _lesson(lesson_id)
     error, form = None, None
     if request.method == "POST":
         saved, error = _save(lesson.id)
@@ -151,7 +156,7 @@ def lesson_edit(lesson_id: str) -> ResponseReturnValue:
             flash(f"“{saved.title}”已保存。", "info")
             return redirect(url_for("admin.lesson_edit", lesson_id=lesson.id))
         form = request.form
-        lesson = db_session().get(Lesson, lesson.id)
+        lesson = _lesson(lesson_id)  # as it was: the refused change was rolled back
     questions = quizzes.questions_of(db_session(), lesson)
     if form is None:
         form = {
@@ -228,9 +233,7 @@ def lesson_media_preview(lesson_id: str) -> ResponseReturnValue:
     _require()
     from flask import send_file
 
-    lesson = db_session().get(Lesson, parse_uuid(lesson_id))
-    if lesson is None or lesson not in learning.all_lessons(db_session(), g.actor):
-        abort(404)
+    lesson = _lesson(lesson_id)
     path = media.path_of(current_app.config["MEDIA_DIR"], lesson.media_name)
     if path is None:
         abort(404)
