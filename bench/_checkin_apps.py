@@ -15,7 +15,7 @@ from html import escape
 from flask import Flask, Response
 from sqlalchemy import create_engine, text
 
-from handlers import checkin_qr
+from handlers.meetings import qr_token
 
 
 def _floor() -> Flask:
@@ -25,7 +25,7 @@ def _floor() -> Flask:
 
     @floor.post("/checkin/<token>/<member_id>")
     def checkin(token: str, member_id: str) -> Response:
-        session_id = checkin_qr.read_token(secret, token, datetime.now(UTC))
+        session_id = qr_token.read_token(secret, token, datetime.now(UTC))
         with engine.begin() as c:
             meeting = c.execute(
                 text(

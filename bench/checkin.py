@@ -189,7 +189,7 @@ def _timed(http: requests.Session, method: str, url: str, **kwargs: Any) -> tupl
 def _burst(base: str, facts: dict[str, Any], crypto: CallbackCrypto) -> tuple[dict[str, list[float]], int]:
     """Everyone checks in (QR page + form, or a card tap), some twice; the screen polls."""
     rng = random.Random(9)
-    from handlers import checkin_qr
+    from handlers.meetings import qr_token
 
     secret = "bench-" + "k" * 40
     corp, agent = DEMO_WECOM["WECOM_CORP_ID"], DEMO_WECOM["WECOM_AGENT_ID"]
@@ -212,7 +212,7 @@ def _burst(base: str, facts: dict[str, Any], crypto: CallbackCrypto) -> tuple[di
             latency, status = _timed(http, "GET", f"{base}/m/meetings/{facts['meeting_id']}/qr.json")
             return {}, int(status != 200)
         if kind == "qr":
-            token, _ = checkin_qr.current_token(secret, session_id, datetime.now(UTC))
+            token, _ = qr_token.current_token(secret, session_id, datetime.now(UTC))
             page, first = _timed(http, "GET", f"{base}/m/checkin/{token}")
             sent, second = _timed(
                 http, "POST", f"{base}/m/checkin/{token}", data={"csrf_token": f"csrf-{userid}"}
@@ -254,13 +254,13 @@ WARM_UP = 64
 def _warm(base: str, facts: dict[str, Any], crypto: CallbackCrypto, job: tuple[str, str]) -> None:
     """Everything a check-in touches, without checking anyone in: the check-in page, the room
     screen's feed and a signed chat callback (帮助)."""
-    from handlers import checkin_qr
+    from handlers.meetings import qr_token
 
     kind, userid = job
     http = requests.Session()
     http.cookies.set("dj_session", facts["tokens"][userid])
     session_id = uuid.UUID(facts["session_id"])
-    token, _ = checkin_qr.current_token("bench-" + "k" * 40, session_id, datetime.now(UTC))
+    token, _ = qr_token.current_token("bench-" + "k" * 40, session_id, datetime.now(UTC))
     http.get(f"{base}/m/checkin/{token}")
     http.get(f"{base}/m/meetings/{facts['meeting_id']}/qr.json")
     corp, agent = DEMO_WECOM["WECOM_CORP_ID"], DEMO_WECOM["WECOM_AGENT_ID"]
@@ -276,7 +276,7 @@ def _warm(base: str, facts: dict[str, Any], crypto: CallbackCrypto, job: tuple[s
 
 
 def _floor_burst(base: str, facts: dict[str, Any]) -> list[float]:
-    from handlers import checkin_qr
+    from handlers.meetings import qr_token
 
     secret, session_id = "bench-" + "k" * 40, uuid.UUID(facts["session_id"])
     local = __import__("threading").local()
@@ -284,7 +284,7 @@ def _floor_burst(base: str, facts: dict[str, Any]) -> list[float]:
     def one(member: tuple[str, str]) -> float:
         http = getattr(local, "http", None) or requests.Session()
         local.http = http
-        token, _ = checkin_qr.current_token(secret, session_id, datetime.now(UTC))
+        token, _ = qr_token.current_token(secret, session_id, datetime.now(UTC))
         return _timed(http, "POST", f"{base}/checkin/{token}/{member[1]}")[0]
 
     with ThreadPoolExecutor(CONNECTIONS) as pool:  # warm, as the app was

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from handlers import approvals, checkin_qr, leave, meetings
+from handlers import approvals, leave, meetings
 from handlers.errors import Conflict, Forbidden, ValidationFailed
-from handlers.meetings import GeoFix, SessionPlan
+from handlers.meetings import GeoFix, SessionPlan, qr_token
 from handlers.policy import Actor
 from models import (
     ApprovalStatus,
@@ -295,14 +295,14 @@ def test_qr_tokens_rotate_and_expire():
     import uuid
 
     session_id = uuid.uuid4()
-    token, wait = checkin_qr.current_token("s3cret", session_id, NOW)
+    token, wait = qr_token.current_token("s3cret", session_id, NOW)
     assert 0 < wait <= 30
-    assert checkin_qr.read_token("s3cret", token, NOW + timedelta(seconds=60)) == session_id
-    with pytest.raises(checkin_qr.TokenRefused, match="已过期"):
-        checkin_qr.read_token("s3cret", token, NOW + timedelta(seconds=95))
-    with pytest.raises(checkin_qr.TokenRefused, match="无法识别"):
-        checkin_qr.read_token("other", token, NOW)
-    assert checkin_qr.current_token("s3cret", session_id, NOW + timedelta(seconds=30))[0] != token
+    assert qr_token.read_token("s3cret", token, NOW + timedelta(seconds=60)) == session_id
+    with pytest.raises(qr_token.TokenRefused, match="已过期"):
+        qr_token.read_token("s3cret", token, NOW + timedelta(seconds=95))
+    with pytest.raises(qr_token.TokenRefused, match="无法识别"):
+        qr_token.read_token("other", token, NOW)
+    assert qr_token.current_token("s3cret", session_id, NOW + timedelta(seconds=30))[0] != token
 
 
 def test_makeup_goes_to_those_who_missed_it_and_is_never_attendance(db_session, people, branch, venue):

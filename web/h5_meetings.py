@@ -13,9 +13,9 @@ from flask import abort, current_app, flash, g, jsonify, redirect, render_templa
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from handlers import approvals, checkin_qr, leave, meetings, members
+from handlers import approvals, leave, meetings, members
 from handlers.errors import DomainError, ValidationFailed
-from handlers.meetings import GeoFix
+from handlers.meetings import GeoFix, qr_token
 from handlers.policy import can
 from models import CheckInMethod, Meeting, MeetingSession, Venue, VenueMode
 from web import db_session
@@ -160,8 +160,8 @@ def meeting_leave(meeting_id: str) -> ResponseReturnValue:
 
 def _scanned_session(token: str) -> tuple[MeetingSession | None, str | None]:
     try:
-        session_id = checkin_qr.read_token(_qr_secret(), token, _now())
-    except checkin_qr.TokenRefused as refused:
+        session_id = qr_token.read_token(_qr_secret(), token, _now())
+    except qr_token.TokenRefused as refused:
         return None, refused.message
     found = db_session().get(MeetingSession, session_id)
     return (found, None) if found else (None, "二维码无法识别，请扫描会场屏幕上的签到二维码。")
@@ -240,7 +240,7 @@ def _session_of(meeting: Meeting) -> MeetingSession:
 
 
 def _qr_now(target: MeetingSession) -> dict[str, Any]:
-    token, refresh_in = checkin_qr.current_token(_qr_secret(), target.id, _now())
+    token, refresh_in = qr_token.current_token(_qr_secret(), target.id, _now())
     url = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/m/checkin/{token}"
     svg = segno.make(url, error="m").svg_inline(scale=8, border=2, dark="#1f2329")
     return {"svg": svg, "url": url, "refresh_in": refresh_in}

@@ -14,7 +14,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, update
 
-from handlers import checkin_qr, orgs, people
+from handlers import orgs, people
+from handlers.meetings import qr_token
 from handlers.policy import Actor
 from models import Campus, Meeting, MeetingSession, OrgKind, PartyOrg, Role, RoleGrant, Venue
 from tests.e2e.test_console import CHROMIUM, chromium, scan_in, snap  # noqa: F401 (fixture)
@@ -155,8 +156,8 @@ def test_a_theme_day_from_planning_to_done(live, branch, chromium):  # noqa: F81
     phone = as_member(context, live, "e5-c", feed["url"].removeprefix(live.base))
     phone.click("text=确认签到")
     assert phone.is_visible("text=签到成功")
-    slot = checkin_qr.slot_of(datetime.now(UTC)) - 4
-    old = checkin_qr.token_for(app.config["SECRET_KEY"], session_a, slot)
+    slot = qr_token.slot_of(datetime.now(UTC)) - 4
+    old = qr_token.token_for(app.config["SECRET_KEY"], session_a, slot)
     phone.goto(f"{live.base}/m/checkin/{old}")
     assert phone.is_visible("text=二维码已过期")
     snap(phone, "old-qr-refused")

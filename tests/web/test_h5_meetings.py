@@ -11,10 +11,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from handlers import approvals, checkin_qr, meetings
-from handlers.meetings import SessionPlan
+from handlers import approvals, meetings
+from handlers.meetings import SessionPlan, qr_token
 from models import ApprovalStatus, Attendance, AuditEvent, Campus, MeetingStatus, OrgKind, Role, Venue
-from models.base import utcnow
+from models.base import CHINA, utcnow
 from tests.web.test_h5_login import wecom_redirects
 
 pytestmark = pytest.mark.usefixtures("queues")
@@ -109,9 +109,7 @@ def test_rotating_qr_checks_in_once_and_an_old_screenshot_is_refused(app, emulat
 
     # A screenshot forwarded two minutes later names a slot that has passed.
     session_id = meeting["meeting"].sessions[0].id
-    old = checkin_qr.token_for(
-        app.config["SECRET_KEY"], session_id, checkin_qr.slot_of(datetime.now(UTC)) - 4
-    )
+    old = qr_token.token_for(app.config["SECRET_KEY"], session_id, qr_token.slot_of(datetime.now(UTC)) - 4)
     other = app.test_client()
     refused = login(other, "lab-2", f"/m/checkin/{old}")
     assert refused.status_code == 400 and "二维码已过期" in refused.get_data(as_text=True)
@@ -274,7 +272,7 @@ def test_a_secretary_plans_a_meeting_on_the_phone(app, emulator, db_session, mee
 
     phone = app.test_client()
     page = login(phone, "lab-sec", "/m/meetings/new").get_data(as_text=True)
-    day = (datetime.now(UTC) + timedelta(days=3)).astimezone(meetings.CHINA).strftime("%Y-%m-%d")
+    day = (datetime.now(UTC) + timedelta(days=3)).astimezone(CHINA).strftime("%Y-%m-%d")
     form = {
         "csrf_token": csrf(page),
         "org_id": str(meeting["meeting"].org_id),

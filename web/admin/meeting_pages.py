@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from handlers import compliance, meetings, members
 from handlers.errors import DomainError
-from handlers.meeting_record import record_docx as meeting_record_docx
+from handlers.meetings.ledger import record_docx as meeting_record_docx
 from handlers.policy import can
 from models import Member, Venue
 from models.base import CHINA, local_today

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from handlers import audit, meetings
 from handlers.policy import Actor
 from models import Response
+from models.base import CHINA
 
 
 def record_docx(session: Session, actor: Actor, meeting_id: uuid.UUID) -> tuple[str, bytes]:
@@ -74,5 +75,5 @@ def record_docx(session: Session, actor: Actor, meeting_id: uuid.UUID) -> tuple[
     out = BytesIO()
     document.save(out)
     audit.record(session, actor, "meeting.record_export", object_type="meeting", object_id=meeting.id)
-    start = meeting.sessions[0].starts_at.astimezone(meetings.CHINA)
+    start = meeting.sessions[0].starts_at.astimezone(CHINA)
     return f"{start:%Y%m%d}-{meeting.org.code}-record.docx", out.getvalue()

@@ -1,0 +1,222 @@
+"""Check-in: the window, the QR scan or card tap, the optional geofence (pass/fail kept, never
+coordinates). A refused check-in writes nothing but an audit line; a successful one writes exactly
+one attendance row per member per meeting, however often the member scans or taps."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handlers import audit, rules
+from handlers.meetings.lookups import _local
+from handlers.policy import Actor, load_actor
+from models import (
+    Attendance,
+    CheckInMethod,
+    Invitation,
+    Meeting,
+    MeetingSession,
+    MeetingStatus,
+    Person,
+    Response,
+    VenueMode,
+)
+
+
+@dataclass(frozen=True)
+class GeoFix:
+    """Where the member's phone says it is. Used for one comparison and then forgotten."""
+
+    lat: float
+    lng: float
+
+
+@dataclass(frozen=True)
+class CheckInOutcome:
+    ok: bool
+    message: str
+    attendance: Attendance | None = None
+
+
+DISTANCE_BANDS = ((100, "100米内"), (300, "100-300米"), (1000, "300米-1公里"))
+
+
+def _distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance (haversine); GCJ-02 offsets cancel out at this scale."""
+    earth = 6_371_000
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * earth * math.asin(math.sqrt(a))
+
+
+def _band(distance: float) -> str:
+    return next((label for limit, label in DISTANCE_BANDS if distance <= limit), "1公里外")
+
+
+def check_in_window(session: Session, meeting_session: MeetingSession) -> tuple[datetime, datetime]:
+    on = meeting_session.starts_at.date()
+    before = rules.value(session, "checkin.window_before_minutes", on)
+    after = rules.value(session, "checkin.window_after_minutes", on)
+    return meeting_session.starts_at - timedelta(minutes=before), meeting_session.starts_at + timedelta(
+        minutes=after
+    )
+
+
+def check_in(
+    session: Session,
+    *,
+    person: Person | None,
+    meeting_session_id: uuid.UUID,
+    method: CheckInMethod,
+    now: datetime,
+    fix: GeoFix | None = None,
+    source_ip: str | None = None,
+) -> CheckInOutcome:
+    """Record the member's presence at a session, or explain why not (and audit the refusal)."""
+    target = session.get(MeetingSession, meeting_session_id)
+    if target is None or person is None or person.membership is None:
+        return _refuse(session, person, None, "找不到这场会议，或您不是党员。", "unknown", source_ip)
+    meeting = target.meeting
+    member = person.membership
+    invitation = session.scalar(
+        select(Invitation).where(Invitation.meeting_id == meeting.id, Invitation.member_id == member.id)
+    )
+    if invitation is None:
+        return _refuse(
+            session, person, meeting, "您不在本次会议的参会名单中，无需签到。", "not_invited", source_ip
+        )
+    existing = session.scalar(
+        select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.member_id == member.id)
+    )
+    if existing is not None and existing.present:
+        return CheckInOutcome(True, f"您已于 {_local(existing.checked_in_at)} 签到，无需重复签到。", existing)
+    if meeting.status != MeetingStatus.planned:
+        reason = (
+            "会议已取消。" if meeting.status == MeetingStatus.cancelled else "会议记录已签署，不能再签到。"
+        )
+        return _refuse(session, person, meeting, reason, meeting.status.value, source_ip)
+    opens, closes = check_in_window(session, target)
+    if not opens <= now <= closes:
+        return _refuse(
+            session,
+            person,
+            meeting,
+            f"{target.label}的签到时间为 {_local(opens)} 至 {_local(closes)}。",
+            "window",
+            source_ip,
+        )
+    if method == CheckInMethod.card and (
+        meeting.has_vote or not rules.value(session, "checkin.card_allowed", now.date())
+    ):
+        return _refuse(
+            session, person, meeting, "本次会议请扫描会场屏幕上的二维码签到。", "card_not_allowed", source_ip
+        )
+    geofence = band = None
+    # The geofence is the QR page's alone (a card tap carries no location).
+    venue = meeting.venue if method == CheckInMethod.qr and meeting.venue_mode != VenueMode.online else None
+    if venue is not None and venue.geofence_radius_m:
+        if fix is None:
+            return _refuse(
+                session,
+                person,
+                meeting,
+                "请允许获取位置后重试（仅核对是否在会场附近，不保存位置）。",
+                "no_location",
+                source_ip,
+            )
+        distance = _distance_m(fix.lat, fix.lng, float(venue.geofence_lat), float(venue.geofence_lng))
+        band = _band(distance)
+        if distance > venue.geofence_radius_m:
+            return _refuse(
+                session,
+                person,
+                meeting,
+                f"您当前不在{venue.name}附近（{band}），请到会场后再签到。",
+                "geofence",
+                source_ip,
+                band=band,
+            )
+        geofence = "pass"
+    grace = rules.value(session, "checkin.late_grace_minutes", now.date())
+    late = now > target.starts_at + timedelta(minutes=grace)
+    if existing is not None:  # struck off by the host, now here after all
+        existing.present, existing.session_id, existing.method, existing.late = True, target.id, method, late
+        attendance = existing
+    else:
+        attendance = Attendance(
+            meeting_id=meeting.id,
+            session_id=target.id,
+            member_id=member.id,
+            method=method,
+            checked_in_at=now,
+            late=late,
+            geofence=geofence,
+            distance_band=band,
+        )
+        if not _insert_once(session, attendance):  # a simultaneous second check-in lost the race
+            attendance = session.scalar(
+                select(Attendance).where(
+                    Attendance.meeting_id == meeting.id, Attendance.member_id == member.id
+                )
+            )
+            return CheckInOutcome(True, "您已签到，无需重复签到。", attendance)
+    invitation.response, invitation.session_id = Response.attending, target.id
+    return CheckInOutcome(
+        True, f"签到成功（{target.label}，{_local(now)}{'，迟到' if late else ''}）。", attendance
+    )
+
+
+def _insert_once(session: Session, attendance: Attendance) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING on the one-row-per-member-per-meeting key: one round
+    trip, no savepoint. True if this call wrote the row (`attendance` then carries its id)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    attendance.id = attendance.id or uuid.uuid4()
+    columns = (
+        "id",
+        "meeting_id",
+        "session_id",
+        "member_id",
+        "method",
+        "checked_in_at",
+        "late",
+        "geofence",
+        "distance_band",
+    )
+    written = session.execute(
+        insert(Attendance)
+        .values({name: getattr(attendance, name) for name in columns})
+        .on_conflict_do_nothing(index_elements=["meeting_id", "member_id"])
+        .returning(Attendance.id)
+    ).scalar()
+    return written is not None
+
+
+def _refuse(
+    session: Session,
+    person: Person | None,
+    meeting: Meeting | None,
+    message: str,
+    reason: str,
+    source_ip: str | None,
+    band: str | None = None,
+) -> CheckInOutcome:
+    actor = load_actor(session, person, source_ip) if person else Actor.system("未识别的签到")
+    detail = {"reason": reason, **({"band": band} if band else {})}
+    audit.record(
+        session,
+        actor,
+        "meeting.checkin",
+        object_type="meeting",
+        object_id=meeting.id if meeting else None,
+        result="refused",
+        detail=detail,
+    )
+    return CheckInOutcome(False, message)
