@@ -272,7 +272,8 @@ def _seed(app: Any) -> dict[str, Any]:
 
 def _launch(app: Any, lesson_id: Any, personalised: bool) -> float:
     """Launch to everyone at once and dispatch what is due; seconds it took (planning included)."""
-    from handlers import campaigns, reminders
+    from handlers import reminders
+    from handlers.learning import campaigns
     from handlers.policy import Actor
 
     with app.app_context(), app.extensions["dangjian.db"].unit_of_work() as session:

@@ -10,8 +10,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from cli._common import database
-from handlers import lesson_import
 from handlers.errors import DomainError
+from handlers.learning import lesson_import
 from handlers.policy import Actor
 
 group = AppGroup("lessons", help="课程：从文件夹批量导入。")

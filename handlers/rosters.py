@@ -23,7 +23,7 @@ from handlers import audit, reminders
 from handlers.errors import Forbidden, ValidationFailed
 from handlers.policy import Actor, can, holds
 from handlers.tables import read_table
-from models import Person, Reminder, ReminderStatus, RosterImport, RosterShift, ShiftCode
+from models import Person, RosterImport, RosterShift, ShiftCode
 from models.base import CHINA, utcnow
 
 TEMPLATE_COLUMNS = ("企业微信账号", "日期", "班次")
@@ -209,7 +209,7 @@ def import_roster(
     )
     session.flush()
     report.members, report.shifts, report.batch = len(person_ids), len(shifts), batch
-    report.replanned = replan(session, person_ids, now)
+    report.replanned = reminders.replan(session, person_ids, now)
     audit.record(
         session,
         actor,
@@ -225,23 +225,6 @@ def import_roster(
         },
     )
     return report
-
-
-def replan(session: Session, person_ids: set, now: datetime) -> int:
-    """Planned reminders of these members, timed again against their new roster."""
-    rows = session.scalars(
-        select(Reminder).where(Reminder.person_id.in_(person_ids), Reminder.status == ReminderStatus.planned)
-    ).all()
-    for row in rows:
-        row.deliver_at, row.plan_note = reminders.plan(
-            session,
-            row.person,
-            earliest=row.earliest_at,
-            latest=row.latest_at,
-            priority=row.priority,
-            now=now,
-        )
-    return len(rows)
 
 
 def recent_imports(session: Session, limit: int = 10) -> list[RosterImport]:

@@ -8,7 +8,8 @@ transaction, so a worker killed mid-run loses at most the batch it held, which s
 
 from __future__ import annotations
 
-from handlers import campaigns, reminders
+from handlers import reminders
+from handlers.learning import campaigns
 from jobs import job
 from jobs.context import database
 

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from handlers import campaigns, learning, quizzes, reminders
+from handlers import learning, reminders
 from handlers.errors import Conflict, Forbidden
+from handlers.learning import campaigns, quizzes
 from handlers.policy import Actor
 from models import (
     CampaignRecipient,

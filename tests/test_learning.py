@@ -187,7 +187,8 @@ def test_lectures_attended_count_per_the_rule_and_secretaries_aim_for_56(
 def test_a_campaign_reaches_its_branches_and_reminds_only_those_not_done(
     db_session, lesson, make_org, make_member
 ):
-    from handlers import campaigns, reminders
+    from handlers import reminders
+    from handlers.learning import campaigns
     from models import OutboundMessage, Reminder, ReminderStatus
 
     chosen, other = make_org(OrgKind.branch), make_org(OrgKind.branch)

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from handlers import learning, points, quizzes
+from handlers import learning
 from handlers.errors import NotFound, ValidationFailed
+from handlers.learning import points, quizzes
 from handlers.policy import Actor
 from models import AuditEvent, LessonStatus, OrgKind, PointEntry, StudyRecord
 

@@ -12,8 +12,9 @@ from typing import Any
 from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from handlers import campaigns, learning
+from handlers import learning
 from handlers.errors import ValidationFailed
+from handlers.learning import campaigns
 from models import Campaign, Lesson, StudyRecord
 from web import db_session
 from web.api import bp, listing_response, page_args, parse_uuid

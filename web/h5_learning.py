@@ -21,8 +21,9 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from handlers import campaigns, learning, media, points, quizzes
+from handlers import learning
 from handlers.errors import DomainError
+from handlers.learning import campaigns, media, points, quizzes
 from handlers.policy import holds
 from models import Lesson
 from models.base import CHINA

@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from flask import current_app
 
-from handlers import learning, quizzes
+from handlers import learning
 from handlers.errors import Forbidden
+from handlers.learning import quizzes
 from models.base import CHINA, utcnow
 from wecom.commands import router
 from wecom.router import CallbackContext, Reply

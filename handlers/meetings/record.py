@@ -10,8 +10,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from handlers import audit, points
+from handlers import audit
 from handlers.errors import Conflict, NotFound, ValidationFailed
+from handlers.learning import points
 from handlers.meetings.lookups import get_meeting, title_of
 from handlers.meetings.makeup import send_makeup
 from handlers.policy import Actor

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from handlers import campaigns, learning
+from handlers import learning
+from handlers.learning import campaigns
 from handlers.policy import Actor
 from models import Role
 from tests.web.test_api import conforms, hospital, token  # noqa: F401 (fixtures)

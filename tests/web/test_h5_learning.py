@@ -13,7 +13,8 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from handlers import campaigns, learning
+from handlers import learning
+from handlers.learning import campaigns
 from handlers.policy import Actor
 from models import Lesson, LessonStatus, QuizAttempt
 from tests.web.test_admin import hospital, qr_login  # noqa: F401 (fixture)
@@ -146,7 +147,7 @@ def test_quiz_form_and_own_points(app, db_session, hospital, emulator):  # noqa:
 
 
 def learning_questions(session, lesson):
-    from handlers import quizzes
+    from handlers.learning import quizzes
 
     return quizzes.questions_of(session, lesson)
 
@@ -233,7 +234,7 @@ def test_proposal_review(app, db_session, hospital, emulator):  # noqa: F811
 
 
 def test_bulk_import(app, db_session, hospital, emulator):  # noqa: F811
-    from handlers import lesson_import
+    from handlers.learning import lesson_import
 
     def workbook(rows):
         book = Workbook()
@@ -291,7 +292,7 @@ def test_bulk_import(app, db_session, hospital, emulator):  # noqa: F811
 
 
 def test_a_folder_import_copies_its_files_with_progress(app, db_session, tmp_path):
-    from handlers import lesson_import
+    from handlers.learning import lesson_import
 
     book = Workbook()
     sheet = book.active

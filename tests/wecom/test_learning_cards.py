@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from handlers import campaigns, learning, quizzes, reminders
+from handlers import learning, reminders
+from handlers.learning import campaigns, quizzes
 from handlers.policy import Actor
 from models import OrgKind, PointEntry, QuizAttempt
 from models.base import utcnow

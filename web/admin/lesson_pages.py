@@ -11,8 +11,9 @@ from decimal import Decimal, InvalidOperation
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import campaigns, learning, lesson_import, media, members, quizzes, training
+from handlers import learning, members
 from handlers.errors import DomainError, ValidationFailed
+from handlers.learning import campaigns, lesson_import, media, quizzes, training
 from handlers.policy import can, holds
 from models import Lesson
 from models.base import CHINA

@@ -19,8 +19,9 @@ from typing import Any
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
-from handlers import audit, learning, media
+from handlers import audit, learning
 from handlers.errors import DomainError, Forbidden, ValidationFailed
+from handlers.learning import media
 from handlers.policy import Actor, holds
 from handlers.tables import read_table
 from models import LessonKind

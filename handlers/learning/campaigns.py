@@ -26,8 +26,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, Select, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from handlers import audit, quizzes, reminders
+from handlers import audit, reminders
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from handlers.learning import quizzes
 from handlers.paging import Page, paginate
 from handlers.policy import Actor, can, holds, scope_orgs, scope_paths
 from handlers.validation import require_text

@@ -29,8 +29,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from handlers import points, rules
+from handlers import rules
 from handlers.errors import Forbidden, NotFound, ValidationFailed
+from handlers.learning import points
 from models import (
     Lesson,
     LessonKind,
