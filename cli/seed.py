@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from cli._common import database
-from handlers.demo_seed import already_seeded, seed_demo
+from demo import already_seeded, seed_demo
 
 group = AppGroup("seed", help="演示数据。")
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from handlers.demo_seed import seed_demo
+from demo import seed_demo
 from handlers.validation import validate_id_number, validate_mobile
 from models import Campus, Member, MemberStatus, OrgKind, PartyOrg, Person, Role, RoleGrant, Venue
 

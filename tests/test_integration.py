@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from handlers.demo_seed import seed_demo
+from demo import seed_demo
 from jobs import maintenance, outbox
 from models import AuditEvent, OutboundMessage, OutboundStatus, Person, migrate
 from tests import jobs_for_tests

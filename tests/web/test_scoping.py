@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from demo import seed_demo
 from handlers.api_tokens import create_token
-from handlers.demo_seed import seed_demo
 from handlers.policy import Actor
 from models import Member, OrgKind, PartyOrg, Role, RoleGrant
 from tests.web.test_admin import qr_login

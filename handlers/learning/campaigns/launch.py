@@ -1,21 +1,5 @@
-"""Campaigns (issue 6): lessons pushed to an audience with a deadline, through the reminder engine.
-
-The audience is orgs (their subtrees), narrowed by role (secretaries, organizers, committee
-members, new members) — or a hand-picked list of people; with neither, every member. The
-committee office pushes to anyone; a branch's secretary or organizer only within their orgs.
-
-Each recipient gets one card per lesson (a news card with the lesson's cover; a short
-standalone quiz comes as a vote or multiple-choice card instead) at a moment their roster
-allows after the send time, and — only if they have not completed it — one gentle reminder in
-the day before the deadline (cancelled the moment they complete it). A branch's manager may
-bring that one reminder forward for those who have not started ("remind those not started"),
-never add a second. Identical cards for many members at the same moment go out in calls of up
-to 1,000 recipients; a personalised campaign greets each member by name (one call each).
-
-A repeating campaign is a series (weekly, or monthly on the first Monday): each occurrence
-pushes the published lessons carrying the series' tag that it has not pushed before, and is
-skipped when there is none.
-"""
+"""Launching a campaign: its audience within the launcher's scope, one card per lesson and recipient
+through the reminder engine, the one deadline reminder, and repeating series."""
 
 from __future__ import annotations
 
@@ -23,14 +7,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, func, insert, or_, select
+from sqlalchemy import ColumnElement, insert, or_, select
 from sqlalchemy.orm import Session
 
 from handlers import audit, reminders
-from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from handlers.errors import Forbidden, ValidationFailed
 from handlers.learning import quizzes
-from handlers.paging import Page, paginate
-from handlers.policy import Actor, can, holds, scope_orgs, scope_paths
+from handlers.learning.campaigns.progress import _local
+from handlers.policy import Actor, can, holds, scope_paths
 from handlers.validation import require_text
 from models import (
     Campaign,
@@ -42,15 +26,14 @@ from models import (
     MemberStatus,
     PartyOrg,
     Person,
-    Reminder,
-    ReminderStatus,
     Role,
     RoleGrant,
-    StudyRecord,
 )
 from models.base import CHINA, utcnow
 
 REPEATS = {"": "不重复", "weekly": "每周（同一时间）", "monthly_first_monday": "每月第一个周一"}
+
+
 #: A campaign's cards go out within this long after its send time (rosters permitting).
 SEND_WINDOW = timedelta(hours=12)
 
@@ -274,9 +257,6 @@ def _push(session: Session, campaign: Campaign, lessons: list[Lesson], now: date
     campaign.recipients = len(audience)
 
 
-# -- repeating series -------------------------------------------------------------------------
-
-
 def next_occurrence(repeat: str, after: datetime) -> datetime:
     """The series' next send time after `after`, at the same Beijing clock time."""
     local = after.astimezone(CHINA)
@@ -334,185 +314,3 @@ def run_series(session: Session, now: datetime | None = None) -> int:
         _push(session, occurrence, lessons, now)
         pushed += 1
     return pushed
-
-
-# -- completion, for the branch's managers ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BranchCompletion:
-    org: PartyOrg
-    recipients: int
-    completed: int
-    in_progress: int
-    nudged: int
-
-    @property
-    def not_started(self) -> int:
-        return self.recipients - self.completed - self.in_progress
-
-
-def get_campaign(session: Session, actor: Actor, campaign_id: uuid.UUID) -> Campaign:
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None or not visible_branches(session, actor, campaign):
-        raise NotFound("学习推送不存在。")
-    return campaign
-
-
-def visible_branches(session: Session, actor: Actor, campaign: Campaign) -> list[PartyOrg]:
-    """The branches of this campaign's recipients that the actor manages."""
-    branch_ids = (
-        select(CampaignRecipient.branch_id).where(CampaignRecipient.campaign_id == campaign.id).distinct()
-    )
-    return list(
-        session.scalars(
-            scope_orgs(actor, select(PartyOrg).where(PartyOrg.id.in_(branch_ids)), "study.view").order_by(
-                PartyOrg.path
-            )
-        )
-    )
-
-
-def completion(session: Session, actor: Actor, campaign: Campaign) -> list[BranchCompletion]:
-    """Per branch the actor manages: how many completed every lesson, started, or not yet.
-    Counts only — a branch view, never a list of people ranked by anything."""
-    branches = visible_branches(session, actor, campaign)
-    lesson_ids = [uuid.UUID(i) for i in campaign.lesson_ids]
-    progress = (
-        select(
-            StudyRecord.member_id,
-            func.count(StudyRecord.completed_at).label("done"),
-        )
-        .where(StudyRecord.lesson_id.in_(lesson_ids))
-        .group_by(StudyRecord.member_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(
-            CampaignRecipient.branch_id,
-            func.count(),
-            func.count(progress.c.member_id).filter(progress.c.done >= len(lesson_ids)),
-            func.count(progress.c.member_id).filter(progress.c.done < len(lesson_ids)),
-            func.count(CampaignRecipient.nudged_at),
-        )
-        .outerjoin(progress, progress.c.member_id == CampaignRecipient.member_id)
-        .where(
-            CampaignRecipient.campaign_id == campaign.id,
-            CampaignRecipient.branch_id.in_([b.id for b in branches]),
-        )
-        .group_by(CampaignRecipient.branch_id)
-    ).all()
-    counts = {branch_id: rest for branch_id, *rest in rows}
-    return [BranchCompletion(b, *counts[b.id]) for b in branches if b.id in counts]
-
-
-def remind_not_started(
-    session: Session, actor: Actor, campaign_id: uuid.UUID, branch_id: uuid.UUID, now: datetime | None = None
-) -> int:
-    """One tap: the branch's members who have not opened any of the campaign's lessons get
-    their one deadline reminder now (at the first good moment for their roster) instead of in
-    the last day. A member who already had it, or was reminded this way before, gets nothing
-    more. Returns how many will be reminded."""
-    now = now or utcnow()
-    campaign = get_campaign(session, actor, campaign_id)
-    branch = session.get(PartyOrg, branch_id)
-    if branch is None or not can(session, actor, "study.view", branch):
-        raise Forbidden("只能提醒本人负责的党组织。")
-    if campaign.deadline <= now + timedelta(hours=1):
-        raise Conflict("推送已截止或即将截止，不再提醒。")
-    lesson_ids = [uuid.UUID(i) for i in campaign.lesson_ids]
-    started = select(StudyRecord.member_id).where(StudyRecord.lesson_id.in_(lesson_ids))
-    waiting = session.execute(
-        select(CampaignRecipient, Person)
-        .join(Member, Member.id == CampaignRecipient.member_id)
-        .join(Person, Person.id == Member.person_id)
-        .where(
-            CampaignRecipient.campaign_id == campaign.id,
-            CampaignRecipient.branch_id == branch.id,
-            CampaignRecipient.nudged_at.is_(None),
-            CampaignRecipient.member_id.not_in(started),
-        )
-        .with_for_update(of=CampaignRecipient)
-    ).all()
-    reminded = 0
-    for recipient, person in waiting:
-        rows = session.scalars(
-            select(Reminder).where(
-                Reminder.person_id == person.id,
-                Reminder.category == "campaign_deadline",
-                Reminder.obligation.like(f"campaign_deadline:%:{person.id}:{campaign.id}"),
-                Reminder.status == ReminderStatus.planned,
-            )
-        ).all()
-        recipient.nudged_at = now
-        if not rows:
-            continue  # their one reminder has gone already
-        for row in rows:
-            row.earliest_at = now
-            row.deliver_at, row.plan_note = reminders.plan(
-                session, person, earliest=now, latest=row.latest_at, priority=row.priority, now=now
-            )
-            row.plan_note = f"书记提醒未开始学习的党员；{row.plan_note}"[:100]
-        reminded += 1
-    audit.record(
-        session,
-        actor,
-        "campaign.remind_not_started",
-        object_type="campaign",
-        object_id=campaign.id,
-        detail={"branch": str(branch.id), "reminded": reminded},
-    )
-    return reminded
-
-
-def _visible(actor: Actor) -> Select:
-    """Campaigns the actor launched or that reached the orgs they manage (series included)."""
-    query = select(Campaign)
-    if scope_paths(actor, "study.view") is not None:
-        reached = select(CampaignRecipient.campaign_id).where(
-            CampaignRecipient.branch_id.in_(scope_orgs(actor, select(PartyOrg.id), "study.view"))
-        )
-        query = query.where(or_(Campaign.id.in_(reached), Campaign.created_by == actor.label))
-    return query
-
-
-def recent(session: Session, actor: Actor, limit: int = 20) -> list[Campaign]:
-    return list(session.scalars(_visible(actor).order_by(Campaign.created_at.desc()).limit(limit)))
-
-
-def campaigns_page(session: Session, actor: Actor, *, page: int, per_page: int) -> Page:
-    """The API's list: one-off pushes and series occurrences (series templates have no recipients)."""
-    if not holds(actor, "study.view"):
-        raise Forbidden("该令牌无权查看学习推送。")
-    query = _visible(actor).where(Campaign.repeat == "")
-    return paginate(
-        session, query, page=page, per_page=per_page, order_by=(Campaign.created_at.desc(), Campaign.id)
-    )
-
-
-def lessons_of(session: Session, campaign: Campaign) -> list[Lesson]:
-    ids = [uuid.UUID(i) for i in campaign.lesson_ids]
-    found = {lesson.id: lesson for lesson in session.scalars(select(Lesson).where(Lesson.id.in_(ids)))}
-    return [found[i] for i in ids if i in found]
-
-
-def _local(moment: datetime) -> str:
-    return f"{moment.astimezone(CHINA):%m月%d日 %H:%M}"
-
-
-@reminders.obligation_check("campaign_deadline")
-@reminders.obligation_check("campaign_lesson")
-def _lesson_done(session: Session, key: str) -> bool:
-    """Nothing to send once the member completed the lesson (the key names lesson and member)."""
-    lesson_id, person_id, _campaign = key.split(":")
-    return bool(
-        session.scalar(
-            select(StudyRecord.id)
-            .join(Member, Member.id == StudyRecord.member_id)
-            .where(
-                Member.person_id == uuid.UUID(person_id),
-                StudyRecord.lesson_id == uuid.UUID(lesson_id),
-                StudyRecord.completed_at.is_not(None),
-            )
-        )
-    )
