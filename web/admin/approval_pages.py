@@ -15,7 +15,7 @@ from handlers.approval_kinds import KINDS, kind_of
 from handlers.errors import ValidationFailed
 from models.base import CHINA
 from web import db_session
-from web.admin import apply_change, bp, scope_org_id
+from web.admin.frame import apply_change, bp, scope_org_id
 from web.forms import approval_decision
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -14,7 +14,7 @@ from handlers import audit
 from handlers.errors import ValidationFailed
 from models.base import CHINA
 from web import db_session
-from web.admin import bp
+from web.admin.frame import bp
 
 EXPORT_LIMIT = 10_000
 

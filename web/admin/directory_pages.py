@@ -11,7 +11,7 @@ from handlers import audit, directory
 from jobs.directory import sync_directory
 from models.base import CHINA
 from web import db_session
-from web.admin import bp
+from web.admin.frame import bp
 
 
 @bp.get("/directory")

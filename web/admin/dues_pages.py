@@ -11,8 +11,8 @@ from handlers import dues, members, rules
 from handlers.errors import DomainError, ValidationFailed
 from models.base import local_today
 from web import db_session
-from web.admin import bp, form_date, parse_uuid
-from web.h5 import read_upload
+from web.admin.frame import bp, form_date, parse_uuid
+from web.uploads import read_upload
 
 
 def _require() -> None:

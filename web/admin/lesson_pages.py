@@ -18,7 +18,7 @@ from handlers.policy import can, holds
 from models import Lesson
 from models.base import CHINA
 from web import db_session
-from web.admin import apply_change, bp, form_date, parse_uuid
+from web.admin.frame import apply_change, bp, form_date, parse_uuid
 
 
 def _require() -> None:

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from handlers import accounts, people
 from handlers.errors import DomainError
 from web import db_session
-from web.admin import bp, safe_next
+from web.admin.frame import bp, safe_next
 from wecom.oauth import CodeRejected, LoginStates, exchange_code, web_login_url
 
 

@@ -17,7 +17,7 @@ from handlers.policy import can
 from models import Member, Venue
 from models.base import CHINA, local_today
 from web import db_session
-from web.admin import apply_change, bp, parse_uuid, scope_org_id, scoped
+from web.admin.frame import apply_change, bp, parse_uuid, scope_org_id, scoped
 from web.forms import session_plans
 
 SESSION_ROWS = 4

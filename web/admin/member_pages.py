@@ -13,7 +13,7 @@ from handlers.policy import can, holds
 from jobs.member_import import ImportTracker, import_members_file
 from models.base import local_today
 from web import db_session
-from web.admin import apply_change, bp, form_date, parse_uuid, scope_org_id, scoped
+from web.admin.frame import apply_change, bp, form_date, parse_uuid, scope_org_id, scoped
 
 #: Revealing sensitive fields is for a case at hand, not for browsing: at most this many an hour.
 REVEALS_PER_HOUR = 30

@@ -13,7 +13,7 @@ from handlers.policy import holds
 from models import OrgKind
 from models.base import local_today
 from web import db_session
-from web.admin import apply_change, bp, form_date, parse_uuid, scoped
+from web.admin.frame import apply_change, bp, form_date, parse_uuid, scoped
 
 
 @bp.get("/orgs")

@@ -10,7 +10,7 @@ from handlers import reminders, rosters
 from handlers.errors import DomainError, ValidationFailed
 from models.base import CHINA
 from web import db_session
-from web.admin import apply_change, bp, form_date
+from web.admin.frame import apply_change, bp, form_date
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024

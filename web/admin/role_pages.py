@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from handlers import api_tokens, members, roles
 from models.base import CHINA
 from web import db_session
-from web.admin import apply_change, bp, parse_uuid
+from web.admin.frame import apply_change, bp, parse_uuid
 
 
 @bp.get("/roles")

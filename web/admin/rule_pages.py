@@ -11,7 +11,7 @@ from handlers import rules
 from handlers.policy import holds
 from models.base import local_today
 from web import db_session
-from web.admin import apply_change, bp
+from web.admin.frame import apply_change, bp
 
 
 @bp.get("/rules")

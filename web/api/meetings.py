@@ -17,7 +17,7 @@ from handlers.errors import ValidationFailed
 from handlers.meetings import SessionPlan
 from models import Attendance, Meeting, MeetingSession
 from web import db_session
-from web.api import bp, json_body, listing_response, page_args, parse_uuid, required_uuid, text_field
+from web.api.frame import bp, json_body, listing_response, page_args, parse_uuid, required_uuid, text_field
 
 
 def _iso(moment: datetime) -> str:

@@ -18,7 +18,8 @@ from models import ApprovalStatus
 from models.base import CHINA, utcnow
 from web import db_session
 from web.forms import approval_decision
-from web.h5 import bp, member_pages, read_upload, send_stored_file
+from web.h5.frame import bp, member_pages
+from web.uploads import read_upload, send_stored_file
 
 member_pages("h5.approval")
 

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from handlers import reminders, rosters
 from handlers.errors import ValidationFailed
 from web import db_session
-from web.api import bp, date_field, json_body, listing_response, page_args
+from web.api.frame import bp, date_field, json_body, listing_response, page_args
 
 
 @bp.post("/rosters")

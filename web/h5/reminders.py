@@ -14,7 +14,7 @@ from handlers.errors import DomainError, ValidationFailed
 from models import ReminderPreference
 from models.base import CHINA, local_today
 from web import db_session
-from web.h5 import bp, member_pages
+from web.h5.frame import bp, member_pages
 
 member_pages("h5.reminder")
 

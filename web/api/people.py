@@ -1,83 +1,26 @@
-"""/api/v1/: JSON for other hospital systems (HR, OA, scheduling), scoped like a console user.
-
-Bearer tokens from `flask api create-token`; every query goes through the token's scope, and
-a refusal says nothing about what is outside it. Errors are {"code", "message"}; the
-OpenAPI document at /api/v1/openapi.json describes exactly these routes.
-"""
+"""orgs and members: list, get, create and update, always within the token's scope."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import date
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from handlers import api_tokens, members, orgs, people, transfers
-from handlers.errors import DomainError, ValidationFailed
-from handlers.paging import MAX_PAGE
+from handlers import members, orgs, people, transfers
+from handlers.errors import ValidationFailed
 from models import Member, MemberStatus, PartyOrg
 from web import db_session
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-#: Per token: enough for a nightly HR sync, not enough to scrape the membership in a minute.
-REQUESTS_PER_MINUTE = 600
-MAX_PER_PAGE = 100
-
-
-class Unauthenticated(DomainError):
-    status = 401
-    code = "unauthenticated"
-    message = "缺少或无效的接口令牌（Authorization: Bearer …）。"
-
-
-class TooManyRequests(DomainError):
-    status = 429
-    code = "rate_limited"
-    message = "请求过于频繁，请稍后再试。"
-
-
-@bp.before_request
-def _authenticate() -> None:
-    if request.endpoint == "api.openapi":
-        return
-    header = request.headers.get("Authorization", "")
-    scheme, _, secret = header.partition(" ")
-    actor = (
-        api_tokens.authenticate(db_session(), secret.strip(), request.remote_addr)
-        if scheme == "Bearer"
-        else None
-    )
-    if actor is None:
-        raise Unauthenticated()
-    redis = current_app.extensions["dangjian.jobs"].redis
-    key = f"dj:api:rate:{actor.id}"
-    count = redis.incr(key)
-    if count == 1:
-        redis.expire(key, 60)
-    if count > REQUESTS_PER_MINUTE:
-        raise TooManyRequests()
-    db_session().commit()  # last_used_at
-    g.actor = actor
-
-
-def page_args() -> tuple[int, int]:
-    page = request.args.get("page", 1, type=int)
-    per_page = request.args.get("per_page", 20, type=int)
-    if page is None or per_page is None or not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
-        raise ValidationFailed(f"page 取 1–{MAX_PAGE}，per_page 取 1–{MAX_PER_PAGE}。", field="per_page")
-    return page, per_page
-
-
-def parse_uuid(value: str | None, field: str) -> uuid.UUID | None:
-    if not value:
-        return None
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise ValidationFailed(f"{field} 不是有效的编号。", field=field) from None
+from web.api.frame import (
+    bp,
+    date_field,
+    json_body,
+    listing_response,
+    page_args,
+    parse_uuid,
+    required_uuid,
+    text_field,
+)
 
 
 def _org(org: PartyOrg) -> dict[str, Any]:
@@ -103,12 +46,6 @@ def _member(member: Member) -> dict[str, Any]:
         # Sensitive fields leave the system masked; revealing one is a console action with a reason.
         **{f"{name}_masked": value for name, value in members.masked_identity(person).items()},
     }
-
-
-def listing_response(
-    items: list[dict[str, Any]], page: int, per_page: int, total: int
-) -> ResponseReturnValue:
-    return jsonify({"items": items, "page": page, "per_page": per_page, "total": total})
 
 
 @bp.get("/orgs")
@@ -147,30 +84,6 @@ def member_list() -> ResponseReturnValue:
 def member_get(member_id: str) -> ResponseReturnValue:
     member_uuid = parse_uuid(member_id, "member_id")
     return jsonify(_member(members.get_member(db_session(), g.actor, member_uuid)))
-
-
-def json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ValidationFailed("请求体应为 JSON 对象。", field="body")
-    return body
-
-
-def date_field(body: dict[str, Any], name: str) -> date | None:
-    raw = body.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(raw))
-    except ValueError:
-        raise ValidationFailed(f"{name} 应为 2026-01-31 格式的日期。", field=name) from None
-
-
-def text_field(body: dict[str, Any], name: str) -> str:
-    raw = body.get(name, "")
-    if not isinstance(raw, str):
-        raise ValidationFailed(f"{name} 应为字符串。", field=name)
-    return raw
 
 
 @bp.post("/members")
@@ -233,21 +146,3 @@ def org_update(org_id: str) -> ResponseReturnValue:
     )
     db_session().commit()
     return jsonify(_org(org))
-
-
-def required_uuid(body: dict[str, Any], name: str) -> uuid.UUID:
-    value = parse_uuid(text_field(body, name), name)
-    if value is None:
-        raise ValidationFailed(f"{name} 不能为空。", field=name)
-    return value
-
-
-@bp.get("/openapi.json")
-def openapi() -> ResponseReturnValue:
-    from web.openapi import document
-
-    return jsonify(document())
-
-
-# Feature resources register their routes on `bp` when imported.
-from web import api_approvals, api_learning, api_meetings, api_rosters  # noqa: E402, F401

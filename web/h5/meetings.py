@@ -1,6 +1,5 @@
-"""H5 pages for meetings: my meetings, answer and ask leave, check in by the room's QR code;
-for hosts the QR screen, the roster with one tap per person, and the minutes; for the
-secretary the leave decision. Logged in silently like the home page."""
+"""H5 pages for meetings: my meetings, answer and ask leave; for hosts the roster with one tap per
+person and the minutes; make-up study; planning on the phone (a secretary between shifts)."""
 
 from __future__ import annotations
 
@@ -8,19 +7,18 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-import segno
-from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from handlers import approvals, leave, meetings, members
 from handlers.errors import DomainError, ValidationFailed
-from handlers.meetings import GeoFix, qr_token
 from handlers.policy import can
-from models import CheckInMethod, Meeting, MeetingSession, Venue, VenueMode
+from models import Meeting, MeetingSession, Venue
 from web import db_session
 from web.forms import session_plans
-from web.h5 import bp, member_pages, read_upload, send_stored_file
+from web.h5.frame import bp, member_pages
+from web.uploads import read_upload, send_stored_file
 
 
 def _now() -> datetime:
@@ -42,10 +40,6 @@ def _form_uuid(form: Any, name: str) -> uuid.UUID | None:
         raise ValidationFailed("请从列表中选择。", field=name) from None
 
 
-def _qr_secret() -> str:
-    return current_app.config["SECRET_KEY"]
-
-
 # The meeting pages, and the check-in page a scanned QR code opens.
 member_pages("h5.meeting", "h5.checkin")
 
@@ -62,9 +56,6 @@ def _apply(change: Any, back: str, done: str | None = None) -> ResponseReturnVal
     if done:
         flash(done, "info")
     return redirect(back)
-
-
-# -- members ------------------------------------------------------------------------------------
 
 
 @bp.get("/meetings")
@@ -155,76 +146,6 @@ def meeting_leave(meeting_id: str) -> ResponseReturnValue:
     return render_template("h5/leave_form.html", meeting=meeting, error=None, reason="")
 
 
-# -- check-in by the room's QR code -------------------------------------------------------------
-
-
-def _scanned_session(token: str) -> tuple[MeetingSession | None, str | None]:
-    try:
-        session_id = qr_token.read_token(_qr_secret(), token, _now())
-    except qr_token.TokenRefused as refused:
-        return None, refused.message
-    found = db_session().get(MeetingSession, session_id)
-    return (found, None) if found else (None, "二维码无法识别，请扫描会场屏幕上的签到二维码。")
-
-
-def _needs_location(meeting_session: MeetingSession) -> bool:
-    meeting = meeting_session.meeting
-    venue = meeting.venue if meeting.venue_mode != VenueMode.online else None
-    return bool(venue and venue.geofence_radius_m)
-
-
-@bp.get("/checkin/<token>")
-def checkin(token: str) -> ResponseReturnValue:
-    found, problem = _scanned_session(token)
-    if found is None:
-        return _refused_scan(problem)
-    return render_template(
-        "h5/checkin.html",
-        token=token,
-        target=found,
-        meeting=found.meeting,
-        needs_location=_needs_location(found),
-        when=meetings.when_text(found),
-    )
-
-
-def _refused_scan(problem: str | None) -> ResponseReturnValue:
-    from handlers import audit
-
-    audit.record(db_session(), g.actor, "meeting.checkin", result="refused", detail={"reason": "qr_token"})
-    db_session().commit()
-    return render_template("h5/message.html", title="无法签到", text=problem), 400
-
-
-@bp.post("/checkin/<token>")
-def checkin_submit(token: str) -> ResponseReturnValue:
-    found, problem = _scanned_session(token)
-    if found is None:
-        return _refused_scan(problem)
-    fix = None
-    try:
-        if request.form.get("lat") and request.form.get("lng"):
-            fix = GeoFix(float(request.form["lat"]), float(request.form["lng"]))
-    except ValueError:
-        fix = None
-    outcome = meetings.check_in(
-        db_session(),
-        person=g.person,
-        meeting_session_id=found.id,
-        method=CheckInMethod.qr,
-        now=_now(),
-        fix=fix,
-        source_ip=request.remote_addr,
-    )
-    db_session().commit()  # the attendance row, or the refusal's audit line
-    return render_template(
-        "h5/message.html", title="签到成功" if outcome.ok else "未能签到", text=outcome.message
-    ), 200 if outcome.ok else 400
-
-
-# -- hosts ---------------------------------------------------------------------------------------
-
-
 def _hosted(meeting_id: str) -> Meeting:
     return meetings.get_meeting(db_session(), g.actor, _uuid(meeting_id), manage=True)
 
@@ -237,50 +158,6 @@ def _session_of(meeting: Meeting) -> MeetingSession:
     now = _now()
     upcoming = [s for s in meeting.sessions if s.ends_at > now]
     return upcoming[0] if upcoming else meeting.sessions[-1]
-
-
-def _qr_now(target: MeetingSession) -> dict[str, Any]:
-    token, refresh_in = qr_token.current_token(_qr_secret(), target.id, _now())
-    url = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/m/checkin/{token}"
-    svg = segno.make(url, error="m").svg_inline(scale=8, border=2, dark="#1f2329")
-    return {"svg": svg, "url": url, "refresh_in": refresh_in}
-
-
-@bp.get("/meetings/<meeting_id>/qr")
-def meeting_qr(meeting_id: str) -> ResponseReturnValue:
-    """The room screen: a QR code that changes every 30 seconds, and who is here so far."""
-    meeting = _hosted(meeting_id)
-    target = _session_of(meeting)
-    return render_template(
-        "h5/qr.html",
-        meeting=meeting,
-        target=target,
-        qr=_qr_now(target),
-        counts=_counts(meeting),
-        when=meetings.when_text(target),
-    )
-
-
-def _counts(meeting: Meeting) -> dict[str, Any]:
-    lines = meetings.roster(db_session(), g.actor, meeting.id)
-    quorum = meetings.quorum(db_session(), meeting)
-    present = sum(1 for line in lines if line.attendance and line.attendance.present)
-    return {"present": present, "invited": len(lines), "quorum": quorum, "has_vote": meeting.has_vote}
-
-
-@bp.get("/meetings/<meeting_id>/qr.json")
-def meeting_qr_json(meeting_id: str) -> ResponseReturnValue:
-    meeting = _hosted(meeting_id)
-    target = _session_of(meeting)
-    counts = _counts(meeting)
-    quorum = counts.pop("quorum")
-    return jsonify(
-        **_qr_now(target),
-        **counts,
-        quorum_reached=quorum.reached,
-        should_attend=quorum.should_attend,
-        voting_present=quorum.present,
-    )
 
 
 @bp.get("/meetings/<meeting_id>/roster")
@@ -355,16 +232,10 @@ def meeting_minutes(meeting_id: str) -> ResponseReturnValue:
     )
 
 
-# -- the secretary's leave decision: now an approval ------------------------------------------------
-
-
 @bp.get("/leave/<leave_id>")
 def leave_decision(leave_id: str) -> ResponseReturnValue:
     """Links on cards sent before leave moved onto the approvals engine keep working."""
     return redirect(url_for("h5.approval_detail", request_id=leave_id))
-
-
-# -- make-up study (补学) ---------------------------------------------------------------------------
 
 
 @bp.route("/meetings/<meeting_id>/makeup", methods=["GET", "POST"])
@@ -407,8 +278,6 @@ def meeting_makeup_material(meeting_id: str) -> ResponseReturnValue:
 
     return _apply(change, back, "补学材料已保存" + ("并发送给未到会的党员。" if form.get("send") else "。"))
 
-
-# -- planning on the phone (a secretary between shifts) -------------------------------------------
 
 H5_SESSION_ROWS = 2
 
@@ -456,9 +325,6 @@ def meeting_plan() -> ResponseReturnValue:
         modes=meetings.MODE_LABELS,
         rows=range(H5_SESSION_ROWS),
     ), 422 if error else 200
-
-
-# -- attachments ---------------------------------------------------------------------------------
 
 
 @bp.post("/meetings/<meeting_id>/attachments")

@@ -20,7 +20,7 @@ from handlers.errors import Forbidden, NotFound, ValidationFailed
 from handlers.policy import can
 from models import ApprovalRequest, ApprovalSlot, Person
 from web import db_session
-from web.api import bp, json_body, listing_response, page_args, parse_uuid, text_field
+from web.api.frame import bp, json_body, listing_response, page_args, parse_uuid, text_field
 
 
 def _iso(moment: Any) -> str | None:

@@ -17,7 +17,7 @@ from handlers.errors import ValidationFailed
 from handlers.learning import campaigns
 from models import Campaign, Lesson, StudyRecord
 from web import db_session
-from web.api import bp, listing_response, page_args, parse_uuid
+from web.api.frame import bp, listing_response, page_args, parse_uuid
 
 
 def _iso(moment: Any) -> str | None:

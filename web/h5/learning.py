@@ -28,7 +28,7 @@ from handlers.policy import holds
 from models import Lesson
 from models.base import CHINA
 from web import db_session
-from web.h5 import bp, member_pages
+from web.h5.frame import bp, member_pages
 
 member_pages("h5.lesson", "h5.study", "h5.points")
 # Deadlines and dates on these pages are Beijing's.

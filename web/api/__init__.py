@@ -1,0 +1,17 @@
+"""The REST API (/api/v1/): JSON, bearer tokens scoped to an org subtree, errors as {"code", "message"}.
+
+`frame` holds the blueprint, authentication and the body and paging readers; each collection's
+endpoints are a module that adds its routes to that blueprint; `openapi` describes them all
+(served at /api/v1/openapi.json). The list below is the whole API: a new collection adds its
+module here and its paths to the document.
+"""
+
+from __future__ import annotations
+
+from web.api import approvals, learning, meetings, openapi, people, rosters
+from web.api.frame import bp
+
+#: The modules whose routes make up /api/v1/.
+RESOURCES = (people, meetings, approvals, learning, rosters, openapi)
+
+__all__ = ["RESOURCES", "bp"]

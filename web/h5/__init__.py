@@ -1,0 +1,16 @@
+"""The H5 mini-app (/m/): opened from the WeCom workbench, logged in silently via OAuth.
+
+`frame` holds the blueprint and what every page shares (the silent login, loading the member);
+each feature's pages are a module that adds its routes to that blueprint. The list below is the
+whole mini-app: a new feature adds its module here.
+"""
+
+from __future__ import annotations
+
+from web.h5 import approvals, checkin, home, learning, meetings, reminders
+from web.h5.frame import bp
+
+#: The modules whose routes make up /m/.
+PAGES = (home, meetings, checkin, approvals, learning, reminders)
+
+__all__ = ["PAGES", "bp"]
