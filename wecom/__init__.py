@@ -30,7 +30,8 @@ def init_app(app: Flask) -> None:
     )
     app.register_blueprint(callback.bp)
     if config["WECOM_EMULATOR"]:
-        from wecom.emulator.api import CallbackTarget, EmulatorState, register
+        from wecom.emulator.api import register
+        from wecom.emulator.state import CallbackTarget, EmulatorState
 
         state = EmulatorState(config["WECOM_CORP_ID"], config["WECOM_SECRET"], config["WECOM_AGENT_ID"])
         state.trusted_domain = urlsplit(config["PUBLIC_BASE_URL"]).netloc

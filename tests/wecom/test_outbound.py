@@ -15,6 +15,7 @@ from models import OutboundMessage, OutboundStatus
 from wecom import cards, limits
 from wecom.client import WeComError
 from wecom.emulator import api as emulator_api
+from wecom.emulator import state as emulator_state
 
 pytestmark = pytest.mark.usefixtures("queues")
 
@@ -265,6 +266,7 @@ def test_forty_notices_in_a_minute_arrive_within_the_limit_and_none_is_lost(
     clock = ShiftedClock(61)
     monkeypatch.setattr(limits, "time", clock)
     monkeypatch.setattr(emulator_api, "time", clock)
+    monkeypatch.setattr(emulator_state, "time", clock)
     db_session.execute(
         update(OutboundMessage)
         .where(OutboundMessage.status == OutboundStatus.deferred)

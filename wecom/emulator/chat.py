@@ -17,7 +17,7 @@ import requests
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from wecom.emulator.api import AS_USER_COOKIE, ChatLine, Delivery, EmulatorState
+from wecom.emulator.state import AS_USER_COOKIE, ChatLine, Delivery, EmulatorState
 from wecom.emulator.wire import Delivered, card_event_xml, deliver, deliver_plaintext
 from wecom.messages import MalformedXml, parse_xml
 

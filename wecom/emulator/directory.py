@@ -17,7 +17,7 @@ import requests
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from wecom.emulator.api import EmulatorState, error, guard, ok
+from wecom.emulator.state import EmulatorState, error, guard, ok
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from typing import Any
 from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
-from wecom.emulator.api import EmulatorState, error, guard, ok
+from wecom.emulator.state import EmulatorState, error, guard, ok
 
 TICKET_TTL = 7200
 CORP_TICKETS_PER_HOUR, AGENT_TICKETS_PER_HOUR = 400, 100

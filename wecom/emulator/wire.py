@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 from wecom.crypto import CallbackCrypto
 
 if TYPE_CHECKING:
-    from wecom.emulator.api import EmulatorState
+    from wecom.emulator.state import EmulatorState
 
 #: WeCom gives up on a callback after five seconds (then retries; doc 90238).
 CALLBACK_TIMEOUT_SECONDS = 5
