@@ -12,7 +12,8 @@ import base64
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -91,10 +92,9 @@ def console_actor(session: Session, person: Person, source_ip: str | None) -> Ac
     """The actor for a console login; refused (and audited) without a console role."""
     actor = load_actor(session, person, source_ip=source_ip)
     if not person.is_active or not has_console_role(actor):
-        audit.record(
-            session, actor, "console.login", object_type="person", object_id=person.id, result="denied"
+        raise Forbidden("您没有党建管理后台的权限。如需开通，请联系党委组织部。").audited_as(
+            actor, "console.login", object_type="person", object_id=person.id
         )
-        raise Forbidden("您没有党建管理后台的权限。如需开通，请联系党委组织部。")
     return actor
 
 
@@ -117,41 +117,51 @@ def create_admin(session: Session, actor: Actor, *, username: str, name: str, pa
 
 
 def authenticate_local(session: Session, *, username: str, password: str, source_ip: str | None) -> Person:
-    """Check a local login; every outcome is audited. The caller commits even on refusal, so
-    that the failure count and the audit record are kept."""
+    """Check a local login; every outcome is audited. A refusal carries its audit line and, for a
+    wrong password, the failure count: the commit point keeps them after rolling back."""
     attempt = Actor(kind="anonymous", id=None, label=f"本地登录:{username[:40]}", source_ip=source_ip)
     account = session.scalar(select(LocalAccount).where(LocalAccount.username == username))
     now = utcnow()
     if account is None:
         hash_password(password)  # same cost as a real check: no timing oracle for usernames
-        _attempted(session, attempt, None, "unknown user")
-        raise LoginRefused()
+        raise _refusal(LoginRefused(), attempt, None, "unknown user")
     if account.locked_until and account.locked_until > now:
-        _attempted(session, attempt, account, "locked")
-        raise AccountLocked()
+        raise _refusal(AccountLocked(), attempt, account.person_id, "locked")
     if not password_matches(password, account.password_hash):
-        account.failed_attempts += 1
-        if account.failed_attempts >= MAX_FAILURES:
-            account.locked_until = now + LOCKOUT
-            account.failed_attempts = 0
-            _attempted(session, attempt, account, "wrong password: locked for 15 minutes")
-            raise AccountLocked()
-        _attempted(session, attempt, account, "wrong password")
-        raise LoginRefused()
+        account_id, person_id = account.id, account.person_id
+        locks = account.failed_attempts + 1 >= MAX_FAILURES
+        refusal = AccountLocked() if locks else LoginRefused()
+        reason = "wrong password: locked for 15 minutes" if locks else "wrong password"
+        raise _refusal(refusal, attempt, person_id, reason).recorded_by(
+            lambda refusal_session: _count_failure(refusal_session, account_id, now)
+        )
     account.failed_attempts = 0
     account.locked_until = None
     account.last_login_at = now
-    _attempted(session, attempt, account, None)
+    _attempted(session, attempt, account.person_id, None)
     return session.get(Person, account.person_id)
 
 
-def _attempted(session: Session, attempt: Actor, account: LocalAccount | None, refusal: str | None) -> None:
+def _count_failure(session: Session, account_id: uuid.UUID, now: datetime) -> None:
+    """One more wrong password, counted on the row as it is now (locked for the count)."""
+    account = session.get(LocalAccount, account_id, with_for_update=True)
+    account.failed_attempts += 1
+    if account.failed_attempts >= MAX_FAILURES:
+        account.locked_until = now + LOCKOUT
+        account.failed_attempts = 0
+
+
+def _refusal(error: DomainError, attempt: Actor, person_id: uuid.UUID | None, reason: str) -> DomainError:
+    return error.recorded_by(lambda session: _attempted(session, attempt, person_id, reason))
+
+
+def _attempted(session: Session, attempt: Actor, person_id: uuid.UUID | None, refusal: str | None) -> None:
     audit.record(
         session,
         attempt,
         "console.login_local",
-        object_type="person" if account else None,
-        object_id=account.person_id if account else None,
+        object_type="person" if person_id else None,
+        object_id=person_id,
         result="denied" if refusal else "ok",
         detail={"reason": refusal} if refusal else None,
     )

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
-from handlers.errors import Forbidden
+from handlers.errors import DomainError, Forbidden
 from handlers.paging import Page, paginate
 from handlers.policy import Actor, can
 from models.audit import GENESIS_HASH, AuditEvent
@@ -74,6 +74,29 @@ class ChainReport:
     @property
     def ok(self) -> bool:
         return self.broken_at is None
+
+
+#: The one action that names a refusal for want of right, wherever it happened (page, form, API, chat).
+ACCESS_DENIED = "access.denied"
+
+
+def record_refusal(session: Session, actor: Actor | None, refusal: DomainError, *, where: str) -> None:
+    """Write what keeps a refusal, after the refused change was rolled back: the records the
+    use-case attached to it and, for a Forbidden without an audit line of its own, the line that
+    says who tried what (`where`: the page, API operation or card)."""
+    for keep in refusal.records:
+        keep(session)
+    if isinstance(refusal, Forbidden) and not refusal.audited and actor is not None:
+        record(
+            session,
+            actor,
+            ACCESS_DENIED,
+            object_type="endpoint",
+            object_id=where[:64],
+            result="refused",
+            detail={"reason": refusal.message, "where": where},
+        )
+    session.flush()
 
 
 def _events(session: Session, batch: int = 2000) -> Iterator[AuditEvent]:

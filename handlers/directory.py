@@ -24,10 +24,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handlers import audit, people, workbench
+from handlers import audit, notify, people, workbench
 from handlers.errors import Conflict, Forbidden
 from handlers.policy import Actor, can, holds, scope_members
-from models import AuditEvent, Department, Member, OutboundMessage, PartyOrg, Person, Role, RoleGrant
+from models import AuditEvent, Department, Member, PartyOrg, Person, Role, RoleGrant
 
 #: A full sync that would end the access of more than this share of active staff (and at least
 #: MASS_DEPARTURE_MIN people) is refused: it almost always means the app's visibility range
@@ -249,14 +249,7 @@ def _tell_secretaries(session: Session, membership: Member, person: Person) -> N
     )
     stamp = person.left_at.isoformat() if person.left_at else ""
     key = hashlib.sha256(f"{person.id}|{stamp}".encode()).hexdigest()[:32]
-    session.add(
-        OutboundMessage(
-            kind="text",
-            to_users="|".join(recipients),
-            params={"content": content},
-            dedupe_key=f"directory-left:{key}",
-        )
-    )
+    notify.tell(session, recipients, "text", key=f"directory-left:{key}", content=content)
 
 
 def _branch_leads(session: Session, branch_id: uuid.UUID) -> list[str]:

@@ -231,8 +231,9 @@ def export_members(
 
     if reveal_reason is not None:
         if not holds(actor, "member.export"):
-            audit.record(session, actor, "member.export", result="denied", detail={"masked": False})
-            raise Forbidden("您无权导出完整的敏感信息。")
+            raise Forbidden("您无权导出完整的敏感信息。").audited_as(
+                actor, "member.export", detail={"masked": False}
+            )
         reveal_reason = reveal_reason.strip()
         if len(reveal_reason) < 2:
             raise ValidationFailed("导出完整敏感信息须填写事由。", field="reason")

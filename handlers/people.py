@@ -151,16 +151,9 @@ def reveal_sensitive(
     if person is None:
         raise NotFound()
     if not can(session, actor, "member.reveal", person):
-        audit.record(
-            session,
-            actor,
-            "person.reveal",
-            object_type="person",
-            object_id=person_id,
-            result="denied",
-            detail={"field": field},
+        raise Forbidden("您无权查看该敏感信息。").audited_as(
+            actor, "person.reveal", object_type="person", object_id=person_id, detail={"field": field}
         )
-        raise Forbidden("您无权查看该敏感信息。")
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ValidationFailed("查看敏感信息须填写事由。", field="reason")

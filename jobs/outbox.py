@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
+from handlers import notify
 from jobs import job
 from jobs.context import database, queues, setting
 from jobs.maintenance import PendingWork, reconcile_source
@@ -66,11 +67,11 @@ def _defer(session: Session, row: OutboundMessage, wait: float, now: datetime) -
     )
 
 
-#: An outbox kind of its own: change the buttons of a card already sent (meeting cancelled,
-#: approval decided by someone else). params: card_key (the card row's dedupe_key),
-#: replace_name (the buttons' new label), fallback_text (said in chat when the card can no
-#: longer be updated: its response_code is used or past WeCom's 72 hours).
-CARD_UPDATE = "card_update"
+#: An outbox kind of its own (handlers.notify.close_card): take the buttons off a card already
+#: sent (meeting cancelled, approval decided by someone else). params: card_key (the card row's
+#: dedupe_key), label (the buttons' new text), say_instead (said in chat when the card can no
+#: longer change: its response_code is used or past WeCom's 72 hours).
+CLOSE_CARD = notify.CLOSE_CARD
 RESPONSE_CODE_LIFETIME = timedelta(hours=72)
 RESPONSE_CODE_GONE = 42016  # UNCONFIRMED code for a used or expired response_code (wecom-notes §12)
 
@@ -83,7 +84,7 @@ def _update_card(message_id: uuid.UUID, now: datetime) -> str:
         if card is not None and card.status in (OutboundStatus.pending, OutboundStatus.deferred):
             # Not sent yet: it will never need updating, it must not go out at all.
             card.status = OutboundStatus.cancelled
-            card.last_error = f"superseded before sending: {params['replace_name']}"
+            card.last_error = f"superseded before sending: {params['label']}"
             _finish(row, "card cancelled before it was sent")
             return "cancelled the unsent card"
         usable = (
@@ -96,7 +97,7 @@ def _update_card(message_id: uuid.UUID, now: datetime) -> str:
         recipients = card.to_users if card is not None else ""
     if code:
         try:
-            _client().update_buttons(code, params["replace_name"])
+            _client().update_buttons(code, params["label"])
         except WeComError as error:
             if error.retryable:
                 with database().unit_of_work() as session:
@@ -121,14 +122,13 @@ def _update_card(message_id: uuid.UUID, now: datetime) -> str:
     # The card cannot change any more: say it in the chat instead, to the same members.
     with database().unit_of_work() as session:
         row = session.get(OutboundMessage, message_id)
-        if recipients and params.get("fallback_text"):
-            session.add(
-                OutboundMessage(
-                    kind="text",
-                    to_users=recipients,
-                    params={"content": params["fallback_text"]},
-                    dedupe_key=f"{row.dedupe_key}|fallback"[:200],
-                )
+        if recipients and params.get("say_instead"):
+            notify.tell(
+                session,
+                recipients.split("|"),
+                "text",
+                key=f"{row.dedupe_key}|fallback",
+                content=params["say_instead"],
             )
         _finish(row, "card no longer updatable: told in chat instead")
     return "fallback text queued"
@@ -152,8 +152,8 @@ def deliver(message_id: str) -> str:
     with db.unit_of_work() as session:
         if not _claim(session, message_id, now, (OutboundStatus.pending,)):
             return "not claimable (already sent, cancelled or being sent)"
-        is_card_update = session.get(OutboundMessage, message_id).kind == CARD_UPDATE
-    if is_card_update:
+        closes_a_card = session.get(OutboundMessage, message_id).kind == CLOSE_CARD
+    if closes_a_card:
         return _update_card(message_id, now)
     budget = MemberBudget(queues().redis, str(_client().agent_id))
     with db.unit_of_work() as session:
@@ -164,12 +164,10 @@ def deliver(message_id: str) -> str:
             _defer(session, row, waiting[users[0]], now)
             return "deferred: member over budget"
         for user, wait in waiting.items():  # a broadcast: over-budget members get their own row
-            follow_up = OutboundMessage(
-                kind=row.kind, to_users=user, params=row.params, dedupe_key=f"{row.dedupe_key}|{user}"[:200]
-            )
-            session.add(follow_up)
-            session.flush()
-            _defer(session, follow_up, wait, now)
+            follow_up = notify.tell(session, user, row.kind, key=f"{row.dedupe_key}|{user}", **row.params)
+            if follow_up is not None:  # None: a retry of this very job already split it off
+                session.flush()
+                _defer(session, follow_up, wait, now)
         if not admitted:
             row.status = OutboundStatus.cancelled
             row.last_error = "every recipient was over budget: moved to per-member digests"

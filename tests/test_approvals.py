@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from handlers import approvals, orgs, transfers
+from handlers import approvals, notify, orgs, transfers
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.policy import Actor, load_actor
 from models import (
@@ -230,7 +230,7 @@ def test_a_delegate_decides_while_the_secretary_is_away(db_session, hospital):
     assert db_session.scalar(select(func.count()).where(AuditEvent.action == "approval.delegate")) == 1
     # Both deciders' cards grey out.
     updates = db_session.scalars(
-        select(OutboundMessage.to_users).where(OutboundMessage.kind == "card_update")
+        select(OutboundMessage.to_users).where(OutboundMessage.kind == notify.CLOSE_CARD)
     ).all()
     assert sorted(updates) == sorted(cards)
 

@@ -151,7 +151,7 @@ def test_two_deciders_at_once_and_three_replays_make_one_decision(integration_ap
         )
         assert slot_status is None
         denied = session.scalar(
-            select(AuditEvent).where(AuditEvent.action == "wecom.denied", AuditEvent.actor_id == "ap-far")
+            select(AuditEvent).where(AuditEvent.action == "access.denied", AuditEvent.actor_id == "ap-far")
         )
         assert denied.result == "refused" and "审批人" in denied.detail
         other = session.scalar(select(ApprovalRequest).where(ApprovalRequest.title == "开具证明"))

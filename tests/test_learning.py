@@ -14,6 +14,7 @@ from handlers import learning
 from handlers.errors import Forbidden, NotFound, ValidationFailed
 from handlers.policy import Actor
 from models import AuditEvent, LessonStatus, OrgKind
+from tests.helpers.refusals import settle_refusal
 
 NOW = datetime(2026, 11, 20, 2, tzinfo=UTC)
 
@@ -68,8 +69,7 @@ def test_time_counts_only_while_beats_come_and_credits_once(db_session, lesson, 
 
 
 def test_a_beat_for_a_lesson_never_opened_is_refused_and_noted(db_session, lesson, nurse):
-    with pytest.raises(Forbidden):
-        learning.beat(db_session, nurse, lesson.id, now=NOW)
+    settle_refusal(db_session, Forbidden, lambda: learning.beat(db_session, nurse, lesson.id, now=NOW))
     assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "study.beat_refused"))
     learning.set_status(db_session, Actor.cli(), lesson.id, "archived")
     with pytest.raises(NotFound):

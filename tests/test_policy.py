@@ -7,6 +7,7 @@ from handlers import people
 from handlers.errors import Forbidden
 from handlers.policy import can, scope_members, scope_orgs
 from models import AuditEvent, Member, OrgKind, PartyOrg, Role
+from tests.helpers.refusals import settle_refusal
 
 
 @pytest.fixture
@@ -107,10 +108,13 @@ def test_reveal_is_audited_with_reason_and_refused_outside_scope(db_session, hos
     )
     assert "通知开会" in event.detail and value not in event.detail  # the reason, never the value
 
-    with pytest.raises(Forbidden):
-        people.reveal_sensitive(
+    settle_refusal(
+        db_session,
+        Forbidden,
+        lambda: people.reveal_sensitive(
             db_session, secretary, person_id=theirs.person_id, field="mobile", reason="好奇"
-        )
+        ),
+    )
     denied = db_session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
     assert (denied.action, denied.result, denied.object_id) == (
         "person.reveal",

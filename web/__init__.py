@@ -1,19 +1,17 @@
 """HTTP for browsers and REST clients: the H5 mini-app (/m/), the console (/admin/), /api/v1/.
 
-Views are thin: parse, call one handler, commit once, answer.
+Views are thin: parse, call one handler, answer. The request commits once, in
+web/transaction.py, which every view of the app runs inside.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g
-from sqlalchemy.orm import Session
+from flask import Flask, Response, g
 
+# The request's database session, as every view calls it; it commits once, at web/transaction.py.
+from web.transaction import request_session as db_session
 
-def db_session() -> Session:
-    """The request's database session; the view commits it once."""
-    if "db_session" not in g:
-        g.db_session = current_app.extensions["dangjian.db"].session()
-    return g.db_session
+__all__ = ["db_session", "init_app"]
 
 
 def _close_db_session(_exc: BaseException | None = None) -> None:
@@ -31,8 +29,9 @@ def _close_before_saving_login(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    from web import admin, api, errors, h5, health, security, sessions
+    from web import admin, api, errors, h5, health, security, sessions, transaction
 
+    transaction.dispatch_in_one_transaction(app)
     app.after_request(_close_before_saving_login)
     app.teardown_appcontext(_close_db_session)  # when the view raised
     sessions.init_app(app)

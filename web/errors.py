@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from handlers import audit
-from handlers.errors import DomainError, Forbidden
+from handlers.errors import DomainError
+from web.transaction import settle
 
 logger = logging.getLogger(__name__)
 
@@ -39,33 +39,10 @@ def _answer(status: int, code: str, message: str) -> ResponseReturnValue:
     return render_template(template, status=status, message=message), status
 
 
-def _audit_denial(exc: Forbidden) -> None:
-    """Someone tried what their role does not allow (a token deciding another branch's step, a
-    member opening a secretary's page): nothing of the attempt is kept, but the trail says so."""
-    actor = g.get("actor")
-    if actor is None:
-        return
-    from web import db_session
-
-    session = db_session()
-    session.rollback()
-    audit.record(
-        session,
-        actor,
-        "access.denied",
-        object_type="endpoint",
-        object_id=(request.endpoint or request.path)[:64],
-        result="refused",
-        detail={"reason": exc.message, "method": request.method},
-    )
-    session.commit()
-
-
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError) -> ResponseReturnValue:
-        if isinstance(exc, Forbidden):
-            _audit_denial(exc)
+        settle(exc)  # rolled back; only the refusal's records are written
         if _wants_json():
             return jsonify(exc.to_dict()), exc.status
         return _answer(exc.status, exc.code, exc.message)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from handlers import approvals
 from handlers.errors import Forbidden
 from handlers.policy import load_actor
-from models import ApprovalRequest, ApprovalStatus, OutboundMessage
 from models.base import utcnow
 from wecom.commands import router
 from wecom.router import CallbackContext, Reply
@@ -47,19 +46,6 @@ def todo(ctx: CallbackContext) -> Reply:
     slots = approvals.to_decide(ctx.session, actor)
     if not slots:
         return Reply("text", "目前没有待您审批的事项。")
-    for slot in slots[:TODO_CARDS]:
-        request: ApprovalRequest = slot.request
-        if request.status != ApprovalStatus.pending:
-            continue
-        # A fresh card (its own key: the first card may be used up or past WeCom's 72 hours).
-        ctx.session.add(
-            OutboundMessage(
-                kind="approval_request",
-                to_users=ctx.person.wecom_userid,
-                params=approvals.card_params(ctx.session, request, slot, ctx.person.wecom_userid),
-                dedupe_key=approvals.card_key(slot.id, ctx.person.wecom_userid)
-                + f":todo{ctx.inbound.create_time}",
-            )
-        )
+    approvals.send_cards_again(ctx.session, ctx.person, slots[:TODO_CARDS], asked_at=ctx.inbound.create_time)
     more = f"，另有 {len(slots) - TODO_CARDS} 项请在“我的审批”中查看" if len(slots) > TODO_CARDS else ""
     return Reply("text", f"待您审批 {len(slots)} 项，已逐条发送卡片{more}。")

@@ -11,15 +11,15 @@ import hashlib
 import logging
 import secrets
 import time
+from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from handlers import audit
-from handlers.errors import DomainError, Forbidden
+from handlers import notify
+from handlers.errors import DomainError
 from handlers.policy import Actor
-from models import CallbackReceipt, OutboundMessage
+from models import CallbackReceipt
 from wecom.commands import router
 from wecom.crypto import CallbackCrypto, MalformedPayload, WrongReceiver
 from wecom.messages import Inbound, MalformedXml, parse_inbound, parse_xml, text_reply, update_button_reply
@@ -129,27 +129,28 @@ def receive() -> Response:
     if not redis.set(seen_key, b"1", nx=True, ex=DEDUPE_TTL_SECONDS):
         logger.info("wecom callback duplicate ignored (%s)", inbound.msg_type)
         return Response("")
-    session = current_app.extensions["dangjian.db"].session()
+    # The request's unit of work: web/transaction.py commits it when this view returns.
+    unit = current_app.extensions["dangjian.request_unit"]
     try:
-        reply = _dispatch(session, inbound)
+        reply = _dispatch(unit, inbound)
     except Exception:
-        # Let WeCom's retry try again: forget that we saw it, then answer 500.
+        # Let WeCom's retry try again: nothing of this attempt is kept, and we forget we saw it.
+        unit.session().rollback()
         redis.delete(seen_key)
         logger.exception("wecom callback failed (%s %s)", inbound.msg_type, inbound.event or "")
         return Response("", status=500)
-    finally:
-        session.close()
     if reply is None:
         return Response("")
     return _passive(inbound, reply)
 
 
-def _dispatch(session: Session, inbound: Inbound) -> Reply | None:
-    """Run the route in one transaction (the request's only commit point)."""
+def _dispatch(unit: Any, inbound: Inbound) -> Reply | None:
+    """Run the route in the request's transaction; a refusal becomes the member's explanation."""
     resolved = router.resolve(inbound)
     if resolved is None:
         return None
     route, argument = resolved
+    session = unit.session()
     context = CallbackContext(inbound=inbound, session=session, argument=argument)
     try:
         if route.writes:
@@ -158,46 +159,29 @@ def _dispatch(session: Session, inbound: Inbound) -> Reply | None:
             session.add(CallbackReceipt(dedupe_key=inbound.dedupe_key))
             session.flush()
         reply = route.fn(context)
-        session.commit()
+        session.flush()  # what the route broke fails here, not in the commit after the answer
     except IntegrityError:
         session.rollback()
         logger.info("wecom callback already applied (database receipt)")
         return None
     except DomainError as exc:
-        session.rollback()
-        return _explain(session, inbound, exc)
+        return _explain(unit, inbound, exc)
     return reply
 
 
-def _explain(session: Session, inbound: Inbound, error: DomainError) -> Reply | None:
+def _explain(unit: Any, inbound: Inbound, error: DomainError) -> Reply | None:
     """Tell the member why: a passive text reply to a text, a chat message after a card tap.
-    A refusal for want of right (a forged card key, someone else's approval) is audited."""
-    if isinstance(error, Forbidden):
-        audit.record(
-            session,
-            Actor(kind="wecom_user", id=inbound.from_user, label=inbound.from_user),
-            "wecom.denied",
-            object_type="callback",
-            object_id=(inbound.event_key or inbound.msg_type)[:64],
-            result="refused",
-            detail={"reason": error.message},
+    The route's writes are rolled back; a refusal for want of right (a forged card key, someone
+    else's approval) is audited by the commit point like any other."""
+    if inbound.msg_type != "text":
+        error.recorded_by(
+            lambda session: notify.tell(
+                session, inbound.from_user, "text", key=f"explain:{inbound.dedupe_key}", content=error.message
+            )
         )
-    if inbound.msg_type == "text":
-        session.commit()
-        return Reply("text", error.message)
-    session.add(
-        OutboundMessage(
-            kind="text",
-            to_users=inbound.from_user,
-            params={"content": error.message},
-            dedupe_key=f"explain:{inbound.dedupe_key}"[:200],
-        )
-    )
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-    return None
+    who = Actor(kind="wecom_user", id=inbound.from_user, label=inbound.from_user)
+    unit.refused(error, actor=who, where=f"callback:{inbound.event_key or inbound.msg_type}")
+    return Reply("text", error.message) if inbound.msg_type == "text" else None
 
 
 def _passive(inbound: Inbound, reply: Reply) -> Response:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from handlers import notify
 from handlers.approval_kinds import ApprovalKind, Cleaned, Field, StepSpec, branch_secretary_slot, register
 from handlers.errors import Conflict, ValidationFailed
 from handlers.meetings import cancel_checkin_card, notice_key, own_invitation, when_text
@@ -21,7 +22,6 @@ from models import (
     Meeting,
     MeetingStatus,
     OrgKind,
-    OutboundMessage,
     Person,
     Response,
 )
@@ -65,13 +65,12 @@ def _on_submit(session: Session, request: ApprovalRequest, now: datetime) -> Non
     invitation = invitation_of(session, request)
     invitation.response, invitation.responded_at = Response.leave_requested, now
     # The member's notice card can take no more taps.
-    session.add(
-        OutboundMessage(
-            kind="card_update",
-            to_users=request.applicant.wecom_userid,
-            params={"card_key": notice_key(invitation.id), "replace_name": "已请假", "fallback_text": ""},
-            dedupe_key=f"leave_notice_update:{request.id}:{request.round}",
-        )
+    notify.close_card(
+        session,
+        request.applicant,
+        card_key=notice_key(invitation.id),
+        label="已请假",
+        key=f"leave_notice_update:{request.id}:{request.round}",
     )
 
 

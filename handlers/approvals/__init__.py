@@ -23,6 +23,8 @@ from handlers.approvals.attachments import (  # noqa: F401
 from handlers.approvals.cards import (  # noqa: F401
     card_key,
     card_params,
+    send_card,
+    send_cards_again,
 )
 from handlers.approvals.deadlines import (  # noqa: F401
     escalate_overdue,

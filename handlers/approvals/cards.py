@@ -9,12 +9,12 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers import workbench
+from handlers import notify, workbench
 from handlers.approval_kinds import kind_of
 from models import (
     ApprovalRequest,
     ApprovalSlot,
-    OutboundMessage,
+    ApprovalStatus,
     Person,
 )
 
@@ -41,31 +41,46 @@ def card_params(session: Session, request: ApprovalRequest, slot: ApprovalSlot, 
 def _send_cards(
     session: Session, request: ApprovalRequest, slot: ApprovalSlot, people: Iterable[Person]
 ) -> None:
+    people = list(people)
     for person in people:
-        session.add(
-            OutboundMessage(
-                kind="approval_request",
-                to_users=person.wecom_userid,
-                params=card_params(session, request, slot, person.wecom_userid),
-                dedupe_key=card_key(slot.id, person.wecom_userid),
-            )
-        )
+        send_card(session, request, slot, person, key=card_key(slot.id, person.wecom_userid))
     workbench.touch(session, people)
+
+
+def send_card(
+    session: Session, request: ApprovalRequest, slot: ApprovalSlot, person: Person, *, key: str
+) -> None:
+    """The decision card for one decider of one slot, under `key` (its buttons carry the slot)."""
+    notify.tell(
+        session,
+        person,
+        "approval_request",
+        key=key,
+        **card_params(session, request, slot, person.wecom_userid),
+    )
+
+
+def send_cards_again(
+    session: Session, person: Person, slots: Iterable[ApprovalSlot], *, asked_at: object
+) -> None:
+    """Fresh decision cards for a decider who asked (待办): each under its own key, since the
+    first card may be used up or past WeCom's 72 hours."""
+    for slot in slots:
+        if slot.request.status == ApprovalStatus.pending:
+            key = card_key(slot.id, person.wecom_userid) + f":todo{asked_at}"
+            send_card(session, slot.request, slot, person, key=key)
 
 
 def _grey_cards(session: Session, slot: ApprovalSlot, label: str) -> None:
     """Every card sent for this slot stops taking taps (update_template_card by its code)."""
-    cards = session.scalars(
-        select(OutboundMessage).where(OutboundMessage.dedupe_key.startswith(f"approval_card:{slot.id}:"))
-    )
+    cards = notify.cards_sent_under(session, f"approval_card:{slot.id}:")
     for card in cards:
-        session.add(
-            OutboundMessage(
-                kind="card_update",
-                to_users=card.to_users,
-                params={"card_key": card.dedupe_key, "replace_name": label, "fallback_text": ""},
-                dedupe_key=f"approval_card_update:{slot.id}:{card.to_users}",
-            )
+        notify.close_card(
+            session,
+            card.to_users,
+            card_key=card.dedupe_key,
+            label=label,
+            key=f"approval_card_update:{slot.id}:{card.to_users}",
         )
     holders = session.scalars(select(Person).where(Person.wecom_userid.in_([c.to_users for c in cards])))
     workbench.touch(session, holders)
@@ -74,17 +89,14 @@ def _grey_cards(session: Session, slot: ApprovalSlot, label: str) -> None:
 def _tell_applicant(
     session: Session, request: ApprovalRequest, outcome: str, next_step: str, key: str
 ) -> None:
-    session.add(
-        OutboundMessage(
-            kind="approval_result",
-            to_users=request.applicant.wecom_userid,
-            params={
-                "request_id": str(request.id),
-                "kind": kind_of(request.kind).label,
-                "title": request.title,
-                "outcome": outcome,
-                "next": next_step,
-            },
-            dedupe_key=f"approval_result:{request.id}:{key}",
-        )
+    notify.tell(
+        session,
+        request.applicant,
+        "approval_result",
+        key=f"approval_result:{request.id}:{key}",
+        request_id=str(request.id),
+        kind=kind_of(request.kind).label,
+        title=request.title,
+        outcome=outcome,
+        next=next_step,
     )

@@ -84,8 +84,14 @@ def beat(
     )
     if record is None or record.last_beat_at is None:
         # A beat for a lesson this member never opened: counted as nothing, and noted.
-        _refused_beat(session, person, lesson, {"reason": "not_opened"})
-        raise Forbidden("请先打开课程。")
+        raise Forbidden("请先打开课程。").audited_as(
+            _reader(person),
+            "study.beat_refused",
+            object_type="lesson",
+            object_id=lesson.id,
+            result="refused",
+            detail={"reason": "not_opened"},
+        )
     elapsed = max(0.0, (now - record.last_beat_at).total_seconds())
     record.last_beat_at = now
     counted = min(elapsed, BEAT_CAP)
@@ -110,13 +116,17 @@ def beat(
 def _refused_beat(session: Session, person: Person, lesson: Lesson, detail: dict) -> None:
     audit.record(
         session,
-        Actor(kind="person", id=str(person.id), label=person.name, person_id=person.id),
+        _reader(person),
         "study.beat_refused",
         object_type="lesson",
         object_id=lesson.id,
         result="refused",
         detail=detail,
     )
+
+
+def _reader(person: Person) -> Actor:
+    return Actor(kind="person", id=str(person.id), label=person.name, person_id=person.id)
 
 
 def record_of(session: Session, person: Person, lesson: Lesson) -> StudyRecord | None:

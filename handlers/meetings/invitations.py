@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers import reminders, rules, workbench
+from handlers import notify, reminders, rules, workbench
 from handlers.errors import Conflict, ValidationFailed
 from handlers.meetings.checkin import check_in_window
 from handlers.meetings.lookups import (
@@ -27,8 +27,6 @@ from models import (
     MeetingSession,
     MeetingStatus,
     Member,
-    OutboundMessage,
-    OutboundStatus,
     Person,
     ReminderPriority,
     Response,
@@ -125,11 +123,7 @@ def queue_checkin_card(
 def cancel_checkin_card(session: Session, invitation: Invitation, why: str) -> None:
     """Checked in already, or on leave: the 签到 card has nothing left to ask."""
     reminders.cancel(session, f"meeting_checkin:{invitation.id}", why)
-    card = session.scalar(
-        select(OutboundMessage).where(OutboundMessage.dedupe_key == checkin_card_key(invitation.id))
-    )
-    if card is not None and card.status in (OutboundStatus.pending, OutboundStatus.deferred):
-        card.status, card.last_error = OutboundStatus.cancelled, why
+    notify.withdraw(session, checkin_card_key(invitation.id), why)
 
 
 def attend(

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from handlers import audit
+from handlers import audit, notify
 from handlers.errors import Conflict, Forbidden, ValidationFailed
 from handlers.meetings.invitations import _card_facts
 from handlers.meetings.lookups import get_meeting, invitation_for
@@ -21,7 +21,6 @@ from models import (
     Meeting,
     MeetingStatus,
     Member,
-    OutboundMessage,
     Person,
 )
 from models.base import utcnow
@@ -84,17 +83,10 @@ def send_makeup(session: Session, actor: Actor, *, meeting_id: uuid.UUID, now: d
         if invitation.member.left_at is not None:
             continue
         key = f"makeup:{invitation.id}"
-        if session.scalar(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == key)):
-            continue
-        session.add(
-            OutboundMessage(
-                kind="makeup_notice",
-                to_users=invitation.member.person.wecom_userid,
-                params={**_card_facts(session, meeting)},
-                dedupe_key=key,
-            )
-        )
-        sent += 1
+        if notify.tell(
+            session, invitation.member.person, "makeup_notice", key=key, **_card_facts(session, meeting)
+        ):
+            sent += 1
     audit.record(
         session,
         actor,

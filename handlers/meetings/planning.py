@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from handlers import audit, reminders
+from handlers import audit, notify, reminders
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.meetings.invitations import _notice, queue_checkin_card
 from handlers.meetings.lookups import GROUP_KINDS, VOTING_KINDS, get_meeting, notice_key
@@ -26,7 +26,6 @@ from models import (
     Member,
     MemberStatus,
     OrgKind,
-    OutboundMessage,
     PartyOrg,
     Person,
     Response,
@@ -240,17 +239,13 @@ def cancel(session: Session, actor: Actor, *, meeting_id: uuid.UUID, reason: str
     reason = require_text(reason, "reason", "取消原因", 200)
     meeting.status = MeetingStatus.cancelled
     for invitation in session.scalars(select(Invitation).where(Invitation.meeting_id == meeting.id)):
-        session.add(
-            OutboundMessage(
-                kind="card_update",
-                to_users=invitation.member.person.wecom_userid,
-                params={
-                    "card_key": notice_key(invitation.id),
-                    "replace_name": "会议已取消",
-                    "fallback_text": f"会议“{meeting.topic}”已取消：{reason}",
-                },
-                dedupe_key=f"meeting_cancel:{invitation.id}",
-            )
+        notify.close_card(
+            session,
+            invitation.member.person,
+            card_key=notice_key(invitation.id),
+            label="会议已取消",
+            say_instead=f"会议“{meeting.topic}”已取消：{reason}",
+            key=f"meeting_cancel:{invitation.id}",
         )
     audit.record(
         session,

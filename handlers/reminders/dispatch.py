@@ -14,10 +14,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from handlers import rules
-from handlers.reminders.digests import MAX_RECIPIENTS, _chunks, _send_card, _send_digest
+from handlers.reminders.digests import (
+    _send_card,
+    _send_digest,
+    _send_notices,
+    _send_shared_cards,
+)
 from handlers.reminders.planning import PROMPT, is_met
 from models import (
-    OutboundMessage,
     Person,
     Reminder,
     ReminderPause,
@@ -112,42 +116,6 @@ def dispatch_due(session: Session, now: datetime | None = None, batch: int = BAT
                 report.digests += 1
                 report.calls += 1
             report.sent += len(message)
-    for (category, title, reason, path, detail), recipients in singles.items():
-        # Identical notices for many members at once go out as one call (≤ 1,000 each).
-        for chunk in _chunks(recipients, MAX_RECIPIENTS):
-            key = f"reminder:{chunk[0][1].id}"
-            session.add(
-                OutboundMessage(
-                    kind="reminder",
-                    to_users="|".join(p.wecom_userid for p, _ in chunk),
-                    params={
-                        "title": title,
-                        "reason": reason,
-                        "path": path,
-                        "category": category,
-                        "detail": detail,
-                        "reminder_id": str(chunk[0][1].id) if len(chunk) == 1 else None,
-                    },
-                    dedupe_key=key,
-                )
-            )
-            for _, r in chunk:
-                r.status, r.sent_at, r.outbox_key = ReminderStatus.sent, now, key
-            report.calls += 1
-    for (card_kind, _), recipients in shared_cards.items():
-        for chunk in _chunks(recipients, MAX_RECIPIENTS):
-            key = f"reminder:{chunk[0][1].id}"
-            session.add(
-                OutboundMessage(
-                    kind=card_kind,
-                    to_users="|".join(p.wecom_userid for p, _ in chunk),
-                    # The batch key gives interactive cards a task id of their own per call.
-                    params={**chunk[0][1].card_params, "batch": key},
-                    dedupe_key=key,
-                )
-            )
-            for _, r in chunk:
-                r.status, r.sent_at, r.outbox_key = ReminderStatus.sent, now, key
-            report.calls += 1
+    report.calls += _send_notices(session, singles, now) + _send_shared_cards(session, shared_cards, now)
     session.flush()
     return report

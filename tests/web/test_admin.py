@@ -322,8 +322,8 @@ def test_a_secretary_is_refused_committee_changes_and_it_is_audited(browser, hos
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "无权" in refused
-    denied = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "console.denied")).one()
-    assert denied.result == "denied" and "org_appoint" in denied.detail
+    denied = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "access.denied")).one()
+    assert denied.result == "refused" and "org_appoint" in denied.detail
 
 
 def test_import_shows_a_per_row_report_then_imports_and_exports_masked(browser, hospital, db_session):

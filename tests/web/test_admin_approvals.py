@@ -74,7 +74,7 @@ def test_the_office_filters_exports_and_decides_its_step(browser, hospital, file
         follow_redirects=True,
     )
     assert "您不是这一步的审批人" in refused.get_data(as_text=True)
-    assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "console.denied"))
+    assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "access.denied"))
 
 
 def test_a_secretary_sees_their_branch_and_members_see_nothing(browser, hospital, filed):  # noqa: F811

@@ -96,7 +96,7 @@ def test_a_tampered_decision_form_is_refused_and_audited(app, db_session, lab):
         data={"csrf_token": csrf(page), "slot_id": slot_id, "decision": "approve"},
     )
     assert "不是这一步的审批人" in refused.get_data(as_text=True)
-    assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "h5.denied"))
+    assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "access.denied"))
     db_session.expire_all()
     assert db_session.get(ApprovalRequest, request.id).status == ApprovalStatus.pending
     # The member themselves cannot decide their own request either.

@@ -67,7 +67,7 @@ def test_a_stale_or_forged_tap_changes_nothing(app, db_session, send, wecom, run
     # A member taps 同意 with the key of a request they do not decide: refused, audited.
     forged = tap(app, send, "yj-2", f"approval_ok:{second.slots[0].id}", card, later=3)
     assert forged.data == b""
-    denied = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "wecom.denied"))
+    denied = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "access.denied"))
     assert denied.actor_id == "yj-2" and "审批人" in denied.detail
     db_session.expire_all()
     assert second.slots[0].status == "pending"

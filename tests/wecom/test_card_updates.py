@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from jobs.outbox import CARD_UPDATE
+from handlers import notify
 from models import OutboundMessage, OutboundStatus
 from wecom import cards
 from wecom.render import RENDERERS, renderer
@@ -47,13 +47,14 @@ def send_card(db_session, run_jobs, task="meeting-1", users="nurse01|nurse02"):
 
 
 def update(db_session, run_jobs, card_key="meeting-1"):
-    row = OutboundMessage(
-        kind=CARD_UPDATE,
-        to_users="",
-        params={"card_key": card_key, "replace_name": "会议已取消", "fallback_text": "支部党员大会已取消。"},
-        dedupe_key=f"cancel:{card_key}",
+    row = notify.close_card(
+        db_session,
+        "",
+        card_key=card_key,
+        label="会议已取消",
+        say_instead="支部党员大会已取消。",
+        key=f"cancel:{card_key}",
     )
-    db_session.add(row)
     db_session.commit()
     run_jobs()
     db_session.expire_all()
@@ -84,17 +85,14 @@ def test_a_used_response_code_falls_back_to_a_chat_message(app, emulator, db_ses
     )
     db_session.commit()
 
-    second = OutboundMessage(
-        kind=CARD_UPDATE,
-        to_users="",
-        params={
-            "card_key": "meeting-1",
-            "replace_name": "已改期",
-            "fallback_text": "支部党员大会改期至下周五。",
-        },
-        dedupe_key="reschedule:meeting-1",
+    notify.close_card(
+        db_session,
+        "",
+        card_key="meeting-1",
+        label="已改期",
+        say_instead="支部党员大会改期至下周五。",
+        key="reschedule:meeting-1",
     )
-    db_session.add(second)
     db_session.commit()
     run_jobs()
     run_jobs()  # the fallback text is an outbox row of its own

@@ -15,8 +15,9 @@ from handlers.approval_kinds import KINDS, kind_of
 from handlers.errors import ValidationFailed
 from models.base import CHINA
 from web import db_session
-from web.admin.frame import apply_change, bp, scope_org_id
+from web.admin.frame import bp, scope_org_id
 from web.forms import approval_decision
+from web.outcome import form_change
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_ROWS = 10_000
@@ -87,7 +88,6 @@ def approval_export() -> ResponseReturnValue:
         "approval.export",
         detail={"rows": len(listing.items), **{k: str(v) for k, v in _filters().items() if v}},
     )
-    db_session().commit()
     out = io.BytesIO()
     book.save(out)
     return Response(
@@ -109,4 +109,4 @@ def approval_detail(request_id: str) -> ResponseReturnValue:
 @bp.post("/approvals/<request_id>/decide")
 def approval_decide(request_id: str) -> ResponseReturnValue:
     decide, done = approval_decision(request.form)
-    return apply_change(decide, done=done, back=url_for("admin.approval_detail", request_id=request_id))
+    return form_change(decide, done=done, back=url_for("admin.approval_detail", request_id=request_id))

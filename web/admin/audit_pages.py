@@ -54,7 +54,6 @@ def audit_verify() -> ResponseReturnValue:
     report = audit.verify_chain(db_session())
     audit.record(db_session(), g.actor, "audit.verify", result="ok" if report.ok else "broken",
                  detail={"checked": report.checked, "broken_at": report.broken_at})  # fmt: skip
-    db_session().commit()
     if report.ok:
         flash(f"审计链校验通过：共 {report.checked} 条记录，未发现篡改。", "info")
     else:
@@ -69,7 +68,6 @@ def audit_export() -> ResponseReturnValue:
     filters = _audit_filters()
     listing = audit.search(db_session(), g.actor, **filters, per_page=EXPORT_LIMIT)
     audit.record(db_session(), g.actor, "audit.export", detail={"rows": len(listing.items)})
-    db_session().commit()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["序号", "时间", "操作人", "来源IP", "操作", "对象类型", "对象", "结果", "详情"])

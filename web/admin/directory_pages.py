@@ -25,7 +25,6 @@ def directory_status() -> ResponseReturnValue:
 def directory_sync_now() -> ResponseReturnValue:
     directory.require_console_sync(g.actor)
     audit.record(db_session(), g.actor, "directory.sync_requested")
-    db_session().commit()
     queues = current_app.extensions["dangjian.jobs"]
     # One id: pressing the button twice while a sync runs queues it once.
     queues.enqueue(sync_directory, job_id=f"directory-sync-manual-{datetime.now(CHINA):%Y%m%d%H%M}")

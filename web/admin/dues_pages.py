@@ -12,6 +12,7 @@ from handlers.errors import DomainError, ValidationFailed
 from models.base import local_today
 from web import db_session
 from web.admin.frame import bp, form_date, parse_uuid
+from web.transaction import note_refusal
 from web.uploads import read_upload
 
 
@@ -65,9 +66,8 @@ def dues_record() -> ResponseReturnValue:
             paid_on=form_date("paid_on"),
         )
     except DomainError as refused:
-        db_session().rollback()
+        note_refusal(refused)
         return _page(refused.message)
-    db_session().commit()
     flash(f"已登记 {count} 人 {month:%Y年%m月}的党费。", "info")
     return redirect(url_for("admin.dues_index", org_id=form.get("org_id") or None))
 
@@ -79,12 +79,11 @@ def dues_import() -> ResponseReturnValue:
     try:
         count = dues.import_book(db_session(), g.actor, filename, content, paid_on=form_date("paid_on"))
     except dues.ImportRefused as refused:
-        db_session().rollback()
+        note_refusal(refused)
         return _page(refused.message, refused.problems)
     except DomainError as refused:
-        db_session().rollback()
+        note_refusal(refused)
         return _page(refused.message)
-    db_session().commit()
     flash(f"已导入 {count} 条党费记录（已有的月份不重复登记）。", "info")
     return redirect(url_for("admin.dues_index"))
 

@@ -4,15 +4,14 @@ switcher and the form helpers."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
+from flask import Blueprint, abort, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import accounts, audit, members, people
-from handlers.errors import DomainError, Forbidden, ValidationFailed
+from handlers import accounts, members, people
+from handlers.errors import DomainError, ValidationFailed
 from handlers.policy import holds, load_actor
 from web import db_session
 from web.csrf import protect
@@ -128,32 +127,3 @@ def form_date(name: str) -> Any:
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
         raise ValidationFailed("日期格式应为 2026-01-31。", field=name) from None
-
-
-def apply_change(
-    change: Callable[[], Any],
-    *,
-    done: str | Callable[[Any], str],
-    back: str,
-    then: Callable[[Any], str] | None = None,
-) -> ResponseReturnValue:
-    """Run one change from a form: commit and say so, or roll back and explain the refusal.
-
-    `back` is where a refusal returns to; `then(result)` picks where success goes (default
-    `back`). A refusal writes nothing: the handler raised before commit and the request's
-    session is rolled back when it closes.
-    """
-    try:
-        result = change()
-    except DomainError as refused:
-        db_session().rollback()
-        if isinstance(refused, Forbidden):
-            # Trying what one's role does not allow is worth a line in the trail.
-            audit.record(db_session(), g.actor, "console.denied", result="denied",
-                         detail={"endpoint": request.endpoint, "message": refused.message})  # fmt: skip
-            db_session().commit()
-        flash(refused.message, "error")
-        return redirect(back)
-    db_session().commit()
-    flash(done(result) if callable(done) else done, "info")
-    return redirect(then(result) if then else back)

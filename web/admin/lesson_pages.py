@@ -18,7 +18,9 @@ from handlers.policy import can, holds
 from models import Lesson
 from models.base import CHINA
 from web import db_session
-from web.admin.frame import apply_change, bp, form_date, parse_uuid
+from web.admin.frame import bp, form_date, parse_uuid
+from web.outcome import form_change
+from web.transaction import note_refusal
 
 
 def _require() -> None:
@@ -86,11 +88,10 @@ def _save(lesson_id: uuid.UUID | None) -> tuple[Lesson | None, str | None]:
             session, g.actor, _draft(request.form), lesson_id=lesson_id, media=upload, cover=cover
         )
     except DomainError as refused:
-        session.rollback()
+        note_refusal(refused)
         for name in stored:
             media.remove(folder, name)
         return None, refused.message
-    session.commit()
     for name in replaced - {lesson.media_name, lesson.cover_name}:
         media.remove(folder, name)
     return lesson, None
@@ -181,7 +182,7 @@ def lesson_status(lesson_id: str) -> ResponseReturnValue:
     _require()
     status = request.form.get("status", "")
     words = {"published": "发布", "archived": "下架", "draft": "退回"}
-    return apply_change(
+    return form_change(
         lambda: learning.set_status(
             db_session(), g.actor, parse_uuid(lesson_id), status, note=request.form.get("note", "")
         ),
@@ -206,13 +207,12 @@ def lesson_import_page() -> ResponseReturnValue:
                 db_session(), g.actor, upload.filename if upload else "", content
             )
         except lesson_import.ImportRefused as refused:
-            db_session().rollback()
+            note_refusal(refused)
             error, problems = refused.message, refused.problems
         except DomainError as refused:
-            db_session().rollback()
+            note_refusal(refused)
             error = refused.message
         else:
-            db_session().commit()
             flash(f"已导入 {count} 门课程（草稿），请逐一检查后发布。", "info")
             return redirect(url_for("admin.lesson_index"))
     return render_template("admin/lesson_import.html", error=error, problems=problems), 422 if error else 200
@@ -272,10 +272,9 @@ def campaign_index() -> ResponseReturnValue:
                 deadline=deadline,
             )
         except DomainError as refused:
-            session.rollback()
+            note_refusal(refused)
             error = refused.message
         else:
-            session.commit()
             flash(
                 f"已设置重复推送“{campaign.title}”。"
                 if campaign.repeat
@@ -317,7 +316,7 @@ def campaign_page(campaign_id: str) -> ResponseReturnValue:
 @bp.post("/campaigns/<campaign_id>/remind/<branch_id>")
 def campaign_remind(campaign_id: str, branch_id: str) -> ResponseReturnValue:
     _require()
-    return apply_change(
+    return form_change(
         lambda: campaigns.remind_not_started(
             db_session(), g.actor, parse_uuid(campaign_id), parse_uuid(branch_id)
         ),
@@ -364,10 +363,9 @@ def training_index() -> ResponseReturnValue:
                 person_ids=members.people_by_userids(session, g.actor, form.get("people", "")),
             )
         except DomainError as refused:
-            session.rollback()
+            note_refusal(refused)
             error = refused.message
         else:
-            session.commit()
             flash(f"已记录“{recorded.day.title}”，{recorded.attendees} 人计入学时。", "info")
             return redirect(url_for("admin.training_index"))
     return render_template(

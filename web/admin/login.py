@@ -11,6 +11,7 @@ from handlers import accounts, people
 from handlers.errors import DomainError
 from web import db_session
 from web.admin.frame import bp, safe_next
+from web.transaction import note_refusal
 from wecom.oauth import CodeRejected, LoginStates, exchange_code, web_login_url
 
 
@@ -61,10 +62,7 @@ def login_wecom_return() -> ResponseReturnValue:
     person = people.find_by_wecom_userid(db_session(), identity.userid) if identity.userid else None
     if person is None:
         abort(403)
-    try:
-        accounts.console_actor(db_session(), person, request.remote_addr)
-    finally:
-        db_session().commit()  # a refusal (no console role) is audited too
+    accounts.console_actor(db_session(), person, request.remote_addr)  # a refusal is audited
     return _enter(person.id, data["next"])
 
 
@@ -79,11 +77,10 @@ def login_local() -> ResponseReturnValue:
         )
         accounts.console_actor(db_session(), person, request.remote_addr)
     except DomainError as refused:
-        db_session().commit()  # keep the failure count and the audit record
+        note_refusal(refused)
         return render_template(
             "admin/login.html", error=refused.message, next=request.form.get("next")
         ), refused.status
-    db_session().commit()
     return _enter(person.id, request.form.get("next", ""))
 
 

@@ -17,8 +17,10 @@ from handlers.policy import can
 from models import Member, Venue
 from models.base import CHINA, local_today
 from web import db_session
-from web.admin.frame import apply_change, bp, parse_uuid, scope_org_id, scoped
+from web.admin.frame import bp, parse_uuid, scope_org_id, scoped
 from web.forms import session_plans
+from web.outcome import form_change
+from web.transaction import note_refusal
 
 SESSION_ROWS = 4
 
@@ -72,11 +74,10 @@ def meeting_new() -> ResponseReturnValue:
                 ),
             )
         except DomainError as refused:
-            db_session().rollback()
+            note_refusal(refused)
             return render_template(
                 "admin/meeting_new.html", **_form_context(form), error=refused.message
             ), refused.status
-        db_session().commit()
         return redirect(url_for("admin.meeting_detail", meeting_id=meeting.id))
     return render_template("admin/meeting_new.html", **_form_context(form), error=None)
 
@@ -114,7 +115,7 @@ def meeting_detail(meeting_id: str) -> ResponseReturnValue:
 @bp.post("/meetings/<meeting_id>/cancel")
 def meeting_cancel(meeting_id: str) -> ResponseReturnValue:
     back = url_for("admin.meeting_detail", meeting_id=meeting_id)
-    return apply_change(
+    return form_change(
         lambda: meetings.cancel(
             db_session(), g.actor, meeting_id=parse_uuid(meeting_id), reason=request.form.get("reason", "")
         ),
@@ -168,7 +169,6 @@ def compliance_org(org_id: str) -> ResponseReturnValue:
 @bp.get("/meetings/<meeting_id>/record.docx")
 def meeting_record(meeting_id: str) -> ResponseReturnValue:
     name, content = meeting_record_docx(db_session(), g.actor, parse_uuid(meeting_id))
-    db_session().commit()  # the export's audit line
     return Response(content, mimetype=DOCX, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 

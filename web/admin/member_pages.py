@@ -13,7 +13,9 @@ from handlers.policy import can, holds
 from jobs.member_import import ImportTracker, import_members_file
 from models.base import local_today
 from web import db_session
-from web.admin.frame import apply_change, bp, form_date, parse_uuid, scope_org_id, scoped
+from web.admin.frame import bp, form_date, parse_uuid, scope_org_id, scoped
+from web.outcome import form_change
+from web.transaction import note_refusal
 
 #: Revealing sensitive fields is for a case at hand, not for browsing: at most this many an hour.
 REVEALS_PER_HOUR = 30
@@ -85,10 +87,9 @@ def member_reveal(member_id: str) -> ResponseReturnValue:
             reason=request.form.get("reason", ""),
         )
     except DomainError as refused:
-        db_session().commit()  # a denied reveal is audited too
+        note_refusal(refused)
         flash(refused.message, "error")
         return redirect(url_for("admin.member_detail", member_id=member.id))
-    db_session().commit()
     return _member_page(member, revealed={field: value or "（未填写）"})
 
 
@@ -117,7 +118,7 @@ def _within_reveal_budget() -> bool:
 
 @bp.post("/members/<member_id>/edit")
 def member_edit(member_id: str) -> ResponseReturnValue:
-    return apply_change(
+    return form_change(
         lambda: transfers.update_record(
             db_session(),
             g.actor,
@@ -148,7 +149,7 @@ def member_transfer(member_id: str) -> ResponseReturnValue:
         target = parse_uuid(form.get("to_branch_id", ""))
         return transfers.transfer_within(db_session(), g.actor, to_branch_id=target, **common)
 
-    return apply_change(
+    return form_change(
         change,
         done="已办理组织关系转出，记录保留。" if outbound else "已转入新支部。",
         back=url_for("admin.member_detail", member_id=member_id),
@@ -190,9 +191,7 @@ def member_import_upload() -> ResponseReturnValue:
         )
         return redirect(url_for("admin.member_import_progress", token=tracker.token))
     report = member_import.import_members(db_session(), g.actor, content)
-    if report.ok:
-        db_session().commit()
-    else:
+    if not report.ok:
         db_session().rollback()  # all or nothing
     return render_template("admin/import.html", report=report), 200 if report.ok else 422
 
@@ -218,7 +217,6 @@ def member_export() -> ResponseReturnValue:
     """The list as a workbook, sensitive columns masked."""
     listing = members.list_members(db_session(), g.actor, **_filters(), per_page=EXPORT_ROWS)
     content = member_import.export_members(db_session(), g.actor, listing.items)
-    db_session().commit()
     return _workbook(content)
 
 
@@ -234,10 +232,9 @@ def member_export_in_full() -> ResponseReturnValue:
             db_session(), g.actor, listing.items, reveal_reason=request.form.get("reason", "")
         )
     except DomainError as refused:
-        db_session().commit()  # a denied export is audited too
+        note_refusal(refused)
         flash(refused.message, "error")
         return redirect(url_for("admin.member_list", **request.args))
-    db_session().commit()
     return _workbook(content)
 
 

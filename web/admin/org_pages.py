@@ -13,7 +13,8 @@ from handlers.policy import holds
 from models import OrgKind
 from models.base import local_today
 from web import db_session
-from web.admin.frame import apply_change, bp, form_date, parse_uuid, scoped
+from web.admin.frame import bp, form_date, parse_uuid, scoped
+from web.outcome import form_change
 
 
 @bp.get("/orgs")
@@ -48,9 +49,9 @@ def org_detail(org_id: str) -> ResponseReturnValue:
     )
 
 
-def _org_change(org_id: str, change: Any, done: str) -> ResponseReturnValue:
+def _from_org_page(org_id: str, change: Any, done: str) -> ResponseReturnValue:
     """Back to the org's page, or to the tree when the change dissolved it."""
-    return apply_change(
+    return form_change(
         change,
         done=done,
         back=url_for("admin.org_detail", org_id=org_id),
@@ -65,7 +66,7 @@ def _org_change(org_id: str, change: Any, done: str) -> ResponseReturnValue:
 @bp.post("/orgs/<org_id>/children")
 def org_create(org_id: str) -> ResponseReturnValue:
     form = request.form
-    return _org_change(org_id, lambda: orgs.create_org(db_session(), g.actor, parent_id=parse_uuid(org_id),
+    return _from_org_page(org_id, lambda: orgs.create_org(db_session(), g.actor, parent_id=parse_uuid(org_id),
                        kind=form.get("kind", ""), code=form.get("code", ""), name=form.get("name", "")),
                        f"已设立 {form.get('name', '')}。")  # fmt: skip
 
@@ -73,7 +74,7 @@ def org_create(org_id: str) -> ResponseReturnValue:
 @bp.post("/orgs/<org_id>/rename")
 def org_rename(org_id: str) -> ResponseReturnValue:
     name = request.form.get("name", "")
-    return _org_change(
+    return _from_org_page(
         org_id,
         lambda: orgs.rename_org(db_session(), g.actor, org_id=parse_uuid(org_id), name=name),
         "已更名。",
@@ -83,7 +84,7 @@ def org_rename(org_id: str) -> ResponseReturnValue:
 @bp.post("/orgs/<org_id>/move")
 def org_move(org_id: str) -> ResponseReturnValue:
     parent = parse_uuid(request.form.get("parent_id", ""))
-    return _org_change(
+    return _from_org_page(
         org_id,
         lambda: orgs.move_org(db_session(), g.actor, org_id=parse_uuid(org_id), parent_id=parent),
         "已调整隶属关系。",
@@ -93,7 +94,7 @@ def org_move(org_id: str) -> ResponseReturnValue:
 @bp.post("/orgs/<org_id>/merge")
 def org_merge(org_id: str) -> ResponseReturnValue:
     target = parse_uuid(request.form.get("target_id", ""))
-    return _org_change(
+    return _from_org_page(
         org_id,
         lambda: orgs.merge_branches(db_session(), g.actor, source_id=parse_uuid(org_id), target_id=target),
         "已合并。",
@@ -103,7 +104,7 @@ def org_merge(org_id: str) -> ResponseReturnValue:
 @bp.post("/orgs/<org_id>/dissolve")
 def org_dissolve(org_id: str) -> ResponseReturnValue:
     reason = request.form.get("reason", "")
-    return _org_change(
+    return _from_org_page(
         org_id,
         lambda: orgs.dissolve_org(db_session(), g.actor, org_id=parse_uuid(org_id), reason=reason),
         "已撤销该组织（记录保留）。",
@@ -113,7 +114,7 @@ def org_dissolve(org_id: str) -> ResponseReturnValue:
 @bp.post("/orgs/<org_id>/departments")
 def org_departments(org_id: str) -> ResponseReturnValue:
     chosen = [parse_uuid(value) for value in request.form.getlist("department_id")]
-    return _org_change(
+    return _from_org_page(
         org_id,
         lambda: orgs.set_departments(db_session(), g.actor, org_id=parse_uuid(org_id), department_ids=chosen),
         "已更新对应科室。",
@@ -128,7 +129,7 @@ def org_term(org_id: str) -> ResponseReturnValue:
             raise ValidationFailed("请填写换届日期。", field="started_on")
         return orgs.start_term(db_session(), g.actor, org_id=parse_uuid(org_id), started_on=started)
 
-    return _org_change(org_id, change, "已登记换届，任期届满日期已更新。")
+    return _from_org_page(org_id, change, "已登记换届，任期届满日期已更新。")
 
 
 @bp.post("/orgs/<org_id>/seats")
@@ -152,7 +153,7 @@ def org_appoint(org_id: str) -> ResponseReturnValue:
         )
         return members.get_org(db_session(), g.actor, parse_uuid(org_id))
 
-    return _org_change(org_id, change, "已登记委员。")
+    return _from_org_page(org_id, change, "已登记委员。")
 
 
 @bp.post("/orgs/<org_id>/seats/<seat_id>/end")
@@ -163,4 +164,4 @@ def org_end_seat(org_id: str, seat_id: str) -> ResponseReturnValue:
         orgs.end_seat(db_session(), g.actor, seat_id=parse_uuid(seat_id), reason=reason)
         return members.get_org(db_session(), g.actor, parse_uuid(org_id))
 
-    return _org_change(org_id, change, "已免去该职务（记录保留）。")
+    return _from_org_page(org_id, change, "已免去该职务（记录保留）。")

@@ -10,7 +10,9 @@ from handlers import reminders, rosters
 from handlers.errors import DomainError, ValidationFailed
 from models.base import CHINA
 from web import db_session
-from web.admin.frame import apply_change, bp, form_date
+from web.admin.frame import bp, form_date
+from web.outcome import form_change
+from web.transaction import note_refusal
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -65,12 +67,11 @@ def roster_upload() -> ResponseReturnValue:
             db_session(), g.actor, rows, period_start=start, period_end=end, source="upload"
         )
     except DomainError as refused:
-        db_session().rollback()
+        note_refusal(refused)
         return _roster_page(error=refused.message, status=refused.status)
     if report.errors:
         db_session().rollback()
         return _roster_page(report, status=422)
-    db_session().commit()
     return _roster_page(report)
 
 
@@ -78,7 +79,7 @@ def roster_upload() -> ResponseReturnValue:
 def roster_code_save() -> ResponseReturnValue:
     _require("rosters")
     form = request.form
-    return apply_change(
+    return form_change(
         lambda: rosters.save_shift_code(
             db_session(),
             g.actor,
@@ -121,7 +122,7 @@ def reminder_pause() -> ResponseReturnValue:
     _require("reminders")
     category = request.form.get("category", "")
     pause = request.form.get("action") == "pause"
-    return apply_change(
+    return form_change(
         lambda: reminders.set_paused(db_session(), g.actor, category, pause),
         done=f"已{'暂停' if pause else '恢复'}“{reminders.CATEGORY_LABELS.get(category, category)}”提醒。",
         back=url_for("admin.reminder_index"),

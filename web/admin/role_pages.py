@@ -8,7 +8,8 @@ from flask.typing import ResponseReturnValue
 from handlers import api_tokens, members, roles
 from models.base import CHINA
 from web import db_session
-from web.admin.frame import apply_change, bp, parse_uuid
+from web.admin.frame import bp, parse_uuid
+from web.outcome import form_change
 
 
 @bp.get("/roles")
@@ -24,7 +25,7 @@ def role_list() -> ResponseReturnValue:
 @bp.post("/roles")
 def role_grant() -> ResponseReturnValue:
     org = request.form.get("org_id") or None
-    return apply_change(
+    return form_change(
         lambda: roles.grant_role(
             db_session(),
             g.actor,
@@ -39,7 +40,7 @@ def role_grant() -> ResponseReturnValue:
 
 @bp.post("/roles/<grant_id>/revoke")
 def role_revoke(grant_id: str) -> ResponseReturnValue:
-    return apply_change(
+    return form_change(
         lambda: roles.revoke_role(db_session(), g.actor, grant_id=parse_uuid(grant_id)),
         done=lambda grant: f"已撤销 {grant.person.name} 的{roles.ROLE_LABELS[grant.role]}角色。",
         back=url_for("admin.role_list"),
@@ -48,7 +49,7 @@ def role_revoke(grant_id: str) -> ResponseReturnValue:
 
 @bp.post("/api-tokens/<token_id>/revoke")
 def api_token_revoke(token_id: str) -> ResponseReturnValue:
-    return apply_change(
+    return form_change(
         lambda: api_tokens.revoke_token(db_session(), g.actor, token_ref=str(parse_uuid(token_id))),
         done=lambda token: f"已吊销接口令牌 {token.name}。",
         back=url_for("admin.role_list"),

@@ -11,7 +11,8 @@ from handlers import rules
 from handlers.policy import holds
 from models.base import local_today
 from web import db_session
-from web.admin.frame import apply_change, bp
+from web.admin.frame import bp
+from web.outcome import form_change
 
 
 @bp.get("/rules")
@@ -39,7 +40,7 @@ def rule_override(key: str) -> ResponseReturnValue:
     except ValueError:
         flash("生效日期格式应为 2026-01-01。", "error")
         return redirect(back)
-    return apply_change(
+    return form_change(
         lambda: rules.override(
             db_session(),
             g.actor,

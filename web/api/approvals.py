@@ -96,7 +96,6 @@ def approval_create() -> ResponseReturnValue:
     created = approvals.submit(
         db_session(), applicant, kind.name, {k: str(v) for k, v in form.items()}, actor=g.actor
     )
-    db_session().commit()
     return jsonify(_request(created)), 201
 
 
@@ -113,5 +112,4 @@ def approval_decide(request_id: str) -> ResponseReturnValue:
     decided = approvals.decide(
         db_session(), g.actor, slot_id=slot.id, approve=body["approve"], comment=text_field(body, "comment")
     )
-    db_session().commit()
     return jsonify(_request(decided))

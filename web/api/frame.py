@@ -57,7 +57,6 @@ def _authenticate() -> None:
         redis.expire(key, 60)
     if count > REQUESTS_PER_MINUTE:
         raise TooManyRequests()
-    db_session().commit()  # last_used_at
     g.actor = actor
 
 

@@ -121,7 +121,6 @@ def meeting_create() -> ResponseReturnValue:
         has_vote=body.get("has_vote") is True,
         sessions=_plans(body.get("sessions")),
     )
-    db_session().commit()
     return jsonify(_meeting(meeting)), 201
 
 

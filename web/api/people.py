@@ -105,7 +105,6 @@ def member_create() -> ResponseReturnValue:
         joined_on=date_field(body, "joined_on"),
         shift_group=text_field(body, "shift_group") or None,
     )
-    db_session().commit()
     return jsonify(_member(member)), 201
 
 
@@ -120,7 +119,6 @@ def member_update(member_id: str) -> ResponseReturnValue:
         shift_group=text_field(body, "shift_group") if "shift_group" in body else member.shift_group,
         joined_on=date_field(body, "joined_on") if "joined_on" in body else member.joined_on,
     )
-    db_session().commit()
     return jsonify(_member(member))
 
 
@@ -135,7 +133,6 @@ def org_create() -> ResponseReturnValue:
         code=text_field(body, "code"),
         name=text_field(body, "name"),
     )
-    db_session().commit()
     return jsonify(_org(org)), 201
 
 
@@ -144,5 +141,4 @@ def org_update(org_id: str) -> ResponseReturnValue:
     org = orgs.rename_org(
         db_session(), g.actor, org_id=parse_uuid(org_id, "org_id"), name=text_field(json_body(), "name")
     )
-    db_session().commit()
     return jsonify(_org(org))

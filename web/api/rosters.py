@@ -31,7 +31,6 @@ def roster_push() -> ResponseReturnValue:
         return jsonify(
             {"code": "invalid", "message": "排班有误，未导入任何数据。", "details": {"rows": problems}}
         ), 422
-    db_session().commit()
     return jsonify(
         {"import_id": str(report.batch.id), "members": report.members, "shifts": report.shifts}
     ), 201

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import approvals, audit
+from handlers import approvals
 from handlers.approval_kinds import KINDS, kind_of
 from handlers.errors import DomainError, Forbidden, ValidationFailed
 from models import ApprovalStatus
@@ -19,36 +18,16 @@ from models.base import CHINA, utcnow
 from web import db_session
 from web.forms import approval_decision
 from web.h5.frame import bp, member_pages
+from web.outcome import form_change
+from web.transaction import note_refusal
 from web.uploads import read_upload, send_stored_file
 
 member_pages("h5.approval")
 
 
-def _attempt(change: Any, back: str, done: str) -> ResponseReturnValue:
-    """Apply one change: commit and go back with a notice, or explain the refusal. A refusal
-    for want of right (a tampered form) is audited, after the change's rollback."""
-    session = db_session()
-    try:
-        change()
-    except DomainError as refused:
-        session.rollback()
-        if isinstance(refused, Forbidden):
-            audit.record(
-                session,
-                g.actor,
-                "h5.denied",
-                object_type="page",
-                object_id=request.path[:64],
-                result="refused",
-                detail={"reason": refused.message},
-            )
-            session.commit()
-        flash(refused.message, "error")
-        # A page the user may not decide on may be one they may not see either: go to their list.
-        return redirect(url_for("h5.approval_list") if isinstance(refused, Forbidden) else back)
-    session.commit()
-    flash(done, "info")
-    return redirect(back)
+def _list_if_forbidden(refusal: DomainError) -> str | None:
+    # A page the user may not decide on may be one they may not see either: go to their list.
+    return url_for("h5.approval_list") if isinstance(refusal, Forbidden) else None
 
 
 @bp.get("/approvals")
@@ -86,10 +65,9 @@ def approval_new(kind_name: str) -> ResponseReturnValue:
                 if content:
                     approvals.attach(session, created, name, content)
         except DomainError as refused:
-            session.rollback()
+            note_refusal(refused)
             error = refused
         else:
-            session.commit()
             flash("申请已提交，审批人会在企业微信中收到卡片。", "info")
             return redirect(url_for("h5.approval_detail", request_id=created.id))
     return render_template(
@@ -114,13 +92,23 @@ def approval_detail(request_id: str) -> ResponseReturnValue:
 @bp.post("/approvals/<request_id>/decide")
 def approval_decide(request_id: str) -> ResponseReturnValue:
     decide, done = approval_decision(request.form)
-    return _attempt(decide, url_for("h5.approval_detail", request_id=request_id), done)
+    return form_change(
+        decide,
+        back=url_for("h5.approval_detail", request_id=request_id),
+        done=done,
+        refused_to=_list_if_forbidden,
+    )
 
 
 @bp.post("/approvals/<request_id>/withdraw")
 def approval_withdraw(request_id: str) -> ResponseReturnValue:
     back = url_for("h5.approval_detail", request_id=request_id)
-    return _attempt(lambda: approvals.withdraw(db_session(), g.person, request_id), back, "申请已撤回。")
+    return form_change(
+        lambda: approvals.withdraw(db_session(), g.person, request_id),
+        back=back,
+        done="申请已撤回。",
+        refused_to=_list_if_forbidden,
+    )
 
 
 @bp.route("/approvals/<request_id>/resubmit", methods=["GET", "POST"])
@@ -135,10 +123,9 @@ def approval_resubmit(request_id: str) -> ResponseReturnValue:
         try:
             approvals.resubmit(session, g.person, found.id, values)
         except DomainError as refused:
-            session.rollback()
+            note_refusal(refused)
             error = refused
         else:
-            session.commit()
             flash("已重新提交，从第一步重新审批。", "info")
             return redirect(url_for("h5.approval_detail", request_id=found.id))
     return render_template(
@@ -160,8 +147,11 @@ def approval_delegate() -> ResponseReturnValue:
                 target = uuid.UUID(request.form["revoke"])
             except ValueError:
                 abort(404)
-            return _attempt(
-                lambda: approvals.revoke_delegation(db_session(), g.person, target), back, "已取消代理。"
+            return form_change(
+                lambda: approvals.revoke_delegation(db_session(), g.person, target),
+                back=back,
+                done="已取消代理。",
+                refused_to=_list_if_forbidden,
             )
 
         def create() -> None:
@@ -175,7 +165,7 @@ def approval_delegate() -> ResponseReturnValue:
                 reason=request.form.get("reason", ""),
             )
 
-        return _attempt(create, back, "已设置代理审批。")
+        return form_change(create, back=back, done="已设置代理审批。", refused_to=_list_if_forbidden)
     return render_template("h5/approval_delegate.html")
 
 

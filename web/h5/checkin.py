@@ -55,7 +55,6 @@ def _refused_scan(problem: str | None) -> ResponseReturnValue:
     from handlers import audit
 
     audit.record(db_session(), g.actor, "meeting.checkin", result="refused", detail={"reason": "qr_token"})
-    db_session().commit()
     return render_template("h5/message.html", title="无法签到", text=problem), 400
 
 
@@ -79,7 +78,6 @@ def checkin_submit(token: str) -> ResponseReturnValue:
         fix=fix,
         source_ip=request.remote_addr,
     )
-    db_session().commit()  # the attendance row, or the refusal's audit line
     return render_template(
         "h5/message.html", title="签到成功" if outcome.ok else "未能签到", text=outcome.message
     ), 200 if outcome.ok else 400

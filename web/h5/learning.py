@@ -29,6 +29,7 @@ from models import Lesson
 from models.base import CHINA
 from web import db_session
 from web.h5.frame import bp, member_pages
+from web.transaction import note_refusal
 
 member_pages("h5.lesson", "h5.study", "h5.points")
 # Deadlines and dates on these pages are Beijing's.
@@ -54,7 +55,6 @@ def lesson_list() -> ResponseReturnValue:
 def lesson_page(lesson_id: str) -> ResponseReturnValue:
     session = db_session()
     record = learning.open_lesson(session, g.person, lesson_id)
-    session.commit()
     lesson = record.lesson
     questions = quizzes.questions_of(session, lesson) if lesson.pass_percent is not None else []
     return render_template(
@@ -74,7 +74,6 @@ def lesson_beat(lesson_id: str) -> ResponseReturnValue:
     raw = request.form.get("counted", "")
     claimed = int(raw) if raw.isdigit() else None
     record = learning.beat(db_session(), g.person, lesson_id, claimed=claimed)
-    db_session().commit()
     return jsonify(minutes=record.seconds // 60, completed=record.completed_at is not None)
 
 
@@ -90,10 +89,9 @@ def lesson_quiz(lesson_id: str) -> ResponseReturnValue:
             session, g.person, lesson_id, token=request.form.get("token", ""), answers=answers
         )
     except DomainError as refused:
-        session.rollback()
+        note_refusal(refused)
         flash(refused.message, "error")
         return redirect(url_for("h5.lesson_page", lesson_id=lesson_id) + "#quiz")
-    session.commit()
     attempt = outcome.attempt
     verdict = "已合格" if attempt.passed else "未达到合格线，可重新作答"
     text = f"答对 {attempt.correct} / {attempt.total} 题，{verdict}。"
@@ -184,10 +182,9 @@ def study_remind(campaign_id: str, branch_id: str) -> ResponseReturnValue:
     except ValueError:
         abort(404)
     except DomainError as refused:
-        session.rollback()
+        note_refusal(refused)
         flash(refused.message, "error")
     else:
-        session.commit()
         flash(
             f"已安排提醒 {reminded} 位未开始学习的党员（按各自班次在合适时间送达，每人只提醒一次）。"
             if reminded

@@ -18,6 +18,8 @@ from models import Meeting, MeetingSession, Venue
 from web import db_session
 from web.forms import session_plans
 from web.h5.frame import bp, member_pages
+from web.outcome import form_change
+from web.transaction import note_refusal
 from web.uploads import read_upload, send_stored_file
 
 
@@ -42,20 +44,6 @@ def _form_uuid(form: Any, name: str) -> uuid.UUID | None:
 
 # The meeting pages, and the check-in page a scanned QR code opens.
 member_pages("h5.meeting", "h5.checkin")
-
-
-def _apply(change: Any, back: str, done: str | None = None) -> ResponseReturnValue:
-    """One change from a form: commit and go back, or explain the refusal on the same page."""
-    try:
-        change()
-    except DomainError as refused:
-        db_session().rollback()
-        flash(refused.message, "error")
-        return redirect(back)
-    db_session().commit()
-    if done:
-        flash(done, "info")
-    return redirect(back)
 
 
 @bp.get("/meetings")
@@ -111,10 +99,10 @@ def meeting_attend(meeting_id: str) -> ResponseReturnValue:
         flash("您不在本次会议的参会名单中。", "error")
         return redirect(back)
     session_id = request.form.get("session_id") or None
-    return _apply(
+    return form_change(
         lambda: meetings.attend(db_session(), g.person, str(invitation.id), session_id, _now()),
-        back,
-        "已报名，开会时请扫描会场二维码签到。",
+        back=back,
+        done="已报名，开会时请扫描会场二维码签到。",
     )
 
 
@@ -133,14 +121,13 @@ def meeting_leave(meeting_id: str) -> ResponseReturnValue:
                 reason=request.form.get("reason", ""),
             )
         except DomainError as refused:
-            db_session().rollback()
+            note_refusal(refused)
             return render_template(
                 "h5/leave_form.html",
                 meeting=meeting,
                 error=refused.message,
                 reason=request.form.get("reason", ""),
             ), refused.status
-        db_session().commit()
         flash("请假申请已提交，书记审批后会通知您。", "info")
         return redirect(url_for("h5.meeting_detail", meeting_id=meeting.id))
     return render_template("h5/leave_form.html", meeting=meeting, error=None, reason="")
@@ -176,11 +163,11 @@ def meeting_roster(meeting_id: str) -> ResponseReturnValue:
 def meeting_roster_mark(meeting_id: str, member_id: str) -> ResponseReturnValue:
     present = request.form.get("present") == "1"
     back = url_for("h5.meeting_roster", meeting_id=meeting_id)
-    return _apply(
+    return form_change(
         lambda: meetings.confirm(
             db_session(), g.actor, meeting_id=_uuid(meeting_id), member_id=_uuid(member_id), present=present
         ),
-        back,
+        back=back,
     )
 
 
@@ -209,20 +196,16 @@ def meeting_minutes(meeting_id: str) -> ResponseReturnValue:
                 db_session().flush()
                 meetings.sign_off(db_session(), g.actor, meeting_id=meeting.id)
 
-            return _apply(save_and_sign, back, "会议记录已签署并锁定。")
+            return form_change(save_and_sign, back=back, done="会议记录已签署并锁定。")
         if action == "correct":
-            return _apply(
+            return form_change(
                 lambda: meetings.add_correction(
                     db_session(), g.actor, meeting_id=meeting.id, text=form.get("text", "")
                 ),
-                back,
-                "已追加更正说明。",
+                back=back,
+                done="已追加更正说明。",
             )
-        return _apply(
-            save,
-            back,
-            "已保存。",
-        )
+        return form_change(save, back=back, done="已保存。")
     return render_template(
         "h5/minutes.html",
         meeting=meeting,
@@ -250,10 +233,9 @@ def meeting_makeup(meeting_id: str) -> ResponseReturnValue:
                 db_session(), g.person, meeting_id=meeting.id, choice=request.form.get("choice", type=int)
             )
         except DomainError as refused:
-            db_session().rollback()
+            note_refusal(refused)
             error = refused.message
         else:
-            db_session().commit()
             done = "已完成补学，记录为补学（不计为到会）。"
     return render_template("h5/makeup.html", meeting=meeting, error=error, done=done), 422 if error else 200
 
@@ -276,7 +258,9 @@ def meeting_makeup_material(meeting_id: str) -> ResponseReturnValue:
         if form.get("send"):
             meetings.send_makeup(db_session(), g.actor, meeting_id=_uuid(meeting_id))
 
-    return _apply(change, back, "补学材料已保存" + ("并发送给未到会的党员。" if form.get("send") else "。"))
+    return form_change(
+        change, back=back, done="补学材料已保存" + ("并发送给未到会的党员。" if form.get("send") else "。")
+    )
 
 
 H5_SESSION_ROWS = 2
@@ -308,10 +292,9 @@ def meeting_plan() -> ResponseReturnValue:
                 sessions=session_plans(form, H5_SESSION_ROWS),
             )
         except DomainError as refused:
-            db_session().rollback()
+            note_refusal(refused)
             error = refused.message
         else:
-            db_session().commit()
             flash("会议已安排，通知卡片正在发送给党员。", "info")
             return redirect(url_for("h5.meeting_detail", meeting_id=meeting.id))
     venues = list(db_session().scalars(select(Venue).order_by(Venue.name)))
@@ -331,12 +314,12 @@ def meeting_plan() -> ResponseReturnValue:
 def meeting_attach(meeting_id: str) -> ResponseReturnValue:
     name, content = read_upload()
     back = url_for("h5.meeting_minutes", meeting_id=meeting_id)
-    return _apply(
+    return form_change(
         lambda: meetings.attach(
             db_session(), g.actor, meeting_id=_uuid(meeting_id), filename=name, content=content
         ),
-        back,
-        "附件已上传。",
+        back=back,
+        done="附件已上传。",
     )
 
 

@@ -15,6 +15,7 @@ from models import ReminderPreference
 from models.base import CHINA, local_today
 from web import db_session
 from web.h5.frame import bp, member_pages
+from web.transaction import note_refusal
 
 member_pages("h5.reminder")
 
@@ -45,10 +46,9 @@ def reminder_snooze(reminder_id: str) -> ResponseReturnValue:
     try:
         row = reminders.snooze(db_session(), g.person, target)
     except DomainError as refused:
-        db_session().rollback()
+        note_refusal(refused)
         flash(refused.message, "error")
     else:
-        db_session().commit()
         flash(f"好的，将于 {row.deliver_at.astimezone(CHINA):%m-%d %H:%M} 再提醒您一次。", "info")
     return redirect(url_for("h5.reminder_list"))
 
@@ -74,9 +74,8 @@ def reminder_settings() -> ResponseReturnValue:
             preferred=_clock("preferred_time"),
         )
     except DomainError as refused:
-        db_session().rollback()
+        note_refusal(refused)
         flash(refused.message, "error")
     else:
-        db_session().commit()
         flash("已保存，之后的提醒按您的设置安排。", "info")
     return redirect(url_for("h5.reminder_list"))
