@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handlers import audit, reminders, rules
+from handlers import audit, links, reminders, rules
 from handlers.errors import Forbidden, ValidationFailed
 from handlers.policy import Actor, can, holds, scope_orgs
 from handlers.tables import read_table
@@ -307,7 +307,7 @@ def queue_unpaid_reminders(session: Session, today: date) -> int:
                     f"{behind[branch.id]} 名党员已连续 {threshold} 个月以上未交党费",
                     f"{branch.name}的党费台账显示有党员长期未交纳（党章第九条），请了解情况、提醒本人；"
                     "确有困难的可按规定申请减免。此提醒仅发给您。",
-                    f"/admin/dues?org_id={branch.id}",
+                    links.page("admin.dues_index", org_id=branch.id),
                     due_at=datetime.combine(today + timedelta(days=7), time(12), CHINA),
                     earliest=now,
                     latest=now + timedelta(days=3),

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from handlers import links
 from models import Person
 from models.db import after_commit
 
@@ -32,9 +33,13 @@ class Todo:
 @dataclass(frozen=True)
 class KeyItem:
     label: str  #: WeCom shows it under the figure; short (四字以内)
-    path: str  #: where tapping the figure leads (an H5 path)
+    page: str  #: the H5 page tapping the figure opens, by route name (handlers/links.py)
     value: Callable[[Session, Person], str]
     order: int
+
+    @property
+    def path(self) -> str:
+        return links.page(self.page)
 
 
 TodoSource = Callable[[Session, Person], list[Todo]]
@@ -49,11 +54,11 @@ def todo_source(fn: TodoSource) -> TodoSource:
     return fn
 
 
-def key_item(label: str, path: str, order: int) -> Callable[[Callable[[Session, Person], str]], Callable]:
+def key_item(label: str, page: str, order: int) -> Callable[[Callable[[Session, Person], str]], Callable]:
     def register(fn: Callable[[Session, Person], str]) -> Callable[[Session, Person], str]:
         if len(KEY_ITEMS) >= MAX_KEY_ITEMS:
             raise ValueError("the workbench shows at most four figures")
-        KEY_ITEMS.append(KeyItem(label, path, fn, order))
+        KEY_ITEMS.append(KeyItem(label, page, fn, order))
         KEY_ITEMS.sort(key=lambda item: item.order)
         return fn
 
@@ -64,7 +69,7 @@ def todos_for(session: Session, person: Person) -> list[Todo]:
     return [todo for source in TODO_SOURCES for todo in source(session, person)]
 
 
-@key_item("待办", "/m/", order=10)
+@key_item("待办", "h5.home", order=10)
 def pending_todos(session: Session, person: Person) -> str:
     return str(len(todos_for(session, person)))
 

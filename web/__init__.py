@@ -29,9 +29,12 @@ def _close_before_saving_login(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    from handlers import links
     from web import admin, api, errors, h5, health, security, sessions, transaction
 
     transaction.dispatch_in_one_transaction(app)
+    # Use-cases name pages by route (handlers/links.py); this app's URL map builds the paths.
+    links.install(lambda endpoint, values: app.url_map.bind("").build(endpoint, values))
     app.after_request(_close_before_saving_login)
     app.teardown_appcontext(_close_db_session)  # when the view raised
     sessions.init_app(app)

@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
     )
     app.register_blueprint(callback.bp)
     if config["WECOM_EMULATOR"]:
+        from handlers import links
         from wecom.emulator.api import register
         from wecom.emulator.state import CallbackTarget, EmulatorState
 
@@ -41,7 +42,7 @@ def init_app(app: Flask) -> None:
             config["WECOM_TOKEN"],
             config["WECOM_ENCODING_AES_KEY"],
         )
-        state.app_home_url = f"{config['PUBLIC_BASE_URL'].rstrip('/')}/m/"
+        state.app_home_url = config["PUBLIC_BASE_URL"].rstrip("/") + links.page("h5.home")
         state.app_session_cookie = getattr(app.session_interface, "cookie_name", None)
         app.extensions["wecom_emulator"] = state
         register(app, state, url_prefix="/_emulator")

@@ -10,14 +10,12 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from flask import current_app
-
 from wecom import cards
-from wecom.render import Rendered, renderer
+from wecom.render import Rendered, page_url, renderer
 
 
-def _page(request_id: str, suffix: str = "") -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + f"/m/approvals/{request_id}{suffix}"
+def _page(request_id: str, **query: str) -> str:
+    return page_url("h5.approval_detail", request_id=request_id, **query)
 
 
 @renderer("approval_request")
@@ -34,7 +32,7 @@ def approval_request(params: dict[str, Any]) -> Rendered:
         url=page,
         buttons=[
             cards.Button("同意", key=f"approval_ok:{slot}", style=1),
-            cards.Button("驳回", url=_page(params["request_id"], "?reject=1"), style=3),
+            cards.Button("驳回", url=_page(params["request_id"], reject="1"), style=3),
             cards.Button("详情", url=page, style=2),
         ],
     )

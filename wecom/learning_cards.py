@@ -6,14 +6,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from flask import current_app
-
 from wecom import cards
-from wecom.render import Rendered, renderer
-
-
-def _url(path: str) -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+from wecom.render import Rendered, absolute, renderer
 
 
 def _fit(text: str, chars: int) -> str:
@@ -25,8 +19,8 @@ def lesson_push(params: dict[str, Any]) -> Rendered:
     card = cards.news_notice(
         title=_fit(params["title"], 36),
         desc=_fit(params["reason"], 44),
-        url=_url(params["path"]),
-        image_url=_url(params["cover"]),
+        url=absolute(params["path"]),
+        image_url=absolute(params["cover"]),
     )
     return cards.template_card(card), f"学习：{params['title']}"
 

@@ -6,21 +6,16 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
-from flask import current_app
-
 from handlers import learning
 from handlers.errors import Forbidden
 from handlers.learning import quizzes
 from models.base import CHINA, utcnow
 from wecom.commands import router
+from wecom.render import page_url
 from wecom.router import CallbackContext, Reply
 
 #: 学习 lists at most this many lessons (the rest are on the H5 page).
 NEWEST = 5
-
-
-def _link(path: str) -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
 @router.command("学时", "学习时长", help="查看本年学习学时")
@@ -34,7 +29,7 @@ def study_hours(ctx: CallbackContext) -> Reply:
         "text",
         f"本年已学 {fmt(hours.total)} / {hours.target} 学时{left}"
         f"（在线课程 {fmt(hours.online)}，党课 {fmt(hours.lectures)}，集中培训 {fmt(hours.training)}）。"
-        f"详情：{_link('/m/study')}",
+        f"详情：{page_url('h5.study_hours')}",
     )
 
 
@@ -61,8 +56,8 @@ def this_weeks_lessons(ctx: CallbackContext) -> Reply:
         for lesson in week[: NEWEST - len(lines)]
     ]
     if not lines:
-        return Reply("text", f"本周没有新课程，也没有待完成的学习。课程库：{_link('/m/lessons')}")
-    return Reply("text", "本周学习：\n" + "\n".join(lines) + f"\n学习入口：{_link('/m/lessons')}")
+        return Reply("text", f"本周没有新课程，也没有待完成的学习。课程库：{page_url('h5.lesson_list')}")
+    return Reply("text", "本周学习：\n" + "\n".join(lines) + f"\n学习入口：{page_url('h5.lesson_list')}")
 
 
 @router.card_action("quiz")

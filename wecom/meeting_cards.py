@@ -6,14 +6,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from flask import current_app
-
 from wecom import cards
-from wecom.render import Rendered, renderer
-
-
-def _url(path: str) -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+from wecom.render import Rendered, page_url, renderer
 
 
 def _fields(params: dict[str, Any], *extra: tuple[str, str]) -> list[tuple[str, str]]:
@@ -24,7 +18,7 @@ def _fields(params: dict[str, Any], *extra: tuple[str, str]) -> list[tuple[str, 
 def meeting_notice(params: dict[str, Any]) -> Rendered:
     sessions = params["sessions"]
     invitation = params["invitation_id"]
-    detail = _url(f"/m/meetings/{params['meeting_id']}")
+    detail = page_url("h5.meeting_detail", meeting_id=params["meeting_id"])
     if len(sessions) == 1:
         attend = [cards.Button("参加", key=f"meeting_attend:{invitation}", style=1)]
         times = [("时间", sessions[0]["when"])]
@@ -59,7 +53,7 @@ def meeting_checkin(params: dict[str, Any]) -> Rendered:
         sub_title=params["topic"],
         task=f"ci{params['invitation_id'].replace('-', '')}",
         fields=_fields(params, (params["label"][:5], params["when"])),
-        url=_url(f"/m/meetings/{params['meeting_id']}"),
+        url=page_url("h5.meeting_detail", meeting_id=params["meeting_id"]),
         buttons=[cards.Button("签到", key=f"meeting_checkin:{params['session_id']}", style=1)],
     )
     return cards.template_card(card), f"签到提醒：{params['title']} {params['when']}"
@@ -68,7 +62,7 @@ def meeting_checkin(params: dict[str, Any]) -> Rendered:
 @renderer("leave_request")
 def leave_request(params: dict[str, Any]) -> Rendered:
     leave_id = params["leave_id"]
-    page = _url(f"/m/leave/{leave_id}")
+    page = page_url("h5.leave_decision", leave_id=leave_id)
     card = cards.button_interaction(
         title="请假申请",
         desc=params["org"][:44],
@@ -96,6 +90,6 @@ def makeup_notice(params: dict[str, Any]) -> Rendered:
         title=f"补学：{params['title']}"[:36],
         desc=params["org"][:44],
         sub_title=f"您未参加“{params['topic']}”，请阅读会议材料并回答一个问题完成补学。",
-        url=_url(f"/m/meetings/{params['meeting_id']}/makeup"),
+        url=page_url("h5.meeting_makeup", meeting_id=params["meeting_id"]),
     )
     return cards.template_card(card), f"补学：{params['topic']}"

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
-
 from wecom import cards
-from wecom.render import Rendered, renderer
+from wecom.render import Rendered, absolute, page_url, renderer
 
 #: A text_notice card shows at most six key-value rows.
 DIGEST_ROWS = 6
-
-
-def _url(path: str) -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
 @renderer("reminder")
@@ -26,7 +20,7 @@ def reminder(params: dict[str, Any]) -> Rendered:
         desc=f"另有 {len(lines) - DIGEST_ROWS} 项" if len(lines) > DIGEST_ROWS else None,
         sub_title=params["reason"],
         fields=rows or None,
-        url=_url(params["path"]),
+        url=absolute(params["path"]),
     )
     return cards.template_card(card), f"提醒：{params['title']}"
 
@@ -46,7 +40,7 @@ def reminder_digest(params: dict[str, Any]) -> Rendered:
         title=f"您有 {len(items)} 项待办提醒",
         desc=more,
         fields=rows,
-        url=_url("/m/reminders"),
+        url=page_url("h5.reminder_list"),
     )
     return cards.template_card(card), f"您有 {len(items)} 项待办提醒：" + "；".join(
         i["title"] for i in items[:3]

@@ -9,10 +9,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask import current_app
+
+from handlers import links
 from wecom import cards
 
 Rendered = tuple[dict[str, Any], str]
 RENDERERS: dict[str, Callable[[dict[str, Any]], Rendered]] = {}
+
+
+def absolute(path: str) -> str:
+    """A path of the app as a card link: WeCom opens it from the phone, so it names the app's host."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def page_url(endpoint: str, **values: Any) -> str:
+    """A card link to one of the app's pages, by route name (handlers/links.py)."""
+    return absolute(links.page(endpoint, **values))
 
 
 def renderer(

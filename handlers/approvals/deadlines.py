@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers import audit, reminders, rules
+from handlers import audit, links, reminders, rules
 from handlers.approval_kinds import kind_of
 from handlers.approvals.cards import _grey_cards
 from handlers.approvals.flow import _event, _finish, _open_slots, _settled
@@ -80,7 +80,7 @@ def escalate_overdue(session: Session, now: datetime | None = None) -> tuple[int
                     obligation=f"approval_slot:{slot.id}",
                     title=f"{request.applicant.name}的{kind.label}已超期",
                     reason=f"“{request.title}”已超过办理期限，请尽快审批（待办中可直接处理）。",
-                    path=f"/m/approvals/{request.id}",
+                    path=links.page("h5.approval_detail", request_id=request.id),
                     due_at=slot.due_at,
                     earliest=now,
                     latest=now + after,
@@ -102,7 +102,7 @@ def escalate_overdue(session: Session, now: datetime | None = None) -> tuple[int
                 obligation=f"approval_escalation:{slot.id}",
                 title=f"督办：{request.org.name}{kind.label}超期未办",
                 reason=f"{request.applicant.name}的“{request.title}”在“{slot.step_name}”超期未办，已提醒过审批人。",
-                path=f"/m/approvals/{request.id}",
+                path=links.page("h5.approval_detail", request_id=request.id),
                 due_at=slot.due_at,
                 earliest=now,
                 # The office reads it in working hours; a day is soon enough.

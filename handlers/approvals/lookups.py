@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
-from handlers import workbench
+from handlers import links, workbench
 from handlers.approval_kinds import KINDS, kind_of
 from handlers.errors import NotFound, ValidationFailed
 from handlers.paging import Page, paginate
@@ -298,7 +298,8 @@ def approvals_to_decide(session: Session, person: Person) -> list[workbench.Todo
     actor = load_actor(session, person)
     return [
         workbench.Todo(
-            f"审批{kind_of(s.request.kind).label}：{s.request.applicant.name}", f"/m/approvals/{s.request_id}"
+            f"审批{kind_of(s.request.kind).label}：{s.request.applicant.name}",
+            links.page("h5.approval_detail", request_id=s.request_id),
         )
         for s in to_decide(session, actor)
     ]

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers import reminders, rules
+from handlers import links, reminders, rules
 from handlers.compliance.calendar import calendar
 from handlers.policy import Actor, Grant
 from handlers.roles import branch_leaders
@@ -62,7 +62,7 @@ def queue_overdue_summary(session: Session, today: date) -> int:
             title=f"{len(behind)} 个党组织有超期的组织生活",
             reason="本周组织生活超期情况（按超期项数排列），详见管理后台“组织生活”。",
             detail="\n".join(f"{name}：超期 {count} 项" for count, name in behind),
-            path="/m/",
+            path=links.page("h5.home"),
             due_at=now + timedelta(days=2),
             earliest=now,
             latest=now + timedelta(days=1),
@@ -97,7 +97,7 @@ def queue_term_reminders(session: Session, today: date) -> int:
                 title=f"{org.name}{'任期已届满' if ended else '即将换届'}",
                 reason=f"本届任期{'已于' if ended else '将于'} {org.term_ends_on} 届满，"
                 "请按程序换届（党员大会选举），选举后在系统中登记新一届。",
-                path="/m/",
+                path=links.page("h5.home"),
                 due_at=datetime.combine(org.term_ends_on, time(9), CHINA),
                 earliest=now,
                 latest=now + timedelta(days=2),
@@ -150,7 +150,7 @@ def queue_due_warnings(session: Session, today: date) -> int:
                 title=f"{branch.name}有 {len(items)} 项组织生活即将到期",
                 reason="以下组织生活即将到期、尚未安排，请及时安排（可在手机上直接安排会议）。",
                 detail="\n".join(items),
-                path="/m/meetings",
+                path=links.page("h5.meeting_list"),
                 due_at=now + timedelta(days=3),
                 earliest=now,
                 latest=now + timedelta(days=2),

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handlers import reminders, rules
+from handlers import links, reminders, rules
 from handlers.learning.recommendations import roles_of
 from models import (
     Attendance,
@@ -119,7 +119,7 @@ def queue_pace_reminders(session: Session, today: date) -> int:
                 f"本年还差 {format_hours(hours.remaining)} 学时",
                 f"今年已学 {format_hours(hours.total)} / {hours.target} 学时，年底前请抽空完成"
                 "（在线课程、党课均可）。",
-                "/m/study",
+                links.page("h5.study_hours"),
                 due_at=datetime(today.year, 12, 31, 12, tzinfo=CHINA),
                 earliest=now,
                 latest=now + timedelta(days=3),

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers import notify, reminders, rules, workbench
+from handlers import links, notify, reminders, rules, workbench
 from handlers.errors import Conflict, ValidationFailed
 from handlers.meetings.checkin import check_in_window
 from handlers.meetings.lookups import (
@@ -65,7 +65,7 @@ def _notice(
         f"meeting_notice:{invitation.id}",
         f"{title_of(session, meeting)}：{meeting.topic}",
         f"{meeting.org.name} {sessions[0]['when']}",
-        f"/m/meetings/{meeting.id}",
+        links.page("h5.meeting_detail", meeting_id=meeting.id),
         due_at=first,
         earliest=now,
         latest=max(now, min(now + timedelta(hours=12), first - timedelta(minutes=30))),
@@ -110,7 +110,7 @@ def queue_checkin_card(
         obligation=f"meeting_checkin:{invitation.id}",
         title=f"签到：{meeting.topic}",
         reason=f"{target.label} {when_text(target)} 的签到时间已到，可在卡片上直接签到。",
-        path=f"/m/meetings/{meeting.id}",
+        path=links.page("h5.meeting_detail", meeting_id=meeting.id),
         due_at=target.starts_at,
         earliest=opens,
         latest=closes,
@@ -167,7 +167,7 @@ def _remind_before(
         obligation=f"meeting_attend:{invitation.id}",
         title=f"{chosen.label} {when_text(chosen)} {meeting.topic}",
         reason=f"您已报名参加{meeting.org.name}的会议，地点：{place_text(meeting)}",
-        path=f"/m/meetings/{meeting.id}",
+        path=links.page("h5.meeting_detail", meeting_id=meeting.id),
         due_at=chosen.starts_at,
         earliest=max(now, chosen.starts_at - timedelta(hours=24)),
         latest=chosen.starts_at - timedelta(minutes=30),
@@ -207,4 +207,7 @@ def meetings_to_answer(session: Session, person: Person) -> list[workbench.Todo]
         )
         .limit(10)
     )
-    return [workbench.Todo(f"回复会议通知：{m.topic}", f"/m/meetings/{m.id}") for m in rows]
+    return [
+        workbench.Todo(f"回复会议通知：{m.topic}", links.page("h5.meeting_detail", meeting_id=m.id))
+        for m in rows
+    ]

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, insert, or_, select
 from sqlalchemy.orm import Session
 
-from handlers import audit, reminders
+from handlers import audit, links, reminders
 from handlers.errors import Forbidden, ValidationFailed
 from handlers.learning import quizzes
 from handlers.learning.campaigns.progress import _local
@@ -207,8 +207,10 @@ def _push(session: Session, campaign: Campaign, lessons: list[Lesson], now: date
                 {
                     "title": lesson.title,
                     "summary": lesson.summary,
-                    "path": f"/m/lessons/{lesson.id}",
-                    "cover": f"/m/covers/{lesson.id}" if lesson.cover_name else "/static/lesson-cover.png",
+                    "path": links.page("h5.lesson_page", lesson_id=lesson.id),
+                    "cover": links.page("h5.cover", lesson_id=lesson.id)
+                    if lesson.cover_name
+                    else links.static("lesson-cover.png"),
                 },
             )
         )
@@ -227,7 +229,7 @@ def _push(session: Session, campaign: Campaign, lessons: list[Lesson], now: date
                     f"campaign_lesson:{lesson.id}:{person.id}:{campaign.id}",
                     f"学习：{lesson.title}",
                     reason,
-                    f"/m/lessons/{lesson.id}",
+                    links.page("h5.lesson_page", lesson_id=lesson.id),
                     due_at=campaign.deadline,
                     earliest=start,
                     latest=start + SEND_WINDOW,
@@ -242,7 +244,7 @@ def _push(session: Session, campaign: Campaign, lessons: list[Lesson], now: date
                     f"campaign_deadline:{lesson.id}:{person.id}:{campaign.id}",
                     f"即将截止：{lesson.title}",
                     f"{campaign.title}将于 {_local(campaign.deadline)} 截止，您还未完成。",
-                    f"/m/lessons/{lesson.id}",
+                    links.page("h5.lesson_page", lesson_id=lesson.id),
                     due_at=campaign.deadline,
                     earliest=campaign.deadline - timedelta(hours=24),
                     latest=campaign.deadline - timedelta(hours=1),
