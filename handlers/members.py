@@ -110,6 +110,13 @@ def get_org(session: Session, actor: Actor, org_id: uuid.UUID) -> PartyOrg:
     return org
 
 
+def current_members(session: Session, branch: PartyOrg) -> list[Member]:
+    """The branch's members of record today (those who left are not listed)."""
+    return list(
+        session.scalars(select(Member).where(Member.branch_id == branch.id, Member.left_at.is_(None)))
+    )
+
+
 def actor_sees_everything(actor: Actor) -> bool:
     return any(g.org_path is None for g in actor.grants)
 

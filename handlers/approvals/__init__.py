@@ -55,11 +55,13 @@ from handlers.approvals.lookups import (  # noqa: F401
     get_request,
     list_requests,
     may_decide,
+    my_requests,
     page_facts,
     page_of,
     pending_slot_for,
     person_actor,
     principal_deciders,
+    slot_of,
     steps_of,
     to_decide,
 )

@@ -237,6 +237,19 @@ def list_requests(
 ORDER = (ApprovalRequest.created_at.desc(), ApprovalRequest.id)
 
 
+def slot_of(session: Session, *, request_id: uuid.UUID | None, slot_id: uuid.UUID | None) -> ApprovalSlot:
+    """One step's slot of one request (deciding it checks who may)."""
+    slot = session.get(ApprovalSlot, slot_id) if slot_id else None
+    if slot is None or slot.request_id != request_id:
+        raise NotFound("审批事项或步骤不存在。")
+    return slot
+
+
+def my_requests(session: Session, actor: Actor, *, limit: int) -> list[ApprovalRequest]:
+    """The actor's own requests, newest first."""
+    return list(session.scalars(list_requests(session, actor, mine=True).order_by(*ORDER).limit(limit)))
+
+
 def page_of(session: Session, actor: Actor, *, page: int | None, per_page: int = 30, **filters: Any) -> Page:
     return paginate(
         session, list_requests(session, actor, **filters), page=page, per_page=per_page, order_by=ORDER

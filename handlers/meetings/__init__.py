@@ -32,6 +32,7 @@ from handlers.meetings.invitations import (  # noqa: F401
 )
 from handlers.meetings.lookups import (  # noqa: F401
     GROUP_KINDS,
+    HOST_KINDS,
     KIND_LABELS,
     METHOD_LABELS,
     MODE_LABELS,
@@ -40,6 +41,7 @@ from handlers.meetings.lookups import (  # noqa: F401
     attendance_of,
     checkin_card_key,
     get_meeting,
+    hostable_orgs,
     invitation_for,
     kinds_of,
     list_meetings,
@@ -48,7 +50,9 @@ from handlers.meetings.lookups import (  # noqa: F401
     notice_key,
     own_invitation,
     place_text,
+    scanned_session,
     title_of,
+    venues,
     when_text,
 )
 from handlers.meetings.makeup import (  # noqa: F401

@@ -20,9 +20,11 @@ from models import (
     MeetingSession,
     MeetingStatus,
     Member,
+    OrgKind,
     PartyOrg,
     Person,
     Response,
+    Venue,
     VenueMode,
     meeting_obligation,
 )
@@ -59,6 +61,31 @@ GROUP_KINDS = {MeetingKind.group_meeting, MeetingKind.party_lecture}
 
 #: Kinds where a vote can be taken (admitting a member, elections, resolutions).
 VOTING_KINDS = {MeetingKind.general_assembly, MeetingKind.committee_meeting}
+
+
+#: The orgs that hold meetings of their own (a 党委's business goes through its branches).
+HOST_KINDS = (OrgKind.general_branch, OrgKind.branch, OrgKind.group)
+
+
+def hostable_orgs(session: Session, actor: Actor) -> list[PartyOrg]:
+    """The orgs the actor may plan a meeting for, as the planning forms offer them."""
+    from handlers import members
+
+    return [
+        o
+        for o in members.visible_orgs(session, actor)
+        if o.kind in HOST_KINDS and can(session, actor, "meeting.manage", o)
+    ]
+
+
+def venues(session: Session) -> list[Venue]:
+    """Every venue, by name (the planning forms' choice)."""
+    return list(session.scalars(select(Venue).order_by(Venue.name)))
+
+
+def scanned_session(session: Session, meeting_session_id: uuid.UUID) -> MeetingSession | None:
+    """The meeting session a check-in QR code names (the token was verified by qr_token)."""
+    return session.get(MeetingSession, meeting_session_id)
 
 
 def notice_key(invitation_id: uuid.UUID) -> str:

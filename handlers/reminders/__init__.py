@@ -41,6 +41,7 @@ from handlers.reminders.views import (  # noqa: F401
     mine,
     page_of,
     paused,
+    preference_of,
     scoped_page,
     set_paused,
     set_preference,

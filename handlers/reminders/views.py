@@ -128,6 +128,11 @@ def mine(session: Session, person: Person, limit: int = 30) -> list[Reminder]:
     )
 
 
+def preference_of(session: Session, person: Person) -> ReminderPreference | None:
+    """The member's own quiet hours and preferred time, if they set any."""
+    return session.get(ReminderPreference, person.id)
+
+
 def set_preference(
     session: Session,
     person: Person,

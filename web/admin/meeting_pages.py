@@ -8,13 +8,10 @@ from typing import Any
 
 from flask import Response, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from handlers import compliance, meetings, members
 from handlers.errors import DomainError
 from handlers.meetings.ledger import record_docx as meeting_record_docx
-from handlers.policy import can
-from models import Member, Venue
 from models.base import CHINA, local_today
 from web import db_session
 from web.admin.frame import bp, parse_uuid, scope_org_id, scoped
@@ -26,15 +23,7 @@ SESSION_ROWS = 4
 
 
 def _hostable_orgs() -> list[Any]:
-    return [
-        o
-        for o in scoped(members.visible_orgs(db_session(), g.actor))
-        if o.kind in ("branch", "group", "general_branch") and can(db_session(), g.actor, "meeting.manage", o)
-    ]
-
-
-def _venues() -> list[Venue]:
-    return list(db_session().scalars(select(Venue).order_by(Venue.name)))
+    return scoped(meetings.hostable_orgs(db_session(), g.actor))
 
 
 @bp.get("/meetings")
@@ -86,7 +75,7 @@ def _form_context(form: Any) -> dict[str, Any]:
     return {
         "form": form,
         "orgs": _hostable_orgs(),
-        "venues": _venues(),
+        "venues": meetings.venues(db_session()),
         "kinds": meetings.KIND_LABELS,
         "modes": meetings.MODE_LABELS,
         "rows": range(SESSION_ROWS),
@@ -151,9 +140,7 @@ def compliance_org(org_id: str) -> ResponseReturnValue:
     year = request.args.get("year", on.year, type=int)
     calendars = compliance.calendar(db_session(), g.actor, year=year, today=on, org_id=parse_uuid(org_id))
     org = members.get_org(db_session(), g.actor, parse_uuid(org_id))
-    people = list(
-        db_session().scalars(select(Member).where(Member.branch_id == org.id, Member.left_at.is_(None)))
-    )
+    people = members.current_members(db_session(), org)
     attendance = compliance.member_attendance(db_session(), [m.id for m in people], year, datetime.now(UTC))
     return render_template(
         "admin/compliance_org.html",

@@ -7,18 +7,16 @@ decides a step when it holds that step's role (a committee-office token for 党�
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
-from handlers import approvals
+from handlers import approvals, people
 from handlers.approval_kinds import kind_of
-from handlers.errors import Forbidden, NotFound, ValidationFailed
+from handlers.errors import Forbidden, ValidationFailed
 from handlers.policy import can
-from models import ApprovalRequest, ApprovalSlot, Person
+from models import ApprovalRequest
 from web import db_session
 from web.api.frame import bp, json_body, listing_response, page_args, parse_uuid, text_field
 
@@ -88,9 +86,7 @@ def approval_create() -> ResponseReturnValue:
     form = body.get("form")
     if not isinstance(form, dict):
         raise ValidationFailed("form 应为对象。", field="form")
-    applicant = db_session().scalar(
-        select(Person).where(Person.wecom_userid == text_field(body, "applicant_userid"))
-    )
+    applicant = people.find_by_wecom_userid(db_session(), text_field(body, "applicant_userid"))
     if applicant is None or not can(db_session(), g.actor, "approval.view", applicant):
         raise Forbidden("申请人不存在，或不在令牌的权限范围内。")
     created = approvals.submit(
@@ -104,11 +100,11 @@ def approval_decide(request_id: str) -> ResponseReturnValue:
     body = json_body()
     if not isinstance(body.get("approve"), bool):
         raise ValidationFailed("approve 应为 true 或 false。", field="approve")
-    slot = db_session().get(
-        ApprovalSlot, parse_uuid(text_field(body, "slot_id"), "slot_id") or uuid.UUID(int=0)
+    slot = approvals.slot_of(
+        db_session(),
+        request_id=parse_uuid(request_id, "request_id"),
+        slot_id=parse_uuid(text_field(body, "slot_id"), "slot_id"),
     )
-    if slot is None or slot.request_id != parse_uuid(request_id, "request_id"):
-        raise NotFound("审批事项或步骤不存在。")
     decided = approvals.decide(
         db_session(), g.actor, slot_id=slot.id, approve=body["approve"], comment=text_field(body, "comment")
     )

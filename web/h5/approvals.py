@@ -33,9 +33,7 @@ def _list_if_forbidden(refusal: DomainError) -> str | None:
 @bp.get("/approvals")
 def approval_list() -> ResponseReturnValue:
     session = db_session()
-    mine = session.scalars(
-        approvals.list_requests(session, g.actor, mine=True).order_by(*approvals.ORDER).limit(50)
-    ).all()
+    mine = approvals.my_requests(session, g.actor, limit=50)
     return render_template(
         "h5/approvals.html",
         to_decide=approvals.to_decide(session, g.actor),

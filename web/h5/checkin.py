@@ -26,7 +26,7 @@ def _scanned_session(token: str) -> tuple[MeetingSession | None, str | None]:
         session_id = qr_token.read_token(_qr_secret(), token, _now())
     except qr_token.TokenRefused as refused:
         return None, refused.message
-    found = db_session().get(MeetingSession, session_id)
+    found = meetings.scanned_session(db_session(), session_id)
     return (found, None) if found else (None, "二维码无法识别，请扫描会场屏幕上的签到二维码。")
 
 

@@ -9,12 +9,11 @@ from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
-from handlers import approvals, leave, meetings, members
+from handlers import approvals, leave, meetings
 from handlers.errors import DomainError, ValidationFailed
 from handlers.policy import can
-from models import Meeting, MeetingSession, Venue
+from models import Meeting, MeetingSession
 from web import db_session
 from web.forms import session_plans
 from web.h5.frame import bp, member_pages
@@ -268,11 +267,7 @@ H5_SESSION_ROWS = 2
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
 def meeting_plan() -> ResponseReturnValue:
-    hostable = [
-        o
-        for o in members.visible_orgs(db_session(), g.actor)
-        if o.kind in ("branch", "group") and can(db_session(), g.actor, "meeting.manage", o)
-    ]
+    hostable = meetings.hostable_orgs(db_session(), g.actor)
     if not hostable:
         abort(403)
     form = request.form if request.method == "POST" else request.args
@@ -297,11 +292,10 @@ def meeting_plan() -> ResponseReturnValue:
         else:
             flash("会议已安排，通知卡片正在发送给党员。", "info")
             return redirect(url_for("h5.meeting_detail", meeting_id=meeting.id))
-    venues = list(db_session().scalars(select(Venue).order_by(Venue.name)))
     return render_template(
         "h5/meeting_plan.html",
         orgs=hostable,
-        venues=venues,
+        venues=meetings.venues(db_session()),
         form=form,
         error=error,
         kinds=meetings.KIND_LABELS,

@@ -11,7 +11,6 @@ from flask.typing import ResponseReturnValue
 
 from handlers import reminders, rules
 from handlers.errors import DomainError, ValidationFailed
-from models import ReminderPreference
 from models.base import CHINA, local_today
 from web import db_session
 from web.h5.frame import bp, member_pages
@@ -28,7 +27,7 @@ def reminder_list() -> ResponseReturnValue:
         items=reminders.mine(session, g.person),
         statuses=reminders.STATUS_LABELS,
         categories=reminders.CATEGORY_LABELS,
-        preference=session.get(ReminderPreference, g.person.id),
+        preference=reminders.preference_of(session, g.person),
         quiet=(
             rules.value(session, "reminder.quiet_start", local_today()),
             rules.value(session, "reminder.quiet_end", local_today()),
