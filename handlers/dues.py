@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from handlers import audit, links, reminders, rules
 from handlers.errors import Forbidden, ValidationFailed
 from handlers.policy import Actor, can, holds, scope_orgs
-from handlers.tables import read_table
+from handlers.tables import ImportRefused, RowProblem, read_table
 from models import DuesPayment, Member, OrgKind, PartyOrg, Person, ReminderPriority
 from models.base import CHINA, local_today, utcnow
 
@@ -132,18 +132,6 @@ def record(
     return recorded
 
 
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    message: str
-
-
-class ImportRefused(ValidationFailed):
-    def __init__(self, problems: list[RowProblem]) -> None:
-        super().__init__(f"共 {len(problems)} 行有问题，未登记任何党费。", field="file")
-        self.problems = problems
-
-
 def import_book(
     session: Session, actor: Actor, filename: str, content: bytes, paid_on: date | None = None
 ) -> int:
@@ -193,7 +181,7 @@ def import_book(
         if (member.id, month) not in existing:
             accepted.append((member.id, month, amount))
     if problems:
-        raise ImportRefused(problems)
+        raise ImportRefused(problems, nothing_done="未登记任何党费")
     for member_id, month, amount in accepted:
         session.add(
             DuesPayment(

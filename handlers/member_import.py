@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from handlers import audit, people
 from handlers.errors import DomainError, Forbidden, ValidationFailed
 from handlers.policy import Actor, can, holds
+from handlers.tables import RowProblem
 from handlers.validation import validate_id_number, validate_mobile
 from models import MemberStatus, OrgKind, PartyOrg
 
@@ -46,8 +47,7 @@ Progress = Callable[[str, int, int | None], None]
 class ImportReport:
     rows: int = 0
     imported: int = 0
-    #: (row number in the sheet, what is wrong)
-    problems: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -138,7 +138,7 @@ def import_members(
         try:
             planned.append(_check_row(session, actor, cells, number, seen, branches))
         except DomainError as problem:
-            report.problems.append((number, problem.message))
+            report.problems.append(RowProblem(number, problem.message))
     if report.ok:
         for done, row in enumerate(planned, start=1):
             _apply(session, actor, row)

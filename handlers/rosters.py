@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from handlers import audit, reminders
 from handlers.errors import Forbidden, ValidationFailed
 from handlers.policy import Actor, can, holds
-from handlers.tables import read_table
+from handlers.tables import RowProblem, read_table
 from models import Person, RosterImport, RosterShift, ShiftCode
 from models.base import CHINA, utcnow
 
@@ -32,15 +32,9 @@ MAX_PERIOD_DAYS = 62
 MAX_ROWS = 50_000
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    message: str
-
-
 @dataclass
 class RosterReport:
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowProblem] = field(default_factory=list)
     members: int = 0
     shifts: int = 0
     replanned: int = 0
@@ -96,7 +90,7 @@ def _times(code: ShiftCode, day: date) -> tuple[datetime | None, datetime | None
 
 def check_rows(
     session: Session, actor: Actor, rows: list[tuple[int, list[Any]]], period_start: date, period_end: date
-) -> tuple[list[_Shift], list[RowError]]:
+) -> tuple[list[_Shift], list[RowProblem]]:
     if period_end < period_start or (period_end - period_start).days >= MAX_PERIOD_DAYS:
         raise ValidationFailed(f"排班周期应为 1–{MAX_PERIOD_DAYS} 天，且结束不早于开始。", field="period_end")
     codes = {c.code: c for c in session.scalars(select(ShiftCode))}
@@ -106,30 +100,30 @@ def check_rows(
         p.wecom_userid: p for p in session.scalars(select(Person).where(Person.wecom_userid.in_(userids)))
     }
     shifts: list[_Shift] = []
-    errors: list[RowError] = []
+    errors: list[RowProblem] = []
     for line, cells in rows:
         cells = [*cells, None, None, None][:3]
         userid, raw_day, raw_code = str(cells[0] or "").strip(), cells[1], str(cells[2] or "").strip()
         person = people.get(userid)
         if person is None or person.membership is None or person.membership.left_at is not None:
-            errors.append(RowError(line, f"“{userid}”不是本院在册党员。"))
+            errors.append(RowProblem(line, f"“{userid}”不是本院在册党员。"))
             continue
         if not can(session, actor, "roster.manage", person):
-            errors.append(RowError(line, f"{person.name}（{userid}）不在您管理的党组织内。"))
+            errors.append(RowProblem(line, f"{person.name}（{userid}）不在您管理的党组织内。"))
             continue
         day = _day(raw_day)
         if day is None:
-            errors.append(RowError(line, "日期应为 2026-12-01 的格式。"))
+            errors.append(RowProblem(line, "日期应为 2026-12-01 的格式。"))
             continue
         if not period_start <= day <= period_end:
             errors.append(
-                RowError(line, f"日期 {day} 不在本次排班周期（{period_start} 至 {period_end}）内。")
+                RowProblem(line, f"日期 {day} 不在本次排班周期（{period_start} 至 {period_end}）内。")
             )
             continue
         code = codes.get(raw_code) or by_label.get(raw_code)
         if code is None:
             known = "、".join(f"{c.code} {c.label}" for c in codes.values())
-            errors.append(RowError(line, f"未知的班次“{raw_code}”（可用：{known}）。"))
+            errors.append(RowProblem(line, f"未知的班次“{raw_code}”（可用：{known}）。"))
             continue
         starts_at, ends_at = _times(code, day)
         shifts.append(_Shift(line, person, day, code, starts_at, ends_at))
@@ -137,7 +131,7 @@ def check_rows(
     return shifts, sorted(errors, key=lambda e: e.line)
 
 
-def _overlaps(shifts: list[_Shift]) -> list[RowError]:
+def _overlaps(shifts: list[_Shift]) -> list[RowProblem]:
     errors = []
     mine: dict[Any, list[_Shift]] = defaultdict(list)
     for shift in shifts:
@@ -146,11 +140,11 @@ def _overlaps(shifts: list[_Shift]) -> list[RowError]:
         timed = sorted((s for s in rows if s.starts_at), key=lambda s: s.starts_at)
         for before, after in zip(timed, timed[1:], strict=False):
             if after.starts_at < before.ends_at:
-                errors.append(RowError(after.line, f"与第 {before.line} 行的班次时间重叠。"))
+                errors.append(RowProblem(after.line, f"与第 {before.line} 行的班次时间重叠。"))
         days: dict[date, int] = {}
         for s in rows:
             if s.starts_at is None and s.day in days:
-                errors.append(RowError(s.line, f"与第 {days[s.day]} 行是同一天。"))
+                errors.append(RowProblem(s.line, f"与第 {days[s.day]} 行是同一天。"))
             days.setdefault(s.day, s.line)
     return errors
 

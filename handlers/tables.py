@@ -1,15 +1,32 @@
-"""Reading a workbook or CSV someone uploaded (rosters, lessons): the header checked against the
-template, the encodings Chinese Windows Excel writes, a row limit, blank rows skipped."""
+"""Uploaded tables (members, rosters, lessons, dues books): reading a workbook or CSV — the header
+checked against the template, the encodings Chinese Windows Excel writes, a row limit, blank rows
+skipped — and the one way every import reports what is wrong with its rows."""
 
 from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import Any, NamedTuple
 
 from openpyxl import load_workbook
 
 from handlers.errors import ValidationFailed
+
+
+class RowProblem(NamedTuple):
+    """What is wrong with one row of an uploaded table: its line in the sheet and a Chinese message
+    (a plain pair too, for templates and JSON)."""
+
+    line: int
+    message: str
+
+
+class ImportRefused(ValidationFailed):
+    """Some rows have problems, so nothing was imported (imports are all or nothing)."""
+
+    def __init__(self, problems: list[RowProblem], *, nothing_done: str) -> None:
+        super().__init__(f"共 {len(problems)} 行有问题，{nothing_done}。", field="file")
+        self.problems = problems
 
 
 def read_table(

@@ -12,7 +12,6 @@ The console's upload takes the workbook alone (no 文件 column values).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from handlers import audit, learning
 from handlers.errors import DomainError, Forbidden, ValidationFailed
 from handlers.learning import media
 from handlers.policy import Actor, holds
-from handlers.tables import read_table
+from handlers.tables import ImportRefused, RowProblem, read_table
 from models import LessonKind
 
 COLUMNS = (
@@ -43,20 +42,6 @@ COLUMNS = (
 MAX_ROWS = 500
 KINDS = {label: kind for kind, label in learning.KIND_LABELS.items()} | {"文章": LessonKind.article}
 ROLES = {label.split("（")[0]: role for role, label in learning.AUDIENCE_ROLES.items()}
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    message: str
-
-
-class ImportRefused(ValidationFailed):
-    """The file has problems; nothing was imported."""
-
-    def __init__(self, problems: list[RowProblem]) -> None:
-        super().__init__(f"共 {len(problems)} 行有问题，未导入任何课程。", field="file")
-        self.problems = problems
 
 
 def template() -> bytes:
@@ -142,7 +127,7 @@ def import_lessons(
             if progress:
                 progress(done, len(rows))
         if problems:
-            raise ImportRefused(problems)
+            raise ImportRefused(problems, nothing_done="未导入任何课程")
     except Exception:
         for name in stored:  # files copied for rows that will not exist
             media.remove(media_dir, name)
