@@ -2,7 +2,6 @@
 
 from models.api_token import ApiToken
 from models.approval import (
-    ApprovalAttachment,
     ApprovalDelegation,
     ApprovalEvent,
     ApprovalRequest,
@@ -10,6 +9,7 @@ from models.approval import (
     ApprovalStatus,
     SlotStatus,
 )
+from models.attachment import Attachment, AttachmentOwner
 from models.audit import AuditEvent
 from models.base import Base
 from models.callback_receipt import CallbackReceipt
@@ -39,7 +39,6 @@ from models.meeting import (
     InvitationVia,
     MakeupStudy,
     Meeting,
-    MeetingAttachment,
     MeetingCorrection,
     MeetingKind,
     MeetingSession,
@@ -61,6 +60,8 @@ from models.transfer import MemberTransfer, TransferKind
 from models.web_session import WebSession
 
 __all__ = [
+    "Attachment",
+    "AttachmentOwner",
     "Campaign",
     "CampaignRecipient",
     "DuesPayment",
@@ -83,7 +84,6 @@ __all__ = [
     "RosterShift",
     "ShiftCode",
     "ShiftKind",
-    "ApprovalAttachment",
     "ApprovalDelegation",
     "ApprovalEvent",
     "ApprovalRequest",
@@ -96,7 +96,6 @@ __all__ = [
     "InvitationVia",
     "MakeupStudy",
     "Meeting",
-    "MeetingAttachment",
     "MeetingCorrection",
     "MeetingKind",
     "MeetingSession",

@@ -24,7 +24,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -162,19 +161,6 @@ class ApprovalEvent(UUIDPrimaryKey, Base):
     comment: Mapped[str | None] = mapped_column(Text)
 
     request = relationship("ApprovalRequest", back_populates="events")
-
-
-class ApprovalAttachment(UUIDPrimaryKey, Base):
-    """A file with a request (其他事项). In the database: every process is stateless."""
-
-    __tablename__ = "approval_attachment"
-
-    request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("approval_request.id"), index=True)
-    filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int]
-    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ApprovalDelegation(UUIDPrimaryKey, Base):

@@ -19,7 +19,6 @@ from sqlalchemy import (
     Column,
     Enum,
     ForeignKey,
-    LargeBinary,
     String,
     Table,
     Text,
@@ -186,22 +185,6 @@ class MakeupStudy(UUIDPrimaryKey, Base):
     #: The secretary's confirmation of the member's 心得 (the 补学确认 approval), if asked for.
     confirmed_by: Mapped[str | None] = mapped_column(String(100))
     confirmed_at: Mapped[datetime | None]
-
-
-class MeetingAttachment(UUIDPrimaryKey, Base):
-    """An optional photo or document kept with the minutes (never required: 减负 rules).
-
-    Stored in the database, not on a web host's disk: every process is stateless."""
-
-    __tablename__ = "meeting_attachment"
-
-    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meeting.id"), index=True)
-    filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int]
-    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    uploaded_by: Mapped[str] = mapped_column(String(100))
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class MeetingCorrection(UUIDPrimaryKey, Base):

@@ -112,3 +112,53 @@ def test_leave_requests_move_onto_the_approvals_engine_keeping_their_ids(tmp_pat
     assert sorted(s.status for s in slots) == ["pending", "rejected"] and {s.role for s in slots} == {
         "secretary"
     }
+
+
+def test_attachments_move_into_one_store_and_card_updates_become_close_card(tmp_path):
+    """Issue 14: every stored file keeps its id and bytes (download links already sent still
+    work), and outbox rows waiting to update a card name what to show, not WeCom's fields."""
+    import json
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'm.db'}")  # no FK pragma: owners need not exist
+    migrate.upgrade(engine, "079b5f6620ea")
+    photo, form, meeting, request, row = (uuid.uuid4().hex for _ in range(5))
+    when = "2026-11-30 08:00:00.000000"
+    with engine.begin() as c:
+        c.execute(
+            text(
+                "INSERT INTO meeting_attachment (id, meeting_id, filename, content_type, size, content,"
+                " uploaded_by, uploaded_at) VALUES (:id, :owner, '合影.jpg', 'image/jpeg', 3, :b, '书记', :t)"
+            ),
+            {"id": photo, "owner": meeting, "b": b"\xff\xd8\xff", "t": when},
+        )
+        c.execute(
+            text(
+                "INSERT INTO approval_attachment (id, request_id, filename, content_type, size, content,"
+                " uploaded_at) VALUES (:id, :owner, '申请.pdf', 'application/pdf', 5, :b, :t)"
+            ),
+            {"id": form, "owner": request, "b": b"%PDF-", "t": when},
+        )
+        c.execute(
+            text(
+                "INSERT INTO outbound_message (id, kind, to_users, params, dedupe_key, status, created_at,"
+                " not_before, attempts) VALUES (:id, 'card_update', 'u1', :p, 'k1', 'pending', :t, :t, 0)"
+            ),
+            {
+                "id": row,
+                "t": when,
+                "p": json.dumps({"card_key": "c1", "replace_name": "已请假", "fallback_text": ""}),
+            },
+        )
+    migrate.upgrade(engine)
+    with engine.connect() as c:
+        files = {r.id: r for r in c.execute(text("SELECT * FROM attachment"))}
+        outbox = c.execute(text("SELECT kind, params FROM outbound_message")).one()
+    assert files[photo].owner_type == "meeting" and files[photo].owner_id == meeting
+    assert files[photo].content == b"\xff\xd8\xff" and files[photo].uploaded_by == "书记"
+    assert files[form].owner_type == "approval_request" and files[form].owner_id == request
+    assert files[form].filename == "申请.pdf" and files[form].content == b"%PDF-"
+    assert outbox.kind == "close_card"
+    assert json.loads(outbox.params) == {"card_key": "c1", "label": "已请假", "say_instead": ""}

@@ -6,42 +6,29 @@ import uuid
 
 from sqlalchemy.orm import Session
 
-from handlers import uploads
-from handlers.approvals.lookups import attachments_of, get_request
-from handlers.errors import NotFound, ValidationFailed
+from handlers import attachments as store
+from handlers.approvals.lookups import get_request
 from handlers.policy import Actor
-from models import (
-    ApprovalAttachment,
-    ApprovalRequest,
-)
+from models import ApprovalRequest, Attachment, AttachmentOwner
 
 MAX_ATTACHMENTS = 5
 
 
-def attach(session: Session, request: ApprovalRequest, filename: str, content: bytes) -> ApprovalAttachment:
-    upload = uploads.check(filename, content)
-    if len(attachments_of(session, request)) >= MAX_ATTACHMENTS:
-        raise ValidationFailed(f"每项申请最多 {MAX_ATTACHMENTS} 个附件。", field="file")
-    row = ApprovalAttachment(
-        request_id=request.id,
-        filename=upload.filename,
-        content_type=upload.content_type,
-        size=len(content),
+def attach(session: Session, request: ApprovalRequest, filename: str, content: bytes) -> Attachment:
+    return store.store(
+        session,
+        AttachmentOwner.approval_request,
+        request.id,
+        filename=filename,
         content=content,
+        uploaded_by=None,
+        limit=MAX_ATTACHMENTS,
+        limit_message=f"每项申请最多 {MAX_ATTACHMENTS} 个附件。",
     )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def attachment_for(
     session: Session, actor: Actor, request_id: uuid.UUID | str, attachment_id: uuid.UUID | str
-) -> ApprovalAttachment:
+) -> Attachment:
     found = get_request(session, actor, request_id)
-    try:
-        row = session.get(ApprovalAttachment, uuid.UUID(str(attachment_id)))
-    except ValueError:
-        row = None
-    if row is None or row.request_id != found.id:
-        raise NotFound("附件不存在。")
-    return row
+    return store.one_of(session, AttachmentOwner.approval_request, found.id, attachment_id)

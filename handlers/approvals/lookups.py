@@ -11,17 +11,18 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
-from handlers import links, workbench
+from handlers import attachments, links, workbench
 from handlers.approval_kinds import KINDS, kind_of
 from handlers.errors import NotFound, ValidationFailed
 from handlers.paging import Page, paginate
 from handlers.policy import Actor, Grant, load_actor, scope_paths
 from models import (
-    ApprovalAttachment,
     ApprovalDelegation,
     ApprovalRequest,
     ApprovalSlot,
     ApprovalStatus,
+    Attachment,
+    AttachmentOwner,
     PartyOrg,
     Person,
     Role,
@@ -351,14 +352,8 @@ def page_facts(session: Session, actor: Actor, request_id: uuid.UUID | str) -> d
     }
 
 
-def attachments_of(session: Session, request: ApprovalRequest) -> list[ApprovalAttachment]:
-    return list(
-        session.scalars(
-            select(ApprovalAttachment)
-            .where(ApprovalAttachment.request_id == request.id)
-            .order_by(ApprovalAttachment.uploaded_at)
-        )
-    )
+def attachments_of(session: Session, request: ApprovalRequest) -> list[Attachment]:
+    return attachments.of(session, AttachmentOwner.approval_request, request.id)
 
 
 def pending_slot_for(session: Session, actor: Actor, request: ApprovalRequest) -> ApprovalSlot | None:

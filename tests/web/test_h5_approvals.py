@@ -9,7 +9,7 @@ from io import BytesIO
 import pytest
 from sqlalchemy import select
 
-from models import ApprovalAttachment, ApprovalRequest, ApprovalStatus, AuditEvent, OrgKind, Role
+from models import ApprovalRequest, ApprovalStatus, Attachment, AuditEvent, OrgKind, Role
 from tests.web.test_h5_meetings import csrf, login
 
 pytestmark = pytest.mark.usefixtures("queues")
@@ -65,7 +65,7 @@ def test_a_member_files_a_request_with_a_photo_and_withdraws_it(app, db_session,
     assert "申请已提交" in page and "发票.png" in page and "支部书记审批" in page
     link = re.search(r'href="(/m/approvals/[^"]+/attachments/[^"]+)"', page).group(1)
     assert phone.get(link).data == PNG
-    assert db_session.scalar(select(ApprovalAttachment.size)) == len(PNG)
+    assert db_session.scalar(select(Attachment.size)) == len(PNG)
 
     withdrawn = phone.post(
         re.search(r'action="(/m/approvals/[^"]+/withdraw)"', page).group(1),
