@@ -11,7 +11,7 @@ import hashlib
 from typing import Any
 
 from wecom import cards
-from wecom.render import Rendered, page_url, renderer
+from wecom.renderers import Rendered, page_url, renderer
 
 
 def _page(request_id: str, **query: str) -> str:

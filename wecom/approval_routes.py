@@ -6,8 +6,7 @@ from handlers import approvals
 from handlers.errors import Forbidden
 from handlers.policy import load_actor
 from models.base import utcnow
-from wecom.commands import router
-from wecom.router import CallbackContext, Reply
+from wecom.router import CallbackContext, Reply, router
 
 #: 待办 sends one card per pending decision, up to this many (the rest are on the H5 list).
 TODO_CARDS = 5

@@ -1,11 +1,15 @@
-"""The chat's routes: what Dangjian answers in WeCom. Each feature adds its own here."""
+"""The chat's routes: what Dangjian answers in WeCom. Each feature's routes are a module that
+registers on the one router (wecom/router.py); the list below is every one of them, and this
+module adds help, the app-opened event and the answer to text nobody understood."""
 
 from __future__ import annotations
 
 from handlers import workbench
-from wecom.router import CallbackContext, Reply, Router
+from wecom import approval_routes, contacts, learning_routes, meeting_routes
+from wecom.router import CallbackContext, Reply, router
 
-router = Router()
+#: The modules whose routes make up the chat.
+ROUTE_MODULES = (approval_routes, contacts, learning_routes, meeting_routes)
 
 GREETING = "您好，我是党建助手。"
 
@@ -29,7 +33,3 @@ def entered(ctx: CallbackContext) -> None:
 @router.on_unknown_text
 def unknown_text(ctx: CallbackContext) -> Reply:
     return Reply("text", f"没有听懂“{ctx.argument[:20]}”。发送【帮助】查看可用的指令。")
-
-
-# Feature route modules register themselves on the router when imported.
-from wecom import approval_routes, contacts, learning_routes, meeting_routes  # noqa: E402, F401

@@ -14,8 +14,7 @@ from flask import current_app
 from handlers import directory
 from handlers.policy import Actor
 from jobs.directory import sync_department, sync_user
-from wecom.commands import router
-from wecom.router import CallbackContext, Reply
+from wecom.router import CallbackContext, Reply, router
 
 #: Directory events come from WeCom itself, never from a member.
 SYSTEM_SENDER = "sys"

@@ -7,7 +7,7 @@ import hashlib
 from typing import Any
 
 from wecom import cards
-from wecom.render import Rendered, absolute, renderer
+from wecom.renderers import Rendered, absolute, renderer
 
 
 def _fit(text: str, chars: int) -> str:

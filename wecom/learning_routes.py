@@ -10,9 +10,8 @@ from handlers import learning
 from handlers.errors import Forbidden
 from handlers.learning import quizzes
 from models.base import CHINA, utcnow
-from wecom.commands import router
-from wecom.render import page_url
-from wecom.router import CallbackContext, Reply
+from wecom.renderers import page_url
+from wecom.router import CallbackContext, Reply, router
 
 #: 学习 lists at most this many lessons (the rest are on the H5 page).
 NEWEST = 5

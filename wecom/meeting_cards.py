@@ -7,7 +7,7 @@ import hashlib
 from typing import Any
 
 from wecom import cards
-from wecom.render import Rendered, page_url, renderer
+from wecom.renderers import Rendered, page_url, renderer
 
 
 def _fields(params: dict[str, Any], *extra: tuple[str, str]) -> list[tuple[str, str]]:

@@ -8,8 +8,7 @@ from handlers import meetings
 from handlers.errors import Forbidden
 from models import CheckInMethod
 from models.base import utcnow
-from wecom.commands import router
-from wecom.router import CallbackContext, Reply
+from wecom.router import CallbackContext, Reply, router
 
 
 @router.card_action("meeting_attend")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wecom import cards
-from wecom.render import Rendered, absolute, page_url, renderer
+from wecom.renderers import Rendered, absolute, page_url, renderer
 
 #: A text_notice card shows at most six key-value rows.
 DIGEST_ROWS = 6

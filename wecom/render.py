@@ -1,43 +1,20 @@
 """Outbox kinds → message/send bodies. Handlers name a kind and parameters; this renders them.
 
-Each renderer returns the body and a one-line summary, used when several notices for one
-member are folded into a digest.
+The renderers live with their feature's cards; the list below is every card module there is
+(each registers its kinds in wecom/renderers.py when imported).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
+from wecom import approval_cards, learning_cards, meeting_cards, reminder_cards
+from wecom.renderers import RENDERERS, Rendered, digest, renderer
 
-from handlers import links
-from wecom import cards
+#: The modules whose renderers make up every outbox kind.
+CARD_MODULES = (approval_cards, learning_cards, meeting_cards, reminder_cards)
 
-Rendered = tuple[dict[str, Any], str]
-RENDERERS: dict[str, Callable[[dict[str, Any]], Rendered]] = {}
-
-
-def absolute(path: str) -> str:
-    """A path of the app as a card link: WeCom opens it from the phone, so it names the app's host."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
-
-
-def page_url(endpoint: str, **values: Any) -> str:
-    """A card link to one of the app's pages, by route name (handlers/links.py)."""
-    return absolute(links.page(endpoint, **values))
-
-
-def renderer(
-    kind: str,
-) -> Callable[[Callable[[dict[str, Any]], Rendered]], Callable[[dict[str, Any]], Rendered]]:
-    def register(fn: Callable[[dict[str, Any]], Rendered]) -> Callable[[dict[str, Any]], Rendered]:
-        if kind in RENDERERS:
-            raise ValueError(f"outbox kind {kind!r} registered twice")
-        RENDERERS[kind] = fn
-        return fn
-
-    return register
+__all__ = ["CARD_MODULES", "RENDERERS", "Rendered", "digest", "render", "renderer"]
 
 
 def render(kind: str, params: dict[str, Any]) -> Rendered:
@@ -46,28 +23,3 @@ def render(kind: str, params: dict[str, Any]) -> Rendered:
     except KeyError:
         raise ValueError(f"no renderer for outbox kind {kind!r}") from None
     return fn(params)
-
-
-@renderer("text")
-def _text(params: dict[str, Any]) -> Rendered:
-    content = params["content"]
-    return cards.text(content), content
-
-
-def digest(summaries: list[str]) -> dict[str, Any]:
-    """One message in place of several, so none is lost to WeCom's per-member limit."""
-    header = f"您有 {len(summaries)} 条党建消息："
-    lines = [header]
-    for number, summary in enumerate(summaries, start=1):
-        line = f"{number}. {summary.splitlines()[0][:60] if summary else ''}"
-        remaining = len(summaries) - number + 1
-        tail = f"……另有 {remaining} 条，请在党建应用中查看。"
-        if len("\n".join([*lines, line, tail]).encode()) > 2000:
-            lines.append(tail)
-            break
-        lines.append(line)
-    return cards.text("\n".join(lines))
-
-
-# Feature card modules register their renderers when imported.
-from wecom import approval_cards, learning_cards, meeting_cards, reminder_cards  # noqa: E402, F401

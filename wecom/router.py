@@ -133,3 +133,7 @@ class Router:
                 )
                 lines.append(f"【{keyword}】{alias}{help_text}")
         return lines
+
+
+#: The app's one router: each feature's chat routes register on it; wecom/commands.py lists them.
+router = Router()

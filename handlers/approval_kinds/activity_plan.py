@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers import rules
-from handlers.approval_kinds import (
+from handlers.approval_kinds.registry import (
     ApprovalKind,
     Cleaned,
     Field,

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from handlers.approval_kinds import (
+from handlers.approval_kinds.registry import (
     ApprovalKind,
     Cleaned,
     Field,

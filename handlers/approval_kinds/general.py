@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from handlers.approval_kinds import ApprovalKind, Cleaned, Field, branch_of, register, secretary_step
+from handlers.approval_kinds.registry import ApprovalKind, Cleaned, Field, branch_of, register, secretary_step
 from models import Person
 
 

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.approval_kinds import ApprovalKind, Cleaned, Field, StepSpec, branch_secretary_slot, register
+from handlers.approval_kinds.registry import (
+    ApprovalKind,
+    Cleaned,
+    Field,
+    StepSpec,
+    branch_secretary_slot,
+    register,
+)
 from handlers.errors import Conflict, Forbidden, ValidationFailed
 from models import ApprovalRequest, MakeupStudy, Meeting, OrgKind, Person
 

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from handlers import notify
-from handlers.approval_kinds import ApprovalKind, Cleaned, Field, StepSpec, branch_secretary_slot, register
+from handlers.approval_kinds.registry import (
+    ApprovalKind,
+    Cleaned,
+    Field,
+    StepSpec,
+    branch_secretary_slot,
+    register,
+)
 from handlers.errors import Conflict, ValidationFailed
 from handlers.meetings import cancel_checkin_card, notice_key, own_invitation, when_text
 from models import (

@@ -96,55 +96,13 @@ def check_in(
     )
     if existing is not None and existing.present:
         return CheckInOutcome(True, f"您已于 {_local(existing.checked_in_at)} 签到，无需重复签到。", existing)
-    if meeting.status != MeetingStatus.planned:
-        reason = (
-            "会议已取消。" if meeting.status == MeetingStatus.cancelled else "会议记录已签署，不能再签到。"
-        )
-        return _refuse(session, person, meeting, reason, meeting.status.value, source_ip)
-    opens, closes = check_in_window(session, target)
-    if not opens <= now <= closes:
-        return _refuse(
-            session,
-            person,
-            meeting,
-            f"{target.label}的签到时间为 {_local(opens)} 至 {_local(closes)}。",
-            "window",
-            source_ip,
-        )
-    if method == CheckInMethod.card and (
-        meeting.has_vote or not rules.value(session, "checkin.card_allowed", now.date())
-    ):
-        return _refuse(
-            session, person, meeting, "本次会议请扫描会场屏幕上的二维码签到。", "card_not_allowed", source_ip
-        )
-    geofence = band = None
-    # The geofence is the QR page's alone (a card tap carries no location).
-    venue = meeting.venue if method == CheckInMethod.qr and meeting.venue_mode != VenueMode.online else None
-    if venue is not None and venue.geofence_radius_m:
-        if fix is None:
-            return _refuse(
-                session,
-                person,
-                meeting,
-                "请允许获取位置后重试（仅核对是否在会场附近，不保存位置）。",
-                "no_location",
-                source_ip,
-            )
-        distance = _distance_m(fix.lat, fix.lng, float(venue.geofence_lat), float(venue.geofence_lng))
-        band = _band(distance)
-        if distance > venue.geofence_radius_m:
-            return _refuse(
-                session,
-                person,
-                meeting,
-                f"您当前不在{venue.name}附近（{band}），请到会场后再签到。",
-                "geofence",
-                source_ip,
-                band=band,
-            )
-        geofence = "pass"
-    grace = rules.value(session, "checkin.late_grace_minutes", now.date())
-    late = now > target.starts_at + timedelta(minutes=grace)
+    refusal, geofence, band = _admissible(session, target, method, now, fix)
+    if refusal is not None:
+        message, reason = refusal
+        return _refuse(session, person, meeting, message, reason, source_ip, band=band)
+    late = now > target.starts_at + timedelta(
+        minutes=rules.value(session, "checkin.late_grace_minutes", now.date())
+    )
     if existing is not None:  # struck off by the host, now here after all
         existing.present, existing.session_id, existing.method, existing.late = True, target.id, method, late
         attendance = existing
@@ -170,6 +128,44 @@ def check_in(
     return CheckInOutcome(
         True, f"签到成功（{target.label}，{_local(now)}{'，迟到' if late else ''}）。", attendance
     )
+
+
+#: Why a check-in is refused: the member's message and the audit's reason code.
+Refusal = tuple[str, str]
+
+
+def _admissible(
+    session: Session, target: MeetingSession, method: CheckInMethod, now: datetime, fix: GeoFix | None
+) -> tuple[Refusal | None, str | None, str | None]:
+    """Whether this check-in may count: the meeting still open, inside the window, the method
+    allowed, and on the QR page near the venue when it has a geofence. Returns the refusal (or
+    None), the geofence result ("pass") and the distance band (never the coordinates)."""
+    meeting = target.meeting
+    if meeting.status != MeetingStatus.planned:
+        cancelled = meeting.status == MeetingStatus.cancelled
+        return (
+            ("会议已取消。" if cancelled else "会议记录已签署，不能再签到。", meeting.status.value),
+            None,
+            None,
+        )
+    opens, closes = check_in_window(session, target)
+    if not opens <= now <= closes:
+        return (f"{target.label}的签到时间为 {_local(opens)} 至 {_local(closes)}。", "window"), None, None
+    if method == CheckInMethod.card and (
+        meeting.has_vote or not rules.value(session, "checkin.card_allowed", now.date())
+    ):
+        return ("本次会议请扫描会场屏幕上的二维码签到。", "card_not_allowed"), None, None
+    # The geofence is the QR page's alone (a card tap carries no location).
+    venue = meeting.venue if method == CheckInMethod.qr and meeting.venue_mode != VenueMode.online else None
+    if venue is None or not venue.geofence_radius_m:
+        return None, None, None
+    if fix is None:
+        return ("请允许获取位置后重试（仅核对是否在会场附近，不保存位置）。", "no_location"), None, None
+    distance = _distance_m(fix.lat, fix.lng, float(venue.geofence_lat), float(venue.geofence_lng))
+    band = _band(distance)
+    if distance > venue.geofence_radius_m:
+        return (f"您当前不在{venue.name}附近（{band}），请到会场后再签到。", "geofence"), None, band
+    return None, "pass", band
 
 
 def _insert_once(session: Session, attendance: Attendance) -> bool:

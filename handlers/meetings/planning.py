@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -149,16 +150,7 @@ def plan_meeting(
     now = now or utcnow()
     org = _manageable_org(session, actor, org_id)
     chosen = _kinds(org, kinds)
-    try:
-        mode = VenueMode(venue_mode)
-    except ValueError:
-        raise ValidationFailed("会议形式不正确。", field="venue_mode") from None
-    venue = session.get(Venue, venue_id) if venue_id else None
-    if mode != VenueMode.online and venue is None:
-        raise ValidationFailed("现场会议请选择会场。", field="venue_id")
-    room = (online_room or "").strip() or None
-    if mode != VenueMode.onsite and not room:
-        raise ValidationFailed("线上会议请填写会议号或链接。", field="online_room")
+    mode, venue, room = _place(session, venue_mode, venue_id, online_room)
     if has_vote and not set(chosen) & VOTING_KINDS:
         raise ValidationFailed("只有党员大会或支委会可以进行表决。", field="has_vote")
     meeting = Meeting(
@@ -188,22 +180,7 @@ def plan_meeting(
     )
     for userid in dual_userids:
         _add_dual(session, invited, userid)
-    notices = []
-    for member, via in invited:
-        default = _default_session(meeting.sessions, member)
-        invitation = Invitation(
-            meeting_id=meeting.id,
-            member_id=member.id,
-            via=via,
-            voting=member.status == MemberStatus.full,
-            session_id=default.id if default else None,
-            response=Response.pending,
-        )
-        session.add(invitation)
-        session.flush()
-        notices.append(_notice(session, meeting, invitation, member, now))
-        if invitation.session_id is not None:
-            queue_checkin_card(session, meeting, invitation, now)
+    notices = [_invite(session, meeting, member, via, now) for member, via in invited]
     reminders.remind_many(session, notices, now=now)
     audit.record(
         session,
@@ -219,6 +196,43 @@ def plan_meeting(
         },
     )
     return meeting
+
+
+def _place(
+    session: Session, venue_mode: str, venue_id: uuid.UUID | None, online_room: str | None
+) -> tuple[VenueMode, Venue | None, str | None]:
+    """Where the meeting happens: a venue on site, a room number or link online, or both."""
+    try:
+        mode = VenueMode(venue_mode)
+    except ValueError:
+        raise ValidationFailed("会议形式不正确。", field="venue_mode") from None
+    venue = session.get(Venue, venue_id) if venue_id else None
+    if mode != VenueMode.online and venue is None:
+        raise ValidationFailed("现场会议请选择会场。", field="venue_id")
+    room = (online_room or "").strip() or None
+    if mode != VenueMode.onsite and not room:
+        raise ValidationFailed("线上会议请填写会议号或链接。", field="online_room")
+    return mode, venue, room
+
+
+def _invite(session: Session, meeting: Meeting, member: Member, via: InvitationVia, now: datetime) -> Any:
+    """One member's invitation, their notice card's reminder, and — when their session is known
+    already — the 签到 card for when the window opens."""
+    default = _default_session(meeting.sessions, member)
+    invitation = Invitation(
+        meeting_id=meeting.id,
+        member_id=member.id,
+        via=via,
+        voting=member.status == MemberStatus.full,
+        session_id=default.id if default else None,
+        response=Response.pending,
+    )
+    session.add(invitation)
+    session.flush()
+    notice = _notice(session, meeting, invitation, member, now)
+    if invitation.session_id is not None:
+        queue_checkin_card(session, meeting, invitation, now)
+    return notice
 
 
 def _add_dual(session: Session, invited: list[tuple[Member, InvitationVia]], userid: str) -> None:

@@ -115,6 +115,13 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
                 result["response_code"] = code
         return ok(**result)
 
+    _sent_message_routes(bp, state)
+    return bp
+
+
+def _sent_message_routes(bp: Blueprint, state: EmulatorState) -> None:
+    """Changing what was sent: a card's buttons by its response code, a message recalled."""
+
     @bp.post("/cgi-bin/message/update_template_card")
     def update_template_card() -> ResponseReturnValue:
         refused = guard(state, "message/update_template_card")
@@ -150,8 +157,6 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
             for delivery in matches:
                 delivery.recalled = True
         return ok()
-
-    return bp
 
 
 def _seen(state: EmulatorState, user: str, digest: str, now: float, interval: int) -> bool:

@@ -79,6 +79,13 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
             _answer(state, user, None, lambda: deliver(state, user, "text", Content=text, MsgId=msg_id))
         return redirect(url_for(".index", user=user) + "#bottom")
 
+    _tap_and_open_routes(bp, state)
+    return bp
+
+
+def _tap_and_open_routes(bp: Blueprint, state: EmulatorState) -> None:
+    """A tap on a card's button (a signed callback to the app), and opening the app as the person."""
+
     @bp.post("/chat/<user>/tap")
     def tap(user: str) -> ResponseReturnValue:
         user = user.lower()
@@ -120,8 +127,6 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
             response.delete_cookie(state.app_session_cookie, path="/")
         response.set_cookie(AS_USER_COOKIE, user.lower(), httponly=True, samesite="Lax", path="/")
         return response
-
-    return bp
 
 
 def _app_root(state: EmulatorState) -> str:

@@ -78,6 +78,13 @@ def create_inspection_blueprint(state: EmulatorState) -> Blueprint:
             }
         )
 
+    _fault_routes(bp, state)
+    return bp
+
+
+def _fault_routes(bp: Blueprint, state: EmulatorState) -> None:
+    """What tests inject: faults, an expired token, latency; and a reset between tests."""
+
     @bp.post("/api/faults")
     def faults() -> ResponseReturnValue:
         spec = request.get_json(force=True)
@@ -102,5 +109,3 @@ def create_inspection_blueprint(state: EmulatorState) -> Blueprint:
     def reset() -> ResponseReturnValue:
         state.reset()
         return ok()
-
-    return bp
