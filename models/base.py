@@ -34,6 +34,16 @@ def local_today() -> date:
     return datetime.now(CHINA).date()
 
 
+def local_text(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A moment as people here read it: Beijing time, by `pattern` (to the minute unless it says
+    otherwise); "" for none. The one formatter for pages, cards, messages and exports (the
+    templates' `|local` filter is this)."""
+    if moment is None:
+        return ""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # naive values are UTC
+    return aware.astimezone(CHINA).strftime(pattern)
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware UTC datetime on every backend (SQLite hands back naive values)."""
 

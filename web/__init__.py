@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask import Flask, Response, g
 
+from models.base import local_text
+
 # The request's database session, as every view calls it; it commits once, at web/transaction.py.
 from web.transaction import request_session as db_session
 
@@ -35,6 +37,8 @@ def init_app(app: Flask) -> None:
     transaction.dispatch_in_one_transaction(app)
     # Use-cases name pages by route (handlers/links.py); this app's URL map builds the paths.
     links.install(lambda endpoint, values: app.url_map.bind("").build(endpoint, values))
+    # Times on every page read as Beijing time through the one formatter: {{ moment|local('%m-%d') }}.
+    app.jinja_env.filters["local"] = local_text
     app.after_request(_close_before_saving_login)
     app.teardown_appcontext(_close_db_session)  # when the view raised
     sessions.init_app(app)

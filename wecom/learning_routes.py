@@ -9,7 +9,7 @@ from datetime import timedelta
 from handlers import learning
 from handlers.errors import Forbidden
 from handlers.learning import quizzes
-from models.base import CHINA, utcnow
+from models.base import local_text, utcnow
 from wecom.renderers import page_url
 from wecom.router import CallbackContext, Reply, router
 
@@ -41,7 +41,7 @@ def this_weeks_lessons(ctx: CallbackContext) -> Reply:
     plan = learning.plan_for(ctx.session, ctx.person, now)
     fmt = learning.format_hours
     lines = [
-        f"· {d.lesson.title}（{fmt(d.lesson.credit_hours)} 学时，{d.deadline.astimezone(CHINA):%m月%d日}前）"
+        f"· {d.lesson.title}（{fmt(d.lesson.credit_hours)} 学时，{local_text(d.deadline, '%m月%d日')}前）"
         for d in plan.due[:NEWEST]
     ]
     due_ids = {due.lesson.id for due in plan.due}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -28,7 +28,7 @@ from models import (
     VenueMode,
     meeting_obligation,
 )
-from models.base import CHINA
+from models.base import local_text
 
 KIND_LABELS = {
     MeetingKind.general_assembly: "支部党员大会",
@@ -95,8 +95,7 @@ def notice_key(invitation_id: uuid.UUID) -> str:
 
 def when_text(meeting_session: MeetingSession) -> str:
     """ "11-20 14:00-15:00" in Beijing time."""
-    start = meeting_session.starts_at.astimezone(CHINA)
-    return f"{start:%m-%d %H:%M}-{meeting_session.ends_at.astimezone(CHINA):%H:%M}"
+    return f"{_local(meeting_session.starts_at)}-{local_text(meeting_session.ends_at, '%H:%M')}"
 
 
 def place_text(meeting: Meeting) -> str:
@@ -219,6 +218,5 @@ def own_invitation(session: Session, person: Person | None, invitation_id: str) 
 
 
 def _local(moment: datetime) -> str:
-    """Beijing time for messages (stored times are UTC)."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(CHINA).strftime("%m-%d %H:%M")
+    """Beijing time for messages, to the minute (stored times are UTC)."""
+    return local_text(moment, "%m-%d %H:%M")

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from handlers import approvals, audit
 from handlers.approval_kinds import KINDS, kind_of
 from handlers.errors import ValidationFailed
-from models.base import CHINA
+from models.base import local_text
 from web import db_session
 from web.admin.frame import bp, scope_org_id
 from web.forms import approval_decision
@@ -53,7 +53,6 @@ def approval_index() -> ResponseReturnValue:
         kinds=KINDS,
         states=approvals.STATUS_LABELS,
         step_of=approvals.current_step_name,
-        china=CHINA,
         args={k: v for k, v in request.args.items() if k != "page"},
     )
 
@@ -96,14 +95,12 @@ def approval_export() -> ResponseReturnValue:
 
 
 def _local(moment: Any) -> str:
-    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return local_text(moment)
 
 
 @bp.get("/approvals/<request_id>")
 def approval_detail(request_id: str) -> ResponseReturnValue:
-    return render_template(
-        "admin/approval.html", **approvals.page_facts(db_session(), g.actor, request_id), china=CHINA
-    )
+    return render_template("admin/approval.html", **approvals.page_facts(db_session(), g.actor, request_id))
 
 
 @bp.post("/approvals/<request_id>/decide")

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 
 from handlers import audit
 from handlers.errors import ValidationFailed
-from models.base import CHINA
+from models.base import CHINA, local_text
 from web import db_session
 from web.admin.frame import bp
 
@@ -45,7 +45,7 @@ def audit_list() -> ResponseReturnValue:
     listing = audit.search(
         db_session(), g.actor, **_audit_filters(), page=request.args.get("page", 1, type=int)
     )
-    return render_template("admin/audit.html", listing=listing, args=request.args, china=CHINA)
+    return render_template("admin/audit.html", listing=listing, args=request.args)
 
 
 @bp.post("/audit/verify")
@@ -72,7 +72,7 @@ def audit_export() -> ResponseReturnValue:
     writer = csv.writer(out)
     writer.writerow(["序号", "时间", "操作人", "来源IP", "操作", "对象类型", "对象", "结果", "详情"])
     for e in listing.items:
-        when = e.occurred_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
+        when = local_text(e.occurred_at, "%Y-%m-%d %H:%M:%S")
         writer.writerow(
             [e.id, when, e.actor_label, e.source_ip or "", e.action, e.object_type or "", e.object_id or "",
              e.result, e.detail or ""]

@@ -18,7 +18,7 @@ from web.admin.frame import bp
 def directory_status() -> ResponseReturnValue:
     last = directory.last_sync(db_session(), g.actor)
     departed = directory.departed_members(db_session(), g.actor)
-    return render_template("admin/directory.html", last=last, departed=departed, china=CHINA)
+    return render_template("admin/directory.html", last=last, departed=departed)
 
 
 @bp.post("/directory/sync")

@@ -291,7 +291,6 @@ def campaign_index() -> ResponseReturnValue:
         repeats=campaigns.REPEATS,
         error=error,
         form=request.form,
-        china=CHINA,
     ), 422 if error else 200
 
 
@@ -309,7 +308,6 @@ def campaign_page(campaign_id: str) -> ResponseReturnValue:
         campaign=campaign,
         lessons=campaigns.lessons_of(session, campaign),
         branches=campaigns.completion(session, g.actor, campaign),
-        china=CHINA,
     )
 
 

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from handlers import compliance, meetings, members
 from handlers.errors import DomainError
 from handlers.meetings.ledger import record_docx as meeting_record_docx
-from models.base import CHINA, local_today
+from models.base import local_today
 from web import db_session
 from web.admin.frame import bp, parse_uuid, scope_org_id, scoped
 from web.forms import session_plans
@@ -33,7 +33,6 @@ def meeting_index() -> ResponseReturnValue:
         "admin/meetings.html",
         listing=listing,
         statuses=STATUS_LABELS,
-        china=CHINA,
         title_of=lambda m: meetings.title_of(db_session(), m),
     )
 

@@ -8,7 +8,6 @@ from flask.typing import ResponseReturnValue
 
 from handlers import reminders, rosters
 from handlers.errors import DomainError, ValidationFailed
-from models.base import CHINA
 from web import db_session
 from web.admin.frame import bp, form_date
 from web.outcome import form_change
@@ -32,7 +31,6 @@ def _roster_page(
         imports=rosters.recent_imports(db_session()),
         report=report,
         error=error,
-        china=CHINA,
     ), status
 
 
@@ -113,7 +111,6 @@ def reminder_index() -> ResponseReturnValue:
         categories=reminders.CATEGORY_LABELS,
         statuses=reminders.STATUS_LABELS,
         args={k: v for k, v in request.args.items() if k != "page"},
-        china=CHINA,
     )
 
 

@@ -6,7 +6,6 @@ from flask import g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from handlers import api_tokens, members, roles
-from models.base import CHINA
 from web import db_session
 from web.admin.frame import bp, parse_uuid
 from web.outcome import form_change
@@ -18,7 +17,7 @@ def role_list() -> ResponseReturnValue:
     orgs = members.visible_orgs(db_session(), g.actor)
     tokens = api_tokens.list_tokens(db_session(), g.actor)
     return render_template(
-        "admin/roles.html", grants=grants, orgs=orgs, labels=roles.ROLE_LABELS, tokens=tokens, china=CHINA
+        "admin/roles.html", grants=grants, orgs=orgs, labels=roles.ROLE_LABELS, tokens=tokens
     )
 
 

@@ -41,7 +41,6 @@ def approval_list() -> ResponseReturnValue:
         kinds=[k for k in KINDS.values() if k.listed],
         states=approvals.STATUS_LABELS,
         delegations=approvals.delegations_of(session, g.person),
-        china=CHINA,
         now=utcnow(),
     )
 
@@ -83,7 +82,6 @@ def approval_detail(request_id: str) -> ResponseReturnValue:
         mine=facts["req"].applicant_id == g.person.id,
         pending=ApprovalStatus.pending,
         rejected=ApprovalStatus.rejected,
-        china=CHINA,
     )
 
 

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 
 from handlers import reminders, rules
 from handlers.errors import DomainError, ValidationFailed
-from models.base import CHINA, local_today
+from models.base import local_text, local_today
 from web import db_session
 from web.h5.frame import bp, member_pages
 from web.transaction import note_refusal
@@ -32,7 +32,6 @@ def reminder_list() -> ResponseReturnValue:
             rules.value(session, "reminder.quiet_start", local_today()),
             rules.value(session, "reminder.quiet_end", local_today()),
         ),
-        china=CHINA,
     )
 
 
@@ -48,7 +47,7 @@ def reminder_snooze(reminder_id: str) -> ResponseReturnValue:
         note_refusal(refused)
         flash(refused.message, "error")
     else:
-        flash(f"好的，将于 {row.deliver_at.astimezone(CHINA):%m-%d %H:%M} 再提醒您一次。", "info")
+        flash(f"好的，将于 {local_text(row.deliver_at, '%m-%d %H:%M')} 再提醒您一次。", "info")
     return redirect(url_for("h5.reminder_list"))
 
 

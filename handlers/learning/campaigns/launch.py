@@ -29,7 +29,7 @@ from models import (
     Role,
     RoleGrant,
 )
-from models.base import CHINA, utcnow
+from models.base import CHINA, local_text, utcnow
 
 REPEATS = {"": "不重复", "weekly": "每周（同一时间）", "monthly_first_monday": "每月第一个周一"}
 
@@ -299,7 +299,7 @@ def run_series(session: Session, now: datetime | None = None) -> int:
         if not lessons:
             continue  # nothing new under this tag: no empty card
         occurrence = Campaign(
-            title=f"{series.title}（{send_at.astimezone(CHINA):%m月%d日}）",
+            title=f"{series.title}（{local_text(send_at, '%m月%d日')}）",
             org_ids=series.org_ids,
             roles=series.roles,
             person_ids=series.person_ids,

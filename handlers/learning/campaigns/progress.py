@@ -25,7 +25,7 @@ from models import (
     ReminderStatus,
     StudyRecord,
 )
-from models.base import CHINA, utcnow
+from models.base import local_text, utcnow
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ def lessons_of(session: Session, campaign: Campaign) -> list[Lesson]:
 
 
 def _local(moment: datetime) -> str:
-    return f"{moment.astimezone(CHINA):%m月%d日 %H:%M}"
+    return local_text(moment, "%m月%d日 %H:%M")
 
 
 @reminders.obligation_check("campaign_deadline")
