@@ -127,7 +127,7 @@ def _seed(app: Any) -> dict[str, Any]:
             credit_hours="1",
             min_minutes="10",
         )
-        learning.set_status(session, Actor.cli("基准"), lesson.id, "published")
+        learning.set_status(session, Actor.cli("基准"), lesson.id, status="published")
 
         # Five years of lessons, the reader's records of all of them, 1,000 others' of some.
         this_year = now.year

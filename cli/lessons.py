@@ -35,7 +35,7 @@ def import_folder(folder: Path) -> None:
                 session,
                 Actor.cli("课程导入（命令行）"),
                 sheet.name,
-                sheet.read_bytes(),
+                content=sheet.read_bytes(),
                 folder=folder,
                 media_dir=current_app.config["MEDIA_DIR"],
                 progress=advance,

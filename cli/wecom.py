@@ -34,7 +34,7 @@ def sync(allow_mass_departure: bool) -> None:
                 database().unit_of_work,
                 Actor.cli("通讯录同步（命令行）"),
                 departments,
-                users,
+                users=users,
                 allow_mass_departure=allow_mass_departure,
                 progress=bar.update,
             )

@@ -74,7 +74,7 @@ class DemoActivity:
         ]
         for draft in lessons:
             lesson = learning.save_lesson(self.session, self.actor, draft)
-            learning.set_status(self.session, self.actor, lesson.id, "published")
+            learning.set_status(self.session, self.actor, lesson.id, status="published")
             self.report.lessons += 1
 
     def approvals(self, branch: PartyOrg) -> None:
@@ -103,21 +103,21 @@ class DemoActivity:
             self.session,
             members[0],
             "general",
-            {"subject": "开具党员身份证明", "content": "参加援疆医疗队报名需要"},
+            raw_form={"subject": "开具党员身份证明", "content": "参加援疆医疗队报名需要"},
             now=now - timedelta(days=3),
         )
         approvals.submit(
             self.session,
             members[1],
             "general",
-            {"subject": "借用党员活动室", "content": "下周三晚党小组学习"},
+            raw_form={"subject": "借用党员活动室", "content": "下周三晚党小组学习"},
             now=now,
         )
         plan = approvals.submit(
             self.session,
             organizer,
             "activity_plan",
-            {
+            raw_form={
                 "title": "重走长征路主题党日",
                 "held_on": (self.today + timedelta(days=20)).isoformat(),
                 "venue": "市革命纪念馆",
@@ -138,7 +138,7 @@ class DemoActivity:
             self.session,
             members[2],
             "dues_relief",
-            {
+            raw_form={
                 "relief": "少交",
                 "from_month": f"{self.today.year + 1}-01",
                 "months": "6",
@@ -182,7 +182,7 @@ class DemoActivity:
         )
         for person in attendees:
             invitation = meetings.invitation_for(self.session, meeting.id, person.id)
-            meetings.attend(self.session, person, str(invitation.id), None, now)
+            meetings.attend(self.session, person, str(invitation.id), session_id=None, now=now)
 
     # -- this year's meetings ------------------------------------------------------------------
 

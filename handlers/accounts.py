@@ -102,7 +102,7 @@ def create_admin(session: Session, actor: Actor, *, username: str, name: str, pa
     """The break-glass administrator: a staff record holding the sysadmin role, and its login."""
     if actor.kind != "cli":
         raise Forbidden("本地管理员只能在服务器命令行创建。")
-    username = require_text(username, "username", "用户名", 64)
+    username = require_text(username, "username", "用户名", max_length=64)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(f"密码至少 {MIN_PASSWORD_LENGTH} 位。", field="password")
     if session.scalar(select(LocalAccount.id).where(LocalAccount.username == username)):

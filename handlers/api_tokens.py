@@ -25,7 +25,7 @@ def create_token(
     """Create a token; return the row and the secret, which is shown once and never stored."""
     if not can(session, actor, "role.grant"):
         raise Forbidden("只有安全管理员可以创建接口令牌。")
-    name = require_text(name, "name", "令牌名称", 100)
+    name = require_text(name, "name", "令牌名称", max_length=100)
     try:
         role = Role(role)
     except ValueError:
@@ -64,7 +64,9 @@ def authenticate(session: Session, secret: str, source_ip: str | None = None) ->
     if token is None or token.revoked_at is not None:
         return None
     token.last_used_at = datetime.now(UTC)
-    return actor_for_token(token.role, token.org.path if token.org else None, token.id, token.name, source_ip)
+    return actor_for_token(
+        token.role, token.org.path if token.org else None, token.id, name=token.name, source_ip=source_ip
+    )
 
 
 def list_tokens(session: Session, actor: Actor) -> list[ApiToken]:

@@ -64,7 +64,7 @@ def of(session: Session, owner_type: AttachmentOwner, owner_id: uuid.UUID) -> li
 
 
 def one_of(
-    session: Session, owner_type: AttachmentOwner, owner_id: uuid.UUID, attachment_id: uuid.UUID | str
+    session: Session, owner_type: AttachmentOwner, owner_id: uuid.UUID, *, attachment_id: uuid.UUID | str
 ) -> Attachment:
     """One of the owner's files; another owner's file looks exactly like a missing one."""
     try:

@@ -102,7 +102,7 @@ def require_sync_permission(session: Session, actor: Actor) -> None:
 
 
 def apply_department(
-    session: Session, actor: Actor, incoming: DirectoryDepartment, report: SyncReport
+    session: Session, actor: Actor, incoming: DirectoryDepartment, *, report: SyncReport
 ) -> None:
     department = session.scalar(select(Department).where(Department.wecom_id == incoming.wecom_id))
     if department is None:
@@ -124,7 +124,7 @@ def apply_department(
         report.departments_changed.append(incoming.name)
 
 
-def remove_department(session: Session, actor: Actor, wecom_id: int, report: SyncReport) -> None:
+def remove_department(session: Session, actor: Actor, wecom_id: int, *, report: SyncReport) -> None:
     """Flag a department gone from the directory; its row stays (people and history point at it)."""
     department = session.scalar(select(Department).where(Department.wecom_id == wecom_id))
     if department is not None and not department.removed:
@@ -133,17 +133,17 @@ def remove_department(session: Session, actor: Actor, wecom_id: int, report: Syn
 
 
 def apply_departments(
-    session: Session, actor: Actor, departments: Iterable[DirectoryDepartment], report: SyncReport
+    session: Session, actor: Actor, departments: Iterable[DirectoryDepartment], *, report: SyncReport
 ) -> None:
     """A full list of departments: add and update them, flag the ones no longer listed."""
     present = set()
     for incoming in departments:
-        apply_department(session, actor, incoming, report)
+        apply_department(session, actor, incoming, report=report)
         present.add(incoming.wecom_id)
     session.flush()
     for wecom_id in session.scalars(select(Department.wecom_id).where(Department.removed.is_(False))):
         if wecom_id not in present:
-            remove_department(session, actor, wecom_id, report)
+            remove_department(session, actor, wecom_id, report=report)
 
 
 # -- staff -----------------------------------------------------------------------------------
@@ -155,7 +155,9 @@ def _department_id(session: Session, wecom_id: int | None) -> uuid.UUID | None:
     return session.scalar(select(Department.id).where(Department.wecom_id == wecom_id))
 
 
-def apply_user(session: Session, actor: Actor, incoming: DirectoryUser, report: SyncReport) -> Person | None:
+def apply_user(
+    session: Session, actor: Actor, incoming: DirectoryUser, *, report: SyncReport
+) -> Person | None:
     """Add, update, bring back or (status disabled/left) flag one staff member."""
     person = people.find_by_wecom_userid(session, incoming.userid)
     if not incoming.active:
@@ -198,7 +200,7 @@ def apply_user(session: Session, actor: Actor, incoming: DirectoryUser, report: 
     return person
 
 
-def rename_user(session: Session, actor: Actor, old_userid: str, new_userid: str) -> Person | None:
+def rename_user(session: Session, actor: Actor, old_userid: str, *, new_userid: str) -> Person | None:
     """An administrator changed someone's userid in WeCom (change_contact NewUserID)."""
     person = people.find_by_wecom_userid(session, old_userid)
     if person is None or old_userid == new_userid:
@@ -217,7 +219,7 @@ def rename_user(session: Session, actor: Actor, old_userid: str, new_userid: str
     return person
 
 
-def user_left(session: Session, actor: Actor, userid: str, report: SyncReport) -> None:
+def user_left(session: Session, actor: Actor, userid: str, *, report: SyncReport) -> None:
     """change_contact delete_user: end the person's access; keep every record."""
     person = people.find_by_wecom_userid(session, userid)
     if person is not None:
@@ -296,8 +298,8 @@ def full_sync(
     unit_of_work: Callable[[], AbstractContextManager[Session]],
     actor: Actor,
     departments: list[DirectoryDepartment],
-    users: list[DirectoryUser],
     *,
+    users: list[DirectoryUser],
     allow_mass_departure: bool = False,
     progress: Callable[[int], None] = lambda n: None,
 ) -> SyncReport:
@@ -321,16 +323,16 @@ def full_sync(
                 f"本次同步将使 {len(leaving)} 名职工（在职 {active_count} 人）离开，超过安全阈值，已停止，"
                 "未做任何修改。请先核对应用的可见范围；确认无误后使用 --allow-mass-departure 重新同步。"
             )
-        apply_departments(session, actor, departments, report)
+        apply_departments(session, actor, departments, report=report)
     for start in range(0, len(users), BATCH_SIZE):
         batch = users[start : start + BATCH_SIZE]
         with unit_of_work() as session:
             for incoming in batch:
-                apply_user(session, actor, incoming, report)
+                apply_user(session, actor, incoming, report=report)
         progress(len(batch))
     with unit_of_work() as session:
         for userid in departures(session, staying):
-            user_left(session, actor, userid, report)
+            user_left(session, actor, userid, report=report)
         audit.record(session, actor, "directory.sync", detail=report.counts())
     return report
 

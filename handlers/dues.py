@@ -102,7 +102,7 @@ def record(
         raise ValidationFailed("请选择交纳党费的党员。", field="member_ids")
     members = list(session.scalars(select(Member).where(Member.id.in_(member_ids))))
     if len(members) != len(set(member_ids)) or any(
-        not can(session, actor, "dues.record", m) for m in members
+        not can(session, actor, "dues.record", obj=m) for m in members
     ):
         raise Forbidden("只能登记本人负责的党组织（组织关系所在支部）党员的党费。")
     month = first_of(month)
@@ -133,7 +133,7 @@ def record(
 
 
 def import_book(
-    session: Session, actor: Actor, filename: str, content: bytes, paid_on: date | None = None
+    session: Session, actor: Actor, filename: str, *, content: bytes, paid_on: date | None = None
 ) -> int:
     """A branch's book or the finance office's list: every row checked, then all or nothing."""
     if not holds(actor, "dues.record"):
@@ -166,7 +166,7 @@ def import_book(
         try:
             if member is None:
                 raise ValidationFailed(f"“{userid}”不是在册党员。")
-            if not can(session, actor, "dues.record", member):
+            if not can(session, actor, "dues.record", obj=member):
                 raise ValidationFailed(f"“{userid}”不在您负责的党组织。")
             if month is None:
                 raise ValidationFailed("月份应写作 2026-11。")

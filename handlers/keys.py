@@ -63,7 +63,7 @@ def count_stale(session: Session, keyring: Keyring) -> int:
     )
 
 
-def reencrypt_batch(session: Session, column: EncryptedColumn, keyring: Keyring, batch_size: int) -> int:
+def reencrypt_batch(session: Session, column: EncryptedColumn, keyring: Keyring, *, batch_size: int) -> int:
     """Re-encrypt up to `batch_size` stale values of one column; returns how many."""
     stmt = select(column.model).where(_stale(column, keyring)).order_by(column.model.id).limit(batch_size)
     if session.get_bind().dialect.name == "postgresql":
@@ -110,7 +110,7 @@ def _batches(
 ) -> Iterator[int]:
     while True:
         with unit_of_work() as session:
-            done = reencrypt_batch(session, column, keyring, size)
+            done = reencrypt_batch(session, column, keyring, batch_size=size)
         if done == 0:
             return
         yield done

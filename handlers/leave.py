@@ -15,4 +15,4 @@ def request_leave(
     session: Session, person: Person | None, *, invitation_id: str, reason: str, now: datetime | None = None
 ) -> ApprovalRequest:
     form = {"invitation_id": invitation_id, "reason": reason}
-    return approvals.submit(session, person, "meeting_leave", form, now=now)
+    return approvals.submit(session, person, "meeting_leave", raw_form=form, now=now)

@@ -110,7 +110,7 @@ def _no_progress(phase: str, done: int, total: int | None) -> None:
 
 
 def import_members(
-    session: Session, actor: Actor, content: bytes, progress: Progress = _no_progress
+    session: Session, actor: Actor, content: bytes, *, progress: Progress = _no_progress
 ) -> ImportReport:
     """Check every row, then apply them all in the caller's transaction, or none."""
     if not holds(actor, "member.edit"):
@@ -174,7 +174,7 @@ def _check_row(
     branch = branches[branch_code]
     if branch is None or branch.kind != OrgKind.branch or branch.dissolved_at is not None:
         raise ValidationFailed(f"支部代码 {branch_code or '（空）'} 不存在或不是党支部。")
-    if not can(session, actor, "member.edit", branch):
+    if not can(session, actor, "member.edit", obj=branch):
         raise ValidationFailed(f"您无权在 {branch.name} 登记党员。")
     if kind not in STATUS_WORDS:
         raise ValidationFailed("党员类别应为“正式党员”或“预备党员”。")
@@ -218,7 +218,7 @@ EXPORT_COLUMNS = (
 
 
 def export_members(
-    session: Session, actor: Actor, listing: list[Any], reveal_reason: str | None = None
+    session: Session, actor: Actor, listing: list[Any], *, reveal_reason: str | None = None
 ) -> bytes:
     """The members the actor is looking at, as a workbook.
 
@@ -244,7 +244,7 @@ def export_members(
     in_full = 0
     for member in listing:
         person = member.person
-        if reveal_reason is not None and can(session, actor, "member.export", person):
+        if reveal_reason is not None and can(session, actor, "member.export", obj=person):
             mobile, id_number = person.mobile or "", person.id_number or ""
             in_full += 1
         else:

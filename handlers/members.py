@@ -93,7 +93,7 @@ def filter_choices(session: Session, actor: Actor) -> dict[str, list]:
 def get_member(session: Session, actor: Actor, member_id: uuid.UUID) -> Member:
     """One member; refused without saying whether they exist when outside the actor's scope."""
     member = session.get(Member, member_id)
-    if member is None or not can(session, actor, "member.view", member):
+    if member is None or not can(session, actor, "member.view", obj=member):
         if member is None and actor_sees_everything(actor):
             raise NotFound()
         raise Forbidden()
@@ -103,7 +103,7 @@ def get_member(session: Session, actor: Actor, member_id: uuid.UUID) -> Member:
 def get_org(session: Session, actor: Actor, org_id: uuid.UUID) -> PartyOrg:
     """One org; outside the actor's scope a 403 that does not say whether it exists."""
     org = session.get(PartyOrg, org_id)
-    if org is None or not can(session, actor, "org.view", org):
+    if org is None or not can(session, actor, "org.view", obj=org):
         if org is None and actor_sees_everything(actor):
             raise NotFound()
         raise Forbidden()

@@ -42,8 +42,8 @@ def create_person(
     political_status: str | None = None,
 ) -> Person:
     """Add a staff member; refuse a duplicate userid or invalid identity data, writing nothing."""
-    userid = require_text(wecom_userid, "wecom_userid", "企业微信账号", 64)
-    name = require_text(name, "name", "姓名", 64)
+    userid = require_text(wecom_userid, "wecom_userid", "企业微信账号", max_length=64)
+    name = require_text(name, "name", "姓名", max_length=64)
     id_number = validate_id_number(id_number) if id_number else None
     mobile = validate_mobile(mobile) if mobile else None
     if session.scalar(select(Person.id).where(Person.wecom_userid == userid)) is not None:
@@ -83,7 +83,7 @@ def enrol_member(
     """Record a person's Party membership in a branch."""
     if branch.kind != OrgKind.branch:
         raise ValidationFailed("党员的组织关系应隶属于党支部。", field="branch_id")
-    if not can(session, actor, "member.edit", branch):
+    if not can(session, actor, "member.edit", obj=branch):
         raise Forbidden("您无权在该支部登记党员。")
     if person.membership is not None:
         raise Conflict(f"{person.name} 已是党员，不能重复登记。")
@@ -113,9 +113,13 @@ def end_sessions(session: Session, person_id: uuid.UUID) -> int:
 
 def deactivate_person(session: Session, actor: Actor, *, person: Person, reason: str) -> None:
     """Disable a person's access: every session ends at once. Records are kept, never deleted."""
-    if not can(session, actor, "person.deactivate", person) and not can(session, actor, "person.deactivate"):
+    if not can(session, actor, "person.deactivate", obj=person) and not can(
+        session, actor, "person.deactivate"
+    ):
         raise Forbidden()
-    mark_inactive(session, actor, person=person, reason=require_text(reason, "reason", "停用原因", 200))
+    mark_inactive(
+        session, actor, person=person, reason=require_text(reason, "reason", "停用原因", max_length=200)
+    )
 
 
 def mark_inactive(
@@ -150,7 +154,7 @@ def reveal_sensitive(
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound()
-    if not can(session, actor, "member.reveal", person):
+    if not can(session, actor, "member.reveal", obj=person):
         raise Forbidden("您无权查看该敏感信息。").audited_as(
             actor, "person.reveal", object_type="person", object_id=person_id, detail={"field": field}
         )

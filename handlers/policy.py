@@ -125,7 +125,7 @@ def load_actor(session: Session, person: Person, source_ip: str | None = None) -
 
 
 def actor_for_token(
-    role: Role, org_path: str | None, token_id: uuid.UUID, name: str, source_ip: str | None
+    role: Role, org_path: str | None, token_id: uuid.UUID, *, name: str, source_ip: str | None
 ) -> Actor:
     return Actor(
         kind="api_token",
@@ -164,7 +164,7 @@ def holds(actor: Actor, action: str) -> bool:
     return bool(_granting(actor, action))
 
 
-def can(session: Session, actor: Actor, action: str, obj: Any = None) -> bool:
+def can(session: Session, actor: Actor, action: str, *, obj: Any = None) -> bool:
     """May `actor` perform `action` on `obj` (an org, member or person; None for hospital-wide)?"""
     grants = _granting(actor, action)
     if not grants:

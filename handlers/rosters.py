@@ -89,7 +89,7 @@ def _times(code: ShiftCode, day: date) -> tuple[datetime | None, datetime | None
 
 
 def check_rows(
-    session: Session, actor: Actor, rows: list[tuple[int, list[Any]]], period_start: date, period_end: date
+    session: Session, actor: Actor, rows: list[tuple[int, list[Any]]], *, period_start: date, period_end: date
 ) -> tuple[list[_Shift], list[RowProblem]]:
     if period_end < period_start or (period_end - period_start).days >= MAX_PERIOD_DAYS:
         raise ValidationFailed(f"排班周期应为 1–{MAX_PERIOD_DAYS} 天，且结束不早于开始。", field="period_end")
@@ -108,7 +108,7 @@ def check_rows(
         if person is None or person.membership is None or person.membership.left_at is not None:
             errors.append(RowProblem(line, f"“{userid}”不是本院在册党员。"))
             continue
-        if not can(session, actor, "roster.manage", person):
+        if not can(session, actor, "roster.manage", obj=person):
             errors.append(RowProblem(line, f"{person.name}（{userid}）不在您管理的党组织内。"))
             continue
         day = _day(raw_day)
@@ -163,7 +163,7 @@ def import_roster(
     now = now or utcnow()
     if not holds(actor, "roster.manage"):
         raise Forbidden("您无权导入排班。")
-    shifts, errors = check_rows(session, actor, rows, period_start, period_end)
+    shifts, errors = check_rows(session, actor, rows, period_start=period_start, period_end=period_end)
     report = RosterReport(errors=errors)
     if errors:
         return report

@@ -321,7 +321,7 @@ def override(
         key=key,
         value=parse(rule, raw_value),
         effective_from=effective_from,
-        note=require_text(note, "note", "依据（本院文件名称或文号）", 500),
+        note=require_text(note, "note", "依据（本院文件名称或文号）", max_length=500),
         created_by=actor.label,
     )
     session.add(row)

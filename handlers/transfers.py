@@ -18,7 +18,7 @@ from models.base import local_today, utcnow
 
 def _editable(session: Session, actor: Actor, member_id: uuid.UUID) -> Member:
     member = session.get(Member, member_id)
-    if member is None or not can(session, actor, "member.edit", member):
+    if member is None or not can(session, actor, "member.edit", obj=member):
         raise Forbidden("只有党员组织关系所在支部或党委组织部可以办理。")
     if member.left_at is not None:
         raise Conflict("该党员的组织关系已转出。")
@@ -41,14 +41,14 @@ def transfer_within(
         raise NotFound("接收支部不存在。")
     if target.id == member.branch_id:
         raise ValidationFailed("接收支部与当前支部相同。", field="to_branch_id")
-    if not can(session, actor, "member.edit", target):
+    if not can(session, actor, "member.edit", obj=target):
         raise Forbidden("您无权把党员转入该支部，请由党委组织部办理。")
     transfer = MemberTransfer(
         member_id=member.id,
         kind=TransferKind.internal,
         from_branch_id=member.branch_id,
         to_branch_id=target.id,
-        reason=require_text(reason, "reason", "转接原因", 500),
+        reason=require_text(reason, "reason", "转接原因", max_length=500),
         effective_on=effective_on,
         decided_by=actor.label,
     )
@@ -72,8 +72,8 @@ def transfer_out(
         member_id=member.id,
         kind=TransferKind.outbound,
         from_branch_id=member.branch_id,
-        destination=require_text(destination, "destination", "转往的党组织", 200),
-        reason=require_text(reason, "reason", "转接原因", 500),
+        destination=require_text(destination, "destination", "转往的党组织", max_length=200),
+        reason=require_text(reason, "reason", "转接原因", max_length=500),
         effective_on=effective_on,
         decided_by=actor.label,
     )

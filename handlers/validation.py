@@ -38,7 +38,7 @@ def validate_mobile(value: str) -> str:
     return mobile
 
 
-def require_text(value: str | None, field: str, label: str, max_length: int = 100) -> str:
+def require_text(value: str | None, field: str, label: str, *, max_length: int = 100) -> str:
     text = (value or "").strip()
     if not text:
         raise ValidationFailed(f"{label}不能为空。", field=field)

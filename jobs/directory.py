@@ -30,7 +30,7 @@ def sync_directory() -> str:
     users = wecom_directory.fetch_users(client, wecom_directory.list_userids(client))
     try:
         report = directory.full_sync(
-            database().unit_of_work, Actor.system(SYNC_ACTOR_LABEL), departments, users
+            database().unit_of_work, Actor.system(SYNC_ACTOR_LABEL), departments, users=users
         )
     except directory.MassDepartureRefused as refused:
         # Not retried: the same directory would be refused again. An operator decides.
@@ -49,9 +49,9 @@ def sync_user(userid: str) -> str:
     actor = Actor.system(SYNC_ACTOR_LABEL)
     with database().unit_of_work() as session:
         if incoming is None:
-            directory.user_left(session, actor, userid, report)
+            directory.user_left(session, actor, userid, report=report)
         else:
-            directory.apply_user(session, actor, incoming, report)
+            directory.apply_user(session, actor, incoming, report=report)
     return "；".join(report.lines())
 
 
@@ -63,7 +63,7 @@ def sync_department(wecom_id: int) -> str:
     actor = Actor.system(SYNC_ACTOR_LABEL)
     with database().unit_of_work() as session:
         if incoming is None:
-            directory.remove_department(session, actor, wecom_id, report)
+            directory.remove_department(session, actor, wecom_id, report=report)
         else:
-            directory.apply_department(session, actor, incoming, report)
+            directory.apply_department(session, actor, incoming, report=report)
     return "；".join(report.lines())

@@ -73,7 +73,7 @@ def _pending(request):
 
 def test_an_activity_plan_goes_through_two_steps_is_rejected_and_resubmitted(db_session, hospital):
     organizer = _person(db_session, hospital["organizer"])
-    plan = approvals.submit(db_session, organizer, "activity_plan", PLAN, now=NOW)
+    plan = approvals.submit(db_session, organizer, "activity_plan", raw_form=PLAN, now=NOW)
     [first] = _pending(plan)
     assert plan.status == ApprovalStatus.pending and first.step_name == "支部审核"
     cards = db_session.scalars(
@@ -107,9 +107,15 @@ def test_an_activity_plan_goes_through_two_steps_is_rejected_and_resubmitted(db_
         approvals.decide(db_session, hospital["office"], slot_id=second.id, approve=True, now=NOW)
 
     with pytest.raises(Forbidden):  # only the applicant resubmits
-        approvals.resubmit(db_session, _person(db_session, hospital["secretary"]), plan.id, PLAN, now=NOW)
+        approvals.resubmit(
+            db_session, _person(db_session, hospital["secretary"]), plan.id, raw_form=PLAN, now=NOW
+        )
     approvals.resubmit(
-        db_session, organizer, plan.id, {**PLAN, "plan": "参观、重温誓词；预算明细：车费800元"}, now=NOW
+        db_session,
+        organizer,
+        plan.id,
+        raw_form={**PLAN, "plan": "参观、重温誓词；预算明细：车费800元"},
+        now=NOW,
     )
     assert plan.round == 2 and plan.status == ApprovalStatus.pending and plan.current_step == 0
     with pytest.raises(Conflict):  # round 1's first slot is long decided
@@ -126,7 +132,9 @@ def test_an_activity_plan_goes_through_two_steps_is_rejected_and_resubmitted(db_
 
 def test_the_secretarys_own_plan_skips_their_step_and_a_big_budget_needs_the_inspector(db_session, hospital):
     secretary = _person(db_session, hospital["secretary"])
-    plan = approvals.submit(db_session, secretary, "activity_plan", {**PLAN, "budget": "5000"}, now=NOW)
+    plan = approvals.submit(
+        db_session, secretary, "activity_plan", raw_form={**PLAN, "budget": "5000"}, now=NOW
+    )
     [cosign] = _pending(plan)  # the secretary's own slot is dropped; the 纪检委员 co-signs
     assert cosign.person_id == hospital["inspector"].person_id
     approvals.decide(
@@ -139,14 +147,18 @@ def test_the_secretarys_own_plan_skips_their_step_and_a_big_budget_needs_the_ins
     [office] = _pending(plan)
     assert office.role == Role.committee_office
 
-    small = approvals.submit(db_session, secretary, "activity_plan", {**PLAN, "title": "小型学习"}, now=NOW)
+    small = approvals.submit(
+        db_session, secretary, "activity_plan", raw_form={**PLAN, "title": "小型学习"}, now=NOW
+    )
     skipped = [s for s in small.slots if s.status == SlotStatus.skipped]
     assert [s.comment for s in skipped] == ["申请人即支部书记"] and small.current_step == 1
 
 
 def test_co_signers_must_all_agree_and_one_rejection_closes_the_step(db_session, hospital):
     organizer = _person(db_session, hospital["organizer"])
-    plan = approvals.submit(db_session, organizer, "activity_plan", {**PLAN, "budget": "3000"}, now=NOW)
+    plan = approvals.submit(
+        db_session, organizer, "activity_plan", raw_form={**PLAN, "budget": "3000"}, now=NOW
+    )
     secretary_slot, inspector_slot = sorted(_pending(plan), key=lambda s: s.position)
     approvals.decide(db_session, hospital["secretary"], slot_id=secretary_slot.id, approve=True, now=NOW)
     assert plan.current_step == 0  # still waiting for the co-signer
@@ -164,10 +176,10 @@ def test_co_signers_must_all_agree_and_one_rejection_closes_the_step(db_session,
 def test_illegal_moves_are_refused(db_session, hospital):
     nurse = hospital["nurse"].person
     request = approvals.submit(
-        db_session, nurse, "general", {"subject": "借用会议室", "content": "周五下午"}, now=NOW
+        db_session, nurse, "general", raw_form={"subject": "借用会议室", "content": "周五下午"}, now=NOW
     )
     with pytest.raises(Conflict, match="只有被驳回"):
-        approvals.resubmit(db_session, nurse, request.id, {"subject": "x", "content": "y"}, now=NOW)
+        approvals.resubmit(db_session, nurse, request.id, raw_form={"subject": "x", "content": "y"}, now=NOW)
     approvals.withdraw(db_session, nurse, request.id, now=NOW)
     assert request.status == ApprovalStatus.withdrawn
     for move in (
@@ -180,9 +192,9 @@ def test_illegal_moves_are_refused(db_session, hospital):
             move()
     assert request.slots[0].status == SlotStatus.closed
     with pytest.raises(ValidationFailed, match="请填写事项"):
-        approvals.submit(db_session, nurse, "general", {"content": "无标题"}, now=NOW)
+        approvals.submit(db_session, nurse, "general", raw_form={"content": "无标题"}, now=NOW)
     with pytest.raises(NotFound):
-        approvals.submit(db_session, nurse, "no_such_kind", {}, now=NOW)
+        approvals.submit(db_session, nurse, "no_such_kind", raw_form={}, now=NOW)
     # Another member cannot even see it.
     with pytest.raises(NotFound):
         approvals.get_request(db_session, load_actor(db_session, hospital["inspector"].person), request.id)
@@ -212,7 +224,7 @@ def test_a_delegate_decides_while_the_secretary_is_away(db_session, hospital):
     )
     nurse = hospital["nurse"].person
     request = approvals.submit(
-        db_session, nurse, "general", {"subject": "开具证明", "content": "党员身份证明"}, now=NOW
+        db_session, nurse, "general", raw_form={"subject": "开具证明", "content": "党员身份证明"}, now=NOW
     )
     [slot] = _pending(request)
     cards = db_session.scalars(
@@ -237,7 +249,9 @@ def test_a_delegate_decides_while_the_secretary_is_away(db_session, hospital):
 
 def test_an_overdue_step_reminds_once_then_escalates_once(db_session, hospital):
     nurse = hospital["nurse"].person
-    request = approvals.submit(db_session, nurse, "general", {"subject": "事项", "content": "内容"}, now=NOW)
+    request = approvals.submit(
+        db_session, nurse, "general", raw_form={"subject": "事项", "content": "内容"}, now=NOW
+    )
     [slot] = _pending(request)
     assert slot.due_at == NOW + timedelta(hours=48)
     assert approvals.escalate_overdue(db_session, NOW + timedelta(hours=47)) == (0, 0)
@@ -268,9 +282,9 @@ def test_an_overdue_step_reminds_once_then_escalates_once(db_session, hospital):
 def test_transfer_out_approved_by_the_office_starts_the_transfer_record(db_session, hospital):
     nurse = hospital["nurse"].person
     form = {"destination": "市卫健委机关党委", "reason": "工作调动", "leave_on": "2026-12-31", "note": ""}
-    request = approvals.submit(db_session, nurse, "transfer_out", form, now=NOW)
+    request = approvals.submit(db_session, nurse, "transfer_out", raw_form=form, now=NOW)
     with pytest.raises(Conflict, match="相同"):
-        approvals.submit(db_session, nurse, "transfer_out", form, now=NOW)
+        approvals.submit(db_session, nurse, "transfer_out", raw_form=form, now=NOW)
     for actor in (hospital["secretary"], hospital["office"]):
         [slot] = _pending(request)
         approvals.decide(db_session, actor, slot_id=slot.id, approve=True, now=NOW)
@@ -283,12 +297,18 @@ def test_dues_relief_checks_its_form(db_session, hospital):
     nurse = hospital["nurse"].person
     base = {"relief": "少交", "from_month": "2027-01", "months": "6", "reason": "家庭困难"}
     with pytest.raises(ValidationFailed, match="每月拟交金额"):
-        approvals.submit(db_session, nurse, "dues_relief", base, now=NOW)
+        approvals.submit(db_session, nurse, "dues_relief", raw_form=base, now=NOW)
     with pytest.raises(ValidationFailed, match="1–12"):
         approvals.submit(
-            db_session, nurse, "dues_relief", {**base, "months": "13", "monthly_amount": "1"}, now=NOW
+            db_session,
+            nurse,
+            "dues_relief",
+            raw_form={**base, "months": "13", "monthly_amount": "1"},
+            now=NOW,
         )
-    request = approvals.submit(db_session, nurse, "dues_relief", {**base, "monthly_amount": "2.50"}, now=NOW)
+    request = approvals.submit(
+        db_session, nurse, "dues_relief", raw_form={**base, "monthly_amount": "2.50"}, now=NOW
+    )
     assert request.title == "少交党费 2027-01 起 6 个月" and [s.step_name for s in request.slots] == [
         "支部讨论"
     ]
@@ -310,7 +330,7 @@ def test_the_scheduled_sweep_expires_leave_after_the_meeting(
         db_session,
         nurse.person,
         "meeting_leave",
-        {"invitation_id": str(invitation.id), "reason": "夜班"},
+        raw_form={"invitation_id": str(invitation.id), "reason": "夜班"},
         now=NOW,
     )
     assert invitation.response == Response.leave_requested
@@ -347,7 +367,7 @@ def venue_meeting(db_session, hospital):
 def test_a_draft_is_sent_later_and_only_once(db_session, hospital):
     nurse = hospital["nurse"].person
     draft = approvals.submit(
-        db_session, nurse, "general", {"subject": "草稿", "content": "未写完"}, now=NOW, draft=True
+        db_session, nurse, "general", raw_form={"subject": "草稿", "content": "未写完"}, now=NOW, draft=True
     )
     assert draft.status == ApprovalStatus.draft and draft.slots == []
     approvals.send_draft(db_session, nurse, draft.id, now=NOW)

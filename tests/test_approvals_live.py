@@ -56,10 +56,10 @@ def _seed(app):
             made[userid] = person
         session.flush()
         first = approvals.submit(
-            session, made["ap-nurse"], "general", {"subject": "借用示教室", "content": "周五"}
+            session, made["ap-nurse"], "general", raw_form={"subject": "借用示教室", "content": "周五"}
         )
         second = approvals.submit(
-            session, made["ap-nurse"], "general", {"subject": "开具证明", "content": "转正"}
+            session, made["ap-nurse"], "general", raw_form={"subject": "开具证明", "content": "转正"}
         )
         return {"request": first.id, "slot": first.slots[0].id, "other_slot": second.slots[0].id}
 

@@ -38,7 +38,7 @@ def published(session, title="党章学习", tags="", kind="article", quiz=""):
         quiz_text=quiz,
     )
     lesson = learning.save_lesson(session, Actor.cli(), draft)
-    learning.set_status(session, Actor.cli(), lesson.id, "published")
+    learning.set_status(session, Actor.cli(), lesson.id, status="published")
     return lesson
 
 
@@ -146,14 +146,20 @@ def test_completion_is_counted_by_branch_and_the_reminder_comes_once(db_session,
     office = campaigns.completion(db_session, Actor.cli(), campaign)
     assert sorted(b.org.name for b in office) == ["心内科党支部", "骨科党支部"]
     with pytest.raises(Forbidden):
-        campaigns.remind_not_started(db_session, secretary, campaign.id, wards["ortho"].id, now=NOW)
+        campaigns.remind_not_started(db_session, secretary, campaign.id, branch_id=wards["ortho"].id, now=NOW)
     # One tap: the one not started gets their one deadline reminder now instead of in the last day.
     later = NOW + timedelta(days=1)
     assert (
-        campaigns.remind_not_started(db_session, secretary, campaign.id, wards["cardio"].id, now=later) == 1
+        campaigns.remind_not_started(
+            db_session, secretary, campaign.id, branch_id=wards["cardio"].id, now=later
+        )
+        == 1
     )
     assert (
-        campaigns.remind_not_started(db_session, secretary, campaign.id, wards["cardio"].id, now=later) == 0
+        campaigns.remind_not_started(
+            db_session, secretary, campaign.id, branch_id=wards["cardio"].id, now=later
+        )
+        == 0
     )
     idle = wards["cardio_members"][2].person
     nudged = db_session.scalar(
@@ -169,7 +175,9 @@ def test_completion_is_counted_by_branch_and_the_reminder_comes_once(db_session,
     ).all()
     assert len(deadline_rows) == 1 and report.sent >= 1  # the started member's one reminder
     with pytest.raises(Conflict):
-        campaigns.remind_not_started(db_session, secretary, campaign.id, wards["cardio"].id, now=DEADLINE)
+        campaigns.remind_not_started(
+            db_session, secretary, campaign.id, branch_id=wards["cardio"].id, now=DEADLINE
+        )
 
 
 def test_a_monthly_series_pushes_new_lessons_with_its_tag_on_the_first_monday(db_session, wards):

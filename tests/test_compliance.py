@@ -113,7 +113,7 @@ def test_member_attendance_across_the_year(db_session, office, make_org, make_me
     meeting = held(db_session, office, branch, ["theme_day"], datetime(2026, 2, 3, 6, tzinfo=UTC), sign=False)
     meetings.confirm(db_session, office, meeting_id=meeting.id, member_id=present.id, present=True)
     year = compliance.member_attendance(
-        db_session, [present.id, absent.id], 2026, datetime(2026, 6, 1, tzinfo=UTC)
+        db_session, [present.id, absent.id], 2026, now=datetime(2026, 6, 1, tzinfo=UTC)
     )
     assert (year[present.id].invited, year[present.id].attended) == (1, 1)
     assert (year[absent.id].invited, year[absent.id].attended) == (1, 0)

@@ -110,15 +110,15 @@ def test_an_imported_book_is_checked_row_by_row_and_applied_whole(db_session, br
         f"{current.person.wecom_userid},2026-13,15\n"
     ).encode()
     with pytest.raises(dues.ImportRefused) as refused:
-        dues.import_book(db_session, branch["secretary"], "book.csv", csv, paid_on=TODAY)
+        dues.import_book(db_session, branch["secretary"], "book.csv", content=csv, paid_on=TODAY)
     assert [(p.line, p.message) for p in refused.value.problems] == [
         (4, "“nobody”不是在册党员。"),
         (5, "月份应写作 2026-11。"),
     ]
     assert db_session.scalar(select(DuesPayment)) is None
     clean = b"\n".join(csv.split(b"\n")[:3]) + b"\n"
-    assert dues.import_book(db_session, branch["secretary"], "book.csv", clean, paid_on=TODAY) == 2
-    assert dues.import_book(db_session, branch["secretary"], "book.csv", clean, paid_on=TODAY) == 0
+    assert dues.import_book(db_session, branch["secretary"], "book.csv", content=clean, paid_on=TODAY) == 2
+    assert dues.import_book(db_session, branch["secretary"], "book.csv", content=clean, paid_on=TODAY) == 0
     amounts = sorted(str(p.amount) for p in db_session.scalars(select(DuesPayment)))
     assert amounts == ["15.00", "30.00"]
 

@@ -32,7 +32,7 @@ def lesson(db_session):
         credit_hours="0.5",
         min_minutes="1",
     )
-    learning.set_status(db_session, Actor.cli(), made.id, "published")
+    learning.set_status(db_session, Actor.cli(), made.id, status="published")
     return made
 
 
@@ -71,7 +71,7 @@ def test_time_counts_only_while_beats_come_and_credits_once(db_session, lesson, 
 def test_a_beat_for_a_lesson_never_opened_is_refused_and_noted(db_session, lesson, nurse):
     settle_refusal(db_session, Forbidden, lambda: learning.beat(db_session, nurse, lesson.id, now=NOW))
     assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "study.beat_refused"))
-    learning.set_status(db_session, Actor.cli(), lesson.id, "archived")
+    learning.set_status(db_session, Actor.cli(), lesson.id, status="archived")
     with pytest.raises(NotFound):
         learning.open_lesson(db_session, nurse, lesson.id, now=NOW)
 

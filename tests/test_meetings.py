@@ -144,10 +144,13 @@ def test_attend_picks_a_session_and_a_forged_key_is_refused(db_session, people, 
     meeting = plan(db_session, people["secretary"], branch, venue)
     mine = meetings.invitation_for(db_session, meeting.id, people["full"][2].person_id)
     b = meeting.sessions[1]
-    assert meetings.attend(db_session, people["full"][2].person, str(mine.id), str(b.id), NOW) == "已报名B场"
+    assert (
+        meetings.attend(db_session, people["full"][2].person, str(mine.id), session_id=str(b.id), now=NOW)
+        == "已报名B场"
+    )
     assert mine.response == Response.attending and mine.session_id == b.id
     with pytest.raises(Forbidden, match="不是发给您的"):
-        meetings.attend(db_session, people["full"][1].person, str(mine.id), str(b.id), NOW)
+        meetings.attend(db_session, people["full"][1].person, str(mine.id), session_id=str(b.id), now=NOW)
 
 
 def test_check_in_rules(db_session, people, branch, venue):
@@ -353,7 +356,7 @@ def test_makeup_goes_to_those_who_missed_it_and_is_never_attendance(db_session, 
     assert db_session.scalar(select(func.count()).select_from(Attendance)) == 1  # make-up is not attendance
 
     later = after + timedelta(days=1)
-    year = compliance.member_attendance(db_session, [absent.id], later.year, later)[absent.id]
+    year = compliance.member_attendance(db_session, [absent.id], later.year, now=later)[absent.id]
     assert (year.attended, year.made_up, year.took_part) == (0, 1, 1)
     rules.override(
         db_session,
@@ -363,7 +366,9 @@ def test_makeup_goes_to_those_who_missed_it_and_is_never_attendance(db_session, 
         effective_from=later.date() - timedelta(days=1),
         note="院党委〔2026〕5号",
     )
-    assert compliance.member_attendance(db_session, [absent.id], later.year, later)[absent.id].took_part == 0
+    assert (
+        compliance.member_attendance(db_session, [absent.id], later.year, now=later)[absent.id].took_part == 0
+    )
 
 
 def test_a_committee_meeting_invites_the_committee_only(db_session, people, branch, venue):
@@ -393,7 +398,7 @@ def test_the_checkin_card_waits_for_the_window_and_is_dropped_once_checked_in(
     nurse = people["full"][2]
     invitation = meetings.invitation_for(db_session, meeting.id, nurse.person_id)
     a = meeting.sessions[0]
-    meetings.attend(db_session, nurse.person, str(invitation.id), str(a.id), NOW)
+    meetings.attend(db_session, nurse.person, str(invitation.id), session_id=str(a.id), now=NOW)
     card = db_session.scalar(select(Reminder).where(Reminder.category == "meeting_checkin"))
     assert card.deliver_at == a.starts_at - timedelta(minutes=30) and card.card_kind == "meeting_checkin"
     reminders.dispatch_due(db_session, now=NOW + timedelta(hours=1))  # the day's reminder goes…

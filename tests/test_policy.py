@@ -34,9 +34,9 @@ def test_secretary_sees_and_acts_on_their_own_branch_only(db_session, hospital, 
     orgs = set(db_session.scalars(scope_orgs(secretary, select(PartyOrg.id))))
     assert orgs == {hospital["cardiology"].id, hospital["group"].id}
     other = hospital["surgery_members"][0]
-    assert not can(db_session, secretary, "member.view", other)
-    assert not can(db_session, secretary, "member.edit", other)
-    assert can(db_session, secretary, "member.edit", hospital["cardiology_members"][0])
+    assert not can(db_session, secretary, "member.view", obj=other)
+    assert not can(db_session, secretary, "member.edit", obj=other)
+    assert can(db_session, secretary, "member.edit", obj=hospital["cardiology_members"][0])
 
 
 def test_member_participating_elsewhere_is_visible_there_but_edited_only_by_branch_of_record(
@@ -45,17 +45,17 @@ def test_member_participating_elsewhere_is_visible_there_but_edited_only_by_bran
     guest = make_member(hospital["surgery"], participating_org=hospital["cardiology"])
     secretary = make_actor(Role.secretary, hospital["cardiology"])
     assert guest.id in set(db_session.scalars(scope_members(secretary, select(Member.id))))
-    assert can(db_session, secretary, "member.view", guest)
-    assert not can(db_session, secretary, "member.edit", guest)
-    assert not can(db_session, secretary, "member.reveal", guest)
+    assert can(db_session, secretary, "member.view", obj=guest)
+    assert not can(db_session, secretary, "member.edit", obj=guest)
+    assert not can(db_session, secretary, "member.reveal", obj=guest)
 
 
 def test_committee_office_over_a_general_branch_sees_its_subtree(db_session, hospital, make_actor):
     office = make_actor(Role.committee_office, hospital["general"])
     visible = set(db_session.scalars(scope_members(office, select(Member.id))))
     assert len(visible) == 5
-    assert can(db_session, office, "org.manage", hospital["surgery"])
-    assert not can(db_session, office, "org.manage", hospital["committee"])
+    assert can(db_session, office, "org.manage", obj=hospital["surgery"])
+    assert not can(db_session, office, "org.manage", obj=hospital["committee"])
 
 
 def test_a_member_without_roles_sees_only_their_own_membership(db_session, hospital, make_actor):
@@ -73,7 +73,7 @@ def test_sanyuan_separation(db_session, hospital, make_actor):
 
     assert can(db_session, sysadmin, "config.manage")
     assert not can(db_session, sysadmin, "audit.read")
-    assert not can(db_session, sysadmin, "member.reveal", member)
+    assert not can(db_session, sysadmin, "member.reveal", obj=member)
     assert not can(db_session, sysadmin, "role.grant")
 
     assert can(db_session, auditor, "audit.read")
@@ -84,11 +84,11 @@ def test_sanyuan_separation(db_session, hospital, make_actor):
         ("role.grant", None),
         ("member.reveal", member),
     ):
-        assert not can(db_session, auditor, action, obj), action
+        assert not can(db_session, auditor, action, obj=obj), action
 
     assert can(db_session, security, "role.grant") and can(db_session, security, "key.manage")
     assert not can(db_session, security, "audit.read")
-    assert not can(db_session, security, "member.reveal", member)
+    assert not can(db_session, security, "member.reveal", obj=member)
 
 
 def test_reveal_is_audited_with_reason_and_refused_outside_scope(db_session, hospital, make_actor):

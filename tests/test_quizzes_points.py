@@ -42,7 +42,7 @@ def make_lesson(session, *, kind="article", quiz=QUIZ, title="党章第一章", 
         quiz_text=quiz,
     )
     lesson = learning.save_lesson(session, Actor.cli(), draft)
-    learning.set_status(session, Actor.cli(), lesson.id, "published")
+    learning.set_status(session, Actor.cli(), lesson.id, status="published")
     return lesson
 
 
@@ -120,7 +120,7 @@ def test_answers_are_scored_on_the_server_and_a_resubmission_scores_once(db_sess
             token=quizzes.new_token(),
             answers=answers_for(db_session, lesson, [[7], [0], [1]]),
         )
-    learning.set_status(db_session, Actor.cli(), lesson.id, "archived")
+    learning.set_status(db_session, Actor.cli(), lesson.id, status="archived")
     with pytest.raises(NotFound):
         quizzes.submit(db_session, nurse, lesson.id, token=quizzes.new_token(), answers=wrong)
 
@@ -160,12 +160,17 @@ def test_points_have_a_daily_cap_per_activity_and_each_outcome_counts_once(db_se
     member = nurse.membership
     assert (
         points.award(
-            db_session, member, "lesson", f"lesson:{lessons[0].id}", "again", now=day + timedelta(days=1)
+            db_session,
+            member,
+            "lesson",
+            source_key=f"lesson:{lessons[0].id}",
+            label="again",
+            now=day + timedelta(days=1),
         )
         is None
     )
     tomorrow = points.award(
-        db_session, member, "lesson", "lesson:another", "另一课", now=day + timedelta(days=1)
+        db_session, member, "lesson", source_key="lesson:another", label="另一课", now=day + timedelta(days=1)
     )
     assert tomorrow.points == 2
     ledger = points.ledger_of(db_session, member, now=day)

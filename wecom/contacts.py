@@ -33,13 +33,13 @@ def change_contact(ctx: CallbackContext) -> Reply | None:
         userid = fields["UserID"]
         renamed = fields.get("NewUserID")
         if renamed and renamed != userid:
-            directory.rename_user(ctx.session, actor, userid, renamed)
+            directory.rename_user(ctx.session, actor, userid, new_userid=renamed)
             userid = renamed
         queues.enqueue_after_commit(ctx.session, sync_user, userid)
     elif change == "delete_user" and fields.get("UserID"):
-        directory.user_left(ctx.session, actor, fields["UserID"], directory.SyncReport())
+        directory.user_left(ctx.session, actor, fields["UserID"], report=directory.SyncReport())
     elif change in ("create_party", "update_party") and fields.get("Id", "").isdigit():
         queues.enqueue_after_commit(ctx.session, sync_department, int(fields["Id"]))
     elif change == "delete_party" and fields.get("Id", "").isdigit():
-        directory.remove_department(ctx.session, actor, int(fields["Id"]), directory.SyncReport())
+        directory.remove_department(ctx.session, actor, int(fields["Id"]), report=directory.SyncReport())
     return None

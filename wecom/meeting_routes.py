@@ -14,7 +14,9 @@ from wecom.router import CallbackContext, Reply, router
 @router.card_action("meeting_attend")
 def attend(ctx: CallbackContext) -> Reply:
     invitation_id, _, session_id = ctx.argument.partition(".")
-    label = meetings.attend(ctx.session, ctx.person, invitation_id, session_id or None, utcnow())
+    label = meetings.attend(
+        ctx.session, ctx.person, invitation_id, session_id=session_id or None, now=utcnow()
+    )
     return Reply("update_button", label)  # the card greys out: no second tap
 
 

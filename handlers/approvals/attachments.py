@@ -14,7 +14,7 @@ from models import ApprovalRequest, Attachment, AttachmentOwner
 MAX_ATTACHMENTS = 5
 
 
-def attach(session: Session, request: ApprovalRequest, filename: str, content: bytes) -> Attachment:
+def attach(session: Session, request: ApprovalRequest, filename: str, *, content: bytes) -> Attachment:
     return store.store(
         session,
         AttachmentOwner.approval_request,
@@ -28,7 +28,7 @@ def attach(session: Session, request: ApprovalRequest, filename: str, content: b
 
 
 def attachment_for(
-    session: Session, actor: Actor, request_id: uuid.UUID | str, attachment_id: uuid.UUID | str
+    session: Session, actor: Actor, request_id: uuid.UUID | str, *, attachment_id: uuid.UUID | str
 ) -> Attachment:
     found = get_request(session, actor, request_id)
-    return store.one_of(session, AttachmentOwner.approval_request, found.id, attachment_id)
+    return store.one_of(session, AttachmentOwner.approval_request, found.id, attachment_id=attachment_id)

@@ -23,7 +23,7 @@ def card_key(slot_id: uuid.UUID, userid: str) -> str:
     return f"approval_card:{slot_id}:{userid}"
 
 
-def card_params(session: Session, request: ApprovalRequest, slot: ApprovalSlot, userid: str) -> dict:
+def card_params(session: Session, request: ApprovalRequest, slot: ApprovalSlot, *, userid: str) -> dict:
     kind = kind_of(request.kind)
     return {
         "request_id": str(request.id),
@@ -43,12 +43,12 @@ def _send_cards(
 ) -> None:
     people = list(people)
     for person in people:
-        send_card(session, request, slot, person, key=card_key(slot.id, person.wecom_userid))
+        send_card(session, request, slot, person=person, key=card_key(slot.id, person.wecom_userid))
     workbench.touch(session, people)
 
 
 def send_card(
-    session: Session, request: ApprovalRequest, slot: ApprovalSlot, person: Person, *, key: str
+    session: Session, request: ApprovalRequest, slot: ApprovalSlot, *, person: Person, key: str
 ) -> None:
     """The decision card for one decider of one slot, under `key` (its buttons carry the slot)."""
     notify.tell(
@@ -56,7 +56,7 @@ def send_card(
         person,
         "approval_request",
         key=key,
-        **card_params(session, request, slot, person.wecom_userid),
+        **card_params(session, request, slot, userid=person.wecom_userid),
     )
 
 
@@ -68,7 +68,7 @@ def send_cards_again(
     for slot in slots:
         if slot.request.status == ApprovalStatus.pending:
             key = card_key(slot.id, person.wecom_userid) + f":todo{asked_at}"
-            send_card(session, slot.request, slot, person, key=key)
+            send_card(session, slot.request, slot, person=person, key=key)
 
 
 def _grey_cards(session: Session, slot: ApprovalSlot, label: str) -> None:

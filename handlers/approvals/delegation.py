@@ -66,7 +66,7 @@ def delegate(
 
 
 def revoke_delegation(
-    session: Session, person: Person, delegation_id: uuid.UUID, now: datetime | None = None
+    session: Session, person: Person, delegation_id: uuid.UUID, *, now: datetime | None = None
 ) -> None:
     row = session.get(ApprovalDelegation, delegation_id)
     if row is None or row.from_person_id != person.id:

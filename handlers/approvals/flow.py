@@ -75,8 +75,8 @@ def submit(
     session: Session,
     person: Person | None,
     kind_name: str,
-    raw_form: dict,
     *,
+    raw_form: dict,
     now: datetime | None = None,
     draft: bool = False,
     actor: Actor | None = None,
@@ -118,7 +118,7 @@ def submit(
 
 
 def send_draft(
-    session: Session, person: Person, request_id: uuid.UUID | str, now: datetime | None = None
+    session: Session, person: Person, request_id: uuid.UUID | str, *, now: datetime | None = None
 ) -> ApprovalRequest:
     request = _own(session, person, request_id)
     if request.status != ApprovalStatus.draft:
@@ -218,7 +218,7 @@ def decide(
         raise Forbidden("这张审批卡片无效。")
     request = session.get(ApprovalRequest, request_id, with_for_update=True, populate_existing=True)
     slot = session.get(ApprovalSlot, slot_uuid, populate_existing=True)
-    if not may_decide(session, actor, slot, now):
+    if not may_decide(session, actor, slot, now=now):
         raise Forbidden("您不是这一步的审批人。")
     if slot.status != SlotStatus.pending or request.status != ApprovalStatus.pending:
         if slot.status in (SlotStatus.approved, SlotStatus.rejected):
@@ -309,7 +309,7 @@ def _own(session: Session, person: Person, request_id: uuid.UUID | str) -> Appro
 
 
 def withdraw(
-    session: Session, person: Person, request_id: uuid.UUID | str, now: datetime | None = None
+    session: Session, person: Person, request_id: uuid.UUID | str, *, now: datetime | None = None
 ) -> ApprovalRequest:
     now = now or utcnow()
     request = _own(session, person, request_id)
@@ -327,7 +327,12 @@ def withdraw(
 
 
 def resubmit(
-    session: Session, person: Person, request_id: uuid.UUID | str, raw_form: dict, now: datetime | None = None
+    session: Session,
+    person: Person,
+    request_id: uuid.UUID | str,
+    *,
+    raw_form: dict,
+    now: datetime | None = None,
 ) -> ApprovalRequest:
     """A rejected request, corrected, starts again at the first step in a new round."""
     now = now or utcnow()

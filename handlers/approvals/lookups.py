@@ -125,7 +125,7 @@ def _holds_slot_role(actor: Actor, slot: ApprovalSlot) -> bool:
     return False
 
 
-def may_decide(session: Session, actor: Actor, slot: ApprovalSlot, now: datetime) -> bool:
+def may_decide(session: Session, actor: Actor, slot: ApprovalSlot, *, now: datetime) -> bool:
     """The slot's decider in their own right (a person or an API token holding the role), or
     someone a decider delegated to for now."""
     if slot.person_id is None and _holds_slot_role(actor, slot):
@@ -184,7 +184,7 @@ def get_request(
     if session.scalar(_visible_filter(actor).where(ApprovalRequest.id == rid)) is not None:
         return request
     now = utcnow()
-    if any(s.status == SlotStatus.pending and may_decide(session, actor, s, now) for s in request.slots):
+    if any(s.status == SlotStatus.pending and may_decide(session, actor, s, now=now) for s in request.slots):
         return request
     raise NotFound("审批事项不存在，或您无权查看。")
 
@@ -293,7 +293,7 @@ def to_decide(session: Session, actor: Actor, now: datetime | None = None) -> li
         if not candidates:
             return []
         query = query.where(or_(*candidates))
-    return [s for s in session.scalars(query) if may_decide(session, actor, s, now)]
+    return [s for s in session.scalars(query) if may_decide(session, actor, s, now=now)]
 
 
 def _slots_of_grant(grant: Grant) -> ColumnElement[bool]:
@@ -359,6 +359,10 @@ def attachments_of(session: Session, request: ApprovalRequest) -> list[Attachmen
 def pending_slot_for(session: Session, actor: Actor, request: ApprovalRequest) -> ApprovalSlot | None:
     now = utcnow()
     return next(
-        (s for s in request.slots if s.status == SlotStatus.pending and may_decide(session, actor, s, now)),
+        (
+            s
+            for s in request.slots
+            if s.status == SlotStatus.pending and may_decide(session, actor, s, now=now)
+        ),
         None,
     )

@@ -144,7 +144,7 @@ def calendar(
     )
     if org_id is not None:
         root = session.get(PartyOrg, org_id)
-        if root is None or not can(session, actor, "meeting.manage", root):
+        if root is None or not can(session, actor, "meeting.manage", obj=root):
             raise Forbidden("您无权查看该党组织的组织生活情况。")
         stmt = stmt.where(PartyOrg.path.startswith(root.path, autoescape=True))
     orgs = list(session.scalars(stmt.order_by(PartyOrg.path)))
@@ -201,7 +201,7 @@ class MemberYear:
 
 
 def member_attendance(
-    session: Session, member_ids: list[uuid.UUID], year: int, now: datetime
+    session: Session, member_ids: list[uuid.UUID], year: int, *, now: datetime
 ) -> dict[uuid.UUID, MemberYear]:
     """Each member's year: meetings they were invited to (held ones), attended, and on leave.
     For the member themselves and their branch's managers only — never a ranking."""

@@ -162,7 +162,7 @@ def save_lesson(
         lesson = Lesson(created_by=actor.label[:100], status=LessonStatus.draft)
         session.add(lesson)
     lesson.kind, lesson.credit_hours = kind, credit
-    lesson.title = require_text(draft.title, "title", "标题", 100)
+    lesson.title = require_text(draft.title, "title", "标题", max_length=100)
     lesson.summary = (draft.summary or "").strip()[:200]
     lesson.body_html = body if kind == LessonKind.article else ""
     lesson.url = url or None
@@ -183,7 +183,7 @@ def save_lesson(
         lesson.status, lesson.review_note = LessonStatus.proposed, None
     session.flush()
     if draft.quiz_text.strip() or kind == LessonKind.quiz or lesson.pass_percent is not None:
-        quizzes.replace_quiz(session, lesson, draft.quiz_text, draft.pass_percent)
+        quizzes.replace_quiz(session, lesson, draft.quiz_text, pass_percent=draft.pass_percent)
     audit.record(
         session,
         actor,
@@ -247,7 +247,7 @@ def _editable(session: Session, actor: Actor, lesson_id: uuid.UUID) -> Lesson:
 
 def _proposer_of(session: Session, actor: Actor, lesson: Lesson) -> bool:
     org = session.get(PartyOrg, lesson.proposed_for_org_id) if lesson.proposed_for_org_id else None
-    return org is not None and can(session, actor, "lesson.propose", org)
+    return org is not None and can(session, actor, "lesson.propose", obj=org)
 
 
 def _proposal_org(
@@ -260,12 +260,14 @@ def _proposal_org(
         raise Forbidden("只有党委组织部或支部书记、组织委员可以提交课程。")
     org_id = propose_for or (lesson.proposed_for_org_id if lesson else None)
     org = session.get(PartyOrg, org_id) if org_id else None
-    if org is None or not can(session, actor, "lesson.propose", org):
+    if org is None or not can(session, actor, "lesson.propose", obj=org):
         raise Forbidden("只能为本人负责的党组织提议课程。")
     return org.id
 
 
-def set_status(session: Session, actor: Actor, lesson_id: uuid.UUID, status: str, note: str = "") -> Lesson:
+def set_status(
+    session: Session, actor: Actor, lesson_id: uuid.UUID, *, status: str, note: str = ""
+) -> Lesson:
     """The office's review: publish (a draft or a proposal), return a proposal with a note,
     archive a published lesson. A proposer may withdraw their proposal to a draft."""
     lesson = session.get(Lesson, lesson_id)
@@ -292,7 +294,7 @@ def set_status(session: Session, actor: Actor, lesson_id: uuid.UUID, status: str
         if not quizzes.questions_of(session, lesson):
             raise Conflict("测验还没有题目，不能发布。")
     if lesson.status == LessonStatus.proposed and target == LessonStatus.draft and _office(actor):
-        lesson.review_note = require_text(note, "note", "退回意见", 200)
+        lesson.review_note = require_text(note, "note", "退回意见", max_length=200)
     lesson.status = target
     if target == LessonStatus.published and lesson.published_at is None:
         lesson.published_at = utcnow()

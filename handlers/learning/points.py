@@ -35,6 +35,7 @@ def award(
     session: Session,
     member: Member,
     activity: str,
+    *,
     source_key: str,
     label: str,
     now: datetime | None = None,
@@ -82,7 +83,7 @@ class Ledger:
     this_year: int
 
 
-def ledger_of(session: Session, member: Member, now: datetime | None = None, limit: int = 50) -> Ledger:
+def ledger_of(session: Session, member: Member, now: datetime | None = None, *, limit: int = 50) -> Ledger:
     """The member's own points: the latest lines and the sums (added up, never stored)."""
     year = (now or utcnow()).astimezone(CHINA).year
     entries = list(

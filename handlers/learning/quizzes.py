@@ -134,7 +134,7 @@ def questions_of(session: Session, lesson: Lesson) -> list[QuizQuestion]:
     )
 
 
-def replace_quiz(session: Session, lesson: Lesson, text: str, pass_percent: str | int | None) -> None:
+def replace_quiz(session: Session, lesson: Lesson, text: str, *, pass_percent: str | int | None) -> None:
     """Write (or clear, with empty text) an unpublished lesson's quiz. A standalone quiz must
     have questions."""
     if not (text or "").strip():
@@ -264,7 +264,9 @@ def _credit_pass(session: Session, member, lesson: Lesson, now: datetime) -> int
         record.quiz_passed_at = now
     if lesson.kind == LessonKind.quiz and record.completed_at is None:
         record.completed_at, record.credited_hours = now, lesson.credit_hours
-    entry = points.award(session, member, "quiz", f"quiz:{lesson.id}", f"测验合格：{lesson.title}", now=now)
+    entry = points.award(
+        session, member, "quiz", source_key=f"quiz:{lesson.id}", label=f"测验合格：{lesson.title}", now=now
+    )
     session.flush()
     return entry.points if entry else 0
 

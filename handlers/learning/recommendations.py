@@ -65,7 +65,7 @@ RECOMMEND_FROM = 200
 
 
 def plan_for(
-    session: Session, person: Person, now: datetime | None = None, suggestions: int = 3
+    session: Session, person: Person, now: datetime | None = None, *, suggestions: int = 3
 ) -> StudyPlan:
     """What is due (campaign lessons not completed, nearest deadline first) and "next for you":
     published lessons not done yet, chosen from the member's roles and the themes (tags) of

@@ -36,7 +36,7 @@ CLAIM_TOLERANCE = 3
 
 
 def open_lesson(
-    session: Session, person: Person, lesson_id: uuid.UUID | str, now: datetime | None = None
+    session: Session, person: Person, lesson_id: uuid.UUID | str, *, now: datetime | None = None
 ) -> StudyRecord:
     """The member opens a lesson: their record for it (created once; reopening keeps it)."""
     now = now or utcnow()
@@ -61,6 +61,7 @@ def beat(
     session: Session,
     person: Person,
     lesson_id: uuid.UUID | str,
+    *,
     now: datetime | None = None,
     claimed: int | None = None,
 ) -> StudyRecord:
@@ -109,7 +110,14 @@ def beat(
         and lesson.kind != LessonKind.quiz
     ):
         record.completed_at, record.credited_hours = now, lesson.credit_hours
-        points.award(session, member, "lesson", f"lesson:{lesson.id}", f"完成课程：{lesson.title}", now=now)
+        points.award(
+            session,
+            member,
+            "lesson",
+            source_key=f"lesson:{lesson.id}",
+            label=f"完成课程：{lesson.title}",
+            now=now,
+        )
     return record
 
 

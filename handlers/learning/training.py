@@ -47,7 +47,7 @@ def record_day(
     if not person_ids:
         raise ValidationFailed("请填写参加培训的党员账号。", field="people")
     day = TrainingDay(
-        title=require_text(title, "title", "培训名称", 100),
+        title=require_text(title, "title", "培训名称", max_length=100),
         held_on=held_on,
         hours=hours,
         created_by=actor.label[:100],

@@ -51,4 +51,4 @@ def attachment_for(
     session: Session, actor: Actor, *, meeting_id: uuid.UUID, attachment_id: uuid.UUID
 ) -> Attachment:
     meeting = get_meeting(session, actor, meeting_id, manage=True)
-    return store.one_of(session, AttachmentOwner.meeting, meeting.id, attachment_id)
+    return store.one_of(session, AttachmentOwner.meeting, meeting.id, attachment_id=attachment_id)

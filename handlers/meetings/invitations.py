@@ -83,7 +83,7 @@ def _notice_moot(session: Session, invitation_id: str) -> bool:
 
 
 def queue_checkin_card(
-    session: Session, meeting: Meeting, invitation: Invitation, now: datetime | None = None
+    session: Session, meeting: Meeting, invitation: Invitation, *, now: datetime | None = None
 ) -> None:
     """A 签到 card for the chosen session, where card check-in is allowed: a reminder of the
     urgent kind, sent when the check-in window opens (not days before, when the member said
@@ -127,7 +127,7 @@ def cancel_checkin_card(session: Session, invitation: Invitation, why: str) -> N
 
 
 def attend(
-    session: Session, person: Person | None, invitation_id: str, session_id: str | None, now: datetime
+    session: Session, person: Person | None, invitation_id: str, *, session_id: str | None, now: datetime
 ) -> str:
     """参加 on the notice card (with the session chosen when there are several)."""
     invitation = own_invitation(session, person, invitation_id)
@@ -143,7 +143,7 @@ def attend(
         raise Conflict("您已请假；如能参加，请联系支部书记撤回请假。")
     invitation.response, invitation.session_id, invitation.responded_at = Response.attending, chosen.id, now
     meeting = session.get(Meeting, invitation.meeting_id)
-    queue_checkin_card(session, meeting, invitation, now)
+    queue_checkin_card(session, meeting, invitation, now=now)
     _remind_before(session, person, meeting, invitation, chosen, now)
     return f"已报名{chosen.label}"
 

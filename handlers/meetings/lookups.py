@@ -74,7 +74,7 @@ def hostable_orgs(session: Session, actor: Actor) -> list[PartyOrg]:
     return [
         o
         for o in members.visible_orgs(session, actor)
-        if o.kind in HOST_KINDS and can(session, actor, "meeting.manage", o)
+        if o.kind in HOST_KINDS and can(session, actor, "meeting.manage", obj=o)
     ]
 
 
@@ -125,7 +125,7 @@ def get_meeting(session: Session, actor: Actor, meeting_id: uuid.UUID, *, manage
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound("会议不存在。")
-    if can(session, actor, "meeting.manage", meeting.org):
+    if can(session, actor, "meeting.manage", obj=meeting.org):
         return meeting
     if not manage and actor.person_id and invitation_for(session, meeting.id, actor.person_id) is not None:
         return meeting
@@ -166,7 +166,7 @@ def _hosted_meetings(session: Session, actor: Actor, org_id: uuid.UUID | None) -
         stmt = stmt.where(or_(*(PartyOrg.path.startswith(p, autoescape=True) for p in paths)))
     if org_id is not None:
         org = session.get(PartyOrg, org_id)
-        if org is None or not can(session, actor, "meeting.manage", org):
+        if org is None or not can(session, actor, "meeting.manage", obj=org):
             raise Forbidden("您无权查看该党组织的会议。")
         stmt = stmt.where(PartyOrg.path.startswith(org.path, autoescape=True))
     return stmt

@@ -38,8 +38,8 @@ def set_makeup(
 ) -> Meeting:
     """The material absentees read afterwards and one question to confirm they read it."""
     meeting = get_meeting(session, actor, meeting_id, manage=True)
-    material = require_text(material, "makeup_material", "补学材料", 20000)
-    question = require_text(question, "makeup_question", "确认问题", 200)
+    material = require_text(material, "makeup_material", "补学材料", max_length=20000)
+    question = require_text(question, "makeup_question", "确认问题", max_length=200)
     options = [o.strip() for o in options if o and o.strip()]
     if not 2 <= len(options) <= 4 or any(len(o) > 60 for o in options):
         raise ValidationFailed("请填写 2 至 4 个选项，每项不超过60字。", field="makeup_options")

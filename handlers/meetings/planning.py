@@ -54,7 +54,7 @@ def _manageable_org(session: Session, actor: Actor, org_id: uuid.UUID | None) ->
     org = session.get(PartyOrg, org_id) if org_id else None
     if org is None or org.dissolved_at is not None:
         raise NotFound("党组织不存在或已撤销。")
-    if not can(session, actor, "meeting.manage", org):
+    if not can(session, actor, "meeting.manage", obj=org):
         raise Forbidden("您无权为该党组织安排会议。")
     return org
 
@@ -76,7 +76,7 @@ def _kinds(org: PartyOrg, kinds: list[str]) -> list[MeetingKind]:
 def _sessions(plans: list[SessionPlan], now: datetime) -> list[SessionPlan]:
     if not 1 <= len(plans) <= MAX_SESSIONS:
         raise ValidationFailed(f"请安排 1 至 {MAX_SESSIONS} 场。", field="sessions")
-    labels = [require_text(p.label, "sessions", "场次名称", 20) for p in plans]
+    labels = [require_text(p.label, "sessions", "场次名称", max_length=20) for p in plans]
     if len(set(labels)) != len(labels):
         raise ValidationFailed("场次名称不能重复。", field="sessions")
     for plan in plans:
@@ -155,7 +155,7 @@ def plan_meeting(
         raise ValidationFailed("只有党员大会或支委会可以进行表决。", field="has_vote")
     meeting = Meeting(
         org_id=org.id,
-        topic=require_text(topic, "topic", "会议主题", 100),
+        topic=require_text(topic, "topic", "会议主题", max_length=100),
         agenda=(agenda or "").strip()[:5000],
         venue_mode=mode,
         venue_id=venue.id if venue and mode != VenueMode.online else None,
@@ -231,7 +231,7 @@ def _invite(session: Session, meeting: Meeting, member: Member, via: InvitationV
     session.flush()
     notice = _notice(session, meeting, invitation, member, now)
     if invitation.session_id is not None:
-        queue_checkin_card(session, meeting, invitation, now)
+        queue_checkin_card(session, meeting, invitation, now=now)
     return notice
 
 
@@ -250,7 +250,7 @@ def cancel(session: Session, actor: Actor, *, meeting_id: uuid.UUID, reason: str
     meeting = get_meeting(session, actor, meeting_id, manage=True)
     if meeting.status != MeetingStatus.planned:
         raise Conflict("只能取消尚未签署的会议。")
-    reason = require_text(reason, "reason", "取消原因", 200)
+    reason = require_text(reason, "reason", "取消原因", max_length=200)
     meeting.status = MeetingStatus.cancelled
     for invitation in session.scalars(select(Invitation).where(Invitation.meeting_id == meeting.id)):
         notify.close_card(

@@ -178,7 +178,9 @@ def sign_off(
     for attendance in session.scalars(
         select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.present.is_(True))
     ):
-        points.award(session, attendance.member, "meeting", f"meeting:{meeting.id}", label, now=now)
+        points.award(
+            session, attendance.member, "meeting", source_key=f"meeting:{meeting.id}", label=label, now=now
+        )
     if meeting.makeup_question and meeting.sessions[-1].ends_at <= now:
         send_makeup(session, actor, meeting_id=meeting.id, now=now)  # those who missed it can make it up
     return meeting
@@ -189,7 +191,9 @@ def add_correction(session: Session, actor: Actor, *, meeting_id: uuid.UUID, tex
     if meeting.status != MeetingStatus.signed_off:
         raise Conflict("记录尚未签署，请直接修改会议记录。")
     correction = MeetingCorrection(
-        meeting_id=meeting.id, text=require_text(text, "text", "更正说明", 2000), made_by=actor.label
+        meeting_id=meeting.id,
+        text=require_text(text, "text", "更正说明", max_length=2000),
+        made_by=actor.label,
     )
     session.add(correction)
     session.flush()

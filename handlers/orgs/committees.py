@@ -42,7 +42,7 @@ def _live_org(session: Session, org_id: uuid.UUID | None) -> PartyOrg:
 
 
 def _require_manage(session: Session, actor: Actor, org: PartyOrg) -> None:
-    if not can(session, actor, "org.manage", org):
+    if not can(session, actor, "org.manage", obj=org):
         raise Forbidden("您无权调整该党组织。")
 
 
@@ -123,7 +123,7 @@ def end_seat(session: Session, actor: Actor, *, seat_id: uuid.UUID, reason: str)
     if seat is None or seat.ended_on is not None:
         raise NotFound("该委员职务不存在或已免去。")
     _require_manage(session, actor, _live_org(session, seat.org_id))
-    _close(session, actor, seat, require_text(reason, "reason", "免去原因", 200))
+    _close(session, actor, seat, require_text(reason, "reason", "免去原因", max_length=200))
     return seat
 
 

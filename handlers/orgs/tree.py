@@ -51,11 +51,14 @@ def create_org(
         raise ValidationFailed("组织类别不正确。", field="kind") from None
     if kind not in CHILD_KINDS[parent.kind]:
         raise ValidationFailed(f"{KIND_LABELS[parent.kind]}下不能设立{KIND_LABELS[kind]}。", field="kind")
-    code = require_text(code, "code", "组织代码", 32)
+    code = require_text(code, "code", "组织代码", max_length=32)
     if session.scalar(select(PartyOrg.id).where(PartyOrg.code == code)):
         raise Conflict(f"组织代码 {code} 已被使用。", field="code")
     org = PartyOrg(
-        kind=kind, code=code, name=require_text(name, "name", "组织名称", 100), established_on=local_today()
+        kind=kind,
+        code=code,
+        name=require_text(name, "name", "组织名称", max_length=100),
+        established_on=local_today(),
     )
     org.set_parent(parent)
     org.campus_id = parent.campus_id
@@ -69,7 +72,7 @@ def create_org(
 def rename_org(session: Session, actor: Actor, *, org_id: uuid.UUID, name: str) -> PartyOrg:
     org = _live_org(session, org_id)
     _require_manage(session, actor, org)
-    old, org.name = org.name, require_text(name, "name", "组织名称", 100)
+    old, org.name = org.name, require_text(name, "name", "组织名称", max_length=100)
     audit.record(session, actor, "org.rename", object_type="party_org", object_id=org.id,
                  detail={"from": old, "to": org.name})  # fmt: skip
     return org
@@ -113,7 +116,7 @@ def dissolve_org(session: Session, actor: Actor, *, org_id: uuid.UUID, reason: s
     """Dissolve an empty org; its row and history stay."""
     org = _live_org(session, org_id)
     _require_manage(session, actor, org)
-    reason = require_text(reason, "reason", "撤销原因", 200)
+    reason = require_text(reason, "reason", "撤销原因", max_length=200)
     children = session.scalar(
         select(func.count()).where(PartyOrg.parent_id == org.id, PartyOrg.dissolved_at.is_(None))
     )

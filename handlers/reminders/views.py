@@ -23,7 +23,7 @@ from models import (
 from models.base import utcnow
 
 
-def snooze(session: Session, person: Person, reminder_id: object, now: datetime | None = None) -> Reminder:
+def snooze(session: Session, person: Person, reminder_id: object, *, now: datetime | None = None) -> Reminder:
     """Once per reminder: ask again later (an hour on, or the end of the window), replanned."""
     from handlers.errors import Conflict, NotFound
 
@@ -95,7 +95,7 @@ def paused(session: Session) -> set[str]:
     return set(session.scalars(select(ReminderPause.category)))
 
 
-def set_paused(session: Session, actor: Actor, category: str, pause: bool) -> None:
+def set_paused(session: Session, actor: Actor, category: str, *, pause: bool) -> None:
     """Pause (or resume) a category hospital-wide: planned reminders wait, none is lost."""
     if not holds(actor, "reminder.manage"):
         raise Forbidden("只有党委组织部可以暂停提醒。")

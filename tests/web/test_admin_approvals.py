@@ -34,9 +34,11 @@ def filed(db_session, hospital):  # noqa: F811
 
     db_session.add(RoleGrant(person_id=nurse.id, role=Role.organizer, org_id=hospital["cardio"].id))
     db_session.flush()
-    plan = approvals.submit(db_session, nurse, "activity_plan", PLAN)
+    plan = approvals.submit(db_session, nurse, "activity_plan", raw_form=PLAN)
     approvals.decide(db_session, load_actor(db_session, secretary), slot_id=plan.slots[0].id, approve=True)
-    other = approvals.submit(db_session, nurse, "general", {"subject": "借用投影仪", "content": "周五"})
+    other = approvals.submit(
+        db_session, nurse, "general", raw_form={"subject": "借用投影仪", "content": "周五"}
+    )
     db_session.commit()
     return {"plan": plan, "other": other}
 

@@ -62,7 +62,7 @@ def test_the_office_pushes_a_lesson_to_a_branch(app, db_session, hospital, emula
         credit_hours="1",
         min_minutes="5",
     )
-    learning.set_status(db_session, Actor.cli(), lesson.id, "published")
+    learning.set_status(db_session, Actor.cli(), lesson.id, status="published")
     db_session.commit()
     browser = app.test_client()
     qr_login(browser, "office01")

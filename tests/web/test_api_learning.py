@@ -22,7 +22,7 @@ def studied(db_session, hospital):  # noqa: F811
         db_session, Actor.cli(), kind="article", title="党章", summary="", body_html="<p>x</p>",
         credit_hours="1", min_minutes="1", tags="党章,微党课",
     )  # fmt: skip
-    learning.set_status(db_session, Actor.cli(), lesson.id, "published")
+    learning.set_status(db_session, Actor.cli(), lesson.id, status="published")
     draft = learning.create_lesson(
         db_session, Actor.cli(), kind="link", title="草稿", summary="", url="https://intranet/x",
         credit_hours="1", min_minutes="1",

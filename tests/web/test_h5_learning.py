@@ -69,7 +69,7 @@ def test_video_upload_and_ranges(app, db_session, hospital, emulator):  # noqa: 
     phone = app.test_client()
     login(phone, "nurse01", "/m/")
     assert phone.get(f"/m/lessons/{lesson.id}/media").status_code == 404  # not published yet
-    learning.set_status(db_session, Actor.cli(), lesson.id, "published")
+    learning.set_status(db_session, Actor.cli(), lesson.id, status="published")
     db_session.commit()
     assert "<video" in phone.get(f"/m/lessons/{lesson.id}").get_data(as_text=True)
     part = phone.get(f"/m/lessons/{lesson.id}/media", headers={"Range": "bytes=4-11"})
@@ -117,7 +117,7 @@ def test_quiz_form_and_own_points(app, db_session, hospital, emulator):  # noqa:
             quiz_text=QUIZ,
         ),
     )
-    learning.set_status(db_session, Actor.cli(), lesson.id, "published")
+    learning.set_status(db_session, Actor.cli(), lesson.id, status="published")
     db_session.commit()
     phone = app.test_client()
     page = login(phone, "nurse01", f"/m/lessons/{lesson.id}").get_data(as_text=True)
@@ -160,7 +160,7 @@ def test_branch_completion_and_reminder(app, db_session, hospital, emulator):  #
             kind="article", title="廉洁行医", body_html="<p>x</p>", credit_hours="1", min_minutes="1"
         ),
     )
-    learning.set_status(db_session, Actor.cli(), lesson.id, "published")
+    learning.set_status(db_session, Actor.cli(), lesson.id, status="published")
     now = datetime.now(UTC)
     campaign = campaigns.launch(
         db_session,

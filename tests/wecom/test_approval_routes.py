@@ -26,7 +26,9 @@ def branch(db_session, make_org, make_member, make_actor, make_person):
     make_member(branch=org, person=make_person(wecom_userid="yj-2", name="药师褚"))
     make_actor(Role.secretary, org, person=secretary.person)
     requests = [
-        approvals.submit(db_session, pharmacist.person, "general", {"subject": f"事项{n}", "content": "内容"})
+        approvals.submit(
+            db_session, pharmacist.person, "general", raw_form={"subject": f"事项{n}", "content": "内容"}
+        )
         for n in range(2)
     ]
     db_session.commit()
@@ -92,7 +94,7 @@ def test_study_commands_answer_with_hours_and_lessons(app, db_session, send, wec
         credit_hours="1",
         min_minutes="5",
     )
-    learning.set_status(db_session, Actor.cli(), lesson.id, "published")
+    learning.set_status(db_session, Actor.cli(), lesson.id, status="published")
     db_session.commit()
     hours = opened(wecom, say(app, send, "yj-1", "学时")).find("Content").text
     assert hours.startswith("本年已学 0 / 32 学时") and "/m/study" in hours

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("queues")
 
 def publish(session, **fields):
     lesson = learning.save_lesson(session, Actor.cli(), learning.LessonDraft(**fields))
-    learning.set_status(session, Actor.cli(), lesson.id, "published")
+    learning.set_status(session, Actor.cli(), lesson.id, status="published")
     return lesson
 
 

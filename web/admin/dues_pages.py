@@ -77,7 +77,9 @@ def dues_import() -> ResponseReturnValue:
     _require()
     filename, content = read_upload()
     try:
-        count = dues.import_book(db_session(), g.actor, filename, content, paid_on=form_date("paid_on"))
+        count = dues.import_book(
+            db_session(), g.actor, filename, content=content, paid_on=form_date("paid_on")
+        )
     except dues.ImportRefused as refused:
         note_refusal(refused)
         return _page(refused.message, refused.problems)

@@ -110,7 +110,7 @@ def _propose_orgs() -> list:
     return [
         o
         for o in members.visible_orgs(db_session(), g.actor)
-        if o.kind != "group" and can(db_session(), g.actor, "lesson.propose", o)
+        if o.kind != "group" and can(db_session(), g.actor, "lesson.propose", obj=o)
     ]
 
 
@@ -184,7 +184,7 @@ def lesson_status(lesson_id: str) -> ResponseReturnValue:
     words = {"published": "发布", "archived": "下架", "draft": "退回"}
     return form_change(
         lambda: learning.set_status(
-            db_session(), g.actor, parse_uuid(lesson_id), status, note=request.form.get("note", "")
+            db_session(), g.actor, parse_uuid(lesson_id), status=status, note=request.form.get("note", "")
         ),
         done=lambda lesson: f"“{lesson.title}”已{words.get(status, '更新')}。",
         back=request.referrer or url_for("admin.lesson_index"),
@@ -204,7 +204,7 @@ def lesson_import_page() -> ResponseReturnValue:
             if len(content) > 5 * 1024 * 1024:
                 raise ValidationFailed("文件不能超过 5 MB。", field="file")
             count = lesson_import.import_lessons(
-                db_session(), g.actor, upload.filename if upload else "", content
+                db_session(), g.actor, upload.filename if upload else "", content=content
             )
         except lesson_import.ImportRefused as refused:
             note_refusal(refused)
@@ -316,7 +316,7 @@ def campaign_remind(campaign_id: str, branch_id: str) -> ResponseReturnValue:
     _require()
     return form_change(
         lambda: campaigns.remind_not_started(
-            db_session(), g.actor, parse_uuid(campaign_id), parse_uuid(branch_id)
+            db_session(), g.actor, parse_uuid(campaign_id), branch_id=parse_uuid(branch_id)
         ),
         done=lambda n: (
             f"已安排提醒 {n} 位未开始学习的党员（每人只提醒一次）。"

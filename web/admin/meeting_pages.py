@@ -140,7 +140,9 @@ def compliance_org(org_id: str) -> ResponseReturnValue:
     calendars = compliance.calendar(db_session(), g.actor, year=year, today=on, org_id=parse_uuid(org_id))
     org = members.get_org(db_session(), g.actor, parse_uuid(org_id))
     people = members.current_members(db_session(), org)
-    attendance = compliance.member_attendance(db_session(), [m.id for m in people], year, datetime.now(UTC))
+    attendance = compliance.member_attendance(
+        db_session(), [m.id for m in people], year, now=datetime.now(UTC)
+    )
     return render_template(
         "admin/compliance_org.html",
         org=org,

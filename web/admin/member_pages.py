@@ -102,7 +102,7 @@ def _member_page(member: Any, revealed: dict[str, str] | None = None) -> Respons
         fields=people.REVEALABLE,
         transfers=transfers.history(db_session(), member),
         branches=[o for o in members.visible_orgs(db_session(), g.actor) if o.kind == "branch"],
-        can_edit=can(db_session(), g.actor, "member.edit", member) and member.left_at is None,
+        can_edit=can(db_session(), g.actor, "member.edit", obj=member) and member.left_at is None,
         today=local_today(),
     )
 

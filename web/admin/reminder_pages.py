@@ -120,7 +120,7 @@ def reminder_pause() -> ResponseReturnValue:
     category = request.form.get("category", "")
     pause = request.form.get("action") == "pause"
     return form_change(
-        lambda: reminders.set_paused(db_session(), g.actor, category, pause),
+        lambda: reminders.set_paused(db_session(), g.actor, category, pause=pause),
         done=f"已{'暂停' if pause else '恢复'}“{reminders.CATEGORY_LABELS.get(category, category)}”提醒。",
         back=url_for("admin.reminder_index"),
     )

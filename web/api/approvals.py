@@ -87,10 +87,10 @@ def approval_create() -> ResponseReturnValue:
     if not isinstance(form, dict):
         raise ValidationFailed("form 应为对象。", field="form")
     applicant = people.find_by_wecom_userid(db_session(), text_field(body, "applicant_userid"))
-    if applicant is None or not can(db_session(), g.actor, "approval.view", applicant):
+    if applicant is None or not can(db_session(), g.actor, "approval.view", obj=applicant):
         raise Forbidden("申请人不存在，或不在令牌的权限范围内。")
     created = approvals.submit(
-        db_session(), applicant, kind.name, {k: str(v) for k, v in form.items()}, actor=g.actor
+        db_session(), applicant, kind.name, raw_form={k: str(v) for k, v in form.items()}, actor=g.actor
     )
     return jsonify(_request(created)), 201
 

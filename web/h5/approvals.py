@@ -56,11 +56,11 @@ def approval_new(kind_name: str) -> ResponseReturnValue:
         values = {f.name: request.form.get(f.name, "") for f in kind.fields}
         session = db_session()
         try:
-            created = approvals.submit(session, g.person, kind.name, values)
+            created = approvals.submit(session, g.person, kind.name, raw_form=values)
             if kind.attachments:
                 name, content = read_upload()
                 if content:
-                    approvals.attach(session, created, name, content)
+                    approvals.attach(session, created, name, content=content)
         except DomainError as refused:
             note_refusal(refused)
             error = refused
@@ -117,7 +117,7 @@ def approval_resubmit(request_id: str) -> ResponseReturnValue:
     if request.method == "POST":
         values = {f.name: request.form.get(f.name, "") for f in kind.fields}
         try:
-            approvals.resubmit(session, g.person, found.id, values)
+            approvals.resubmit(session, g.person, found.id, raw_form=values)
         except DomainError as refused:
             note_refusal(refused)
             error = refused
@@ -131,7 +131,9 @@ def approval_resubmit(request_id: str) -> ResponseReturnValue:
 
 @bp.get("/approvals/<request_id>/attachments/<attachment_id>")
 def approval_attachment(request_id: str, attachment_id: str) -> ResponseReturnValue:
-    return send_stored_file(approvals.attachment_for(db_session(), g.actor, request_id, attachment_id))
+    return send_stored_file(
+        approvals.attachment_for(db_session(), g.actor, request_id, attachment_id=attachment_id)
+    )
 
 
 @bp.route("/approvals/delegate", methods=["GET", "POST"])

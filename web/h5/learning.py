@@ -177,7 +177,7 @@ def study_remind(campaign_id: str, branch_id: str) -> ResponseReturnValue:
     session = db_session()
     try:
         reminded = campaigns.remind_not_started(
-            session, g.actor, uuid.UUID(campaign_id), uuid.UUID(branch_id)
+            session, g.actor, uuid.UUID(campaign_id), branch_id=uuid.UUID(branch_id)
         )
     except ValueError:
         abort(404)

@@ -74,7 +74,7 @@ def _hosts_any() -> bool:
 def meeting_detail(meeting_id: str) -> ResponseReturnValue:
     meeting = meetings.get_meeting(db_session(), g.actor, _uuid(meeting_id))
     invitation = meetings.invitation_for(db_session(), meeting.id, g.person.id)
-    hosting = can(db_session(), g.actor, "meeting.manage", meeting.org)
+    hosting = can(db_session(), g.actor, "meeting.manage", obj=meeting.org)
     return render_template(
         "h5/meeting.html",
         meeting=meeting,
@@ -99,7 +99,9 @@ def meeting_attend(meeting_id: str) -> ResponseReturnValue:
         return redirect(back)
     session_id = request.form.get("session_id") or None
     return form_change(
-        lambda: meetings.attend(db_session(), g.person, str(invitation.id), session_id, _now()),
+        lambda: meetings.attend(
+            db_session(), g.person, str(invitation.id), session_id=session_id, now=_now()
+        ),
         back=back,
         done="已报名，开会时请扫描会场二维码签到。",
     )

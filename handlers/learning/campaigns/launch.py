@@ -81,7 +81,7 @@ def launch(
     orgs = _orgs_in_scope(session, actor, audience)
     people = _people_in_scope(session, actor, audience)
     campaign = Campaign(
-        title=require_text(title, "title", "名称", 100),
+        title=require_text(title, "title", "名称", max_length=100),
         org_ids=[str(o.id) for o in orgs],
         roles=roles,
         person_ids=[str(p.id) for p in people],
@@ -134,7 +134,7 @@ def _orgs_in_scope(session: Session, actor: Actor, audience: Audience) -> list[P
     )
     if len(orgs) != len(set(audience.org_ids)):
         raise ValidationFailed("请选择党组织。", field="org_ids")
-    if any(not can(session, actor, "campaign.launch", org) for org in orgs):
+    if any(not can(session, actor, "campaign.launch", obj=org) for org in orgs):
         raise Forbidden("只能向本人负责的党组织推送。")
     if not orgs and not audience.person_ids and scope_paths(actor, "campaign.launch") is not None:
         raise ValidationFailed("请选择推送的党组织。", field="org_ids")
@@ -147,7 +147,7 @@ def _people_in_scope(session: Session, actor: Actor, audience: Audience) -> list
     people = list(session.scalars(select(Person).where(Person.id.in_(audience.person_ids))))
     if len(people) != len(set(audience.person_ids)) or any(p.membership is None for p in people):
         raise ValidationFailed("名单中有人不是党员。", field="person_ids")
-    if any(not can(session, actor, "campaign.launch", p) for p in people):
+    if any(not can(session, actor, "campaign.launch", obj=p) for p in people):
         raise Forbidden("名单中有人不在您负责的党组织。")
     return people
 

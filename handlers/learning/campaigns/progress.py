@@ -96,7 +96,12 @@ def completion(session: Session, actor: Actor, campaign: Campaign) -> list[Branc
 
 
 def remind_not_started(
-    session: Session, actor: Actor, campaign_id: uuid.UUID, branch_id: uuid.UUID, now: datetime | None = None
+    session: Session,
+    actor: Actor,
+    campaign_id: uuid.UUID,
+    *,
+    branch_id: uuid.UUID,
+    now: datetime | None = None,
 ) -> int:
     """One tap: the branch's members who have not opened any of the campaign's lessons get
     their one deadline reminder now (at the first good moment for their roster) instead of in
@@ -105,7 +110,7 @@ def remind_not_started(
     now = now or utcnow()
     campaign = get_campaign(session, actor, campaign_id)
     branch = session.get(PartyOrg, branch_id)
-    if branch is None or not can(session, actor, "study.view", branch):
+    if branch is None or not can(session, actor, "study.view", obj=branch):
         raise Forbidden("只能提醒本人负责的党组织。")
     if campaign.deadline <= now + timedelta(hours=1):
         raise Conflict("推送已截止或即将截止，不再提醒。")
