@@ -31,6 +31,9 @@ from models import MemberStatus, OrgKind, PartyOrg, Person, Role, RoleGrant, mig
 from models.crypto import install_keyring
 from settings import format_field_keys, new_field_key, parse_field_keys
 
+#: Shared fixtures that live in tests/helpers (test modules never import each other).
+pytest_plugins = ["tests.helpers.processes"]
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 REAL_SERVICES = bool(TEST_DATABASE_URL and TEST_REDIS_URL)

@@ -24,7 +24,7 @@ from models import (
     SlotStatus,
 )
 from tests.conftest import needs_real_services
-from tests.test_integration import integration_app, jobs, spawn, wait_for  # noqa: F401 - shared fixtures
+from tests.helpers.processes import wait_for
 from wecom.crypto import CallbackCrypto
 from wecom.emulator import wire
 

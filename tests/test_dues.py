@@ -124,7 +124,7 @@ def test_an_imported_book_is_checked_row_by_row_and_applied_whole(db_session, br
 
 
 def test_the_console_book_shows_the_branch_and_records_a_month(app, db_session, branch, emulator, queues):
-    from tests.web.test_admin import csrf, qr_login
+    from tests.helpers.pages import csrf, qr_login
 
     browser = app.test_client()
     branch["secretary_person"].wecom_userid = "fs-sec"

@@ -129,7 +129,7 @@ def test_the_library_is_the_committee_offices(db_session, make_actor, make_org):
 def test_the_hours_page_counts_lessons_and_lectures_toward_the_target(
     app, db_session, lesson, nurse, emulator
 ):
-    from tests.web.test_h5_meetings import login
+    from tests.helpers.pages import login
 
     nurse.wecom_userid = "study-nurse"
     db_session.commit()

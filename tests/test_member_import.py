@@ -6,7 +6,7 @@ from datetime import date
 from io import BytesIO
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from handlers import member_import
@@ -14,16 +14,7 @@ from handlers.errors import Forbidden, ValidationFailed
 from models import Member, OrgKind, Person, Role
 from tests.conftest import valid_id_number
 from tests.helpers.refusals import settle_refusal
-
-
-def workbook(*rows, header=member_import.TEMPLATE_COLUMNS):
-    book = Workbook()
-    book.active.append(header)
-    for row in rows:
-        book.active.append(list(row))
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+from tests.helpers.workbooks import row, workbook
 
 
 @pytest.fixture
@@ -34,10 +25,6 @@ def branch(make_org):
 @pytest.fixture
 def office(make_actor):
     return make_actor(Role.committee_office, None)
-
-
-def row(userid, id_number, code="XN01", kind="正式党员", mobile="13800138000", joined="2010-07-01"):
-    return ["张三", userid, id_number, mobile, code, kind, joined, "白班组"]
 
 
 def test_a_clean_file_is_imported_through_the_use_cases(db_session, office, branch):

@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select
 from jobs.reminders import dispatch_reminders
 from models import OutboundMessage, Person, Reminder, ReminderPriority, ReminderStatus
 from tests.conftest import needs_real_services
-from tests.test_integration import children_of, integration_app, jobs, spawn, wait_for  # noqa: F401
+from tests.helpers.processes import children_of, wait_for
 
 pytestmark = [pytest.mark.integration, needs_real_services]
 PEOPLE, EACH = 3000, 3

@@ -128,7 +128,7 @@ def test_logout_deletes_the_server_side_row(web):
 
 def test_production_cookie_is_host_prefixed_and_secure(make_database_url):
     from models import migrate
-    from tests.test_settings import PRODUCTION_MINIMUM
+    from tests.helpers.config import PRODUCTION_MINIMUM
 
     wecom = {k: v for k, v in PRODUCTION_MINIMUM.items() if k.startswith("WECOM_")}
     app = build_app(

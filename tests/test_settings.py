@@ -6,19 +6,7 @@ import pytest
 
 from app import create_app
 from settings import ConfigError, load_settings, parse_field_keys
-
-PRODUCTION_MINIMUM = {
-    "APP_ENV": "production",
-    "SECRET_KEY": "s" * 40,
-    "FIELD_KEYS": "k1:" + "A" * 43 + "=",
-    "DATABASE_URL": "postgresql://dj@db/dangjian",
-    "REDIS_URL": "redis://cache:6379/0",
-    "WECOM_CORP_ID": "ww1436e0e65a779aee",
-    "WECOM_AGENT_ID": "1000002",
-    "WECOM_SECRET": "real-secret",
-    "WECOM_TOKEN": "RealToken",
-    "WECOM_ENCODING_AES_KEY": "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt",
-}
+from tests.helpers.config import PRODUCTION_MINIMUM
 
 
 def test_production_refuses_to_start_naming_each_missing_setting(tmp_path):

@@ -17,8 +17,7 @@ from sqlalchemy import select
 from handlers import approvals, people, reminders
 from handlers.policy import Actor
 from models import ApprovalRequest, ApprovalStatus, OrgKind, PartyOrg, Role, RoleGrant
-from tests.e2e.test_console import CHROMIUM, chromium, scan_in, snap  # noqa: F401 (fixture)
-from tests.e2e.test_meeting_day import as_member, chat, deliver
+from tests.helpers.browser import CHROMIUM, as_member, chat, deliver, scan_in, snap
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is installed by .ci/run")
 

@@ -7,21 +7,14 @@ refused another branch's member. Screenshots of each page go to test-artifacts/.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from handlers import people
 from handlers.policy import Actor
 from models import OrgKind, PartyOrg, Role, RoleGrant
+from tests.helpers.browser import CHROMIUM, scan_in, snap
 
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is a dev dependency (make test installs it)"
-)
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is installed by .ci/run")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -55,31 +48,6 @@ def hospital(live):
         session.add(RoleGrant(person_id=secretary.id, role=Role.secretary, org_id=branches["E2E01"].id))
         session.flush()
         return {"doctor_member": str(doctor.membership.id), "committee": str(committee.id)}
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
-        )
-        yield browser
-        browser.close()
-
-
-def snap(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"console-{name}.png"), full_page=True)
-
-
-def scan_in(page, live, userid):
-    page.goto(f"{live.base}/admin/")
-    assert "/admin/login" in page.url
-    snap(page, "login")
-    page.click("text=企业微信扫码登录")
-    page.fill("input[name=as_user]", userid)  # the emulator's stand-in for scanning the QR code
-    page.click("text=确认登录")
-    page.wait_for_url(f"{live.base}/admin/")
 
 
 def test_the_office_finds_a_member_and_reveals_a_field_with_a_reason(live, hospital, chromium):
@@ -117,7 +85,7 @@ def test_create_a_branch_import_a_workbook_fix_it_and_find_the_reveal_in_the_aud
     live, hospital, chromium, tmp_path
 ):
     from tests.conftest import valid_id_number
-    from tests.test_member_import import row, workbook
+    from tests.helpers.workbooks import row, workbook
 
     page = chromium.new_page()
     scan_in(page, live, "e2e-office")

@@ -18,7 +18,7 @@ from handlers import orgs, people
 from handlers.meetings import qr_token
 from handlers.policy import Actor
 from models import Campus, Meeting, MeetingSession, OrgKind, PartyOrg, Role, RoleGrant, Venue
-from tests.e2e.test_console import CHROMIUM, chromium, scan_in, snap  # noqa: F401 (fixture)
+from tests.helpers.browser import CHROMIUM, as_member, chat, deliver, scan_in, snap
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is installed by .ci/run")
 CHINA = timezone(timedelta(hours=8))
@@ -67,34 +67,6 @@ def branch(live):
     with app.app_context():
         load_emulator_directory(app)  # WeCom's directory now has these staff too
     return {"org_id": org_id}
-
-
-def deliver(live):
-    """The workers' turn: send what the outbox holds to the emulator."""
-    from rq import SimpleWorker
-    from rq.serializers import JSONSerializer
-
-    from handlers import reminders
-
-    app = live.flask_app
-    queues = app.extensions["dangjian.jobs"]
-    with app.app_context():
-        with app.extensions["dangjian.db"].unit_of_work() as session:
-            reminders.dispatch_due(session)  # what the scheduler's minute run would send
-        SimpleWorker(
-            [queues.queue(n) for n in ("push", "default")], connection=queues.redis, serializer=JSONSerializer
-        ).work(burst=True, with_scheduler=False)
-
-
-def chat(page, live, user):
-    page.goto(f"{live.base}/_emulator/?user={user}#bottom")
-
-
-def as_member(context, live, user, path):
-    """Open an app page inside WeCom as `user` (the emulator's webview identity)."""
-    page = context.new_page()
-    page.goto(f"{live.base}/_emulator/chat/{user}/open?next={live.base}{path}")
-    return page
 
 
 def test_a_theme_day_from_planning_to_done(live, branch, chromium):  # noqa: F811

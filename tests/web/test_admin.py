@@ -2,56 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
 import pytest
-import requests
 from sqlalchemy import select
 
-from models import AuditEvent, LocalAccount, OrgKind, Role
+from models import AuditEvent, LocalAccount, Role
+from tests.helpers.pages import csrf, qr_login
 
 pytestmark = pytest.mark.usefixtures("queues")
-
-
-@pytest.fixture
-def browser(app, db_session, emulator):
-    return app.test_client()
-
-
-def qr_login(browser, userid):
-    """Scan the QR code on WeCom's login page (the emulator) as `userid`, then follow back."""
-    to_wecom = browser.get("/admin/login/wecom")
-    assert to_wecom.status_code == 302
-    scanned = requests.get(
-        to_wecom.headers["Location"] + f"&as_user={userid}", allow_redirects=False, timeout=10
-    )
-    assert scanned.status_code == 302, scanned.text
-    back = urlsplit(scanned.headers["Location"])
-    return browser.get(f"{back.path}?{back.query}")
-
-
-def csrf(page_html):
-    return re.search(r'name="csrf_token" value="([^"]+)"', page_html).group(1)
-
-
-@pytest.fixture
-def hospital(make_org, make_member, make_person, db_session):
-    committee = make_org(OrgKind.committee, name="医院党委")
-    cardio = make_org(OrgKind.branch, parent=committee, name="心内科党支部")
-    ortho = make_org(OrgKind.branch, parent=committee, name="骨科党支部")
-    nurse = make_member(
-        branch=cardio, person=make_person(wecom_userid="nurse01", name="李护士", mobile="13912345678")
-    )
-    surgeon = make_member(branch=ortho, person=make_person(wecom_userid="surgeon01", name="王医生"))
-    from models import RoleGrant
-
-    office = make_person(wecom_userid="office01", name="组织部甲")
-    secretary = make_person(wecom_userid="sec01", name="书记乙")
-    db_session.add(RoleGrant(person_id=office.id, role=Role.committee_office, org_id=None))
-    db_session.add(RoleGrant(person_id=secretary.id, role=Role.secretary, org_id=cardio.id))
-    db_session.flush()
-    return {"nurse": nurse, "surgeon": surgeon, "cardio": cardio}
 
 
 def test_committee_office_logs_in_by_qr_and_sees_the_whole_hospital(browser, hospital):
@@ -332,7 +289,7 @@ def test_import_shows_a_per_row_report_then_imports_and_exports_masked(browser, 
     from openpyxl import load_workbook
 
     from tests.conftest import valid_id_number
-    from tests.test_member_import import row, workbook
+    from tests.helpers.workbooks import row, workbook
 
     qr_login(browser, "office01")
     page = browser.get("/admin/members/import").get_data(as_text=True)
@@ -372,7 +329,7 @@ def test_a_large_import_runs_in_the_background_and_shows_progress(browser, hospi
 
     from models import Member
     from tests.conftest import valid_id_number
-    from tests.test_member_import import row, workbook
+    from tests.helpers.workbooks import row, workbook
 
     qr_login(browser, "office01")
     page = browser.get("/admin/members/import").get_data(as_text=True)

@@ -13,7 +13,7 @@ from handlers import approvals
 from handlers.api_tokens import create_token
 from handlers.policy import Actor
 from models import ApprovalRequest, ApprovalStatus, AuditEvent, Person, Role
-from tests.web.test_admin import csrf, hospital, qr_login  # noqa: F401 (fixture)
+from tests.helpers.pages import csrf, qr_login
 
 pytestmark = pytest.mark.usefixtures("queues")
 PLAN = {"title": "参观院史馆", "held_on": "2099-05-04", "venue": "院史馆", "budget": "600", "plan": "参观"}

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Lesson, LessonStatus
-from tests.web.test_admin import csrf, hospital, qr_login  # noqa: F401 (fixture)
+from tests.helpers.pages import csrf, qr_login
 
 pytestmark = pytest.mark.usefixtures("queues")
 

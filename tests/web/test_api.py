@@ -2,48 +2,18 @@
 
 from __future__ import annotations
 
-import jsonschema
 import pytest
 
-from handlers.api_tokens import create_token
 from handlers.policy import Actor
-from models import OrgKind, Role
+from models import Role
+from tests.helpers.api import api_hospital
 
 pytestmark = pytest.mark.usefixtures("queues")
 
 
 @pytest.fixture
 def hospital(make_org, make_member, make_person, db_session):
-    committee = make_org(OrgKind.committee, name="医院党委", code="DWX")
-    cardio = make_org(OrgKind.branch, parent=committee, name="心内科党支部", code="XN01")
-    ortho = make_org(OrgKind.branch, parent=committee, name="骨科党支部", code="GK01")
-    nurse = make_member(branch=cardio, person=make_person(name="李护士", mobile="13912345678"))
-    surgeon = make_member(branch=ortho, person=make_person(name="王医生"))
-    return {"cardio": cardio, "ortho": ortho, "nurse": nurse, "surgeon": surgeon}
-
-
-@pytest.fixture
-def token(db_session):
-    def make(role: Role, org_code: str | None = None) -> dict[str, str]:
-        _, secret = create_token(db_session, Actor.cli(), name="HR", role=role, org_code=org_code)
-        db_session.flush()
-        return {"Authorization": f"Bearer {secret}"}
-
-    return make
-
-
-@pytest.fixture
-def conforms(client):
-    """Check a response against the schema the OpenAPI document gives for it."""
-    spec = client.get("/api/v1/openapi.json").get_json()
-
-    def check(path: str, status: int, body: dict, method: str = "get") -> None:
-        operation = spec["paths"][path][method]
-        schema = operation["responses"][str(status)]["content"]["application/json"]["schema"]
-        resolver_doc = {"components": spec["components"], **schema}
-        jsonschema.validate(body, resolver_doc)
-
-    return check
+    return api_hospital(make_org, make_member, make_person)
 
 
 def test_without_a_valid_token_nothing_is_answered(client, hospital):

@@ -10,7 +10,7 @@ from handlers import learning
 from handlers.learning import campaigns
 from handlers.policy import Actor
 from models import Role
-from tests.web.test_api import conforms, hospital, token  # noqa: F401 (fixtures)
+from tests.helpers.api import api_hospital
 
 pytestmark = pytest.mark.usefixtures("queues")
 NOW = datetime(2026, 11, 20, 2, tzinfo=UTC)
@@ -37,6 +37,11 @@ def studied(db_session, hospital):  # noqa: F811
     for n in range(1, 5):
         learning.beat(db_session, hospital["nurse"].person, lesson.id, now=NOW + timedelta(seconds=15 * n))
     return {"lesson": lesson, "draft": draft, "campaign": campaign}
+
+
+@pytest.fixture
+def hospital(make_org, make_member, make_person, db_session):
+    return api_hospital(make_org, make_member, make_person)
 
 
 def test_lessons_campaigns_and_records_in_the_tokens_scope(client, token, conforms, hospital, studied):  # noqa: F811

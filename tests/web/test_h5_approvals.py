@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from models import ApprovalRequest, ApprovalStatus, Attachment, AuditEvent, OrgKind, Role
-from tests.web.test_h5_meetings import csrf, login
+from tests.helpers.pages import csrf, login
 
 pytestmark = pytest.mark.usefixtures("queues")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64

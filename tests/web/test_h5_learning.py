@@ -17,8 +17,7 @@ from handlers import learning
 from handlers.learning import campaigns
 from handlers.policy import Actor
 from models import Lesson, LessonStatus, QuizAttempt
-from tests.web.test_admin import hospital, qr_login  # noqa: F401 (fixture)
-from tests.web.test_h5_meetings import csrf, login
+from tests.helpers.pages import csrf, login, qr_login
 
 pytestmark = pytest.mark.usefixtures("queues")
 

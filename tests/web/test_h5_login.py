@@ -11,6 +11,7 @@ import requests
 from sqlalchemy import select
 
 from models import WebSession
+from tests.helpers.pages import to_wecom, wecom_redirects
 
 pytestmark = pytest.mark.usefixtures("queues")
 
@@ -18,24 +19,6 @@ pytestmark = pytest.mark.usefixtures("queues")
 @pytest.fixture
 def browser(app, db_session, emulator):
     return app.test_client()
-
-
-def to_wecom(browser):
-    """Open /m/ without a session: the app sends the webview to WeCom's authorize page."""
-    response = browser.get("/m/")
-    assert response.status_code == 302
-    return response.headers["Location"]
-
-
-def wecom_redirects(authorize_url, userid):
-    """WeCom (the emulator) authenticates whoever holds the phone and redirects back with a code."""
-    assert authorize_url.endswith("#wechat_redirect")
-    response = requests.get(
-        authorize_url.split("#")[0] + f"&as_user={userid}", allow_redirects=False, timeout=10
-    )
-    assert response.status_code == 302
-    back = urlsplit(response.headers["Location"])
-    return f"{back.path}?{back.query}"
 
 
 def test_a_member_opens_the_app_and_lands_on_home(browser, emulator, make_person, db_session):

@@ -15,22 +15,9 @@ from handlers import approvals, meetings
 from handlers.meetings import SessionPlan, qr_token
 from models import ApprovalStatus, Attendance, AuditEvent, Campus, MeetingStatus, OrgKind, Role, Venue
 from models.base import CHINA, utcnow
-from tests.web.test_h5_login import wecom_redirects
+from tests.helpers.pages import csrf, login
 
 pytestmark = pytest.mark.usefixtures("queues")
-
-
-def login(browser, userid, path):
-    """Open `path` as WeCom's webview would: silent login, then back to the same page."""
-    first = browser.get(path)
-    assert first.status_code == 302 and "/connect/oauth2/authorize" in first.headers["Location"]
-    back = browser.get(wecom_redirects(first.headers["Location"], userid))
-    assert back.status_code == 302 and back.headers["Location"].endswith(path)
-    return browser.get(path)
-
-
-def csrf(html):
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
 @pytest.fixture

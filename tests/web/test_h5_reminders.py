@@ -10,7 +10,7 @@ from sqlalchemy import select
 from handlers import reminders
 from models import ReminderPreference, ReminderStatus
 from models.base import CHINA, local_today
-from tests.web.test_h5_meetings import csrf, login
+from tests.helpers.pages import csrf, login
 
 pytestmark = pytest.mark.usefixtures("queues")
 

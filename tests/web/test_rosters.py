@@ -15,7 +15,7 @@ from handlers.api_tokens import create_token
 from handlers.policy import Actor
 from models import AuditEvent, Reminder, Role, RosterImport, RosterShift
 from models.base import CHINA
-from tests.web.test_admin import csrf, hospital, qr_login  # noqa: F401 (fixture)
+from tests.helpers.pages import csrf, qr_login
 
 pytestmark = pytest.mark.usefixtures("queues")
 START = date(2026, 12, 7)

@@ -11,7 +11,7 @@ from demo import seed_demo
 from handlers.api_tokens import create_token
 from handlers.policy import Actor
 from models import Member, OrgKind, PartyOrg, Role, RoleGrant
-from tests.web.test_admin import qr_login
+from tests.helpers.pages import qr_login
 
 pytestmark = pytest.mark.usefixtures("queues")
 

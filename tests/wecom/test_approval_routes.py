@@ -10,8 +10,7 @@ from sqlalchemy import select
 
 from handlers import approvals
 from models import AuditEvent, OrgKind, OutboundMessage, Role
-from tests.wecom.test_callback import opened
-from tests.wecom.test_meeting_cards import card_for, tap
+from tests.helpers.chat import card_for, opened, tap
 from wecom.emulator import wire
 
 pytestmark = pytest.mark.usefixtures("queues")

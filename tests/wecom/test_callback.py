@@ -11,10 +11,11 @@ from handlers import audit
 from handlers.errors import Conflict
 from handlers.policy import Actor
 from models import AuditEvent, CallbackReceipt, OutboundMessage
+from tests.helpers.chat import opened
 from wecom.commands import router
 from wecom.crypto import CallbackCrypto
 from wecom.emulator import wire
-from wecom.messages import parse_inbound, parse_xml
+from wecom.messages import parse_inbound
 from wecom.router import Reply
 
 pytestmark = pytest.mark.usefixtures("queues")
@@ -50,19 +51,6 @@ def effect_route():
 
     yield
     del router.card_actions["test.effect"]
-
-
-def opened(wecom, response):
-    """Decrypt a passive reply the way the WeCom client would."""
-    envelope = parse_xml(response.data)
-    encrypt = envelope.find("Encrypt").text
-    assert wecom.signature_matches(
-        envelope.find("MsgSignature").text,
-        envelope.find("TimeStamp").text,
-        envelope.find("Nonce").text,
-        encrypt,
-    )
-    return parse_xml(wecom.decrypt(encrypt))
 
 
 def stored(db_session):

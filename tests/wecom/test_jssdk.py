@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.web.test_h5_login import to_wecom, wecom_redirects
+from tests.helpers.pages import to_wecom, wecom_redirects
 from wecom.jssdk import JsapiTickets, signature
 
 pytestmark = pytest.mark.usefixtures("queues")

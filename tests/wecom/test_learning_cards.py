@@ -14,8 +14,7 @@ from handlers.learning import campaigns, quizzes
 from handlers.policy import Actor
 from models import OrgKind, PointEntry, QuizAttempt
 from models.base import utcnow
-from tests.wecom.test_callback import opened
-from tests.wecom.test_meeting_cards import card_for
+from tests.helpers.chat import card_for, opened
 from wecom.emulator import wire
 
 pytestmark = pytest.mark.usefixtures("queues")

@@ -3,7 +3,6 @@ encrypted callbacks, cards grey out after a tap, and the secretary approves leav
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -13,8 +12,7 @@ from handlers import leave, meetings, reminders
 from handlers.meetings import SessionPlan
 from models import Attendance, AuditEvent, Invitation, OrgKind, OutboundMessage, Response, Role
 from models.base import utcnow
-from tests.wecom.test_callback import opened
-from wecom.emulator import wire
+from tests.helpers.chat import card_for, opened, tap
 
 pytestmark = pytest.mark.usefixtures("queues")
 
@@ -46,23 +44,6 @@ def branch_meeting(db_session, make_org, make_member, make_actor, make_person):
     )  # fmt: skip
     db_session.commit()
     return {"meeting": meeting, "nurses": nurses, "secretary": secretary}
-
-
-def tap(app, send, user, key, delivery, later=0):
-    """A tap as WeCom delivers it (`later` seconds on: a distinct event, not a retry)."""
-    xml = wire.card_event_xml(
-        app.config["WECOM_CORP_ID"], user, app.config["WECOM_AGENT_ID"], event_key=key,
-        task_id=delivery.task_id, response_code=delivery.response_code, create_time=int(time.time()) + later,
-    )  # fmt: skip
-    return send(xml)
-
-
-def card_for(emulator, user, kind_prefix):
-    return next(
-        d
-        for d in emulator.state.deliveries
-        if d.to_user == user and (d.task_id or "").startswith(kind_prefix)
-    )
 
 
 def test_notice_cards_go_out_and_a_tap_picks_a_session_once(app, emulator, db_session, run_jobs, send, wecom,
