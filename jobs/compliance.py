@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 
 from handlers import compliance, dues, learning
 from jobs import job
-from jobs.context import database
+from jobs.context import unit_of_work
 from models.base import CHINA
 
 
 @job(queue="default", timeout=600, retries=2)
 def warn_due_obligations() -> str:
     today = datetime.now(UTC).astimezone(CHINA).date()
-    with database().unit_of_work() as session:
+    with unit_of_work() as session:
         queued = compliance.queue_due_warnings(session, today)
         office = compliance.queue_overdue_summary(session, today)
         terms = compliance.queue_term_reminders(session, today)

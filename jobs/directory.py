@@ -9,7 +9,7 @@ from flask import current_app
 from handlers import directory
 from handlers.policy import Actor
 from jobs import job
-from jobs.context import database
+from jobs.context import unit_of_work
 from wecom import directory as wecom_directory
 from wecom.client import WeComClient
 
@@ -29,9 +29,7 @@ def sync_directory() -> str:
     departments = wecom_directory.fetch_departments(client)
     users = wecom_directory.fetch_users(client, wecom_directory.list_userids(client))
     try:
-        report = directory.full_sync(
-            database().unit_of_work, Actor.system(SYNC_ACTOR_LABEL), departments, users=users
-        )
+        report = directory.full_sync(unit_of_work, Actor.system(SYNC_ACTOR_LABEL), departments, users=users)
     except directory.MassDepartureRefused as refused:
         # Not retried: the same directory would be refused again. An operator decides.
         logger.error("directory sync refused: %s", refused.message)
@@ -47,7 +45,7 @@ def sync_user(userid: str) -> str:
     incoming = wecom_directory.fetch_user(_client(), userid)
     report = directory.SyncReport()
     actor = Actor.system(SYNC_ACTOR_LABEL)
-    with database().unit_of_work() as session:
+    with unit_of_work() as session:
         if incoming is None:
             directory.user_left(session, actor, userid, report=report)
         else:
@@ -61,7 +59,7 @@ def sync_department(wecom_id: int) -> str:
     incoming = wecom_directory.fetch_department(_client(), wecom_id)
     report = directory.SyncReport()
     actor = Actor.system(SYNC_ACTOR_LABEL)
-    with database().unit_of_work() as session:
+    with unit_of_work() as session:
         if incoming is None:
             directory.remove_department(session, actor, wecom_id, report=report)
         else:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from handlers import audit
 from handlers.policy import Actor
 from jobs import job
-from jobs.context import database, queues, setting
+from jobs.context import queues, setting, unit_of_work
 from models import CallbackReceipt, WebSession
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def reconcile() -> int:
     """Re-enqueue pending work that has no live job (lost with Redis, or failed for good)."""
     jobs = queues()
     requeued = 0
-    with database().unit_of_work() as session:
+    with unit_of_work() as session:
         now = datetime.now(UTC)
         for source in RECONCILE_SOURCES:
             for work in source(session, now):
@@ -62,7 +62,7 @@ def expire_sessions() -> int:
     """Delete sessions past their absolute end or idle limit (they are refused before this)."""
     now = datetime.now(UTC)
     idle_cutoff = now - timedelta(minutes=setting("SESSION_IDLE_MINUTES"))
-    with database().unit_of_work() as session:
+    with unit_of_work() as session:
         return session.execute(
             delete(WebSession).where(
                 or_(WebSession.expires_at <= now, WebSession.last_seen_at <= idle_cutoff)
@@ -77,7 +77,7 @@ class AuditChainBroken(Exception):
 @job(queue="scheduled", timeout=1800, retries=1, intervals=(600,))
 def verify_audit_chain() -> int:
     """Nightly check of the whole chain; a break fails the job loudly (and is itself audited)."""
-    with database().unit_of_work() as session:
+    with unit_of_work() as session:
         report = audit.verify_chain(session)
         audit.record(
             session,
@@ -93,7 +93,7 @@ def verify_audit_chain() -> int:
 
 @job(queue="scheduled", timeout=1800, retries=2)
 def prune_audit() -> int:
-    with database().unit_of_work() as session:
+    with unit_of_work() as session:
         return audit.prune_expired(session, retention_months=setting("AUDIT_RETENTION_MONTHS"))
 
 
@@ -104,5 +104,5 @@ RECEIPT_RETENTION = timedelta(days=7)
 @job(queue="scheduled", timeout=600, retries=2)
 def prune_callback_receipts() -> int:
     cutoff = datetime.now(UTC) - RECEIPT_RETENTION
-    with database().unit_of_work() as session:
+    with unit_of_work() as session:
         return session.execute(delete(CallbackReceipt).where(CallbackReceipt.received_at < cutoff)).rowcount

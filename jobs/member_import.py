@@ -21,7 +21,7 @@ from handlers import member_import, people
 from handlers.errors import DomainError
 from handlers.policy import load_actor
 from jobs import job
-from jobs.context import database, queues
+from jobs.context import queues, unit_of_work
 
 KEPT_SECONDS = 3600
 
@@ -79,7 +79,7 @@ def import_members_file(token: str, person_id: str) -> str:
     if content is None:
         tracker.finish(state="failed", message="上传的文件已过期，请重新上传。")
         return "expired"
-    with database().unit_of_work() as session:
+    with unit_of_work() as session:
         person = people.find_active(session, uuid.UUID(person_id))
         if person is None:
             tracker.finish(state="failed", message="上传人的账号已停用，未导入。")

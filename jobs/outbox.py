@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from handlers import notify
 from jobs import job
-from jobs.context import database, queues, setting
+from jobs.context import queues, setting, unit_of_work
 from jobs.maintenance import PendingWork, reconcile_source
 from models import OutboundMessage, OutboundStatus
 from models.db import after_commit
@@ -77,7 +77,7 @@ RESPONSE_CODE_GONE = 42016  # UNCONFIRMED code for a used or expired response_co
 
 
 def _update_card(message_id: uuid.UUID, now: datetime) -> str:
-    with database().unit_of_work() as session:
+    with unit_of_work() as session:
         row = session.get(OutboundMessage, message_id)
         params = dict(row.params)
         card = session.scalar(select(OutboundMessage).where(OutboundMessage.dedupe_key == params["card_key"]))
@@ -100,7 +100,7 @@ def _update_card(message_id: uuid.UUID, now: datetime) -> str:
             _client().update_buttons(code, params["label"])
         except WeComError as error:
             if error.retryable:
-                with database().unit_of_work() as session:
+                with unit_of_work() as session:
                     retry = session.get(OutboundMessage, message_id)
                     retry.status, retry.claimed_at, retry.errcode = (
                         OutboundStatus.pending,
@@ -111,7 +111,7 @@ def _update_card(message_id: uuid.UUID, now: datetime) -> str:
             if error.errcode != RESPONSE_CODE_GONE:
                 raise
             code = None
-        with database().unit_of_work() as session:
+        with unit_of_work() as session:
             used = session.scalar(
                 select(OutboundMessage).where(OutboundMessage.dedupe_key == params["card_key"])
             )
@@ -120,7 +120,7 @@ def _update_card(message_id: uuid.UUID, now: datetime) -> str:
                 _finish(session.get(OutboundMessage, message_id), "updated")
                 return "card updated"
     # The card cannot change any more: say it in the chat instead, to the same members.
-    with database().unit_of_work() as session:
+    with unit_of_work() as session:
         row = session.get(OutboundMessage, message_id)
         if recipients and params.get("say_instead"):
             notify.tell(
@@ -147,16 +147,15 @@ def _digest_job_id(user: str, when: datetime) -> str:
 @job(queue="push", timeout=120, retries=5, intervals=(5, 30, 120, 600, 1800))
 def deliver(message_id: str) -> str:
     message_id = uuid.UUID(str(message_id))  # job arguments arrive as JSON strings
-    db = database()
     now = datetime.now(UTC)
-    with db.unit_of_work() as session:
+    with unit_of_work() as session:
         if not _claim(session, message_id, now, (OutboundStatus.pending,)):
             return "not claimable (already sent, cancelled or being sent)"
         closes_a_card = session.get(OutboundMessage, message_id).kind == CLOSE_CARD
     if closes_a_card:
         return _update_card(message_id, now)
     budget = MemberBudget(queues().redis, str(_client().agent_id))
-    with db.unit_of_work() as session:
+    with unit_of_work() as session:
         row = session.get(OutboundMessage, message_id)
         users = row.to_users.split("|")
         admitted, waiting = budget.admit_many(users)
@@ -183,14 +182,14 @@ def _send(message_id: uuid.UUID | list[uuid.UUID], message: dict[str, Any], user
     try:
         result = _client().send(message, users)
     except WeComError as error:
-        with database().unit_of_work() as session:
+        with unit_of_work() as session:
             for row in session.scalars(select(OutboundMessage).where(OutboundMessage.id.in_(ids))):
                 row.errcode = error.errcode
                 row.last_error = str(error)[:500]
                 row.status = OutboundStatus.pending if error.retryable else OutboundStatus.failed
                 row.claimed_at = None
         raise  # RQ's Retry backs off for transient errors; a config error fails loudly
-    with database().unit_of_work() as session:
+    with unit_of_work() as session:
         for row in session.scalars(select(OutboundMessage).where(OutboundMessage.id.in_(ids))):
             row.status = OutboundStatus.sent
             row.sent_at = datetime.now(UTC)
@@ -203,9 +202,8 @@ def _send(message_id: uuid.UUID | list[uuid.UUID], message: dict[str, Any], user
 @job(queue="push", timeout=120, retries=5, intervals=(5, 30, 120, 600, 1800))
 def deliver_digest(userid: str) -> str:
     """Send a member's deferred notices: alone if there is one, as one digest if several."""
-    db = database()
     now = datetime.now(UTC)
-    with db.unit_of_work() as session:
+    with unit_of_work() as session:
         due = session.scalars(
             select(OutboundMessage.id)
             .where(
@@ -220,7 +218,7 @@ def deliver_digest(userid: str) -> str:
         return "nothing due"
     budget = MemberBudget(queues().redis, str(_client().agent_id))
     wait = budget.admit(userid)
-    with db.unit_of_work() as session:
+    with unit_of_work() as session:
         rows = session.scalars(
             select(OutboundMessage)
             .where(OutboundMessage.id.in_(claimed))

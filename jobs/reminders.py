@@ -11,7 +11,7 @@ from __future__ import annotations
 from handlers import reminders
 from handlers.learning import campaigns
 from jobs import job
-from jobs.context import database
+from jobs.context import unit_of_work
 
 #: A run stops after this many batches; the next minute's run carries on.
 MAX_BATCHES = 20
@@ -19,11 +19,11 @@ MAX_BATCHES = 20
 
 @job(queue="default", timeout=300, retries=2)
 def dispatch_reminders() -> str:
-    with database().unit_of_work() as session:
+    with unit_of_work() as session:
         occurrences = campaigns.run_series(session)
     total = reminders.DispatchReport()
     for _ in range(MAX_BATCHES):
-        with database().unit_of_work() as session:
+        with unit_of_work() as session:
             report = reminders.dispatch_due(session)
         for name in ("sent", "digests", "cancelled", "held", "calls"):
             setattr(total, name, getattr(total, name) + getattr(report, name))

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from handlers import people, workbench
 from jobs import JobQueues, job
-from jobs.context import database, queues, setting
+from jobs.context import queues, setting, unit_of_work
 from models import Person
 from wecom import workbench as wecom_workbench
 from wecom.client import WeComClient, WeComError
@@ -57,7 +57,7 @@ def set_workbench_template() -> str:
 def refresh_workbench(userid: str) -> str:
     client = _client()
     redis = queues().redis
-    with database().unit_of_work() as session:
+    with unit_of_work() as session:
         person = people.find_by_wecom_userid(session, userid)
         if person is None or not person.is_active:
             return "not an active member"
@@ -98,7 +98,7 @@ def _set_data(client: WeComClient, body: dict[str, Any]) -> None:
 @job(queue="scheduled", timeout=600, retries=1, intervals=(600,))
 def refresh_all_workbenches() -> int:
     """Daily repair: enqueue a refresh for every active member (unchanged ones cost no call)."""
-    with database().unit_of_work() as session:
+    with unit_of_work() as session:
         userids = list(session.scalars(select(Person.wecom_userid).where(Person.is_active.is_(True))))
     for userid in userids:
         queues().enqueue(refresh_workbench, userid, job_id=f"workbench-{userid}")
