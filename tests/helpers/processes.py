@@ -15,7 +15,7 @@ from sqlalchemy import select
 from models import AuditEvent, migrate
 from tests.conftest import EMULATOR_CORP, TEST_FIELD_KEYS, TEST_REDIS_URL, build_app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: processes run `flask --app app` there
 
 
 @pytest.fixture(scope="module")
