@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean vendor
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,22 @@ test: $(STAMP) lint
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## Refresh the vendored front-end libraries from the npm registry (committed: nothing is fetched
+## at run time, hospital intranets have no internet). WeUI is MIT, ECharts Apache-2.0.
+WEUI_VERSION    := 2.6.26
+ECHARTS_VERSION := 6.1.0
+VENDOR_TMP      := .vendor-tmp
+vendor:
+	rm -rf $(VENDOR_TMP) && mkdir -p $(VENDOR_TMP) static/vendor/weui static/vendor/echarts
+	cd $(VENDOR_TMP) && npm pack --silent weui@$(WEUI_VERSION) echarts@$(ECHARTS_VERSION) >/dev/null
+	cd $(VENDOR_TMP) && mkdir weui echarts \
+	  && tar xzf weui-$(WEUI_VERSION).tgz -C weui --strip-components=1 \
+	  && tar xzf echarts-$(ECHARTS_VERSION).tgz -C echarts --strip-components=1
+	cp $(VENDOR_TMP)/weui/dist/style/weui.min.css $(VENDOR_TMP)/weui/LICENSE.txt static/vendor/weui/
+	cp $(VENDOR_TMP)/echarts/dist/echarts.min.js $(VENDOR_TMP)/echarts/LICENSE $(VENDOR_TMP)/echarts/NOTICE static/vendor/echarts/
+	echo "weui $(WEUI_VERSION), echarts $(ECHARTS_VERSION) from the npm registry" > static/vendor/VERSIONS
+	rm -rf $(VENDOR_TMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
