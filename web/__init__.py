@@ -6,8 +6,11 @@ web/transaction.py, which every view of the app runs inside.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, g
 
+from handlers.learning.hours import format_hours
 from models.base import local_text
 
 # The request's database session, as every view calls it; it commits once, at web/transaction.py.
@@ -30,6 +33,11 @@ def _close_before_saving_login(response: Response) -> Response:
     return response
 
 
+def _choices(items: Any, value: str = "id", text: str = "name") -> list[tuple[Any, Any]]:
+    """Rows as (value, text) pairs for a select cell: {{ orgs|choices }}."""
+    return [(getattr(item, value), getattr(item, text)) for item in items]
+
+
 def init_app(app: Flask) -> None:
     from handlers import links
     from web import admin, api, errors, h5, health, security, sessions, transaction
@@ -39,6 +47,8 @@ def init_app(app: Flask) -> None:
     links.install(lambda endpoint, values: app.url_map.bind("").build(endpoint, values))
     # Times on every page read as Beijing time through the one formatter: {{ moment|local('%m-%d') }}.
     app.jinja_env.filters["local"] = local_text
+    app.jinja_env.filters["hours"] = format_hours  # 学时 as people write them: 0.5, 32
+    app.jinja_env.filters["choices"] = _choices
     app.after_request(_close_before_saving_login)
     app.teardown_appcontext(_close_db_session)  # when the view raised
     sessions.init_app(app)

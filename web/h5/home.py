@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import (
     current_app,
@@ -14,8 +15,8 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from handlers import people, workbench
-from web import db_session
+from handlers import learning, meetings, my_year, people
+from web import charts, db_session
 from web.h5.frame import H5_SESSION_LIFETIME, _message, _safe_next, _start_login, _states, bp
 from wecom.client import WeComError
 from wecom.jssdk import JsapiTickets
@@ -29,7 +30,24 @@ def home() -> ResponseReturnValue:
     person = people.find_active(db_session(), session.person_id) if session.person_id else None
     if person is None:
         return _start_login()
-    return render_template("h5/home.html", person=person, todos=workbench.todos_for(db_session(), person))
+    facts = my_year.home_facts(db_session(), person)
+    return render_template(
+        "h5/home.html", person=person, facts=facts, when=meetings.when_text, **_year_chart(facts.hours)
+    )
+
+
+def _year_chart(hours: Any) -> dict[str, Any]:
+    if hours is None:
+        return {"ring": None}
+    label = f"/ {hours.target} 学时"
+    sources = (
+        ("网上学习", hours.online),
+        ("党课", hours.lectures),
+        ("集中培训", hours.training),
+        ("合计", hours.total),
+    )
+    rows = [(name, learning.format_hours(value)) for name, value in sources]
+    return {"ring": charts.ring(hours.total, hours.target, label=label), "ring_rows": rows}
 
 
 @bp.get("/oauth/callback")

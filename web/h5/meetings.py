@@ -10,7 +10,7 @@ from typing import Any
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import approvals, leave, meetings
+from handlers import approvals, leave, meetings, my_year
 from handlers.errors import DomainError, ValidationFailed
 from handlers.policy import can
 from models import Meeting, MeetingSession
@@ -47,7 +47,7 @@ member_pages("h5.meeting", "h5.checkin")
 
 @bp.get("/meetings")
 def meeting_list() -> ResponseReturnValue:
-    mine = meetings.my_invitations(db_session(), g.person)
+    mine = my_year.meeting_record(db_session(), g.person)
     hosts = _hosts_any()
     hosted = meetings.list_meetings(db_session(), g.actor, limit=20) if hosts else []
     return render_template(
@@ -75,6 +75,7 @@ def meeting_detail(meeting_id: str) -> ResponseReturnValue:
     meeting = meetings.get_meeting(db_session(), g.actor, _uuid(meeting_id))
     invitation = meetings.invitation_for(db_session(), meeting.id, g.person.id)
     hosting = can(db_session(), g.actor, "meeting.manage", obj=meeting.org)
+    outcome = my_year.outcome_in(db_session(), g.person, meeting) if invitation else None
     return render_template(
         "h5/meeting.html",
         meeting=meeting,
@@ -86,6 +87,7 @@ def meeting_detail(meeting_id: str) -> ResponseReturnValue:
         when=meetings.when_text,
         states=meetings.RESPONSE_LABELS,
         quorum=meetings.quorum(db_session(), meeting) if hosting else None,
+        outcome=outcome,
     )
 
 

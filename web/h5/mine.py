@@ -1,0 +1,26 @@
+"""我的: the member's own record — every meeting with its real outcome, this year's hours by source,
+and the ways into their points, reminders and requests. Only ever the member's own."""
+
+from __future__ import annotations
+
+from flask import g, render_template
+from flask.typing import ResponseReturnValue
+
+from handlers import learning, meetings, my_year
+from web import db_session
+from web.h5.frame import bp, member_pages
+
+member_pages("h5.mine")
+
+
+@bp.get("/mine")
+def mine() -> ResponseReturnValue:
+    session = db_session()
+    member = g.person.membership
+    return render_template(
+        "h5/mine.html",
+        person=g.person,
+        record=my_year.meeting_record(session, g.person),
+        hours=learning.hours_this_year(session, g.person) if member else None,
+        when=meetings.when_text,
+    )
