@@ -4,9 +4,11 @@
   function draw() {
     if (!window.echarts) return;
     document.querySelectorAll("[data-chart]").forEach(function (el) {
+      // The page's CSP allows no inline styles: the height comes as data, set from here.
+      el.style.height = (el.getAttribute("data-height") || "180") + "px";
+      el.closest(".chart").classList.add("chart--drawn"); // shows the canvas: ECharts needs its size
       var chart = echarts.init(el, null, { renderer: "svg" });
       chart.setOption(JSON.parse(el.getAttribute("data-chart")));
-      el.closest(".chart").classList.add("chart--drawn");
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }

@@ -1,0 +1,105 @@
+"""The phone app as a nurse sees it (issue 17), in Chromium at 390×844 inside the emulator's webview:
+the home page with her year and the next meeting, 我的 with her meetings' outcomes, a meeting's
+page; and the secretary's planning form at 360 px, where every choice is a box and its text on one
+line. Screenshots go to test-artifacts/ (phone-*.png)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from handlers import meetings, people
+from handlers.meetings import SessionPlan
+from handlers.policy import Actor, load_actor
+from models import OrgKind, PartyOrg, Role, RoleGrant
+from tests.helpers.browser import ARTIFACTS, CHROMIUM, as_member
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is installed by .ci/run")
+PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="module")
+def ward(live):
+    """A branch with a nurse, a doctor and their secretary, and a 党课 planned for tomorrow."""
+    app = live.flask_app
+    cli = Actor.cli("测试")
+    with app.app_context(), app.extensions["dangjian.db"].unit_of_work() as session:
+        committee = PartyOrg(kind=OrgKind.committee, code="E2EP", name="手机测试党委")
+        committee.set_parent(None)
+        branch = PartyOrg(kind=OrgKind.branch, code="E2E17", name="产科党支部")
+        branch.set_parent(committee)
+        session.add_all([committee, branch])
+        session.flush()
+        for userid, name in (("p17-sec", "书记蒋"), ("p17-nurse", "护士沈"), ("p17-doc", "医生韩")):
+            person = people.create_person(session, cli, wecom_userid=userid, name=name)
+            people.enrol_member(session, cli, person=person, branch=branch, status="full")
+        secretary = people.find_by_wecom_userid(session, "p17-sec")
+        session.add(RoleGrant(person_id=secretary.id, role=Role.secretary, org_id=branch.id))
+        session.flush()
+        start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+        meetings.plan_meeting(
+            session,
+            load_actor(session, secretary),
+            org_id=branch.id,
+            kinds=["party_lecture"],
+            topic="学习党章第三章",
+            agenda="一、书记讲党课\n二、交流",
+            venue_mode="online",
+            online_room="腾讯会议 123 456 789",
+            sessions=[SessionPlan("A场", start, start + timedelta(hours=1))],
+        )
+    from cli.demo import load_emulator_directory
+
+    with app.app_context():
+        load_emulator_directory(app)
+
+
+def _shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"phone-{name}.png"), full_page=True)
+
+
+def test_the_home_page_shows_the_nurses_year_and_the_next_meeting(live, ward, chromium):
+    context = chromium.new_context(viewport=PHONE)
+    home = as_member(context, live, "p17-nurse", "/m/")
+    assert home.is_visible("text=护士沈，您好")
+    home.wait_for_selector(".chart--drawn svg")  # the hours ring, drawn from the vendored ECharts
+    assert home.is_visible("text=本年已学 0 学时") and home.is_visible("text=距年度要求还差 32 学时")
+    assert home.is_visible("text=学习党章第三章")
+    assert home.is_visible(".next-meeting button:has-text('参加')")
+    assert home.is_visible(".next-meeting a:has-text('请假')")
+    assert home.locator(".weui-tabbar__item").all_inner_texts() == ["首页", "会议", "学习", "我的"]
+    _shot(home, "home")
+
+    home.click(".next-meeting button:has-text('参加')")
+    assert home.is_visible("text=已报名")
+
+    home.click(".weui-tabbar__item:has-text('我的')")
+    assert home.is_visible("text=我的会议记录") and home.is_visible(".outcome:has-text('已报名')")
+    _shot(home, "mine")
+
+    home.click("text=学习党章第三章")
+    assert home.is_visible("text=腾讯会议 123 456 789")
+    assert not home.is_visible("text=A场")  # a one-session meeting has no A/B label
+    _shot(home, "meeting")
+    context.close()
+
+
+def test_the_planning_form_fits_a_360_px_phone(live, ward, chromium):
+    context = chromium.new_context(viewport=SMALL_PHONE)
+    form = as_member(context, live, "p17-sec", "/m/meetings/new")
+    checks = form.locator(".check-cell")
+    assert checks.count() >= 5
+    for i in range(checks.count()):
+        cell = checks.nth(i)
+        box = cell.locator(".weui-icon-checked").bounding_box()
+        text = cell.locator(".weui-cell__bd").bounding_box()
+        # The box and its text on one line: side by side, the text one line high (not "党/课").
+        assert box["x"] + box["width"] <= text["x"], cell.inner_text()
+        assert abs((box["y"] + box["height"] / 2) - (text["y"] + text["height"] / 2)) < 6, cell.inner_text()
+        assert text["height"] < 32, cell.inner_text()
+    assert form.evaluate("document.documentElement.scrollWidth") <= SMALL_PHONE["width"]  # no sideways scroll
+    _shot(form, "plan-form")
+    context.close()
