@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from handlers import workbench
-from handlers.learning.hours import YearHours, hours_this_year
+from handlers.learning.hours import YearHours, format_hours, hours_this_year
 from handlers.learning.recommendations import DueLesson, plan_for
 from models import (
     Attendance,
@@ -24,7 +24,7 @@ from models import (
     Person,
     Response,
 )
-from models.base import utcnow
+from models.base import local_text, utcnow
 
 #: What a member's place in a meeting came to (the outcome, as the record keeps it).
 OUTCOME_LABELS = {
@@ -148,3 +148,24 @@ def home_facts(session: Session, person: Person, now: datetime | None = None) ->
         due_lessons=plan_for(session, person, now, suggestions=0).due if member else [],
         todos=workbench.todos_for(session, person),
     )
+
+
+# The workbench (工作台) shows the same figures as the home page, each opening its page.
+@workbench.key_item("本年学时", "h5.study_hours", order=20)
+def hours_figure(session: Session, person: Person) -> str:
+    if person.membership is None:
+        return "-"
+    return format_hours(hours_this_year(session, person).total)
+
+
+@workbench.key_item("待学课程", "h5.lesson_list", order=30)
+def due_lessons_figure(session: Session, person: Person) -> str:
+    if person.membership is None:
+        return "-"
+    return str(len(plan_for(session, person, suggestions=0).due))
+
+
+@workbench.key_item("下次会议", "h5.meeting_list", order=40)
+def next_meeting_figure(session: Session, person: Person) -> str:
+    line = next_meeting(session, person)
+    return local_text(line.session.starts_at, "%m-%d") if line else "无"
