@@ -84,7 +84,7 @@ def _on_submit(session: Session, request: ApprovalRequest, now: datetime) -> Non
 def _on_approved(session: Session, request: ApprovalRequest, actor: Actor, now: datetime) -> None:
     invitation = invitation_of(session, request)
     invitation.response = Response.on_leave
-    cancel_checkin_card(session, invitation, "on leave")
+    cancel_checkin_card(session, invitation, "已请假")
 
 
 def _back_to_pending(session: Session, request: ApprovalRequest, actor: Actor, now: datetime) -> None:
