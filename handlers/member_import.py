@@ -60,7 +60,7 @@ def template() -> bytes:
     sheet.title = "党员"
     sheet.append(TEMPLATE_COLUMNS)
     sheet.append(
-        ["张三", "zhangsan", "110101198506150011", "13800138000", "NK01", "正式党员", "2010-07-01", "白班组"]
+        ["张三", "zhangsan", "110101199001011237", "13800138000", "NK01", "正式党员", "2010-07-01", "白班组"]
     )
     out = BytesIO()
     workbook.save(out)

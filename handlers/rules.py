@@ -38,6 +38,13 @@ class Rule:
     source: str
     #: Local practice rather than a national rule (DOMAIN.md's *local*).
     local: bool = False
+    #: What a count counts (人, 年, 天, 条, 个月); the kind's own unit otherwise (次, 学时, 分钟…).
+    unit: str | None = None
+
+    @property
+    def label_text(self) -> str:
+        """The label without the unit in brackets, now that the value carries it."""
+        return re.sub(r"（(年|天|条|月数)）$", "", self.label)
 
 
 CATALOGUE: tuple[Rule, ...] = (
@@ -47,6 +54,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "count",
         3,
         f"{BRANCH_RULES}第二章：有正式党员3人以上的应当成立党支部",
+        unit="人",
     ),
     Rule(
         "org.branch_committee_from",
@@ -54,6 +62,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "count",
         7,
         f"{BRANCH_RULES}第六章：正式党员7人以上的党支部设立支部委员会",
+        unit="人",
     ),
     Rule(
         "org.branch_committee_min",
@@ -61,6 +70,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "count",
         3,
         f"{BRANCH_RULES}第六章：一般由3至5人组成",
+        unit="人",
     ),
     Rule(
         "org.branch_committee_max",
@@ -68,6 +78,7 @@ CATALOGUE: tuple[Rule, ...] = (
         "count",
         5,
         f"{BRANCH_RULES}第六章：一般3至5人，最多不超过7人",
+        unit="人",
     ),
     Rule(
         "org.branch_max_members",
@@ -75,9 +86,24 @@ CATALOGUE: tuple[Rule, ...] = (
         "count",
         50,
         f"{BRANCH_RULES}第二章：党员人数一般不超过50人",
+        unit="人",
     ),
-    Rule("org.branch_term_years", "党支部、党总支每届任期（年）", "count", 3, f"{TERM_RULES}：一般为3年"),
-    Rule("org.committee_term_years", "基层党委每届任期（年）", "count", 5, f"{TERM_RULES}：一般为5年"),
+    Rule(
+        "org.branch_term_years",
+        "党支部、党总支每届任期（年）",
+        "count",
+        3,
+        f"{TERM_RULES}：一般为3年",
+        unit="年",
+    ),
+    Rule(
+        "org.committee_term_years",
+        "基层党委每届任期（年）",
+        "count",
+        5,
+        f"{TERM_RULES}：一般为5年",
+        unit="年",
+    ),
     Rule(
         "org.term_warning_days",
         "换届提前提醒（天）",
@@ -85,6 +111,7 @@ CATALOGUE: tuple[Rule, ...] = (
         90,
         "本地做法：任期届满前3个月提醒",
         local=True,
+        unit="天",
     ),
     Rule(
         "meeting.committee_per_year",
@@ -236,8 +263,16 @@ CATALOGUE: tuple[Rule, ...] = (
         4,
         "本地做法：超出的合并为摘要稍后发送",
         local=True,
+        unit="条",
     ),
-    Rule("dues.unpaid_warning_months", "未交党费提醒书记（月数）", "count", 6, f"党章第九条；{DUES_RULES}"),
+    Rule(
+        "dues.unpaid_warning_months",
+        "未交党费提醒书记（月数）",
+        "count",
+        6,
+        f"党章第九条；{DUES_RULES}",
+        unit="个月",
+    ),
 )
 RULES = {rule.key: rule for rule in CATALOGUE}
 LIMITS = {
@@ -335,13 +370,17 @@ def override(
 def display(rule: Rule, raw: Any) -> str:
     if rule.kind == "flag":
         return "是" if raw else "否"
-    unit = {
-        "count": " 次",
-        "hours": " 学时",
-        "minutes": " 分钟",
-        "duration_hours": " 小时",
-        "yuan": " 元",
-        "points": " 分",
-        "percent": "%",
-    }.get(rule.kind, "")
+    unit = (
+        f" {rule.unit}"
+        if rule.unit
+        else {
+            "count": " 次",
+            "hours": " 学时",
+            "minutes": " 分钟",
+            "duration_hours": " 小时",
+            "yuan": " 元",
+            "points": " 分",
+            "percent": "%",
+        }.get(rule.kind, "")
+    )
     return f"{raw}{unit}"

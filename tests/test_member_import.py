@@ -115,3 +115,11 @@ def test_an_export_in_full_needs_the_role_and_a_reason_and_is_audited(
         "in_full": 1,
         "reason": "报送年度统计",
     }
+
+
+def test_the_template_passes_its_own_checks(db_session, make_org, office):
+    """Issue 17: the sample row of the downloadable template is a valid row (its ID number's check
+    digit included), so an office that fills it in as shown is not refused on the example."""
+    make_org(OrgKind.branch, code="NK01", name="内科党支部")
+    report = member_import.import_members(db_session, office, member_import.template())
+    assert report.problems == [] and report.imported == 1
