@@ -14,10 +14,12 @@ $(STAMP): pyproject.toml
 
 ## The app with everything embedded: SQLite under instance/, in-process Redis stand-in and jobs,
 ## the demo hospital loaded. No REDIS_URL/DATABASE_URL needed.
+## PORT=5050 make demo serves elsewhere (the emulator and card links follow).
+PORT ?= 5000
 demo: $(STAMP)
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app seed demo
-	$(BIN)/flask --app app demo serve
+	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/flask --app app demo serve --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

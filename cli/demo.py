@@ -30,24 +30,13 @@ def serve(host: str, port: int) -> None:
     # Listen before the jobs start: their first runs call the emulator mounted in this server.
     # Not app.run(): Flask ignores it inside a `flask` command.
     server = make_server(host, port, app, threaded=True)
+    _banner(app.config["PUBLIC_BASE_URL"].rstrip("/"), staff)
+    # The jobs start after the banner, so their log lines come below it, not inside it; their
+    # first runs call the emulator mounted in this server, which is already listening.
     runner = None
     if app.extensions["dangjian.jobs"].embedded:
         runner = EmbeddedRunner(app)
         runner.start()
-    base = app.config["PUBLIC_BASE_URL"].rstrip("/")
-    click.echo("智慧党建演示环境已启动：")
-    if staff:
-        click.echo(f"  企业微信模拟器（选择职工、看卡片、打开应用）  {base}/_emulator/")
-    click.echo(f"  手机端（H5，企业微信内打开）                  {base}/m/")
-    office = console_demo_user()
-    if office:
-        click.echo(f"  管理后台（扫码时在模拟器中填写 {office}，党委组织部）  {base}/admin/")
-    click.echo(f"  健康检查                                      {base}/healthz")
-    click.echo(
-        "  排班演示：flask --app app demo roster > roster.csv，在后台“排班”上传，看“提醒”页发送时间的变化"
-    )
-    if staff:
-        click.echo(f"  模拟企业通讯录已载入 {staff} 名职工；`flask --app app wecom sync` 可演示通讯录同步。")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -57,16 +46,50 @@ def serve(host: str, port: int) -> None:
             runner.stop()
 
 
+def _banner(base: str, staff: int) -> None:
+    """A short guided tour: where to go, and whom to be (a member, a secretary, the office)."""
+    member, secretary, office = demo_user(None), demo_user(Role.secretary), console_demo_user()
+    lines = ["", "智慧党建演示环境已启动。", ""]
+    if staff:
+        lines.append(f"  企业微信模拟器    {base}/_emulator/   （左侧选职工，右侧是他的企业微信）")
+    lines += [
+        f"  手机端            {base}/m/",
+        f"  管理后台          {base}/admin/   （扫码页填写党委组织部账号）",
+        "",
+        "  可以试试：",
+    ]
+    for who, userid, what in (
+        ("党员", member, "看会议通知卡片，点“参加”，在“我的”里看记录"),
+        ("支部书记", secretary, "在卡片上一键审批，在手机上安排会议"),
+        ("党委组织部", office, "登录管理后台，看组织、党员、会议与学习"),
+    ):
+        if userid:
+            lines.append(f"    {userid:<10}{who}：{what}")
+    lines += ["", f"  模拟企业通讯录已载入 {staff} 名职工；按 Ctrl+C 停止。", ""]
+    click.echo("\n".join(lines))
+
+
 def console_demo_user() -> str | None:
     """A committee-office userid to "scan" the console's QR code with in the demo."""
+    return demo_user(Role.committee_office)
+
+
+def demo_user(role: Role | None) -> str | None:
+    """A demo account to try: the first holder of `role`, or (None) the first member holding none."""
+    from models import Member
+
     with database().unit_of_work() as session:
-        return session.scalar(
-            select(Person.wecom_userid)
-            .join(RoleGrant, RoleGrant.person_id == Person.id)
-            .where(RoleGrant.role == Role.committee_office, RoleGrant.revoked_at.is_(None))
-            .order_by(Person.wecom_userid)
-            .limit(1)
-        )
+        query = select(Person.wecom_userid).order_by(Person.wecom_userid).limit(1)
+        if role is None:
+            holders = select(RoleGrant.person_id)
+            query = query.join(Member, Member.person_id == Person.id).where(
+                Member.left_at.is_(None), Person.id.not_in(holders)
+            )
+        else:
+            query = query.join(RoleGrant, RoleGrant.person_id == Person.id).where(
+                RoleGrant.role == role, RoleGrant.revoked_at.is_(None)
+            )
+        return session.scalar(query)
 
 
 def load_emulator_directory(app: Flask) -> int:
