@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import member_import, members, people, transfers
+from handlers import console_home, member_import, members, people, transfers
 from handlers.errors import DomainError
 from handlers.policy import can, holds
 from jobs.member_import import ImportTracker, import_members_file
@@ -29,13 +29,12 @@ BACKGROUND_IMPORT_ROWS = 200
 @bp.get("/")
 def index() -> ResponseReturnValue:
     visible = scoped(members.visible_orgs(db_session(), g.actor))
-    scope_id = g.scope.id if g.scope else None
-    total = (
-        members.list_members(db_session(), g.actor, org_id=scope_id, per_page=1).total
-        if "members" in g.nav
-        else None
+    return render_template(
+        "admin/index.html",
+        orgs=visible,
+        tree=console_home.org_tree(visible),
+        figures=console_home.figures(db_session(), g.actor, scope=g.scope, today=local_today()),
     )
-    return render_template("admin/index.html", orgs=visible, member_total=total)
 
 
 def _filters() -> dict[str, Any]:
