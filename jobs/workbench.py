@@ -18,7 +18,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from handlers import people, workbench
+from handlers import my_year, people, workbench
 from jobs import JobQueues, job
 from jobs.context import queues, setting, unit_of_work
 from models import Person
@@ -27,6 +27,8 @@ from wecom.client import WeComClient, WeComError
 from wecom.limits import MemberBudget
 
 logger = logging.getLogger(__name__)
+#: The figures the workbench shows are registered by the modules that compute them.
+FIGURE_SOURCES = (my_year,)
 
 #: WeCom allows 10 set_workbench_data calls a minute per member; keep one in reserve.
 PER_MEMBER_MINUTE = 9
