@@ -414,3 +414,27 @@ def test_the_checkin_card_waits_for_the_window_and_is_dropped_once_checked_in(
     )
     reminders.dispatch_due(db_session, now=opened + timedelta(minutes=1))
     assert card.status == ReminderStatus.cancelled
+
+
+def test_a_topic_that_names_its_kind_is_not_prefixed_twice(db_session, make_org, make_member, make_actor):
+    """Issue 17: a 党课 typed as "党课：学习党章" reads so on cards and reminders, not "党课：党课：…"."""
+    branch = make_org(OrgKind.branch)
+    make_member(branch=branch)
+    secretary = make_actor(Role.secretary, branch)
+    start = NOW + timedelta(days=2)
+    planned = [
+        meetings.plan_meeting(
+            db_session,
+            secretary,
+            org_id=branch.id,
+            kinds=["party_lecture"],
+            topic=topic,
+            agenda="",
+            venue_mode="online",
+            online_room="会议号 1",
+            sessions=[SessionPlan("A场", start, start + timedelta(hours=1))],
+            now=NOW,
+        )
+        for topic in ("党课：学习党章", "学习党章")
+    ]
+    assert [meetings.headline(db_session, m) for m in planned] == ["党课：学习党章", "党课：学习党章"]

@@ -41,6 +41,7 @@ from handlers.meetings.lookups import (  # noqa: F401
     attendance_of,
     checkin_card_key,
     get_meeting,
+    headline,
     hostable_orgs,
     invitation_for,
     kinds_of,

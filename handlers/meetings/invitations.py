@@ -14,6 +14,7 @@ from handlers.errors import Conflict, ValidationFailed
 from handlers.meetings.checkin import check_in_window
 from handlers.meetings.lookups import (
     checkin_card_key,
+    headline,
     notice_key,
     own_invitation,
     place_text,
@@ -63,7 +64,7 @@ def _notice(
         member.person,
         "meeting_notice",
         f"meeting_notice:{invitation.id}",
-        f"{title_of(session, meeting)}：{meeting.topic}",
+        headline(session, meeting),
         f"{meeting.org.name} {sessions[0]['when']}",
         links.page("h5.meeting_detail", meeting_id=meeting.id),
         due_at=first,

@@ -120,6 +120,13 @@ def title_of(session: Session, meeting: Meeting) -> str:
     return "、".join(KIND_LABELS[k] for k in kinds_of(session, meeting))
 
 
+def headline(session: Session, meeting: Meeting) -> str:
+    """ "党课：学习党章" — the kinds, then the topic, unless the topic already says them (a topic
+    typed as "党课：学习党章" is not shown as "党课：党课：学习党章")."""
+    title = title_of(session, meeting)
+    return meeting.topic if meeting.topic.startswith(title) else f"{title}：{meeting.topic}"
+
+
 def get_meeting(session: Session, actor: Actor, meeting_id: uuid.UUID, *, manage: bool = False) -> Meeting:
     """A meeting its hosts may manage, or (manage=False) that its hosts or an invitee may see."""
     meeting = session.get(Meeting, meeting_id)

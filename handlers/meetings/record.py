@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 from handlers import audit
 from handlers.errors import Conflict, NotFound, ValidationFailed
 from handlers.learning import points
-from handlers.meetings.lookups import get_meeting, title_of
+from handlers.meetings.lookups import get_meeting, headline
 from handlers.meetings.makeup import send_makeup
 from handlers.policy import Actor
 from handlers.validation import require_text
@@ -174,7 +174,7 @@ def sign_off(
     audit.record(session, actor, "meeting.sign_off", object_type="meeting", object_id=meeting.id)
     # Attendance is final once the record is signed: only now does it earn points (a check-in
     # the host later strikes off never did).
-    label = f"参加{title_of(session, meeting)}：{meeting.topic}"
+    label = f"参加{headline(session, meeting)}"
     for attendance in session.scalars(
         select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.present.is_(True))
     ):
