@@ -21,6 +21,8 @@ from models.base import CHINA
 
 #: Terms ending within this many days are flagged (the 换届 reminder's own window is a rule).
 TERMS_WITHIN = timedelta(days=90)
+#: Learning completion counts the newest pushes (each one's counts are one pass over its branches).
+RECENT_PUSHES = 10
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,9 @@ def figures(session: Session, actor: Actor, *, scope: PartyOrg | None, today: da
     if holds(actor, "study.view"):
         done, asked = _learning_completion(session, actor, scope)
         rate = f"{round(done * 100 / asked)}%" if asked else "—"
-        shown.append(Figure("学习完成率", rate, "admin.campaign_index", note=f"{done} / {asked} 人次"))
+        shown.append(
+            Figure("学习完成率", rate, "admin.campaign_index", note=f"最近推送 {done} / {asked} 人次")
+        )
     if holds(actor, "approval.view"):
         waiting = approvals.page_of(
             session, actor, page=1, per_page=1, status=ApprovalStatus.pending.value
@@ -109,11 +113,11 @@ def _meetings_this_month(session: Session, actor: Actor, scope: PartyOrg | None,
 
 
 def _learning_completion(session: Session, actor: Actor, scope: PartyOrg | None) -> tuple[int, int]:
-    """Of this scope's campaign recipients (campaigns of the current year), how many completed
-    all the campaign's lessons — counted, never listed."""
+    """Of the recipients of the newest pushes in scope, how many completed all the push's lessons —
+    counted, never listed. The newest RECENT_PUSHES only: the page must stay quick."""
     from handlers.learning import campaigns
 
-    visible = [c for c in campaigns.recent(session, actor, limit=50) if not c.repeat]
+    visible = [c for c in campaigns.recent(session, actor, limit=RECENT_PUSHES) if not c.repeat]
     done = asked = 0
     for campaign in visible:
         for branch in campaigns.completion(session, actor, campaign):

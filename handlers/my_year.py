@@ -68,20 +68,32 @@ class HomeFacts:
 def meeting_record(session: Session, person: Person, now: datetime | None = None) -> list[MeetingLine]:
     """Every meeting the member was invited to (not cancelled), newest first, with what it came to:
     签到 (present), 请假 (leave granted), 补学 done, 缺席 — or, before it ends, their answer."""
+    lines = _lines(session, person, now)
+    lines.sort(key=lambda line: line.session.starts_at, reverse=True)
+    return lines[:RECORD_LIMIT]
+
+
+def _lines(
+    session: Session, person: Person, now: datetime | None, meeting: Meeting | None = None
+) -> list[MeetingLine]:
+    """The member's lines (for one meeting, or the newest invitations): three queries in all."""
     member = person.membership
     if member is None:
         return []
     now = now or utcnow()
+    query = (
+        select(Invitation)
+        .join(Meeting, Invitation.meeting_id == Meeting.id)
+        .options(
+            joinedload(Invitation.session), joinedload(Invitation.meeting).selectinload(Meeting.sessions)
+        )
+        .where(Invitation.member_id == member.id, Meeting.status != MeetingStatus.cancelled)
+    )
+    if meeting is not None:
+        query = query.where(Invitation.meeting_id == meeting.id)
+    # Planned order is close to held order; twice the page's length leaves room for the difference.
     invitations = list(
-        session.scalars(
-            select(Invitation)
-            .join(Meeting, Invitation.meeting_id == Meeting.id)
-            .options(
-                joinedload(Invitation.session), joinedload(Invitation.meeting).selectinload(Meeting.sessions)
-            )
-            .where(Invitation.member_id == member.id, Meeting.status != MeetingStatus.cancelled)
-            .limit(RECORD_LIMIT * 2)
-        ).unique()
+        session.scalars(query.order_by(Meeting.created_at.desc()).limit(RECORD_LIMIT * 2)).unique()
     )
     meeting_ids = [i.meeting_id for i in invitations]
     present = set(
@@ -98,9 +110,7 @@ def meeting_record(session: Session, person: Person, now: datetime | None = None
             )
         )
     )
-    lines = [_line(i, present, made_up, now) for i in invitations if i.meeting.sessions]
-    lines.sort(key=lambda line: line.session.starts_at, reverse=True)
-    return lines[:RECORD_LIMIT]
+    return [_line(i, present, made_up, now) for i in invitations if i.meeting.sessions]
 
 
 def _line(invitation: Invitation, present: set, made_up: set, now: datetime) -> MeetingLine:
@@ -122,9 +132,7 @@ def outcome_in(
     session: Session, person: Person, meeting: Meeting, now: datetime | None = None
 ) -> MeetingLine | None:
     """The member's line for one meeting (a past meeting's page shows what it came to)."""
-    return next(
-        (line for line in meeting_record(session, person, now) if line.meeting.id == meeting.id), None
-    )
+    return next(iter(_lines(session, person, now, meeting)), None)
 
 
 def next_meeting(session: Session, person: Person, now: datetime | None = None) -> MeetingLine | None:
