@@ -79,6 +79,8 @@ def test_a_theme_day_from_planning_to_done(live, branch, chromium):  # noqa: F81
     page.goto(f"{live.base}/admin/meetings/new")
     start = (datetime.now(CHINA) + timedelta(minutes=12)).replace(second=0, microsecond=0)
     later = start + timedelta(hours=3)
+    if (later + timedelta(hours=1)).date() != later.date():  # a session is one day's: after 20:00, tomorrow
+        later = (start + timedelta(days=1)).replace(hour=9, minute=0)
     page.select_option("select[name=org_id]", branch["org_id"])
     page.check("input[name=kinds][value=theme_day]")
     page.fill("input[name=topic]", "学习贯彻全会精神主题党日")
