@@ -103,6 +103,8 @@ class QuizQuestion(UUIDPrimaryKey, Base):
     options: Mapped[list] = mapped_column(JSON)
     #: Indexes of the correct options (one for single and true/false).
     answer: Mapped[list] = mapped_column(JSON)
+    #: 解析: why the answer is what it is, shown with the member's result (optional).
+    explanation: Mapped[str | None] = mapped_column(String(500))
 
 
 class QuizAttempt(UUIDPrimaryKey, Base):

@@ -12,11 +12,20 @@
   var player = page.querySelector("[data-player]");
   var playedMs = 0;
   var tick = 1000;
-  if (player) {
-    setInterval(function () {
-      if (!player.paused && !player.ended && document.visibilityState === "visible") playedMs += tick;
-    }, tick);
+  // 已学 N 分钟 moves while the member reads: the server's count plus what this page has seen
+  // since the last beat (at most one beat's worth, as the server would credit), corrected by
+  // the server's own figure at every beat.
+  var serverSeconds = parseInt(page.getAttribute("data-seconds-so-far") || "0", 10);
+  var sinceBeat = 0;
+  function counting() {
+    if (document.visibilityState !== "visible") return false;
+    return !player || (!player.paused && !player.ended);
   }
+  setInterval(function () {
+    if (player && counting()) playedMs += tick;
+    if (counting() && sinceBeat < every / 1000 + 5) sinceBeat += 1;
+    if (shown) shown.textContent = Math.floor((serverSeconds + sinceBeat) / 60);
+  }, tick);
   function beat() {
     if (document.visibilityState !== "visible") return;
     var body = new FormData();
@@ -28,8 +37,10 @@
     fetch(url, { method: "POST", body: body, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
-        if (!data || !shown) return;
-        shown.textContent = data.minutes;
+        if (!data) return;
+        serverSeconds = data.seconds;
+        sinceBeat = 0;
+        if (shown) shown.textContent = Math.floor(serverSeconds / 60);
         if (data.completed) {
           var done = page.querySelector("[data-done]");
           if (done) done.hidden = false;

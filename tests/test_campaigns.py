@@ -207,3 +207,41 @@ def test_a_monthly_series_pushes_new_lessons_with_its_tag_on_the_first_monday(db
     assert campaigns.run_series(db_session, now=datetime(2027, 2, 1, 1, tzinfo=UTC)) == 1
     latest = campaigns.recent(db_session, Actor.cli())[0]
     assert latest.lesson_ids == [str(february.id)]
+
+
+def test_progress_sums_the_branches_and_breaks_down_only_groups_of_five_or_more(
+    db_session, wards, make_org, make_member
+):
+    from web import charts
+
+    lesson = published(db_session)
+    big = make_org(OrgKind.branch, parent=wards["cardio"].parent, name="急诊科党支部")
+    big_members = [make_member(branch=big) for _ in range(6)]
+    campaign = campaigns.launch(
+        db_session,
+        Actor.cli(),
+        title="全会精神",
+        lesson_ids=[lesson.id],
+        org_ids=[wards["cardio"].id, wards["ortho"].id, big.id],
+        send_at=SEND,
+        deadline=DEADLINE,
+        now=NOW,
+    )
+    for member in big_members[:3]:
+        learning.open_lesson(db_session, member.person, lesson.id, now=NOW + timedelta(hours=2))
+        for n in range(1, 5):
+            learning.beat(db_session, member.person, lesson.id, now=NOW + timedelta(hours=2, seconds=15 * n))
+    progress = campaigns.progress(db_session, Actor.cli(), campaign)
+    by_name = {b.org.name: b for b in progress.branches}
+    assert not by_name["心内科党支部"].shown and by_name["急诊科党支部"].shown
+    assert (progress.total.recipients, progress.total.completed, progress.total.not_started) == (12, 3, 9)
+    assert by_name["急诊科党支部"].completed_percent == 50
+    chart = charts.completion_chart(progress, total_label="合计")
+    assert chart["yAxis"]["data"] == ["合计", "急诊科党支部"]  # the small branches are not drawn
+    assert chart["series"][0]["data"] == [25, 50] and chart["series"][2]["data"] == [75, 50]
+    # One tap reminds everyone not started in every branch the office sees, each once.
+    assert (
+        campaigns.remind_not_started(db_session, Actor.cli(), campaign.id, now=NOW + timedelta(days=1)) == 9
+    )
+    said = campaigns.remind_and_say(db_session, Actor.cli(), campaign.id, now=NOW + timedelta(days=1))
+    assert said == "未开始学习的党员都已提醒过，不再重复提醒。"

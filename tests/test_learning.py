@@ -139,9 +139,9 @@ def test_the_hours_page_counts_lessons_and_lectures_toward_the_target(
     token = re.search(r'data-csrf="([^"]+)"', page).group(1)
     assert phone.post(f"/m/lessons/{lesson.id}/beat").status_code == 400  # no CSRF token: refused
     beat = phone.post(f"/m/lessons/{lesson.id}/beat", data={"csrf_token": token})
-    assert beat.status_code == 200 and beat.get_json() == {"minutes": 0, "completed": False}
+    assert beat.status_code == 200 and beat.get_json() == {"seconds": 0, "minutes": 0, "completed": False}
     hours = phone.get("/m/study").get_data(as_text=True)
-    assert "/ 32 学时" in hours and "在线课程：0 学时" in hours
+    assert "0 / 32 学时" in hours and "在线课程</p>" in hours
     assert "学习新修订的党纪处分条例" in phone.get("/m/lessons").get_data(as_text=True)
 
 

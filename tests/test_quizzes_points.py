@@ -19,6 +19,7 @@ QUIZ = """[单选] 党的最高理想和最终目标是什么？
 A. 实现共产主义
 B. 全面建成小康社会
 答案：A
+解析：党章总纲写明。
 
 [多选] 党员的义务包括哪些？
 A. 按期交纳党费
@@ -73,11 +74,48 @@ def test_the_quiz_text_is_read_and_each_mistake_is_named_by_question():
     assert quizzes.parse(QUIZ) == quizzes.parse(
         quizzes.as_text(
             [
-                type("Q", (), {"kind": q.kind, "text": q.text, "options": q.options, "answer": q.answer})
+                type(
+                    "Q",
+                    (),
+                    {
+                        "kind": q.kind,
+                        "text": q.text,
+                        "options": q.options,
+                        "answer": q.answer,
+                        "explanation": q.explanation,
+                    },
+                )
                 for q in parsed
             ]
         )
     )
+
+
+def test_the_result_names_each_wrong_answer_with_the_right_one_and_why(
+    db_session, nurse, make_member, make_org
+):
+    lesson = make_lesson(db_session)
+    learning.open_lesson(db_session, nurse, lesson.id, now=NOW)
+    [first, second, third] = quizzes.questions_of(db_session, lesson)
+    assert first.explanation == "党章总纲写明。" and second.explanation is None
+    attempt = quizzes.submit(
+        db_session,
+        nurse,
+        lesson.id,
+        token=quizzes.new_token(),
+        answers=answers_for(db_session, lesson, [[1], [0, 1], [1]]),
+        now=NOW,
+    ).attempt
+    marked = quizzes.review(db_session, nurse, lesson, str(attempt.id))
+    assert [m.right for m in marked] == [False, True, True]
+    assert marked[0].chosen == ["B. 全面建成小康社会"] and marked[0].correct_answer == ["A. 实现共产主义"]
+    assert marked[0].question.explanation == "党章总纲写明。"
+    # Somebody else's attempt, or no attempt, reviews as nothing.
+    other = make_member(branch=make_org(OrgKind.branch)).person
+    assert quizzes.review(db_session, other, lesson, str(attempt.id)) == []
+    assert quizzes.review(db_session, nurse, lesson, "not-an-id") == []
+    # The explanation survives the round trip through the console's text.
+    assert "解析：党章总纲写明。" in quizzes.as_text(quizzes.questions_of(db_session, lesson))
 
 
 def test_answers_are_scored_on_the_server_and_a_resubmission_scores_once(db_session, nurse):

@@ -12,6 +12,7 @@ from flask import Flask, Response, g
 
 from handlers.learning.hours import format_hours
 from models.base import local_text
+from web.transaction import path_id as parse_uuid  # noqa: F401  (views: an id from the path)
 
 # The request's database session, as every view calls it; it commits once, at web/transaction.py.
 from web.transaction import request_session as db_session

@@ -59,3 +59,74 @@ def bars(
             }
         ],
     }
+
+
+#: 已完成 · 学习中 · 未开始, as every completion bar colours them.
+STAGE_COLOURS = (RED, "#f5a623", TRACK)
+
+
+def stacked_percent(
+    categories: list[str], stages: list[tuple[str, list[int]]], *, colours: tuple[str, ...] = STAGE_COLOURS
+) -> dict[str, Any]:
+    """One 100% bar per category (a branch, the hospital), split into its stages (已完成, 学习中,
+    未开始) as percentages of that category's people; a legend names the stages."""
+    return {
+        "animation": False,
+        "legend": {"top": 0, "data": [name for name, _ in stages]},
+        "grid": {"left": 8, "right": 16, "top": 28, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
+        "yAxis": {"type": "category", "data": categories, "inverse": True},
+        "series": [
+            {
+                "name": name,
+                "type": "bar",
+                "stack": "all",
+                "data": values,
+                "itemStyle": {"color": colour},
+                "label": {"show": index == 0, "position": "insideLeft", "formatter": "{c}%"},
+            }
+            for index, ((name, values), colour) in enumerate(zip(stages, colours, strict=False))
+        ],
+    }
+
+
+def columns(
+    categories: list[str], values: list[float], *, unit: str, top: float | None = None
+) -> dict[str, Any]:
+    """Upright columns over time (one per month), labelled with their value and unit."""
+    return {
+        "animation": False,
+        "grid": {"left": 8, "right": 8, "top": 24, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "category", "data": categories},
+        "yAxis": {"type": "value", "max": top, "axisLabel": {"formatter": "{value}" + unit}},
+        "series": [
+            {
+                "type": "bar",
+                "data": values,
+                "itemStyle": {"color": RED},
+                "label": {"show": True, "position": "top", "formatter": "{c}" + unit},
+            }
+        ],
+    }
+
+
+def completion_chart(progress: Any, *, total_label: str) -> dict[str, Any] | None:
+    """A campaign's completion as bars: the total first, then each branch large enough to be
+    broken down (handlers.figures); None when no branch is."""
+    shown = [b for b in progress.branches if b.shown]
+    if not progress.total or not progress.total.shown:
+        return None
+    rows = [(total_label, progress.total)] + [(b.org.name, b) for b in shown]
+
+    def share(attr: str) -> list[int]:
+        return [getattr(b, attr) * 100 // b.recipients for _, b in rows]
+
+    done, going = share("completed"), share("in_progress")
+    return stacked_percent(
+        [name for name, _ in rows],
+        [
+            ("已完成", done),
+            ("学习中", going),
+            ("未开始", [100 - d - g for d, g in zip(done, going, strict=True)]),
+        ],
+    )

@@ -13,10 +13,11 @@ Side effects (enqueueing the outbox's jobs) run after this commit, from `models.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, g, request
+from flask import Flask, abort, current_app, g, request
 from sqlalchemy.orm import Session
 
 from handlers import audit
@@ -87,3 +88,11 @@ def dispatch_in_one_transaction(app: Flask) -> None:
 
     app.dispatch_request = dispatch_and_settle  # type: ignore[method-assign]
     app.extensions["dangjian.request_unit"] = RequestUnit()
+
+
+def path_id(value: str) -> uuid.UUID:
+    """An id from a URL path; one that is not an id is a page that does not exist (404)."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        abort(404)

@@ -29,17 +29,27 @@ from handlers.errors import Forbidden, ValidationFailed
 from models import ApprovalRequest, CommitteePost, CommitteeSeat, Member, Person, Role, RoleGrant
 
 
+def runs_a_branch(session: Session, person: Person) -> bool:
+    """The branch secretary or 组织委员 of the person's branch of record: who files a plan."""
+    member = person.membership
+    if member is None or member.left_at is not None or member.branch is None:
+        return False
+    return (
+        session.scalar(
+            select(RoleGrant.id).where(
+                RoleGrant.person_id == person.id,
+                RoleGrant.org_id == member.branch.id,
+                RoleGrant.role.in_([Role.secretary, Role.organizer]),
+                RoleGrant.revoked_at.is_(None),
+            )
+        )
+        is not None
+    )
+
+
 def _clean(session: Session, person: Person, form: dict, now: datetime) -> Cleaned:
     branch = branch_of(person)
-    manages = session.scalar(
-        select(RoleGrant.id).where(
-            RoleGrant.person_id == person.id,
-            RoleGrant.org_id == branch.id,
-            RoleGrant.role.in_([Role.secretary, Role.organizer]),
-            RoleGrant.revoked_at.is_(None),
-        )
-    )
-    if not manages:
+    if not runs_a_branch(session, person):
         raise Forbidden("活动申报由支部书记或组织委员提交。")
     if date.fromisoformat(form["held_on"]) < now.date():
         raise ValidationFailed("活动日期不能早于今天。", field="held_on")
@@ -69,6 +79,7 @@ KIND = register(
     ApprovalKind(
         name="activity_plan",
         label="活动申报",
+        offered_to=runs_a_branch,
         description="主题党日等党日活动的计划、经费和地点，支部审核后报党委组织部。",
         fields=(
             Field("title", "活动名称", max_length=60),

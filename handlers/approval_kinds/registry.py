@@ -106,6 +106,10 @@ def _nothing(*_: Any) -> None:
     return None
 
 
+def _anyone(*_: Any) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class ApprovalKind:
     name: str
@@ -127,6 +131,9 @@ class ApprovalKind:
     resubmittable: bool = True
     #: Offered on the H5 "new request" page (leave starts from the meeting instead).
     listed: bool = True
+    #: Whether to offer it to this person at all (活动申报 only to those who run a branch); the
+    #: kind's clean() still refuses anyone else, this only keeps the page honest.
+    offered_to: Callable[[Session, Person], bool] = _anyone
     attachments: bool = False
     description: str = ""
 

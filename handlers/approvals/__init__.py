@@ -33,6 +33,7 @@ from handlers.approvals.deadlines import (  # noqa: F401
 from handlers.approvals.delegation import (  # noqa: F401
     delegate,
     delegations_of,
+    may_delegate,
     revoke_delegation,
 )
 from handlers.approvals.flow import (  # noqa: F401

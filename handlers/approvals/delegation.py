@@ -19,6 +19,13 @@ from models import (
 )
 from models.base import utcnow
 
+#: The posts that decide approvals: only their holders have anything to delegate.
+DECIDING_ROLES = (Role.secretary, Role.organizer, Role.committee_office)
+
+
+def may_delegate(session: Session, person: Person) -> bool:
+    return any(g.role in DECIDING_ROLES for g in load_actor(session, person).grants)
+
 
 def delegate(
     session: Session,
@@ -32,7 +39,7 @@ def delegate(
 ) -> ApprovalDelegation:
     now = now or utcnow()
     actor = load_actor(session, person)
-    if not any(g.role in (Role.secretary, Role.organizer, Role.committee_office) for g in actor.grants):
+    if not any(g.role in DECIDING_ROLES for g in actor.grants):
         raise Forbidden("只有审批人可以设置代理审批。")
     target = session.scalar(select(Person).where(Person.wecom_userid == (to_userid or "").strip()))
     if target is None or not target.is_active or target.id == person.id:

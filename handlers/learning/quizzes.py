@@ -7,6 +7,7 @@ for bulk import:
     A. 实现共产主义
     B. 全面建成小康社会
     答案：A
+    解析：党章总纲：党的最高理想和最终目标是实现共产主义。（选填，答题后给党员看）
 
     [判断] 党员应当按期交纳党费。
     答案：对
@@ -51,6 +52,7 @@ LETTERS = "ABCDEFGHIJ"
 MAX_QUESTIONS = 50
 _OPTION = re.compile(r"^([A-J])[.．、:：)）]\s*(.+)$")
 _ANSWER = re.compile(r"^答案[:：]\s*(.+)$")
+_EXPLANATION = re.compile(r"^解析[:：]\s*(.+)$")
 _HEAD = re.compile(r"^[\[【](单选|多选|判断)[\]】]\s*(.+)$")
 
 
@@ -60,6 +62,7 @@ class ParsedQuestion:
     text: str
     options: list[str]
     answer: list[int]
+    explanation: str | None = None
 
 
 def parse(text: str) -> list[ParsedQuestion]:
@@ -79,9 +82,13 @@ def parse(text: str) -> list[ParsedQuestion]:
         kind, question = KIND_MARKS[head.group(1)], head.group(2).strip()
         if len(question) > 300:
             raise ValidationFailed(f"{where}题目不能超过 300 字。", field="quiz")
-        options, answer_text = [], None
+        options, answer_text, explanation = [], None, None
         for line in lines[1:]:
-            if match := _OPTION.match(line):
+            if explanation is not None and not _ANSWER.match(line):  # 解析 may run over lines
+                explanation += "\n" + line
+            elif match := _EXPLANATION.match(line):
+                explanation = match.group(1).strip()
+            elif match := _OPTION.match(line):
                 if match.group(1) != LETTERS[len(options)]:
                     raise ValidationFailed(f"{where}的选项应按 A、B、C… 依次排列。", field="quiz")
                 options.append(match.group(2).strip()[:60])
@@ -108,7 +115,9 @@ def parse(text: str) -> list[ParsedQuestion]:
                 raise ValidationFailed(f"{where}是单选题，答案只能有一个。", field="quiz")
             if kind == QuestionKind.multiple and len(answer) < 2:
                 raise ValidationFailed(f"{where}是多选题，答案至少两个；只有一个请用 [单选]。", field="quiz")
-        questions.append(ParsedQuestion(kind, question, options, answer))
+        if explanation is not None and len(explanation) > 500:
+            raise ValidationFailed(f"{where}的解析不能超过 500 字。", field="quiz")
+        questions.append(ParsedQuestion(kind, question, options, answer, explanation))
     return questions
 
 
@@ -122,6 +131,8 @@ def as_text(questions: list[QuizQuestion]) -> str:
         else:
             lines += [f"{LETTERS[i]}. {option}" for i, option in enumerate(q.options)]
             lines.append("答案：" + "".join(LETTERS[i] for i in q.answer))
+        if q.explanation:
+            lines.append(f"解析：{q.explanation}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -154,6 +165,7 @@ def replace_quiz(session: Session, lesson: Lesson, text: str, *, pass_percent: s
                 text=q.text,
                 options=q.options,
                 answer=q.answer,
+                explanation=q.explanation,
             )
         )
     lesson.pass_percent = percent
@@ -178,6 +190,42 @@ class Outcome:
     #: False when this submission had already been scored (sent twice).
     scored_now: bool
     points: int
+
+
+@dataclass(frozen=True)
+class Marked:
+    """One question of a submitted attempt, as its member sees it afterwards."""
+
+    question: QuizQuestion
+    chosen: list[str]
+    correct_answer: list[str]
+    right: bool
+
+
+def review(session: Session, person: Person, lesson: Lesson, attempt_id: str | None) -> list[Marked]:
+    """The member's own attempt question by question: what they chose, what was right and the
+    解析. Another member's attempt, or none, reviews as nothing (out of scope looks like absent)."""
+    member = person.membership
+    try:
+        wanted = uuid.UUID(str(attempt_id))
+    except ValueError:
+        return []
+    attempt = session.get(QuizAttempt, wanted) if member else None
+    if attempt is None or attempt.member_id != member.id or attempt.lesson_id != lesson.id:
+        return []
+
+    def texts(q: QuizQuestion, indexes: list[int]) -> list[str]:
+        return [
+            (q.options[i] if q.kind == QuestionKind.true_false else f"{LETTERS[i]}. {q.options[i]}")
+            for i in indexes
+            if 0 <= i < len(q.options)
+        ]
+
+    marked = []
+    for q in questions_of(session, lesson):
+        chosen = attempt.answers.get(str(q.id), [])
+        marked.append(Marked(q, texts(q, chosen), texts(q, q.answer), sorted(chosen) == sorted(q.answer)))
+    return marked
 
 
 def submit(

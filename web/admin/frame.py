@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from handlers import accounts, members, people
 from handlers.errors import DomainError, ValidationFailed
 from handlers.policy import holds, load_actor
-from web import db_session
+from web import db_session, parse_uuid  # noqa: F401  (pages import it from here)
 from web.csrf import protect
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -110,13 +110,6 @@ def choose_scope() -> ResponseReturnValue:
 def safe_next(target: str | None) -> str:
     """Only ever send the user back inside the console (no open redirect)."""
     return target if target and target.startswith("/admin/") and not target.startswith("//") else "/admin/"
-
-
-def parse_uuid(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        abort(404)
 
 
 def form_date(name: str) -> Any:

@@ -16,8 +16,8 @@ from handlers.errors import DomainError, ValidationFailed
 from handlers.learning import campaigns, lesson_import, media, quizzes, training
 from handlers.policy import can, holds
 from models import Lesson
-from models.base import CHINA
-from web import db_session
+from models.base import CHINA, utcnow
+from web import charts, db_session
 from web.admin.frame import bp, form_date, parse_uuid
 from web.outcome import form_change
 from web.transaction import note_refusal
@@ -296,33 +296,32 @@ def campaign_index() -> ResponseReturnValue:
 
 @bp.get("/campaigns/<campaign_id>")
 def campaign_page(campaign_id: str) -> ResponseReturnValue:
-    """Completion by branch (counts, never a list of people) with the one-tap reminder."""
+    """Completion by branch as bars with the total first (counts, never a list of people; small
+    branches not broken down) and one button that reminds everyone not started."""
     _require()
     session = db_session()
     try:
         campaign = campaigns.get_campaign(session, g.actor, parse_uuid(campaign_id))
     except DomainError:
         abort(404)
+    progress = campaigns.progress(session, g.actor, campaign)
     return render_template(
         "admin/campaign.html",
         campaign=campaign,
         lessons=campaigns.lessons_of(session, campaign),
-        branches=campaigns.completion(session, g.actor, campaign),
+        progress=progress,
+        chart=charts.completion_chart(progress, total_label="合计"),
+        now=utcnow(),
     )
 
 
-@bp.post("/campaigns/<campaign_id>/remind/<branch_id>")
-def campaign_remind(campaign_id: str, branch_id: str) -> ResponseReturnValue:
+@bp.post("/campaigns/<campaign_id>/remind")
+def campaign_remind(campaign_id: str) -> ResponseReturnValue:
+    """提醒全部未开始: one tap for every branch the office (or 总支) sees in this campaign."""
     _require()
     return form_change(
-        lambda: campaigns.remind_not_started(
-            db_session(), g.actor, parse_uuid(campaign_id), branch_id=parse_uuid(branch_id)
-        ),
-        done=lambda n: (
-            f"已安排提醒 {n} 位未开始学习的党员（每人只提醒一次）。"
-            if n
-            else "未开始学习的党员都已提醒过，不再重复提醒。"
-        ),
+        lambda: campaigns.remind_and_say(db_session(), g.actor, parse_uuid(campaign_id)),
+        done=lambda said: said,
         back=url_for("admin.campaign_page", campaign_id=campaign_id),
     )
 

@@ -38,9 +38,10 @@ def approval_list() -> ResponseReturnValue:
         "h5/approvals.html",
         to_decide=approvals.to_decide(session, g.actor),
         mine=mine,
-        kinds=[k for k in KINDS.values() if k.listed],
+        kinds=[k for k in KINDS.values() if k.listed and k.offered_to(session, g.person)],
         states=approvals.STATUS_LABELS,
         delegations=approvals.delegations_of(session, g.person),
+        may_delegate=approvals.may_delegate(session, g.person),
         now=utcnow(),
     )
 
@@ -164,6 +165,9 @@ def approval_delegate() -> ResponseReturnValue:
             )
 
         return form_change(create, back=back, done="已设置代理审批。", refused_to=_list_if_forbidden)
+    if not approvals.may_delegate(db_session(), g.person):
+        flash("只有审批人可以设置代理审批。", "error")
+        return redirect(url_for("h5.approval_list"))
     return render_template("h5/approval_delegate.html")
 
 

@@ -5,8 +5,6 @@ far the branch is with a campaign, with one tap to remind those who have not sta
 
 from __future__ import annotations
 
-import uuid
-
 from flask import (
     abort,
     current_app,
@@ -26,9 +24,10 @@ from handlers.errors import DomainError
 from handlers.learning import campaigns, media, points, quizzes
 from handlers.policy import holds
 from models import Lesson
-from models.base import CHINA
-from web import db_session
+from models.base import CHINA, utcnow
+from web import charts, db_session, parse_uuid
 from web.h5.frame import bp, member_pages
+from web.outcome import form_change
 from web.transaction import note_refusal
 
 member_pages("h5.lesson", "h5.study", "h5.points")
@@ -64,6 +63,7 @@ def lesson_page(lesson_id: str) -> ResponseReturnValue:
         questions=questions,
         token=quizzes.new_token(),
         best=quizzes.best_of(session, g.person, lesson) if questions else None,
+        marked=quizzes.review(session, g.person, lesson, request.args.get("attempt")) if questions else [],
         beat_seconds=learning.BEAT_SECONDS,
         fmt=learning.format_hours,
     )
@@ -74,7 +74,9 @@ def lesson_beat(lesson_id: str) -> ResponseReturnValue:
     raw = request.form.get("counted", "")
     claimed = int(raw) if raw.isdigit() else None
     record = learning.beat(db_session(), g.person, lesson_id, claimed=claimed)
-    return jsonify(minutes=record.seconds // 60, completed=record.completed_at is not None)
+    return jsonify(
+        seconds=record.seconds, minutes=record.seconds // 60, completed=record.completed_at is not None
+    )
 
 
 @bp.post("/lessons/<lesson_id>/quiz")
@@ -100,7 +102,7 @@ def lesson_quiz(lesson_id: str) -> ResponseReturnValue:
     elif not outcome.scored_now:
         text = "这份答卷已经提交过，成绩以第一次提交为准：" + text
     flash(text, "ok" if attempt.passed else "error")
-    return redirect(url_for("h5.lesson_page", lesson_id=lesson_id) + "#quiz")
+    return redirect(url_for("h5.lesson_page", lesson_id=lesson_id, attempt=attempt.id) + "#quiz")
 
 
 @bp.get("/lessons/<lesson_id>/media")
@@ -168,27 +170,19 @@ def study_campaigns() -> ResponseReturnValue:
     if not holds(g.actor, "study.view"):
         abort(403)
     session = db_session()
-    rows = [(c, campaigns.completion(session, g.actor, c)) for c in campaigns.recent(session, g.actor)]
-    return render_template("h5/study_campaigns.html", rows=[(c, b) for c, b in rows if b])
+    shown = []
+    for campaign in campaigns.recent(session, g.actor):
+        progress = campaigns.progress(session, g.actor, campaign)
+        if progress.branches:
+            shown.append((campaign, progress, charts.completion_chart(progress, total_label="合计")))
+    return render_template("h5/study_campaigns.html", rows=shown, now=utcnow())
 
 
-@bp.post("/study/campaigns/<campaign_id>/remind/<branch_id>")
-def study_remind(campaign_id: str, branch_id: str) -> ResponseReturnValue:
-    session = db_session()
-    try:
-        reminded = campaigns.remind_not_started(
-            session, g.actor, uuid.UUID(campaign_id), branch_id=uuid.UUID(branch_id)
-        )
-    except ValueError:
-        abort(404)
-    except DomainError as refused:
-        note_refusal(refused)
-        flash(refused.message, "error")
-    else:
-        flash(
-            f"已安排提醒 {reminded} 位未开始学习的党员（按各自班次在合适时间送达，每人只提醒一次）。"
-            if reminded
-            else "未开始学习的党员都已提醒过，不再重复提醒。",
-            "ok",
-        )
-    return redirect(url_for("h5.study_campaigns"))
+@bp.post("/study/campaigns/<campaign_id>/remind")
+def study_remind(campaign_id: str) -> ResponseReturnValue:
+    """提醒全部未开始 for the branches this secretary manages."""
+    return form_change(
+        lambda: campaigns.remind_and_say(db_session(), g.actor, parse_uuid(campaign_id)),
+        done=lambda said: said,
+        back=url_for("h5.study_campaigns"),
+    )

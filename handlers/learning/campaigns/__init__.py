@@ -29,11 +29,14 @@ from handlers.learning.campaigns.launch import (  # noqa: F401
 )
 from handlers.learning.campaigns.progress import (  # noqa: F401
     BranchCompletion,
+    CampaignProgress,
     campaigns_page,
     completion,
     get_campaign,
     lessons_of,
+    progress,
     recent,
     remind_not_started,
+    remind_and_say,
     visible_branches,
 )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from handlers import audit, reminders
 from handlers.errors import Conflict, Forbidden, NotFound
+from handlers.figures import may_break_down, percent
 from handlers.paging import Page, paginate
 from handlers.policy import Actor, can, holds, scope_orgs, scope_paths
 from models import (
@@ -39,6 +40,38 @@ class BranchCompletion:
     @property
     def not_started(self) -> int:
         return self.recipients - self.completed - self.in_progress
+
+    @property
+    def shown(self) -> bool:
+        """Broken down into 已完成/学习中/未开始 only over 5 people or more (handlers.figures)."""
+        return may_break_down(self.recipients)
+
+    @property
+    def completed_percent(self) -> int:
+        return percent(self.completed, self.recipients)
+
+
+@dataclass(frozen=True)
+class CampaignProgress:
+    """Every branch the actor manages, and their sum (the hospital's, for the office)."""
+
+    branches: list[BranchCompletion]
+    total: BranchCompletion | None
+
+    @property
+    def not_started(self) -> int:
+        return self.total.not_started if self.total else 0
+
+
+def progress(session: Session, actor: Actor, campaign: Campaign) -> CampaignProgress:
+    branches = completion(session, actor, campaign)
+    if not branches:
+        return CampaignProgress([], None)
+    total = BranchCompletion(
+        None,  # type: ignore[arg-type]  # the sum belongs to no one org
+        *(sum(getattr(b, f) for b in branches) for f in ("recipients", "completed", "in_progress", "nudged")),
+    )
+    return CampaignProgress(branches, total)
 
 
 def get_campaign(session: Session, actor: Actor, campaign_id: uuid.UUID) -> Campaign:
@@ -100,18 +133,23 @@ def remind_not_started(
     actor: Actor,
     campaign_id: uuid.UUID,
     *,
-    branch_id: uuid.UUID,
+    branch_id: uuid.UUID | None = None,
     now: datetime | None = None,
 ) -> int:
-    """One tap: the branch's members who have not opened any of the campaign's lessons get
-    their one deadline reminder now (at the first good moment for their roster) instead of in
-    the last day. A member who already had it, or was reminded this way before, gets nothing
-    more. Returns how many will be reminded."""
+    """One tap: the members who have not opened any of the campaign's lessons — in one branch,
+    or (no branch named) in every branch the actor manages — get their one deadline reminder
+    now (at the first good moment for their roster) instead of in the last day. A member who
+    already had it, or was reminded this way before, gets nothing more. Returns how many will
+    be reminded."""
     now = now or utcnow()
     campaign = get_campaign(session, actor, campaign_id)
-    branch = session.get(PartyOrg, branch_id)
-    if branch is None or not can(session, actor, "study.view", obj=branch):
-        raise Forbidden("只能提醒本人负责的党组织。")
+    if branch_id is None:
+        branches = visible_branches(session, actor, campaign)
+    else:
+        branch = session.get(PartyOrg, branch_id)
+        if branch is None or not can(session, actor, "study.view", obj=branch):
+            raise Forbidden("只能提醒本人负责的党组织。")
+        branches = [branch]
     if campaign.deadline <= now + timedelta(hours=1):
         raise Conflict("推送已截止或即将截止，不再提醒。")
     lesson_ids = [uuid.UUID(i) for i in campaign.lesson_ids]
@@ -122,7 +160,7 @@ def remind_not_started(
         .join(Person, Person.id == Member.person_id)
         .where(
             CampaignRecipient.campaign_id == campaign.id,
-            CampaignRecipient.branch_id == branch.id,
+            CampaignRecipient.branch_id.in_([b.id for b in branches]),
             CampaignRecipient.nudged_at.is_(None),
             CampaignRecipient.member_id.not_in(started),
         )
@@ -154,9 +192,22 @@ def remind_not_started(
         "campaign.remind_not_started",
         object_type="campaign",
         object_id=campaign.id,
-        detail={"branch": str(branch.id), "reminded": reminded},
+        detail={"branches": [str(b.id) for b in branches], "reminded": reminded},
     )
     return reminded
+
+
+def remind_and_say(
+    session: Session, actor: Actor, campaign_id: uuid.UUID, *, now: datetime | None = None
+) -> str:
+    """提醒全部未开始, and what the tap says it did. Over fewer than 5 people it does not say how
+    many (that would tell a small branch's secretary a count the page itself holds back)."""
+    reminded = remind_not_started(session, actor, campaign_id, now=now)
+    if not reminded:
+        return "未开始学习的党员都已提醒过，不再重复提醒。"
+    total = progress(session, actor, get_campaign(session, actor, campaign_id)).total
+    counted = f" {reminded} 位" if total and total.shown else ""
+    return f"已安排提醒{counted}未开始学习的党员（按各自班次在合适时间送达，每人只提醒一次）。"
 
 
 def _visible(actor: Actor) -> Select:
