@@ -36,7 +36,7 @@ from handlers.learning.campaigns.progress import (  # noqa: F401
     lessons_of,
     progress,
     recent,
-    remind_not_started,
     remind_and_say,
+    remind_not_started,
     visible_branches,
 )
