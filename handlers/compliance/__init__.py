@@ -6,11 +6,13 @@ Targets come from the rule catalogue (12 支委会, 12 党小组会 per group, 4
 record is signed off; one meeting may count for several obligations. Attendance rates are
 shown to those who manage the branch and, per member, only to the member and their branch.
 
-`calendar` computes the year per org and member; `warnings` turns what is due into the weekly
+`calendar` computes the year per org and member; `rates` sums it per 总支 and per month for the
+charts; `warnings` turns what is due into the weekly
 cards for secretaries and the committee office, and the 换届 reminders."""
 
 from __future__ import annotations
 
+from handlers.compliance.branch import BranchYear, branch_year, managed_branches  # noqa: F401
 from handlers.compliance.calendar import (  # noqa: F401
     OBLIGATIONS,
     STATUS_LABELS,
@@ -21,6 +23,7 @@ from handlers.compliance.calendar import (  # noqa: F401
     calendar,
     member_attendance,
 )
+from handlers.compliance.rates import Rate, by_general_branch, by_month  # noqa: F401
 from handlers.compliance.warnings import (  # noqa: F401
     WARN_WITHIN,
     queue_due_warnings,

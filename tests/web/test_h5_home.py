@@ -12,7 +12,7 @@ import pytest
 from handlers import learning, meetings, my_year, workbench
 from handlers.meetings import SessionPlan
 from models import Attendance, CheckInMethod, OrgKind, Role, TrainingAttendance, TrainingDay
-from models.base import local_today, utcnow
+from models.base import CHINA, local_today, utcnow
 from tests.helpers.pages import login
 
 pytestmark = pytest.mark.usefixtures("queues")
@@ -85,3 +85,51 @@ def test_mine_lists_each_meetings_real_outcome_newest_first(app, emulator, db_se
     assert "集中培训" in page and "4 学时" in page
     past = login(app.test_client(), "hm-nurse", f"/m/meetings/{ward['missed'].id}").get_data(as_text=True)
     assert "缺席" in past and "参加" not in past  # a past meeting shows its outcome, no answer buttons
+
+
+def test_the_secretarys_branch_page_shows_the_branchs_figures_never_a_persons(
+    app, emulator, db_session, ward, make_org, make_member, make_actor, make_person
+):
+    # The small ward (2 people): its size, the meetings against their targets, nothing broken down.
+    small = login(app.test_client(), "hm-sec", "/m/branch").get_data(as_text=True)
+    assert "麻醉科党支部" in small and "2 人" in small and "不足 5 人" in small and "各月到会率" not in small
+    assert "<td>主题党日</td>" in small  # the year's statutory meetings, as a table behind the chart
+    assert "本支部" in login(app.test_client(), "hm-sec", "/m/mine").get_data(as_text=True)
+    assert "本支部" not in login(app.test_client(), "hm-nurse", "/m/mine").get_data(as_text=True)
+    assert login(app.test_client(), "hm-nurse", "/m/branch").status_code == 404
+    # A branch of six: attendance per month over everyone invited (3 of 6 came: 50%).
+    branch = make_org(OrgKind.branch, name="急诊科党支部")
+    crew = [
+        make_member(branch=branch, person=make_person(wecom_userid=f"er-{i}", name=f"急诊{i}"))
+        for i in range(6)
+    ]
+    secretary = make_actor(Role.secretary, branch, person=crew[0].person)
+    start = utcnow() - timedelta(days=1)
+    held = meetings.plan_meeting(
+        db_session,
+        secretary,
+        org_id=branch.id,
+        kinds=["party_lecture"],
+        topic="急诊科党课",
+        agenda="",
+        venue_mode="online",
+        online_room="会议号 2",
+        sessions=[SessionPlan("A场", start, start + timedelta(hours=1))],
+        now=start - timedelta(days=3),
+    )
+    for member in crew[:3]:
+        db_session.add(
+            Attendance(
+                meeting_id=held.id,
+                session_id=held.sessions[0].id,
+                member_id=member.id,
+                method=CheckInMethod.qr,
+                checked_in_at=start,
+            )
+        )
+    db_session.commit()
+    page = login(app.test_client(), "er-0", "/m/branch").get_data(as_text=True)
+    month = f"{start.astimezone(CHINA).month}月"
+    assert "各月到会率" in page and f"<td>{month}</td><td>3</td><td>6</td><td>50%</td>" in page
+    assert "学时已达年度要求" in page and "0 / 6 人" in page
+    assert "急诊1" not in page  # no names: figures for the branch only

@@ -13,7 +13,7 @@ from handlers import compliance, meetings, members
 from handlers.errors import DomainError
 from handlers.meetings.ledger import record_docx as meeting_record_docx
 from models.base import local_today
-from web import db_session
+from web import charts, db_session
 from web.admin.frame import bp, parse_uuid, scope_org_id, scoped
 from web.forms import session_plans
 from web.outcome import form_change
@@ -124,9 +124,20 @@ def compliance_calendar() -> ResponseReturnValue:
     calendars = compliance.calendar(
         db_session(), g.actor, year=year, today=on, org_id=g.scope.id if g.scope else None
     )
+    by_general = compliance.by_general_branch(db_session(), calendars)
+    by_month = compliance.by_month(calendars, year, on)
     return render_template(
         "admin/compliance.html",
         calendars=calendars,
+        by_general=by_general,
+        by_month=by_month,
+        rows=lambda rates: [(r.label, r.done, r.owed, f"{r.percent}%") for r in rates],
+        general_chart=charts.bars(
+            [r.label for r in by_general], [r.percent for r in by_general], unit="%", top=100
+        ),
+        month_chart=charts.columns(
+            [r.label for r in by_month], [r.percent for r in by_month], unit="%", top=100
+        ),
         year=year,
         labels=compliance.STATUS_LABELS,
         kinds=meetings.KIND_LABELS,

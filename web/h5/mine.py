@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import g, render_template
 from flask.typing import ResponseReturnValue
 
-from handlers import learning, meetings, my_year
+from handlers import compliance, learning, meetings, my_year
 from web import db_session
 from web.h5.frame import bp, member_pages
 
@@ -23,4 +23,5 @@ def mine() -> ResponseReturnValue:
         record=my_year.meeting_record(session, g.person),
         hours=learning.hours_this_year(session, g.person) if member else None,
         when=meetings.when_text,
+        runs_a_branch=bool(compliance.managed_branches(session, g.actor)),
     )
