@@ -192,6 +192,7 @@ def search(
     actor_label: str = "",
     action: str = "",
     object_id: str = "",
+    object_ids: list[str] | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     page: int = 1,
@@ -207,6 +208,8 @@ def search(
         stmt = stmt.where(AuditEvent.action.startswith(action.strip(), autoescape=True))
     if object_id.strip():
         stmt = stmt.where(AuditEvent.object_id == object_id.strip())
+    if object_ids is not None:  # the objects a name matched (audit_log.objects_named); none: no rows
+        stmt = stmt.where(AuditEvent.object_id.in_(object_ids))
     if since is not None:
         stmt = stmt.where(AuditEvent.occurred_at >= since)
     if until is not None:

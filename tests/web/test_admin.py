@@ -127,13 +127,23 @@ def test_the_auditor_finds_a_reveal_verifies_the_chain_and_exports(browser, hosp
     qr_login(browser, "audit01")
     found = browser.get("/admin/audit?action=person.reveal&actor=书记乙").get_data(as_text=True)
     assert "核对联系方式" in found and "共 1 条" in found
+    # Read as an auditor reads: the action in Chinese, the person by name with a link to their
+    # record, the details as Chinese pairs, the result 成功 — no codes or ids.
+    assert "查看敏感信息" in found and "person.reveal</td>" not in found
+    assert f'<a href="/admin/members/{hospital["nurse"].id}">李护士</a>' in found
+    assert "<dt>原因</dt><dd>核对联系方式</dd>" in found and '<td class="">成功</td>' in found
+    assert str(hospital["nurse"].person.id) not in found.split("<tbody>")[1]
+    by_name = browser.get("/admin/audit?object=李护士").get_data(as_text=True)
+    assert "查看敏感信息" in by_name
     verified = browser.post(
         "/admin/audit/verify", data={"csrf_token": csrf(found)}, follow_redirects=True
     ).get_data(as_text=True)
     assert "审计链校验通过" in verified
     exported = browser.get("/admin/audit/export?action=person.reveal")
-    assert exported.mimetype == "text/csv" and "核对联系方式" in exported.get_data(as_text=True)
-    assert "audit.export" in browser.get("/admin/audit?action=audit.").get_data(as_text=True)
+    sheet = exported.get_data(as_text=True)
+    assert exported.mimetype == "text/csv" and "原因：核对联系方式" in sheet
+    assert "查看敏感信息,人员,李护士,成功" in sheet
+    assert "导出审计日志" in browser.get("/admin/audit?action=audit.export").get_data(as_text=True)
     assert browser.get("/admin/members").status_code == 403  # the auditor does not manage members
 
 

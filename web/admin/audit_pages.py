@@ -10,7 +10,7 @@ from typing import Any
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import audit
+from handlers import audit, audit_log
 from handlers.errors import ValidationFailed
 from models.base import CHINA, local_text
 from web import db_session
@@ -31,10 +31,11 @@ def _audit_filters() -> dict[str, Any]:
         except ValueError:
             raise ValidationFailed("日期格式应为 2026-01-31。", field=name) from None
 
+    named = request.args.get("object", "").strip()
     return {
         "actor_label": request.args.get("actor", ""),
         "action": request.args.get("action", ""),
-        "object_id": request.args.get("object", ""),
+        "object_ids": audit_log.objects_named(db_session(), named) if named else None,
         "since": day("since"),
         "until": day("until", plus=1),
     }
@@ -45,7 +46,32 @@ def audit_list() -> ResponseReturnValue:
     listing = audit.search(
         db_session(), g.actor, **_audit_filters(), page=request.args.get("page", 1, type=int)
     )
-    return render_template("admin/audit.html", listing=listing, args=request.args)
+    return render_template(
+        "admin/audit.html",
+        listing=listing,
+        lines=audit_log.read(db_session(), listing.items),
+        actions=audit_log.action_choices(),
+        link_of=object_link,
+        args=request.args,
+    )
+
+
+#: Where an object's name leads in the console.
+OBJECT_PAGES = {
+    "party_org": ("admin.org_detail", "org_id"),
+    "meeting": ("admin.meeting_detail", "meeting_id"),
+    "approval": ("admin.approval_detail", "request_id"),
+    "lesson": ("admin.lesson_edit", "lesson_id"),
+    "campaign": ("admin.campaign_page", "campaign_id"),
+    "member": ("admin.member_detail", "member_id"),
+}
+
+
+def object_link(line: audit_log.AuditLine) -> str | None:
+    if line.link is None:
+        return None
+    endpoint, argument = OBJECT_PAGES[line.link[0]]
+    return url_for(endpoint, **{argument: line.link[1]})
 
 
 @bp.post("/audit/verify")
@@ -70,12 +96,16 @@ def audit_export() -> ResponseReturnValue:
     audit.record(db_session(), g.actor, "audit.export", detail={"rows": len(listing.items)})
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["序号", "时间", "操作人", "来源IP", "操作", "对象类型", "对象", "结果", "详情"])
-    for e in listing.items:
+    writer.writerow(
+        ["序号", "时间", "操作人", "来源IP", "操作", "对象类型", "对象", "结果", "详情", "操作代码"]
+    )
+    for line in audit_log.read(db_session(), listing.items):
+        e = line.event
         when = local_text(e.occurred_at, "%Y-%m-%d %H:%M:%S")
+        details = "；".join(f"{key}：{value}" for key, value in line.details)
         writer.writerow(
-            [e.id, when, e.actor_label, e.source_ip or "", e.action, e.object_type or "", e.object_id or "",
-             e.result, e.detail or ""]
+            [e.id, when, e.actor_label or "", e.source_ip or "", line.action, line.object_kind,
+             line.object_name, line.result, details, e.action]
         )  # fmt: skip
     # A BOM so that Excel opens the Chinese text as UTF-8.
     return Response(
