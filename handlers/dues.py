@@ -21,11 +21,12 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from handlers import audit, links, reminders, rules
 from handlers.errors import Forbidden, ValidationFailed
+from handlers.paging import Page, paginate
 from handlers.policy import Actor, can, holds, scope_orgs
 from handlers.tables import ImportRefused, RowProblem, read_table
 from models import DuesPayment, Member, OrgKind, PartyOrg, Person, ReminderPriority
@@ -220,19 +221,25 @@ def _branch_starts(session: Session, branch_ids: list[uuid.UUID]) -> dict[uuid.U
     )
 
 
+def _members_of(branch_ids: list[uuid.UUID]) -> Select:
+    return (
+        select(Member)
+        .join(Person, Person.id == Member.person_id)
+        .where(Member.branch_id.in_(branch_ids), Member.left_at.is_(None))
+    )
+
+
 def book(session: Session, branch_ids: list[uuid.UUID], today: date | None = None) -> list[DuesLine]:
     """Each current member of these branches with the last month paid and the months unpaid since."""
-    today = today or local_today()
+    members = list(session.scalars(_members_of(branch_ids).order_by(Person.name)))
+    return _lines(session, members, branch_ids, today or local_today())
+
+
+def _lines(
+    session: Session, members: list[Member], branch_ids: list[uuid.UUID], today: date
+) -> list[DuesLine]:
     last_month = add_months(first_of(today), -1)
     starts = _branch_starts(session, branch_ids)
-    members = list(
-        session.scalars(
-            select(Member)
-            .join(Person, Person.id == Member.person_id)
-            .where(Member.branch_id.in_(branch_ids), Member.left_at.is_(None))
-            .order_by(Person.name)
-        )
-    )
     last_paid = dict(
         session.execute(
             select(DuesPayment.member_id, func.max(DuesPayment.month))
@@ -253,14 +260,22 @@ def book(session: Session, branch_ids: list[uuid.UUID], today: date | None = Non
     return lines
 
 
-def book_for(session: Session, actor: Actor, org_id: uuid.UUID | None = None) -> list[DuesLine]:
-    """The book of the branches the actor keeps (one of them when chosen)."""
+def book_for(
+    session: Session, actor: Actor, org_id: uuid.UUID | None = None, *, page: int = 1, per_page: int = 50
+) -> Page[DuesLine]:
+    """One page of the book of the branches the actor keeps (one of them when chosen), by name:
+    a hospital's 5,000 members are not one page."""
     if not holds(actor, "dues.record"):
         raise Forbidden("只有党委组织部或支部书记、组织委员可以查看党费台账。")
     query = scope_orgs(actor, select(PartyOrg.id).where(PartyOrg.kind == OrgKind.branch), "dues.record")
     if org_id is not None:
         query = query.where(PartyOrg.id == org_id)
-    return book(session, list(session.scalars(query)))
+    branch_ids = list(session.scalars(query))
+    members = paginate(
+        session, _members_of(branch_ids), page=page, per_page=per_page, order_by=(Person.name, Member.id)
+    )
+    lines = _lines(session, members.items, branch_ids, local_today())
+    return Page(lines, members.page, members.per_page, members.total)
 
 
 # -- the reminder to the secretary --------------------------------------------------------------------

@@ -144,3 +144,12 @@ def test_the_console_book_shows_the_branch_and_records_a_month(app, db_session, 
     )
     assert "已登记 2 人 2026年10月的党费" in done.get_data(as_text=True)
     assert len(db_session.scalars(select(DuesPayment)).all()) == 2
+
+
+def test_the_book_comes_a_page_at_a_time(db_session, branch, make_member):
+    for _ in range(52):
+        make_member(branch=branch["org"], joined_on=date(2020, 7, 1))
+    first = dues.book_for(db_session, branch["secretary"], page=1, per_page=50)
+    second = dues.book_for(db_session, branch["secretary"], page=2, per_page=50)
+    assert (first.total, first.pages, len(first.items), len(second.items)) == (56, 2, 50, 6)
+    assert len({line.member.id for line in first.items + second.items}) == 56  # no one twice, no one lost

@@ -80,7 +80,10 @@ def test_the_office_pushes_a_lesson_to_a_branch(app, db_session, hospital, emula
     done = browser.post(
         "/admin/campaigns", data={**form, "deadline": "2099-12-10T18:00"}, follow_redirects=True
     )
-    assert done.status_code == 200 and "已推送“十二月学习”给 1 位党员" in done.get_data(as_text=True)
+    # A send time in the future is 已安排, in the notice and in the list — nothing has gone yet.
+    shown = done.get_data(as_text=True)
+    assert done.status_code == 200 and "已安排于 12月01日 09:00 推送“十二月学习”给 1 位党员" in shown
+    assert "已推送" not in shown and "<td>已安排</td>" in shown
     assert db_session.scalar(select(Campaign)).recipients == 1  # 心内科: 李护士
     assert {r.category for r in db_session.scalars(select(Reminder))} == {
         "campaign_lesson",

@@ -35,11 +35,13 @@ def dues_index() -> ResponseReturnValue:
 def _page(error: str | None = None, problems: list | None = None) -> ResponseReturnValue:
     session = db_session()
     org_id = _org_id()
-    lines = dues.book_for(session, g.actor, org_id)
+    listing = dues.book_for(session, g.actor, org_id, page=request.args.get("page", 1, type=int))
     this_month = local_today().replace(day=1)
     return render_template(
         "admin/dues.html",
-        lines=lines,
+        lines=listing.items,
+        listing=listing,
+        args={"org_id": str(org_id)} if org_id else {},
         orgs=[o for o in members.visible_orgs(session, g.actor) if o.kind == "branch"],
         org_id=str(org_id or ""),
         threshold=rules.value(session, "dues.unpaid_warning_months"),

@@ -5,8 +5,9 @@ completion and the one-tap reminder, and offline training days."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -16,7 +17,7 @@ from handlers.errors import DomainError, ValidationFailed
 from handlers.learning import campaigns, lesson_import, media, quizzes, training
 from handlers.policy import can, holds
 from models import Lesson
-from models.base import CHINA, utcnow
+from models.base import CHINA, local_text, utcnow
 from web import charts, db_session
 from web.admin.frame import bp, form_date, parse_uuid
 from web.outcome import form_change
@@ -275,12 +276,7 @@ def campaign_index() -> ResponseReturnValue:
             note_refusal(refused)
             error = refused.message
         else:
-            flash(
-                f"已设置重复推送“{campaign.title}”。"
-                if campaign.repeat
-                else f"已推送“{campaign.title}”给 {campaign.recipients} 位党员。",
-                "info",
-            )
+            flash(launched_text(campaign, utcnow()), "info")
             return redirect(url_for("admin.campaign_index"))
     return render_template(
         "admin/campaigns.html",
@@ -289,6 +285,7 @@ def campaign_index() -> ResponseReturnValue:
         orgs=[o for o in members.visible_orgs(session, g.actor) if o.kind != "group"],
         audience_roles=learning.AUDIENCE_ROLES,
         repeats=campaigns.REPEATS,
+        now=utcnow(),
         error=error,
         form=request.form,
     ), 422 if error else 200
@@ -324,6 +321,16 @@ def campaign_remind(campaign_id: str) -> ResponseReturnValue:
         done=lambda said: said,
         back=url_for("admin.campaign_page", campaign_id=campaign_id),
     )
+
+
+def launched_text(campaign: Any, now: datetime) -> str:
+    """What the form did: a later send time is 已安排, not 已推送 (nothing has gone yet)."""
+    if campaign.repeat:
+        return f"已设置重复推送“{campaign.title}”。"
+    if campaign.send_at > now + timedelta(minutes=1):
+        when = local_text(campaign.send_at, "%m月%d日 %H:%M")
+        return f"已安排于 {when} 推送“{campaign.title}”给 {campaign.recipients} 位党员，届时按各自班次送达。"
+    return f"已推送“{campaign.title}”给 {campaign.recipients} 位党员。"
 
 
 def _local_time(raw: str, field: str) -> datetime:

@@ -8,7 +8,7 @@ from flask import Response, abort, current_app, flash, g, redirect, render_templ
 from flask.typing import ResponseReturnValue
 
 from handlers import console_home, member_import, members, people, transfers
-from handlers.errors import DomainError
+from handlers.errors import DomainError, ValidationFailed
 from handlers.policy import can, holds
 from jobs.member_import import ImportTracker, import_members_file
 from models.base import local_today
@@ -145,7 +145,9 @@ def member_transfer(member_id: str) -> ResponseReturnValue:
             return transfers.transfer_out(
                 db_session(), g.actor, destination=form.get("destination", ""), **common
             )
-        target = parse_uuid(form.get("to_branch_id", ""))
+        if not form.get("to_branch_id"):
+            raise ValidationFailed("请选择接收支部。", field="to_branch_id")
+        target = parse_uuid(form["to_branch_id"])
         return transfers.transfer_within(db_session(), g.actor, to_branch_id=target, **common)
 
     return form_change(
