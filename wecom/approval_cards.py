@@ -1,7 +1,7 @@
-"""Cards for approvals: the decider's card (同意 / 驳回 / 详情) and the applicant's result.
+"""Cards for approvals: the decider's card (同意 / 驳回) and the applicant's result.
 
 同意 is a callback button naming the slot; 驳回 opens the H5 page because a rejection needs
-a reason; 详情 opens the full form and history. Rendered from the facts the engine put in
+a reason; tapping the card itself opens the full form and history (one way to the details). Rendered from the facts the engine put in
 the outbox row, never from live rows (what the decider saw is what they decided on).
 """
 
@@ -33,7 +33,6 @@ def approval_request(params: dict[str, Any]) -> Rendered:
         buttons=[
             cards.Button("同意", key=f"approval_ok:{slot}", style=1),
             cards.Button("驳回", url=_page(params["request_id"], reject="1"), style=3),
-            cards.Button("详情", url=page, style=2),
         ],
     )
     return cards.template_card(card), f"{params['kind']}待审批：{params['applicant']}（{params['title']}）"

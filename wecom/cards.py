@@ -134,6 +134,10 @@ def button_interaction(
     keys = [b["key"] for b in rendered if "key" in b]
     if len(keys) != len(set(keys)):
         raise CardError("button keys must be unique within a card")
+    if url and any(b.get("url") == url for b in rendered):
+        # Tapping the card already opens its page: a 详情 button beside it is a second way to
+        # the same place (issue 17: one way to open a card's details).
+        raise CardError("a link button repeats the card's own url")
     card = _common("button_interaction", title, desc, task, source, sub_title, fields, url)
     card["button_list"] = rendered
     return card

@@ -1,4 +1,4 @@
-"""Cards for meetings: the notice (参加 / 请假 / 详情), the 签到 card, and the leave request a
+"""Cards for meetings: the notice (参加 / 请假; tapping the card opens the meeting), the 签到 card, and the leave request a
 secretary decides with one tap. Rendered from the facts the handlers put in the outbox row."""
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ def meeting_notice(params: dict[str, Any]) -> Rendered:
         buttons=[
             *attend,
             cards.Button("请假", url=f"{detail}/leave", style=2),
-            cards.Button("详情", url=detail, style=2),
         ],
     )
     summary = f"会议通知：{params['title']}「{params['topic']}」{sessions[0]['when']}"
@@ -77,8 +76,8 @@ def leave_request(params: dict[str, Any]) -> Rendered:
         url=page,
         buttons=[
             cards.Button("同意", key=f"leave_approve:{leave_id}", style=1),
-            cards.Button("驳回", url=page, style=3),  # a rejection needs a reason: on the page
-            cards.Button("详情", url=page, style=2),
+            # A rejection needs a reason: on the page (tapping the card opens it too).
+            cards.Button("驳回", url=page_url("h5.leave_decision", leave_id=leave_id, reject="1"), style=3),
         ],
     )
     return cards.template_card(card), f"请假申请：{params['applicant']}（{params['topic']}）"

@@ -53,7 +53,10 @@ def test_notice_cards_go_out_and_a_tap_picks_a_session_once(app, emulator, db_se
     assert sorted(d.to_user for d in notices) == ["or-nurse0", "or-nurse1", "or-nurse2"]
     card = card_for(emulator, "or-nurse1", "mt")
     buttons = card.body["template_card"]["button_list"]
-    assert [b["text"] for b in buttons] == ["参加A场", "参加B场", "请假", "详情"]
+    assert [b["text"] for b in buttons] == ["参加A场", "参加B场", "请假"]  # the card opens the details
+    assert card.body["template_card"]["card_action"]["url"].endswith(
+        f"/m/meetings/{branch_meeting['meeting'].id}"
+    )
     b_key = buttons[1]["key"]
 
     reply = tap(app, send, "or-nurse1", b_key, card)
@@ -113,7 +116,7 @@ def test_leave_is_approved_in_one_tap_and_the_member_is_told(app, emulator, db_s
     db_session.commit()
     run_jobs()
     card = card_for(emulator, "or-nurse0", "ap")
-    assert [b["text"] for b in card.body["template_card"]["button_list"]] == ["同意", "驳回", "详情"]
+    assert [b["text"] for b in card.body["template_card"]["button_list"]] == ["同意", "驳回"]
     [slot] = request.slots
 
     reply = tap(app, send, "or-nurse0", f"approval_ok:{slot.id}", card)
