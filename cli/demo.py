@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -116,7 +117,30 @@ def load_emulator_directory(app: Flask) -> int:
                 for p in staff
             ],
         )
+        state.demo_roles = _demo_roles(session)
     return len(staff)
+
+
+def _demo_roles(session: Any) -> dict[str, str]:
+    """Each account's posts, for the emulator's staff list: whom to try as the office, a
+    secretary, a member."""
+    from handlers.roles import ROLE_LABELS
+    from models import Member, PartyOrg, RoleGrant
+
+    posts: dict[str, list[str]] = {}
+    rows = session.execute(
+        select(Person.wecom_userid, RoleGrant.role, PartyOrg.name)
+        .join(RoleGrant, RoleGrant.person_id == Person.id)
+        .outerjoin(PartyOrg, PartyOrg.id == RoleGrant.org_id)
+        .where(RoleGrant.revoked_at.is_(None))
+    )
+    for userid, role, org in rows:
+        posts.setdefault(userid.lower(), []).append(
+            ROLE_LABELS.get(role, str(role)) + (f" · {org}" if org else "")
+        )
+    for (userid,) in session.execute(select(Person.wecom_userid).join(Member, Member.person_id == Person.id)):
+        posts.setdefault(userid.lower(), ["党员"])
+    return {userid: "；".join(sorted(set(labels))) for userid, labels in posts.items()}
 
 
 @group.command("roster")

@@ -1,8 +1,9 @@
 """Cards for approvals: the decider's card (同意 / 驳回) and the applicant's result.
 
 同意 is a callback button naming the slot; 驳回 opens the H5 page because a rejection needs
-a reason; tapping the card itself opens the full form and history (one way to the details). Rendered from the facts the engine put in
-the outbox row, never from live rows (what the decider saw is what they decided on).
+a reason; tapping the card itself opens the full form and history (one way to the details).
+Rendered from the facts the engine put in the outbox row, never from live rows (what the
+decider saw is what they decided on).
 """
 
 from __future__ import annotations

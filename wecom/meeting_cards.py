@@ -1,5 +1,6 @@
-"""Cards for meetings: the notice (参加 / 请假; tapping the card opens the meeting), the 签到 card, and the leave request a
-secretary decides with one tap. Rendered from the facts the handlers put in the outbox row."""
+"""Cards for meetings: the notice (参加 / 请假; tapping the card opens the meeting), the 签到
+card, and the leave request a secretary decides with one tap. Rendered from the facts the
+handlers put in the outbox row."""
 
 from __future__ import annotations
 

@@ -131,3 +131,40 @@ def test_no_english_on_any_console_or_phone_page(app, emulator, db_session, demo
     assert found == {}, "\n".join(
         f"{page}: {' '.join(sorted(words))}" for page, words in sorted(found.items())
     )
+
+
+def test_the_emulator_guides_whoever_tries_the_demo(app, emulator, db_session, demo):
+    """The staff list names each account's post and highlights the one chosen; WeCom's QR login
+    page names the accounts that open the console (issue 17, the demo as a guided tour)."""
+    import requests
+
+    from cli.demo import _demo_roles
+    from wecom.emulator.directory import load_directory
+
+    staff = db_session.scalars(select(Member)).all()[:30]
+    office = db_session.scalars(select(RoleGrant).where(RoleGrant.role == Role.committee_office)).first()
+    people = [m.person for m in staff] + [office.person]
+    load_directory(
+        emulator.state,
+        [{"id": 1, "name": "医院", "parentid": 0}],
+        [
+            {"userid": p.wecom_userid, "name": p.name, "department": [1], "position": p.position or ""}
+            for p in people
+        ],
+    )
+    emulator.state.demo_roles = _demo_roles(db_session)
+    chat = requests.get(f"{emulator.url}/", params={"user": demo["secretary"]}, timeout=10).text
+    assert '<span class="role">支部书记' in chat and '<span class="role">党委组织部' in chat
+    assert 'class="current" aria-current="true"' in chat
+    scan = requests.get(
+        f"{emulator.url}/wwlogin/sso/login",
+        params={
+            "login_type": "CorpApp",
+            "appid": emulator.state.corp_id,
+            "agentid": emulator.state.agent_id,
+            "redirect_uri": "http://127.0.0.1/admin/login/wecom/return",
+            "state": "s",
+        },  # fmt: skip
+        timeout=10,
+    ).text
+    assert f"<code>{demo['office']}</code></a> 党委组织部" in scan and "可登录管理后台的演示账号" in scan

@@ -51,10 +51,12 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
             staff = sorted((state.users or {}).values(), key=lambda u: (u["main_department"], u["userid"]))
             departments = {d["id"]: d["name"] for d in state.departments.values()}
             person = (state.users or {}).get(user) if user else None
+            roles = dict(state.demo_roles)
         return render_template(
             "emulator/chat.html",
             staff=staff,
             departments=departments,
+            roles=roles,
             user=user,
             person=person,
             timeline=_timeline(state, user) if user else [],

@@ -15,11 +15,19 @@ from wecom.emulator.state import AS_USER_COOKIE, EmulatorState, error, guard, ok
 
 SCAN_PAGE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>企业微信登录（模拟器）</title>
-<body><h3>企业微信扫码登录（模拟器）</h3><p>真实环境中此处显示二维码，由职工用企业微信扫码确认。</p>
+<body style="font-family:sans-serif;padding:16px;max-width:640px"><h3>企业微信扫码登录（模拟器）</h3>
+<p>真实环境中此处显示二维码，由职工用企业微信扫码确认。这里请输入扫码职工的账号。</p>
+{% if accounts %}<p>可登录管理后台的演示账号（点击即以该身份扫码）：</p><ul>
+{% for userid, role in accounts %}<li>
+<a href="?{{ args|urlencode }}&amp;as_user={{ userid }}"><code>{{ userid }}</code></a> {{ role }}</li>
+{% endfor %}
+</ul>{% endif %}
 <form method="get">{% for k, v in args.items() %}
 <input type="hidden" name="{{ k }}" value="{{ v }}">{% endfor %}
 <label>扫码的职工账号（userid）<input name="as_user" required></label>
 <button>确认登录</button></form></body></html>"""
+#: The posts that open the console, as the demo labels them (cli/demo.py): offered on the scan page.
+CONSOLE_POSTS = ("党委组织部", "支部书记", "组织委员", "审计管理员", "系统管理员", "安全管理员", "党小组长")
 OAUTH_CODE_TTL = 300
 PICK_USER_PAGE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>企业微信（模拟器）</title>
@@ -57,9 +65,19 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
         the scanner is named on the page (or by `as_user`); the code is exchanged the same way."""
         if request.args.get("login_type") != "CorpApp" or str(request.args.get("agentid")) != state.agent_id:
             return error(40056)
-        return _issue_code(request.args.get("as_user"), SCAN_PAGE)
+        return _issue_code(request.args.get("as_user"), SCAN_PAGE, _console_accounts())
 
-    def _issue_code(who: str | None, pick_page: str) -> ResponseReturnValue:
+    def _console_accounts(most: int = 8) -> list[tuple[str, str]]:
+        """A few demo accounts that may open the console, the office first (the demo only)."""
+        with state.lock:
+            roles = dict(state.demo_roles)
+        fitting = [(u, r) for u, r in roles.items() if any(p in r for p in CONSOLE_POSTS)]
+        fitting.sort(key=lambda item: (next(i for i, p in enumerate(CONSOLE_POSTS) if p in item[1]), item[0]))
+        return fitting[:most]
+
+    def _issue_code(
+        who: str | None, pick_page: str, accounts: list[tuple[str, str]] | None = None
+    ) -> ResponseReturnValue:
         args = request.args
         redirect_uri = args.get("redirect_uri", "")
         if args.get("appid") != state.corp_id:
@@ -68,7 +86,7 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
             return error(50001)
         if not who:
             carried = {k: v for k, v in args.items() if k != "as_user"}
-            return render_template_string(pick_page, args=carried), 200
+            return render_template_string(pick_page, args=carried, accounts=accounts or []), 200
         code = secrets.token_urlsafe(48)
         with state.lock:
             state.oauth_codes[code] = (who, time.time())

@@ -108,6 +108,9 @@ class EmulatorState:
     #: The corp's directory as user/get returns it, keyed by lower-cased userid. None (tests
     #: that do not care): any userid is a valid recipient and the directory APIs list nobody.
     users: dict[str, dict[str, Any]] | None = None
+    #: What the demo calls a person in the staff list ("支部书记 · 心内科党支部"): a guide for
+    #: whoever tries the demo, shown by the chat page only — no WeCom API returns it.
+    demo_roles: dict[str, str] = field(default_factory=dict)
     #: Departments as department/get returns them, by id (1 is the corp's root).
     departments: dict[int, dict[str, Any]] = field(default_factory=dict)
     #: Where WeCom posts the app's callbacks (接收消息服务器): url, token, EncodingAESKey.
@@ -153,6 +156,7 @@ class EmulatorState:
             self.rate_refusals = 0
             self.call_times.clear()
             self.users = None
+            self.demo_roles.clear()
             self.departments.clear()
             self.conversation.clear()
             self.tickets.clear()

@@ -28,3 +28,9 @@
       .catch(function () {});
   }, 2000);
 })();
+
+// The chosen person stays in sight in a long staff list.
+(function () {
+  var current = document.querySelector(".staff a.current");
+  if (current) current.scrollIntoView({ block: "center" });
+})();
