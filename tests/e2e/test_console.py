@@ -132,6 +132,7 @@ def test_create_a_branch_import_a_workbook_fix_it_and_find_the_reveal_in_the_aud
 
     scan_in(page, live, "e2e-audit")
     page.goto(f"{live.base}/admin/audit?action=person.reveal")
-    assert page.is_visible("text=核对身份信息")
+    assert page.is_visible("text=核对身份信息") and page.is_visible("td:has-text('查看敏感信息')")
+    assert page.is_visible("a:has-text('张三')")  # the object by name, opening its history
     snap(page, "audit")
     page.close()

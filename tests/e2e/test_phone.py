@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from handlers import meetings, people
+from handlers import learning, meetings, people
+from handlers.learning import campaigns
 from handlers.meetings import SessionPlan
 from handlers.policy import Actor, load_actor
 from models import OrgKind, PartyOrg, Role, RoleGrant
@@ -32,7 +33,9 @@ def ward(live):
         branch.set_parent(committee)
         session.add_all([committee, branch])
         session.flush()
-        for userid, name in (("p17-sec", "书记蒋"), ("p17-nurse", "护士沈"), ("p17-doc", "医生韩")):
+        crew = (("p17-sec", "书记蒋"), ("p17-nurse", "护士沈"), ("p17-doc", "医生韩"))
+        crew += tuple((f"p17-m{i}", f"助产士{i}") for i in range(1, 4))  # six: the branch's figures show
+        for userid, name in crew:
             person = people.create_person(session, cli, wecom_userid=userid, name=name)
             people.enrol_member(session, cli, person=person, branch=branch, status="full")
         secretary = people.find_by_wecom_userid(session, "p17-sec")
@@ -50,6 +53,33 @@ def ward(live):
             online_room="腾讯会议 123 456 789",
             sessions=[SessionPlan("A场", start, start + timedelta(hours=1))],
         )
+        lesson = learning.save_lesson(
+            session,
+            cli,
+            learning.LessonDraft(
+                kind="article",
+                title="党员的权利和义务",
+                summary="党章第一章，十分钟读完。",
+                body_html="<p>党员必须履行八项义务，享有八项权利。</p><p>预备党员的义务同正式党员一样。</p>",
+                credit_hours="0.5",
+                min_minutes="10",
+                quiz_text="[判断] 预备党员有表决权。\n答案：错\n解析：党章第七条：预备党员没有表决权。",
+            ),
+        )
+        learning.set_status(session, cli, lesson.id, status="published")
+        now = datetime.now(UTC)
+        campaigns.launch(
+            session,
+            cli,
+            title="十二月集中学习",
+            lesson_ids=[lesson.id],
+            org_ids=[branch.id],
+            send_at=now,
+            deadline=now + timedelta(days=7),
+            now=now,
+        )
+        for userid in ("p17-m1", "p17-m2"):  # two of six have opened it
+            learning.open_lesson(session, people.find_by_wecom_userid(session, userid), lesson.id, now=now)
     from cli.demo import load_emulator_directory
 
     with app.app_context():
@@ -62,7 +92,7 @@ def _shot(page, name):
 
 
 def test_the_home_page_shows_the_nurses_year_and_the_next_meeting(live, ward, chromium):
-    context = chromium.new_context(viewport=PHONE)
+    context = chromium.new_context(viewport=PHONE, locale="zh-CN")
     home = as_member(context, live, "p17-nurse", "/m/")
     assert home.is_visible("text=护士沈，您好")
     home.wait_for_selector(".chart--drawn svg")  # the hours ring, drawn from the vendored ECharts
@@ -88,7 +118,7 @@ def test_the_home_page_shows_the_nurses_year_and_the_next_meeting(live, ward, ch
 
 
 def test_the_planning_form_fits_a_360_px_phone(live, ward, chromium):
-    context = chromium.new_context(viewport=SMALL_PHONE)
+    context = chromium.new_context(viewport=SMALL_PHONE, locale="zh-CN")
     form = as_member(context, live, "p17-sec", "/m/meetings/new")
     checks = form.locator(".check-cell")
     assert checks.count() >= 5
@@ -102,4 +132,37 @@ def test_the_planning_form_fits_a_360_px_phone(live, ward, chromium):
         assert text["height"] < 32, cell.inner_text()
     assert form.evaluate("document.documentElement.scrollWidth") <= SMALL_PHONE["width"]  # no sideways scroll
     _shot(form, "plan-form")
+    context.close()
+
+
+def test_a_lesson_and_the_secretarys_pages_on_the_phone(live, ward, chromium):
+    context = chromium.new_context(viewport=PHONE, locale="zh-CN")
+    nurse = as_member(context, live, "p17-nurse", "/m/lessons")
+    nurse.click("text=党员的权利和义务")
+    assert nurse.is_visible("text=已学") and nurse.is_visible("text=课后测验")
+    assert nurse.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _shot(nurse, "lesson")
+
+    secretary = as_member(context, live, "p17-sec", "/m/study/campaigns")
+    secretary.wait_for_selector(".chart--drawn svg")  # six people: the branch's completion as bars
+    assert secretary.is_visible("button:has-text('提醒全部未开始')")
+    assert not secretary.is_visible("text=护士沈")  # counts, never names
+    _shot(secretary, "campaign-progress")
+
+    secretary.goto(f"{live.base}/m/branch")
+    secretary.wait_for_selector(".chart--drawn svg")
+    assert secretary.is_visible("text=产科党支部") and secretary.is_visible("text=6 人")
+    _shot(secretary, "branch")
+
+    secretary.goto(f"{live.base}/m/meetings")
+    secretary.click("text=学习党章第三章 >> nth=0")
+    secretary.click("text=会议记录")
+    assert secretary.is_visible("textarea[name=minutes]") and secretary.is_visible(
+        "button:has-text('签署并锁定')"
+    )
+    _shot(secretary, "minutes-form")
+    secretary.go_back()
+    secretary.click("text=参会名单")
+    assert secretary.locator(".action-cell").count() == 6
+    _shot(secretary, "roster")
     context.close()

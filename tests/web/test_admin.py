@@ -130,9 +130,13 @@ def test_the_auditor_finds_a_reveal_verifies_the_chain_and_exports(browser, hosp
     # Read as an auditor reads: the action in Chinese, the person by name with a link to their
     # record, the details as Chinese pairs, the result 成功 — no codes or ids.
     assert "查看敏感信息" in found and "person.reveal</td>" not in found
-    assert f'<a href="/admin/members/{hospital["nurse"].id}">李护士</a>' in found
+    # The auditor manages no members (三员): the name opens everything the trail holds about them.
+    person_id = hospital["nurse"].person.id
+    assert f'<a href="/admin/audit?object_id={person_id}">李护士</a>' in found
     assert "<dt>原因</dt><dd>核对联系方式</dd>" in found and '<td class="">成功</td>' in found
-    assert str(hospital["nurse"].person.id) not in found.split("<tbody>")[1]
+    assert f">{person_id}<" not in found and f"人员 {person_id}" not in found
+    history = browser.get(f"/admin/audit?object_id={person_id}").get_data(as_text=True)
+    assert "查看敏感信息" in history and "王医生" not in history  # this person's events only
     by_name = browser.get("/admin/audit?object=李护士").get_data(as_text=True)
     assert "查看敏感信息" in by_name
     verified = browser.post(

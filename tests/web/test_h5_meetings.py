@@ -113,7 +113,7 @@ def test_the_host_confirms_the_roster_and_signs_the_minutes(app, emulator, db_se
     host = app.test_client()
     mid = meeting["meeting"].id
     roster = login(host, "lab-sec", f"/m/meetings/{mid}/roster").get_data(as_text=True)
-    assert "检验师乙" in roster and "未到" in roster
+    assert "检验师乙" in roster and "未签到" in roster
     marked = host.post(
         f"/m/meetings/{mid}/roster/{meeting['member'].id}",
         data={"csrf_token": csrf(roster), "present": "1"},

@@ -36,6 +36,7 @@ def _audit_filters() -> dict[str, Any]:
         "actor_label": request.args.get("actor", ""),
         "action": request.args.get("action", ""),
         "object_ids": audit_log.objects_named(db_session(), named) if named else None,
+        "object_id": request.args.get("object_id", ""),
         "since": day("since"),
         "until": day("until", plus=1),
     }
@@ -56,22 +57,28 @@ def audit_list() -> ResponseReturnValue:
     )
 
 
-#: Where an object's name leads in the console.
+#: Where an object's name leads in the console, and the menu that says the reader may go there.
 OBJECT_PAGES = {
-    "party_org": ("admin.org_detail", "org_id"),
-    "meeting": ("admin.meeting_detail", "meeting_id"),
-    "approval": ("admin.approval_detail", "request_id"),
-    "lesson": ("admin.lesson_edit", "lesson_id"),
-    "campaign": ("admin.campaign_page", "campaign_id"),
-    "member": ("admin.member_detail", "member_id"),
+    "party_org": ("admin.org_detail", "org_id", "orgs"),
+    "meeting": ("admin.meeting_detail", "meeting_id", "meetings"),
+    "approval": ("admin.approval_detail", "request_id", "approvals"),
+    "lesson": ("admin.lesson_edit", "lesson_id", "learning"),
+    "campaign": ("admin.campaign_page", "campaign_id", "learning"),
+    "member": ("admin.member_detail", "member_id", "members"),
 }
 
 
 def object_link(line: audit_log.AuditLine) -> str | None:
-    if line.link is None:
-        return None
-    endpoint, argument = OBJECT_PAGES[line.link[0]]
-    return url_for(endpoint, **{argument: line.link[1]})
+    """The object's own page when the reader's console has it; else — the auditor, who by the
+    三员 separation manages nothing — everything the trail holds about that object."""
+    event = line.event
+    if line.link is not None:
+        endpoint, argument, menu = OBJECT_PAGES[line.link[0]]
+        if menu in g.nav:
+            return url_for(endpoint, **{argument: line.link[1]})
+    if event.object_id and line.object_name and line.object_name != "（已删除）":
+        return url_for("admin.audit_list", object_id=event.object_id)
+    return None
 
 
 @bp.post("/audit/verify")
