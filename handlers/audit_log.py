@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.people import REVEALABLE
 from handlers.reminders import CATEGORY_LABELS
 from handlers.rules import RULES
 from models import (
@@ -212,6 +213,7 @@ VALUE_LABELS = {
     "wrong password: locked for 15 minutes": "密码错误，账号锁定 15 分钟",
     "True": "是",
     "False": "否",
+    **REVEALABLE,  # the field a reveal showed: 身份证号, 手机号 …
 }
 
 

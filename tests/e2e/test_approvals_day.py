@@ -17,7 +17,7 @@ from sqlalchemy import select
 from handlers import approvals, people, reminders
 from handlers.policy import Actor
 from models import ApprovalRequest, ApprovalStatus, OrgKind, PartyOrg, Role, RoleGrant
-from tests.helpers.browser import CHROMIUM, as_member, chat, deliver, scan_in, snap
+from tests.helpers.browser import CHROMIUM, CONSOLE, as_member, chat, deliver, scan_in, snap
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is installed by .ci/run")
 
@@ -91,7 +91,7 @@ def test_requests_are_decided_in_chat_and_the_console(live, branch, chromium):  
     chat(page, live, "e7-sec")
     page.click(".card:has-text('参观红色教育基地') >> button:has-text('同意')")
     deliver(live)
-    office = chromium.new_context().new_page()  # the office's own computer
+    office = chromium.new_context(**CONSOLE).new_page()  # the office's own computer
     scan_in(office, live, "e7-office")
     office.goto(f"{live.base}/admin/approvals?overdue=")
     office.click("text=参观红色教育基地")

@@ -12,7 +12,7 @@ import pytest
 from handlers import people
 from handlers.policy import Actor
 from models import OrgKind, PartyOrg, Role, RoleGrant
-from tests.helpers.browser import CHROMIUM, scan_in, snap
+from tests.helpers.browser import CHROMIUM, CONSOLE, scan_in, snap
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is installed by .ci/run")
 
@@ -51,7 +51,7 @@ def hospital(live):
 
 
 def test_the_office_finds_a_member_and_reveals_a_field_with_a_reason(live, hospital, chromium):
-    page = chromium.new_page()
+    page = chromium.new_page(**CONSOLE)
     scan_in(page, live, "e2e-office")
     assert page.is_visible("text=组织部孙，您好")
     snap(page, "home")
@@ -72,7 +72,7 @@ def test_the_office_finds_a_member_and_reveals_a_field_with_a_reason(live, hospi
 
 
 def test_a_secretary_cannot_open_another_branchs_member(live, hospital, chromium):
-    page = chromium.new_page()
+    page = chromium.new_page(**CONSOLE)
     scan_in(page, live, "e2e-sec")
     response = page.goto(f"{live.base}/admin/members/{hospital['doctor_member']}")
     assert response.status == 403
@@ -87,7 +87,7 @@ def test_create_a_branch_import_a_workbook_fix_it_and_find_the_reveal_in_the_aud
     from tests.conftest import valid_id_number
     from tests.helpers.workbooks import row, workbook
 
-    page = chromium.new_page()
+    page = chromium.new_page(**CONSOLE)
     scan_in(page, live, "e2e-office")
     page.goto(f"{live.base}/admin/orgs/{hospital['committee']}")
     page.select_option("select[name=kind]", "branch")

@@ -17,7 +17,7 @@ from handlers import people, reminders
 from handlers.policy import Actor
 from models import OrgKind, PartyOrg, Reminder, ReminderStatus, Role, RoleGrant
 from models.base import CHINA
-from tests.helpers.browser import CHROMIUM, as_member, chat, scan_in, snap
+from tests.helpers.browser import CHROMIUM, CONSOLE, as_member, chat, scan_in, snap
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is installed by .ci/run")
 QUIZ = (
@@ -87,7 +87,7 @@ def send_due(live, category, note=""):
 
 def test_a_lesson_with_a_quiz_from_the_office_to_the_members(live, wards, chromium):  # noqa: F811
     # 1. The office writes the lesson with its quiz, publishes it, and pushes it to two branches.
-    office = chromium.new_context().new_page()
+    office = chromium.new_context(**CONSOLE).new_page()
     scan_in(office, live, "e6-office")
     office.goto(f"{live.base}/admin/lessons")
     office.select_option("select[name=kind]", "article")

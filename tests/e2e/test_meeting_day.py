@@ -18,7 +18,7 @@ from handlers import orgs, people
 from handlers.meetings import qr_token
 from handlers.policy import Actor
 from models import Campus, Meeting, MeetingSession, OrgKind, PartyOrg, Role, RoleGrant, Venue
-from tests.helpers.browser import CHROMIUM, as_member, chat, deliver, scan_in, snap
+from tests.helpers.browser import CHROMIUM, CONSOLE, as_member, chat, deliver, scan_in, snap
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is installed by .ci/run")
 CHINA = timezone(timedelta(hours=8))
@@ -153,11 +153,15 @@ def test_a_theme_day_from_planning_to_done(live, branch, chromium):  # noqa: F81
     assert roster.is_visible("text=会议记录已签署并锁定")
 
     # 6. The committee office sees this month's 主题党日 done.
-    office = chromium.new_context().new_page()  # another person's computer
+    office = chromium.new_context(**CONSOLE).new_page()  # another person's computer
     scan_in(office, live, "e5-office")
     office.goto(f"{live.base}/admin/compliance/{branch['org_id']}")
     month = f"{datetime.now(CHINA).month}月"
     assert office.is_visible(f"tr:has-text('主题党日') >> td.status-done:has-text('{month}')")
     snap(office, "compliance-done")
+    office.goto(f"{live.base}/admin/compliance")  # the hospital's rates per 总支 and per month
+    office.wait_for_selector(".chart--drawn svg")
+    assert office.is_visible("text=各月完成率")
+    snap(office, "compliance")
     office.context.close()
     context.close()

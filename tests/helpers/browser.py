@@ -16,6 +16,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+#: The office's screen, as issue 17 looked at the console; pages in Chinese like a hospital PC's.
+CONSOLE = {"viewport": {"width": 1400, "height": 900}, "locale": "zh-CN"}
 
 
 def snap(page, name):
