@@ -50,7 +50,8 @@ class DemoActivity:
                 min_minutes="1",
                 tags="党纪,廉洁",
                 source="党委组织部",
-                quiz_text="[多选] 六项纪律包括哪些？\nA. 政治纪律\nB. 廉洁纪律\nC. 考勤纪律\n答案：AB\n\n"
+                quiz_text="[多选] 六项纪律包括哪些？\nA. 政治纪律\nB. 廉洁纪律\nC. 考勤纪律\n答案：AB\n"
+                "解析：六项纪律是政治、组织、廉洁、群众、工作、生活纪律；考勤是单位的劳动纪律。\n\n"
                 "[判断] 收受患者红包属于违反廉洁纪律。\n答案：对",
             ),
             learning.LessonDraft(
@@ -59,7 +60,8 @@ class DemoActivity:
                 credit_hours="0",
                 min_minutes="",
                 tags="党章",
-                quiz_text="[单选] 预备党员的预备期为几年？\nA. 一年\nB. 两年\n答案：A",
+                quiz_text="[单选] 预备党员的预备期为几年？\nA. 一年\nB. 两年\n答案：A\n"
+                "解析：党章第七条：预备党员的预备期为一年。",
             ),
             learning.LessonDraft(
                 kind="link",

@@ -236,7 +236,7 @@ def test_progress_sums_the_branches_and_breaks_down_only_groups_of_five_or_more(
     assert not by_name["心内科党支部"].shown and by_name["急诊科党支部"].shown
     assert (progress.total.recipients, progress.total.completed, progress.total.not_started) == (12, 3, 9)
     assert by_name["急诊科党支部"].completed_percent == 50
-    chart = charts.completion_chart(progress, total_label="合计")
+    chart = charts.completion_chart(progress)
     assert chart["yAxis"]["data"] == ["合计", "急诊科党支部"]  # the small branches are not drawn
     assert chart["series"][0]["data"] == [25, 50] and chart["series"][2]["data"] == [75, 50]
     # One tap reminds everyone not started in every branch the office sees, each once.

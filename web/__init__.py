@@ -41,7 +41,7 @@ def _choices(items: Any, value: str = "id", text: str = "name") -> list[tuple[An
 
 def init_app(app: Flask) -> None:
     from handlers import links
-    from web import admin, api, errors, h5, health, security, sessions, transaction
+    from web import admin, api, charts, errors, h5, health, security, sessions, transaction
 
     transaction.dispatch_in_one_transaction(app)
     # Use-cases name pages by route (handlers/links.py); this app's URL map builds the paths.
@@ -50,6 +50,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local"] = local_text
     app.jinja_env.filters["hours"] = format_hours  # 学时 as people write them: 0.5, 32
     app.jinja_env.filters["choices"] = _choices
+    app.jinja_env.filters["completion_row"] = charts.completion_row
     app.after_request(_close_before_saving_login)
     app.teardown_appcontext(_close_db_session)  # when the view raised
     sessions.init_app(app)

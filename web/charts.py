@@ -110,13 +110,12 @@ def columns(
     }
 
 
-def completion_chart(progress: Any, *, total_label: str) -> dict[str, Any] | None:
+def completion_chart(progress: Any) -> dict[str, Any] | None:
     """A campaign's completion as bars: the total first, then each branch large enough to be
-    broken down (handlers.figures); None when no branch is."""
-    shown = [b for b in progress.branches if b.shown]
-    if not progress.total or not progress.total.shown:
+    broken down (handlers.figures); None when not even the total is."""
+    rows = [(name, b) for name, b in progress.lines if b.shown]
+    if not rows:
         return None
-    rows = [(total_label, progress.total)] + [(b.org.name, b) for b in shown]
 
     def share(attr: str) -> list[int]:
         return [getattr(b, attr) * 100 // b.recipients for _, b in rows]
@@ -130,3 +129,19 @@ def completion_chart(progress: Any, *, total_label: str) -> dict[str, Any] | Non
             ("未开始", [100 - d - g for d, g in zip(done, going, strict=True)]),
         ],
     )
+
+
+def completion_row(line: tuple[str, Any]) -> list[Any]:
+    """One row of a completion table (the `completion_row` template filter): a group of fewer
+    than 5 people shows its size only."""
+    name, b = line
+    if not b.shown:
+        return [name, f"{b.recipients} 人", "不足 5 人，不分项", "", "", ""]
+    return [
+        name,
+        f"{b.recipients} 人",
+        f"{b.completed}（{b.completed_percent}%）",
+        b.in_progress,
+        b.not_started,
+        b.nudged,
+    ]

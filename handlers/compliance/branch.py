@@ -64,7 +64,15 @@ def branch_year(
     if org is None or org.dissolved_at is not None or not can(session, actor, "meeting.manage", obj=org):
         raise NotFound("党组织不存在。")
     people = current_members(session, org)
-    [entry] = calendar(session, actor, year=today.year, today=today, org_id=org.id)[:1] or [None]
+    # The calendar of the subtree holds the branch's 党小组 too (most overdue first): take the branch's.
+    entry = next(
+        (
+            c
+            for c in calendar(session, actor, year=today.year, today=today, org_id=org.id)
+            if c.org.id == org.id
+        ),
+        None,
+    )
     shown = may_break_down(len(people))
     met = None
     if shown:
@@ -76,7 +84,7 @@ def branch_year(
         org=org,
         members=len(people),
         probationary=sum(1 for m in people if m.status == MemberStatus.probationary),
-        calendar=entry if entry and entry.org.id == org.id else None,
+        calendar=entry,
         attendance=_attendance_by_month(session, org, today.year, now) if shown else [],
         hours_met=met,
     )

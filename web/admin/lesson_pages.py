@@ -307,7 +307,7 @@ def campaign_page(campaign_id: str) -> ResponseReturnValue:
         campaign=campaign,
         lessons=campaigns.lessons_of(session, campaign),
         progress=progress,
-        chart=charts.completion_chart(progress, total_label="合计"),
+        chart=charts.completion_chart(progress),
         now=utcnow(),
     )
 

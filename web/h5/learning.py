@@ -174,7 +174,7 @@ def study_campaigns() -> ResponseReturnValue:
     for campaign in campaigns.recent(session, g.actor):
         progress = campaigns.progress(session, g.actor, campaign)
         if progress.branches:
-            shown.append((campaign, progress, charts.completion_chart(progress, total_label="合计")))
+            shown.append((campaign, progress, charts.completion_chart(progress)))
     return render_template("h5/study_campaigns.html", rows=shown, now=utcnow())
 
 

@@ -62,6 +62,11 @@ class CampaignProgress:
     def not_started(self) -> int:
         return self.total.not_started if self.total else 0
 
+    @property
+    def lines(self) -> list[tuple[str, BranchCompletion]]:
+        """合计 first, then each branch, as the bars and their table show them."""
+        return [("合计", self.total), *((b.org.name, b) for b in self.branches)] if self.total else []
+
 
 def progress(session: Session, actor: Actor, campaign: Campaign) -> CampaignProgress:
     branches = completion(session, actor, campaign)
