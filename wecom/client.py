@@ -105,8 +105,19 @@ class WeComClient:
 
     def _get(self, api: str, params: dict[str, Any]) -> dict[str, Any]:
         self.rate.take(api)
-        response = self.http.get(f"{self.api_base}/cgi-bin/{api}", params=params, timeout=self.timeout)
-        return self._checked(api, response)
+        return self._checked(api, self._over_the_wire(api, "get", params=params))
+
+    def _over_the_wire(self, api: str, method: str, **request: Any) -> requests.Response:
+        """One HTTP call. A dropped connection or a timeout is WeCom being unreachable for now:
+        a retryable error like -1 (系统繁忙), so the row's job backs off and the send happens once
+        (a resent message/send is caught by WeCom's duplicate check) — never an exception that
+        aborts a whole batch and leaves its claimed rows waiting for the reconciler."""
+        try:
+            return self.http.request(
+                method, f"{self.api_base}/cgi-bin/{api}", timeout=self.timeout, **request
+            )
+        except (requests.ConnectionError, requests.Timeout) as error:
+            raise WeComError(-1, f"network: {type(error).__name__}", api) from error
 
     def _checked(self, api: str, response: requests.Response) -> dict[str, Any]:
         if response.status_code != 200:
@@ -140,10 +151,7 @@ class WeComClient:
 
     def _post_with(self, api: str, body: dict[str, Any], token: str) -> dict[str, Any]:
         self.rate.take(api)
-        response = self.http.post(
-            f"{self.api_base}/cgi-bin/{api}", params={"access_token": token}, json=body, timeout=self.timeout
-        )
-        return self._checked(api, response)
+        return self._checked(api, self._over_the_wire(api, "post", params={"access_token": token}, json=body))
 
     # -- message APIs ----------------------------------------------------------------------
 

@@ -159,6 +159,30 @@ def test_busy_and_frequency_errors_are_retryable(client, emulator, errcode):
     assert error.value.retryable
 
 
+def test_an_unreachable_wecom_is_a_retryable_error_not_a_crash(client, emulator):
+    """A dropped connection (seen under load: the server closed a kept-alive socket) or a
+    timeout backs off like 系统繁忙; it must not escape as an exception that aborts a batch."""
+    import socket
+
+    from wecom.client import WeComClient
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there: the connection is refused
+    away = WeComClient(
+        api_base=f"http://127.0.0.1:{port}",
+        corp_id="c",
+        secret="s",
+        agent_id="1",
+        redis=client.redis,
+        timeout=2,
+    )
+    with pytest.raises(WeComError) as error:
+        away.access_token()
+    assert error.value.retryable and error.value.errcode == -1 and "network" in str(error.value)
+
+
 def test_broadcasts_go_out_in_calls_of_at_most_1000(client, emulator):
     client.send(cards.text("全院通知"), [f"u{i}" for i in range(1000)])
     assert len(delivered(emulator)) == 1000 and emulator.state.api_calls["message/send"] == 1
