@@ -66,9 +66,10 @@ def by_month(calendars: list[OrgCalendar], year: int, today: date) -> list[Rate]
     for entry in calendars:
         for obligation in entry.obligations:
             for period in obligation.periods:
-                last_day_month = (period.end.month - 2) % 12 + 1  # end is exclusive: the next 1st
-                d, o = _tally([period])
-                done[last_day_month] += d
-                owed[last_day_month] += o
+                status = period.status
+                if status == "done" or status == "overdue":
+                    month = (period.end.month - 2) % 12 + 1  # end is exclusive: the next 1st
+                    owed[month] += 1
+                    done[month] += status == "done"
     months = range(1, 13) if year < today.year else range(1, today.month + 1)
     return [Rate(f"{m}月", done[m], owed[m]) for m in months if owed[m]]
