@@ -9,3 +9,9 @@ document.addEventListener("submit", function (event) {
     button.disabled = true;
   }, 0);
 });
+
+// A success shows as a toast for a moment, then settles as the notice at the top of the page.
+document.querySelectorAll(".notice_toast").forEach(function (notice) {
+  notice.classList.add("notice_toast-on");
+  setTimeout(function () { notice.classList.remove("notice_toast-on"); }, 1800);
+});

@@ -104,6 +104,8 @@ def test_the_home_page_shows_the_nurses_year_and_the_next_meeting(live, ward, ch
     _shot(home, "home")
 
     home.click(".next-meeting button:has-text('参加')")
+    if home.locator(".notice_toast-on").count():  # the success as a toast, before it settles
+        home.screenshot(path=str(ARTIFACTS / "phone-toast.png"))
     assert home.is_visible("text=已报名")
 
     home.click(".weui-tabbar__item:has-text('我的')")
