@@ -86,6 +86,17 @@ def ward(live):
         load_emulator_directory(app)
 
 
+SMALL_TEXT = """() => [...document.querySelectorAll('body *')].filter(el =>
+  !el.closest('svg, .chart__canvas') && el.offsetParent !== null &&
+  [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) &&
+  parseFloat(getComputedStyle(el).fontSize) < 15).map(el => el.textContent.trim().slice(0, 20))"""
+
+
+def _readable(page):
+    """Every piece of text on the page at 15 px or more (issue 17); charts' own labels aside."""
+    assert page.evaluate(SMALL_TEXT) == []
+
+
 def _shot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"phone-{name}.png"), full_page=True)
@@ -101,6 +112,7 @@ def test_the_home_page_shows_the_nurses_year_and_the_next_meeting(live, ward, ch
     assert home.is_visible(".next-meeting button:has-text('参加')")
     assert home.is_visible(".next-meeting a:has-text('请假')")
     assert home.locator(".weui-tabbar__item").all_inner_texts() == ["首页", "会议", "学习", "我的"]
+    _readable(home)
     _shot(home, "home")
 
     home.click(".next-meeting button:has-text('参加')")
@@ -110,6 +122,7 @@ def test_the_home_page_shows_the_nurses_year_and_the_next_meeting(live, ward, ch
 
     home.click(".weui-tabbar__item:has-text('我的')")
     assert home.is_visible("text=我的会议记录") and home.is_visible(".outcome:has-text('已报名')")
+    _readable(home)
     _shot(home, "mine")
 
     home.click("text=学习党章第三章")
@@ -143,6 +156,7 @@ def test_a_lesson_and_the_secretarys_pages_on_the_phone(live, ward, chromium):
     nurse.click("text=党员的权利和义务")
     assert nurse.is_visible("text=已学") and nurse.is_visible("text=课后测验")
     assert nurse.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _readable(nurse)
     _shot(nurse, "lesson")
 
     secretary = as_member(context, live, "p17-sec", "/m/study/campaigns")
