@@ -110,6 +110,12 @@ def columns(
     }
 
 
+def rate_chart(rates: list[Any], *, upright: bool = False) -> dict[str, Any]:
+    """Percentages toward 100% (handlers.compliance.Rate): bars per org, or columns per month."""
+    draw = columns if upright else bars
+    return draw([r.label for r in rates], [r.percent for r in rates], unit="%", top=100)
+
+
 def completion_chart(progress: Any) -> dict[str, Any] | None:
     """A campaign's completion as bars: the total first, then each branch large enough to be
     broken down (handlers.figures); None when not even the total is."""

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handlers.compliance.calendar import OrgCalendar, calendar
+from handlers.compliance.calendar import OrgCalendar, calendar, first_session_starts
 from handlers.compliance.rates import Rate
 from handlers.errors import NotFound
 from handlers.figures import may_break_down
@@ -27,7 +27,6 @@ from models import (
     Attendance,
     Invitation,
     Meeting,
-    MeetingSession,
     MeetingStatus,
     MemberStatus,
     OrgKind,
@@ -93,11 +92,7 @@ def branch_year(
 def _attendance_by_month(session: Session, org: PartyOrg, year: int, now: datetime) -> list[Rate]:
     """Of the invitations to the branch's meetings held each month, how many were present."""
     begin = datetime(year, 1, 1, tzinfo=CHINA).astimezone(UTC)
-    first = (
-        select(MeetingSession.meeting_id, func.min(MeetingSession.starts_at).label("starts_at"))
-        .group_by(MeetingSession.meeting_id)
-        .subquery()
-    )
+    first = first_session_starts()
     held = (
         select(Meeting.id, first.c.starts_at)
         .join(first, first.c.meeting_id == Meeting.id)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 
 from handlers import rules
@@ -111,13 +111,19 @@ def _periods(year: int, per_year: int) -> list[Period]:
     return periods
 
 
-def _meeting_facts(session: Session, org_ids: list[uuid.UUID], year: int) -> list[tuple]:
-    """(org id, kind, first session's start, status) of the year's meetings of these orgs."""
-    first_start = (
+def first_session_starts() -> Subquery:
+    """Each meeting's first session's start (meeting_id, starts_at): the moment a meeting is
+    dated by in the calendar and the branch page."""
+    return (
         select(MeetingSession.meeting_id, func.min(MeetingSession.starts_at).label("starts_at"))
         .group_by(MeetingSession.meeting_id)
         .subquery()
     )
+
+
+def _meeting_facts(session: Session, org_ids: list[uuid.UUID], year: int) -> list[tuple]:
+    """(org id, kind, first session's start, status) of the year's meetings of these orgs."""
+    first_start = first_session_starts()
     begin = datetime(year, 1, 1, tzinfo=CHINA).astimezone(UTC)
     finish = datetime(year + 1, 1, 1, tzinfo=CHINA).astimezone(UTC)
     return list(

@@ -32,6 +32,11 @@ class Rate:
     def percent(self) -> int:
         return percent(self.done, self.owed)
 
+    @property
+    def row(self) -> tuple[str, int, int, str]:
+        """The rate as its chart's table shows it: label, done, owed, percentage."""
+        return (self.label, self.done, self.owed, f"{self.percent}%")
+
 
 def _tally(periods) -> tuple[int, int]:
     owed = [p for p in periods if p.status == "done" or p.status == "overdue"]

@@ -131,13 +131,8 @@ def compliance_calendar() -> ResponseReturnValue:
         calendars=calendars,
         by_general=by_general,
         by_month=by_month,
-        rows=lambda rates: [(r.label, r.done, r.owed, f"{r.percent}%") for r in rates],
-        general_chart=charts.bars(
-            [r.label for r in by_general], [r.percent for r in by_general], unit="%", top=100
-        ),
-        month_chart=charts.columns(
-            [r.label for r in by_month], [r.percent for r in by_month], unit="%", top=100
-        ),
+        general_chart=charts.rate_chart(by_general),
+        month_chart=charts.rate_chart(by_month, upright=True),
         year=year,
         labels=compliance.STATUS_LABELS,
         kinds=meetings.KIND_LABELS,

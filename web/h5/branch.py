@@ -34,14 +34,12 @@ def branch_page() -> ResponseReturnValue:
         branches=branches,
         kinds=kinds,
         kind_rows=[(o.label, o.done, o.target, o.overdue) for o in kinds],
-        attendance_rows=[(r.label, r.done, r.owed, f"{r.percent}%") for r in year.attendance],
+        attendance_rows=[r.row for r in year.attendance],
         kinds_chart=charts.bars(
             [o.label for o in kinds],
             [min(o.done, o.target) * 100 // (o.target or 1) for o in kinds],
             unit="%",
             top=100,
         ),
-        attendance_chart=charts.columns(
-            [r.label for r in year.attendance], [r.percent for r in year.attendance], unit="%", top=100
-        ),
+        attendance_chart=charts.rate_chart(year.attendance, upright=True),
     )
