@@ -23,6 +23,39 @@ from models import OutboundMessage, OutboundStatus, Person
 CLOSE_CARD = "close_card"
 #: WeCom takes at most this many recipients in one send (doc 90236).
 MAX_RECIPIENTS = 1000
+#: Why WeCom did not reach a recipient, by the field of message/send's answer that named them
+#: (doc 90236), in the words the console shows beside the member's reminder.
+UNDELIVERED_REASONS = {
+    "invaliduser": "企业微信未送达：账号不存在或不在应用可见范围内",
+    "unlicenseduser": "企业微信未送达：该成员没有接口许可（账号未激活许可）",
+    "invalidparty": "企业微信未送达：部门不存在或不在应用可见范围内",
+    "invalidtag": "企业微信未送达：标签不存在或不在应用可见范围内",
+}
+
+
+def undelivered_text(reason: str) -> str:
+    return UNDELIVERED_REASONS.get(reason, f"企业微信未送达（{reason}）")
+
+
+def record_undelivered(row: OutboundMessage, refused: dict[str, str]) -> list[str]:
+    """Note on an outbox row which of its recipients WeCom refused and why; the row counts as
+    sent only when somebody was reached. Returns the row's refused userids."""
+    mine = {user: refused[user] for user in row.to_users.split("|") if user in refused}
+    row.undelivered = mine or None
+    if mine and len(mine) == len(row.to_users.split("|")):
+        row.status = OutboundStatus.failed
+        row.last_error = "；".join(sorted({undelivered_text(r) for r in mine.values()}))[:500]
+    return list(mine)
+
+
+def origin_keys(row: OutboundMessage) -> list[str]:
+    """The keys a row was written under: its own, and — for a member's share split off a
+    broadcast because they were over budget (`{key}|{userid}`) — the broadcast's."""
+    keys = [row.dedupe_key]
+    suffix = f"|{row.to_users}"
+    if "|" not in row.to_users and row.dedupe_key.endswith(suffix):
+        keys.append(row.dedupe_key.removesuffix(suffix))
+    return keys
 
 
 def userids(to: Person | str | Iterable[Person | str]) -> list[str]:

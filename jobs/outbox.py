@@ -19,13 +19,13 @@ from flask import current_app
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
-from handlers import notify
+from handlers import notify, reminders
 from jobs import job
 from jobs.context import queues, setting, unit_of_work
 from jobs.maintenance import PendingWork, reconcile_source
 from models import OutboundMessage, OutboundStatus
 from models.db import after_commit
-from wecom.client import WeComClient, WeComError
+from wecom.client import NO_VALID_RECIPIENT, WeComClient, WeComError
 from wecom.limits import MemberBudget
 from wecom.render import digest, render
 
@@ -179,9 +179,13 @@ def deliver(message_id: str) -> str:
 
 def _send(message_id: uuid.UUID | list[uuid.UUID], message: dict[str, Any], users: list[str]) -> str:
     ids = message_id if isinstance(message_id, list) else [message_id]
+    client = _client()
     try:
-        result = _client().send(message, users)
+        result = client.send(message, users)
     except WeComError as error:
+        if error.errcode == NO_VALID_RECIPIENT:
+            # Nobody it names can receive it: the recipients are wrong, so no retry can help.
+            return _undelivered(ids, {user: "invaliduser" for user in users}, error)
         with unit_of_work() as session:
             for row in session.scalars(select(OutboundMessage).where(OutboundMessage.id.in_(ids))):
                 row.errcode = error.errcode
@@ -189,14 +193,39 @@ def _send(message_id: uuid.UUID | list[uuid.UUID], message: dict[str, Any], user
                 row.status = OutboundStatus.pending if error.retryable else OutboundStatus.failed
                 row.claimed_at = None
         raise  # RQ's Retry backs off for transient errors; a config error fails loudly
+    refused = client.refused_recipients(result)
     with unit_of_work() as session:
-        for row in session.scalars(select(OutboundMessage).where(OutboundMessage.id.in_(ids))):
+        rows = session.scalars(select(OutboundMessage).where(OutboundMessage.id.in_(ids))).all()
+        for row in rows:
             row.status = OutboundStatus.sent
             row.sent_at = datetime.now(UTC)
             row.msgid = result.get("msgid")
             row.response_code = result.get("response_code")
             row.errcode = 0
-    return f"sent to {len(users)} member(s)"
+        _note_refused(session, rows, refused)
+    reached = len([u for u in users if u not in refused])
+    return f"sent to {reached} member(s)" + (f", {len(users) - reached} refused by WeCom" if refused else "")
+
+
+def _undelivered(ids: list[uuid.UUID], refused: dict[str, str], error: WeComError) -> str:
+    with unit_of_work() as session:
+        rows = session.scalars(select(OutboundMessage).where(OutboundMessage.id.in_(ids))).all()
+        for row in rows:
+            row.errcode = error.errcode
+            row.claimed_at = None
+        _note_refused(session, rows, refused)
+    return f"failed: WeCom refused every recipient ({error.errcode})"
+
+
+def _note_refused(session: Session, rows: list[OutboundMessage], refused: dict[str, str]) -> None:
+    """The recipients WeCom did not reach are recorded on their rows and their reminders fail."""
+    if not refused:
+        return
+    for row in rows:
+        mine = notify.record_undelivered(row, refused)
+        if mine:
+            reminders.mark_undelivered(session, notify.origin_keys(row), {u: refused[u] for u in mine})
+            logger.warning("outbox row %s: WeCom refused %d recipient(s)", row.id, len(mine))
 
 
 @job(queue="push", timeout=120, retries=5, intervals=(5, 30, 120, 600, 1800))

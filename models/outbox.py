@@ -53,3 +53,6 @@ class OutboundMessage(UUIDPrimaryKey, Base):
     msgid: Mapped[str | None] = mapped_column(String(128))
     #: From message/send for interactive cards; single use, valid 72 hours.
     response_code: Mapped[str | None] = mapped_column(String(256))
+    #: Recipients WeCom answered it could not reach ({userid: "invaliduser" | "unlicenseduser"},
+    #: doc 90236): never counted as delivered; their reminders are marked failed with the reason.
+    undelivered: Mapped[dict[str, str] | None] = mapped_column(JSON)

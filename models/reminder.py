@@ -76,6 +76,8 @@ class Reminder(UUIDPrimaryKey, Base):
     #: The outbox row that carried it (alone or in a digest).
     outbox_key: Mapped[str | None] = mapped_column(String(200))
     cancelled_reason: Mapped[str | None] = mapped_column(String(100))
+    #: Why it did not reach the member (status failed): WeCom's answer in the office's words.
+    failure_reason: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     person = relationship("Person")

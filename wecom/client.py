@@ -24,6 +24,14 @@ TOKEN_MARGIN_SECONDS = 300
 TOKEN_ERRORS = frozenset({40014, 42001})
 #: Transient: the caller (a job with Retry) backs off and tries again.
 RETRYABLE = frozenset({-1, 45009, 45033})
+#: message/send with no valid recipient at all (doc 90236, 全局错误码 81013): the recipients
+#: are wrong, not WeCom — the send is refused for good and retried never.
+NO_VALID_RECIPIENT = 81013
+#: What message/send lists as not reached although it answers errcode 0 (doc 90236): the
+#: userid does not exist or is outside the app's 可见范围 (invaliduser), or the member holds no
+#: 接口许可 (unlicenseduser). Dangjian addresses members only, never parties or tags, so
+#: invalidparty / invalidtag can only be empty; they are still read, in case.
+REFUSED_RECIPIENT_FIELDS = ("invaliduser", "unlicenseduser", "invalidparty", "invalidtag")
 #: Configuration mistakes: retrying cannot help; the message names the fix (doc 90313).
 CONFIG_ERRORS = {
     40001: "WECOM_SECRET 不正确：请在企业微信管理后台 → 应用管理 → 本应用 查看 Secret",
@@ -169,6 +177,20 @@ class WeComClient:
             "duplicate_check_interval": duplicate_check_seconds,
         }
         return self.post("message/send", body)
+
+    @staticmethod
+    def refused_recipients(result: dict[str, Any]) -> dict[str, str]:
+        """Recipients a successful message/send did not reach, with WeCom's field as the reason:
+        {userid: "invaliduser" | "unlicenseduser" | …}. WeCom sends "|"-joined strings; some
+        answers carry lists instead (UNCONFIRMED which), so both are read."""
+        refused: dict[str, str] = {}
+        for reason in REFUSED_RECIPIENT_FIELDS:
+            value = result.get(reason) or ""
+            names = value if isinstance(value, list) else str(value).split("|")
+            for name in names:
+                if str(name).strip():
+                    refused.setdefault(str(name).strip(), reason)
+        return refused
 
     def update_buttons(
         self, response_code: str, replace_name: str, userids: list[str] | None = None

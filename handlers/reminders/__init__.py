@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from handlers.reminders.digests import (  # noqa: F401
     MAX_RECIPIENTS,
+    mark_undelivered,
 )
 from handlers.reminders.dispatch import (  # noqa: F401
     BATCH,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers import notify
@@ -21,6 +22,22 @@ Recipients = dict[tuple, list[tuple[Person, Reminder]]]
 def _sent(rows: Iterable[Reminder], now: datetime, key: str) -> None:
     for r in rows:
         r.status, r.sent_at, r.outbox_key = ReminderStatus.sent, now, key
+
+
+def mark_undelivered(session: Session, outbox_keys: list[str], refused: dict[str, str]) -> int:
+    """WeCom did not reach these members (userid → reason): the reminders that went out under
+    these outbox keys are failed for them, with the reason — not sent, and never counted as such."""
+    if not outbox_keys or not refused:
+        return 0
+    rows = session.scalars(
+        select(Reminder)
+        .join(Person, Reminder.person_id == Person.id)
+        .where(Reminder.outbox_key.in_(outbox_keys), Person.wecom_userid.in_(list(refused)))
+    ).all()
+    for row in rows:
+        row.status = ReminderStatus.failed
+        row.failure_reason = notify.undelivered_text(refused[row.person.wecom_userid])[:100]
+    return len(rows)
 
 
 def _send_card(session: Session, person: Person, row: Reminder, now: datetime) -> None:

@@ -60,6 +60,7 @@ def reminder_list() -> ResponseReturnValue:
             "plan_note": r.plan_note,
             "sent_at": r.sent_at.isoformat() if r.sent_at else None,
             "cancelled_reason": r.cancelled_reason,
+            "failure_reason": r.failure_reason,
         }
         for r in listing.items
     ]

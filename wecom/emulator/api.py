@@ -77,9 +77,10 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
         if len(users) > 1000:
             return error(40031, ": more than 1000 users")
         invalid = [u for u in users if not state.visible(u)]
-        valid = [u.lower() for u in users if u not in invalid]
-        if not valid:
-            return error(81013)
+        unlicensed = [u for u in users if u not in invalid and u.lower() in state.unlicensed]
+        valid = [u.lower() for u in users if u not in invalid and u not in unlicensed]
+        if not valid and not unlicensed:
+            return error(81013)  # doc 90236: every recipient invalid
         card = body.get("template_card") or {}
         task = card.get("task_id")
         now = time.time()
@@ -109,7 +110,15 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
                     continue
                 state.recent[user].append(now)
                 state.deliveries.append(Delivery(msgid, user, body["msgtype"], body, now, task, code))
-            result: dict[str, Any] = {"msgid": msgid, "invaliduser": "|".join(invalid)}
+            # Partly undeliverable sends still answer errcode 0 and name who was not reached
+            # (doc 90236). All unlicensed and none invalid: errcode 0 too (UNCONFIRMED).
+            result: dict[str, Any] = {
+                "msgid": msgid,
+                "invaliduser": "|".join(invalid),
+                "invalidparty": "",
+                "invalidtag": "",
+                "unlicenseduser": "|".join(unlicensed),
+            }
             if code:
                 state.response_codes[code] = (now, valid, task)
                 result["response_code"] = code

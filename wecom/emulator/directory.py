@@ -185,6 +185,14 @@ def create_inspection_blueprint(state: EmulatorState) -> Blueprint:
             )
         return ok(callback_status=delivered)
 
+    @bp.post("/api/directory/unlicensed")
+    def set_unlicensed() -> ResponseReturnValue:
+        """The members who hold no 接口许可 (message/send answers them in unlicenseduser)."""
+        names = request.get_json(force=True).get("users") or []
+        with state.lock:
+            state.unlicensed = {str(u).lower() for u in names}
+        return ok()
+
     @bp.delete("/api/directory/users/<userid>")
     def delete_user(userid: str) -> ResponseReturnValue:
         with state.lock:

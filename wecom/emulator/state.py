@@ -108,6 +108,9 @@ class EmulatorState:
     #: The corp's directory as user/get returns it, keyed by lower-cased userid. None (tests
     #: that do not care): any userid is a valid recipient and the directory APIs list nobody.
     users: dict[str, dict[str, Any]] | None = None
+    #: Members without a 接口许可 (account licence): message/send names them in
+    #: `unlicenseduser` and does not deliver (doc 90236).
+    unlicensed: set[str] = field(default_factory=set)
     #: What the demo calls a person in the staff list ("支部书记 · 心内科党支部"): a guide for
     #: whoever tries the demo, shown by the chat page only — no WeCom API returns it.
     demo_roles: dict[str, str] = field(default_factory=dict)
@@ -157,6 +160,7 @@ class EmulatorState:
             self.call_times.clear()
             self.users = None
             self.demo_roles.clear()
+            self.unlicensed.clear()
             self.departments.clear()
             self.conversation.clear()
             self.tickets.clear()

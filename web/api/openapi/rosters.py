@@ -50,6 +50,7 @@ REMINDER = {
         "plan_note": {"type": ["string", "null"], "description": "为什么在这个时间"},
         "sent_at": NULLABLE_TIME,
         "cancelled_reason": {"type": ["string", "null"]},
+        "failure_reason": {"type": ["string", "null"]},
     },
 }
 
