@@ -214,6 +214,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WECOM_CORP_ID", _corp_id, None, "corp id"),
     Setting("WECOM_AGENT_ID", _agent_id, None, "AgentId of the self-built app"),
     Setting("WECOM_SECRET", _nonempty, None, "app Secret"),
+    Setting(
+        "WECOM_CONTACT_SECRET",
+        _nonempty,
+        None,
+        "通讯录同步 Secret for directory reads; unset → the app Secret, per department without user/list_id",
+    ),
     Setting("WECOM_TOKEN", _nonempty, None, "callback Token"),
     Setting("WECOM_ENCODING_AES_KEY", _aes_key, None, "callback EncodingAESKey"),
     Setting("WECOM_API_BASE", _http_url, "https://qyapi.weixin.qq.com", "WeCom API root"),

@@ -193,6 +193,7 @@ DETAIL_LABELS = {
     "departments_changed": "变更科室",
     "departments_removed": "撤销科室",
     "members_left": "离开的党员",
+    "path": "读取方式",
 }
 
 #: Reason codes and other coded values that appear in details, read out.

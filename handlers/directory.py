@@ -43,16 +43,25 @@ LEFT_REASON = "已离开企业微信通讯录"
 @dataclass(frozen=True)
 class DirectoryDepartment:
     wecom_id: int
-    name: str
+    #: None: WeCom did not tell us (department/simplelist carries ids only and the app may not
+    #: read this one): a known department keeps its name, a new one is called by its id.
+    name: str | None
     parent_wecom_id: int | None = None
 
 
 @dataclass(frozen=True)
 class DirectoryUser:
+    """One member as WeCom answered. A field that is None was not sent and changes nothing:
+    since 2022 a self-built app may get only userid and department (wecom-notes §9), and the
+    names and posts the HR import gave must survive a sync that does not know them."""
+
     userid: str
-    name: str
+    name: str | None = None
     main_department: int | None = None
+    #: "" when WeCom sent an empty post (cleared); None when it sent none.
     position: str | None = None
+    #: Every department WeCom lists the member in (user/list_id, user/simplelist, a callback).
+    departments: tuple[int, ...] = ()
     #: WeCom status 1 (active) and 4 (not yet activated) are staff; 2 (disabled), 5 (left) are not.
     active: bool = True
 
@@ -68,12 +77,15 @@ class SyncReport:
     departments_removed: list[str] = field(default_factory=list)
     #: "姓名（支部）" of Party members among those who left: their records wait for the secretary.
     members_left: list[str] = field(default_factory=list)
+    #: How the directory was read (wecom/directory.READ_PATHS), said first in the report.
+    path: str = ""
 
     def counts(self) -> dict[str, int]:
-        return {name: len(value) for name, value in vars(self).items()}
+        return {name: len(value) for name, value in vars(self).items() if isinstance(value, list)}
 
     def lines(self) -> list[str]:
-        lines = [
+        lines = [f"读取方式：{self.path}"] if self.path else []
+        lines += [
             f"科室：新增 {len(self.departments_added)}，变更 {len(self.departments_changed)}，"
             f"撤销 {len(self.departments_removed)}",
             f"职工：新增 {len(self.added)}，变更 {len(self.changed)}，离开 {len(self.left)}，"
@@ -106,22 +118,20 @@ def apply_department(
 ) -> None:
     department = session.scalar(select(Department).where(Department.wecom_id == incoming.wecom_id))
     if department is None:
-        session.add(
-            Department(
-                wecom_id=incoming.wecom_id, parent_wecom_id=incoming.parent_wecom_id, name=incoming.name
-            )
-        )
-        report.departments_added.append(incoming.name)
+        name = incoming.name or f"部门{incoming.wecom_id}"
+        session.add(Department(wecom_id=incoming.wecom_id, parent_wecom_id=incoming.parent_wecom_id, name=name))
+        report.departments_added.append(name)
         return
+    name = incoming.name or department.name  # a name WeCom did not send is kept
     changed = department.removed or (department.name, department.parent_wecom_id) != (
-        incoming.name,
+        name,
         incoming.parent_wecom_id,
     )
     if changed:
-        department.name = incoming.name
+        department.name = name
         department.parent_wecom_id = incoming.parent_wecom_id
         department.removed = False
-        report.departments_changed.append(incoming.name)
+        report.departments_changed.append(name)
 
 
 def remove_department(session: Session, actor: Actor, wecom_id: int, *, report: SyncReport) -> None:
@@ -155,6 +165,17 @@ def _department_id(session: Session, wecom_id: int | None) -> uuid.UUID | None:
     return session.scalar(select(Department.id).where(Department.wecom_id == wecom_id))
 
 
+def _main_department(session: Session, incoming: DirectoryUser, person: Person | None) -> int | None:
+    """The member's department by WeCom id: the main one when WeCom sent it; otherwise the one
+    we have if WeCom still lists them there, else the first WeCom lists; None: nothing sent."""
+    if incoming.main_department is not None:
+        return incoming.main_department
+    if not incoming.departments:
+        return None
+    current = person.department.wecom_id if person is not None and person.department else None
+    return current if current in incoming.departments else incoming.departments[0]
+
+
 def apply_user(
     session: Session, actor: Actor, incoming: DirectoryUser, *, report: SyncReport
 ) -> Person | None:
@@ -164,31 +185,40 @@ def apply_user(
         if person is not None:
             _leave(session, actor, person, report)
         return person
-    department_id = _department_id(session, incoming.main_department)
+    main = _main_department(session, incoming, person)
+    department_id = _department_id(session, main)
     if person is None:
         person = people.create_person(
             session,
             actor,
             wecom_userid=incoming.userid,
-            name=incoming.name,
+            # Without a name from WeCom the userid stands in until the HR import names them.
+            name=incoming.name or incoming.userid,
             department_id=department_id,
             position=incoming.position or None,
         )
-        report.added.append(incoming.name)
+        report.added.append(person.name)
         workbench.touch(session, [person])
         return person
     if not person.is_active:
         person.is_active = True
         person.left_at = None
-        report.returned.append(incoming.name)
+        report.returned.append(person.name)
         workbench.touch(session, [person])
         audit.record(session, actor, "person.directory_return", object_type="person", object_id=person.id)
-    wanted = {"name": incoming.name, "department_id": department_id, "position": incoming.position or None}
+    # Only what WeCom sent is compared: a field it did not send is never blanked.
+    wanted: dict[str, object] = {}
+    if incoming.name is not None:
+        wanted["name"] = incoming.name
+    if main is not None:
+        wanted["department_id"] = department_id
+    if incoming.position is not None:
+        wanted["position"] = incoming.position or None
     changed = sorted(k for k, v in wanted.items() if getattr(person, k) != v)
     if changed:
         for key in changed:
             setattr(person, key, wanted[key])
-        report.changed.append(incoming.name)
+        report.changed.append(person.name)
         audit.record(
             session,
             actor,
@@ -302,13 +332,14 @@ def full_sync(
     users: list[DirectoryUser],
     allow_mass_departure: bool = False,
     progress: Callable[[int], None] = lambda n: None,
+    path: str = "",
 ) -> SyncReport:
     """Bring Department and Person in line with a complete snapshot of the directory.
 
     Departments first (people point at them), then users in batches, then departures. The
     guard against a mass departure runs before anything is written.
     """
-    report = SyncReport()
+    report = SyncReport(path=path)
     staying = {u.userid for u in users if u.active}
     with unit_of_work() as session:
         require_sync_permission(session, actor)
@@ -333,7 +364,7 @@ def full_sync(
     with unit_of_work() as session:
         for userid in departures(session, staying):
             user_left(session, actor, userid, report=report)
-        audit.record(session, actor, "directory.sync", detail=report.counts())
+        audit.record(session, actor, "directory.sync", detail={**report.counts(), "path": report.path})
     return report
 
 

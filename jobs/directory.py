@@ -22,14 +22,22 @@ def _client() -> WeComClient:
     return current_app.extensions["dangjian.wecom_client"]
 
 
+def _contacts_client() -> WeComClient | None:
+    return current_app.extensions.get("dangjian.wecom_contacts_client")
+
+
 @job(queue="default", timeout=3600, retries=2, intervals=(300, 1800))
 def sync_directory() -> str:
     """Nightly: departments, then every user in the visibility range, then departures."""
-    client = _client()
-    departments = wecom_directory.fetch_departments(client)
-    users = wecom_directory.fetch_users(client, wecom_directory.list_userids(client))
+    read = wecom_directory.read_directory(_client(), _contacts_client())
     try:
-        report = directory.full_sync(unit_of_work, Actor.system(SYNC_ACTOR_LABEL), departments, users=users)
+        report = directory.full_sync(
+            unit_of_work,
+            Actor.system(SYNC_ACTOR_LABEL),
+            read.departments,
+            users=read.users,
+            path=read.path_text,
+        )
     except directory.MassDepartureRefused as refused:
         # Not retried: the same directory would be refused again. An operator decides.
         logger.error("directory sync refused: %s", refused.message)
@@ -40,9 +48,12 @@ def sync_directory() -> str:
 
 
 @job(queue="default", timeout=60, retries=3)
-def sync_user(userid: str) -> str:
-    """change_contact create_user/update_user carry only UserID and Department: fetch the rest."""
-    incoming = wecom_directory.fetch_user(_client(), userid)
+def sync_user(userid: str, departments: str = "") -> str:
+    """change_contact create_user/update_user carry only UserID and Department (callbacks set up
+    after 2022-08-15): user/get fills in the rest where the app may read it; where it may not,
+    the department the callback gave is all that changes."""
+    listed = tuple(int(d) for d in departments.split(",") if d.strip().isdigit())
+    incoming = wecom_directory.fetch_user(_client(), userid, departments=listed)
     report = directory.SyncReport()
     actor = Actor.system(SYNC_ACTOR_LABEL)
     with unit_of_work() as session:

@@ -83,6 +83,8 @@ EMULATOR_CORP = {
     "WECOM_SECRET": "test-app-secret",
     "WECOM_AGENT_ID": "1000002",
 }
+#: The emulated corp's 通讯录同步 secret (apps in tests use it only where a test configures it).
+EMULATOR_CONTACT_SECRET = "test-contact-secret"
 
 
 @pytest.fixture(scope="session")
@@ -95,7 +97,10 @@ def emulator_server() -> Iterator[Any]:
     from wecom.emulator.api import create_emulator_app
 
     emulator_app = create_emulator_app(
-        EMULATOR_CORP["WECOM_CORP_ID"], EMULATOR_CORP["WECOM_SECRET"], EMULATOR_CORP["WECOM_AGENT_ID"]
+        EMULATOR_CORP["WECOM_CORP_ID"],
+        EMULATOR_CORP["WECOM_SECRET"],
+        EMULATOR_CORP["WECOM_AGENT_ID"],
+        contact_secret=EMULATOR_CONTACT_SECRET,
     )
     server = make_server("127.0.0.1", 0, emulator_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

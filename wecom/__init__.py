@@ -28,13 +28,31 @@ def init_app(app: Flask) -> None:
         agent_id=config["WECOM_AGENT_ID"],
         redis=app.extensions["dangjian.jobs"].redis,
     )
+    # Directory reads through the 通讯录同步 secret when the hospital configured it (wecom/directory.py).
+    app.extensions["dangjian.wecom_contacts_client"] = (
+        WeComClient(
+            api_base=config["WECOM_API_BASE"],
+            corp_id=config["WECOM_CORP_ID"],
+            secret=config["WECOM_CONTACT_SECRET"],
+            agent_id=config["WECOM_AGENT_ID"],
+            redis=app.extensions["dangjian.jobs"].redis,
+            token_name="contacts",
+        )
+        if config.get("WECOM_CONTACT_SECRET")
+        else None
+    )
     app.register_blueprint(callback.bp)
     if config["WECOM_EMULATOR"]:
         from handlers import links
         from wecom.emulator.api import register
         from wecom.emulator.state import CallbackTarget, EmulatorState
 
-        state = EmulatorState(config["WECOM_CORP_ID"], config["WECOM_SECRET"], config["WECOM_AGENT_ID"])
+        state = EmulatorState(
+            config["WECOM_CORP_ID"],
+            config["WECOM_SECRET"],
+            config["WECOM_AGENT_ID"],
+            contact_secret=config.get("WECOM_CONTACT_SECRET"),
+        )
         state.trusted_domain = urlsplit(config["PUBLIC_BASE_URL"]).netloc
         # Configured as an admin would configure the app's 接收消息服务器 in WeCom's console.
         state.callback = CallbackTarget(

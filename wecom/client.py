@@ -58,7 +58,15 @@ class WeComError(Exception):
 
 class WeComClient:
     def __init__(
-        self, *, api_base: str, corp_id: str, secret: str, agent_id: str, redis: Redis, timeout: float = 10.0
+        self,
+        *,
+        api_base: str,
+        corp_id: str,
+        secret: str,
+        agent_id: str,
+        redis: Redis,
+        timeout: float = 10.0,
+        token_name: str | None = None,
     ) -> None:
         self.api_base = api_base.rstrip("/")
         self.corp_id = corp_id
@@ -67,8 +75,9 @@ class WeComClient:
         self.redis = redis
         self.timeout = timeout
         self.http = requests.Session()
-        # Per app (corp + agent), not per corp: each app's token is its own (doc 91039).
-        self.token_key = f"dj:wecom:token:{corp_id}:{agent_id}"
+        # Per secret, not per corp: each app's token is its own, and the 通讯录同步 secret's
+        # (token_name "contacts") is another again (doc 91039).
+        self.token_key = f"dj:wecom:token:{corp_id}:{token_name or agent_id}"
         self.rate = CorpRate(redis, corp_id)
 
     def __repr__(self) -> str:

@@ -1,7 +1,8 @@
 """change_contact callbacks (doc 90970): apply WeCom directory changes as they happen.
 
 Callbacks configured after 2022-08-15 carry only UserID and Department for users, so a
-create or update enqueues a job that reads the member with user/get; a deletion is applied
+create or update enqueues a job that reads the member with user/get (and, where the app may
+not read them, applies just the Department the callback gave); a deletion is applied
 at once (one small transaction: the person's access ends, every record stays). The nightly
 full sync (jobs/directory.py) repairs anything a lost callback or job missed, and event
 order is not guaranteed, so each change is applied as "make it match WeCom now".
@@ -35,7 +36,7 @@ def change_contact(ctx: CallbackContext) -> Reply | None:
         if renamed and renamed != userid:
             directory.rename_user(ctx.session, actor, userid, new_userid=renamed)
             userid = renamed
-        queues.enqueue_after_commit(ctx.session, sync_user, userid)
+        queues.enqueue_after_commit(ctx.session, sync_user, userid, fields.get("Department") or "")
     elif change == "delete_user" and fields.get("UserID"):
         directory.user_left(ctx.session, actor, fields["UserID"], report=directory.SyncReport())
     elif change in ("create_party", "update_party") and fields.get("Id", "").isdigit():

@@ -210,3 +210,106 @@ def test_change_contact_from_a_member_is_ignored(app, send, db_session, make_per
     assert send(forged).status_code == 200
     db_session.expire_all()
     assert person(db_session, "nurse1").is_active
+
+
+# --- what a real corp allows: the contacts secret, 48002 on user/list_id, reduced fields ------
+
+
+def test_without_user_list_id_the_sync_walks_the_departments_and_says_so(
+    runner, db_session, emulator, queues, make_person
+):
+    # The HR import named this nurse and gave her post; WeCom's per-department listing knows
+    # her userid, name and department only.
+    make_person(wecom_userid="hr1", name="护士丙", position="主管护师")
+    db_session.commit()
+    load_directory(
+        emulator.state,
+        DEPARTMENTS,
+        [
+            directory_user("hr1", "护士丙", department=3, position=""),
+            {**directory_user("both1", "两科室"), "department": [2, 3]},
+            directory_user("gone1", "已禁用", status=2),
+        ],
+    )
+    emulator.state.app_denied = {"user/list_id"}
+
+    result = sync(runner)
+
+    assert result.exit_code == 0, result.output
+    assert "读取方式：应用无 user/list_id 权限（48002）：按部门逐个读取" in result.output
+    assert emulator.state.api_calls["user/simplelist"] == 3 and emulator.state.api_calls["user/get"] == 0
+    db_session.expire_all()
+    hr = person(db_session, "hr1")
+    # Moved department as WeCom says; the post WeCom did not send is kept.
+    assert (hr.name, hr.position, hr.department.name) == ("护士丙", "主管护师", "急诊科")
+    assert person(db_session, "both1").department.name == "心血管内科"  # listed once, first department
+    assert person(db_session, "gone1") is None
+    event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "directory.sync"))
+    assert "48002" in event.detail
+
+
+def test_the_contacts_secret_lists_and_the_app_reads_what_it_may(
+    app, runner, db_session, emulator, queues, make_person, monkeypatch
+):
+    from tests.conftest import EMULATOR_CONTACT_SECRET
+    from wecom.client import WeComClient
+
+    contacts = WeComClient(
+        api_base=emulator.url,
+        corp_id=app.config["WECOM_CORP_ID"],
+        secret=EMULATOR_CONTACT_SECRET,
+        agent_id=app.config["WECOM_AGENT_ID"],
+        redis=queues.redis,
+        token_name="contacts",
+    )
+    monkeypatch.setitem(app.extensions, "dangjian.wecom_contacts_client", contacts)
+    make_person(wecom_userid="hr2", name="医生丁", position="主任医师")
+    db_session.commit()
+    load_directory(
+        emulator.state,
+        DEPARTMENTS,
+        [directory_user("hr2", "医生丁", department=3, position="副主任医师"), directory_user("new2", "新职工")],
+    )
+    # The app may not read one member (outside its 可见范围): only the listing knows her.
+    with app.app_context():
+        token = contacts.access_token()
+        assert token != app.extensions["dangjian.wecom_client"].access_token()  # a token each
+        # The contacts secret from a new IP reads only user/list_id and department/simplelist.
+        assert requests.get(
+            f"{emulator.url}/cgi-bin/user/get", params={"access_token": token, "userid": "hr2"}, timeout=5
+        ).json()["errcode"] == 48002
+
+    result = sync(runner)
+
+    assert result.exit_code == 0, result.output
+    assert "读取方式：通讯录同步 Secret" in result.output and "新增 1" in result.output
+    db_session.expire_all()
+    assert person(db_session, "hr2").position == "副主任医师"
+    assert person(db_session, "new2").department.name == "心血管内科"
+    assert emulator.state.api_calls["user/list_id"] == 1
+
+
+def test_a_callback_the_app_cannot_follow_up_moves_only_the_department(
+    app, send, run_jobs, db_session, emulator, queues, make_person
+):
+    from handlers import directory as handlers_directory
+    from handlers.directory import DirectoryDepartment
+    from handlers.policy import Actor
+
+    make_person(wecom_userid="nurse5", name="护士戊", position="护师")
+    handlers_directory.apply_departments(  # the departments a sync brought in before
+        db_session,
+        Actor.cli(),
+        [DirectoryDepartment(d["id"], d["name"], d["parentid"] or None) for d in DEPARTMENTS],
+        report=handlers_directory.SyncReport(),
+    )
+    db_session.commit()
+    load_directory(emulator.state, DEPARTMENTS, [directory_user("nurse5", "护士戊")])
+    emulator.state.app_denied = {"user/get"}  # this app may not read the member
+
+    assert send(contact_event(app, "update_user", UserID="nurse5", Department="3")).status_code == 200
+    run_jobs()
+
+    db_session.expire_all()
+    moved = person(db_session, "nurse5")
+    assert (moved.name, moved.position, moved.department.name, moved.is_active) == ("护士戊", "护师", "急诊科", True)

@@ -49,16 +49,24 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
                 return error(state.faults.popleft()[1])
         if request.args.get("corpid") != state.corp_id:
             return error(40013)
-        if request.args.get("corpsecret") != state.secret:
+        secret = request.args.get("corpsecret")
+        contacts = state.contact_secret is not None and secret == state.contact_secret
+        if secret != state.secret and not contacts:
             return error(40001)
         with state.lock:
             now = time.time()
-            if state.current_token is None or state.tokens.get(state.current_token, 0) <= now:
-                state.current_token = secrets.token_urlsafe(96)  # real tokens run to 512 bytes
-                state.tokens[state.current_token] = now + TOKEN_TTL
-            token = state.current_token
-            expires_in = int(state.tokens[token] - now)
-        return ok(access_token=token, expires_in=expires_in)
+            # Each secret has its own token (doc 91039): the app's and the contacts secret's.
+            current = state.current_contact_token if contacts else state.current_token
+            if current is None or state.tokens.get(current, 0) <= now:
+                current = secrets.token_urlsafe(96)  # real tokens run to 512 bytes
+                state.tokens[current] = now + TOKEN_TTL
+                if contacts:
+                    state.contact_tokens.add(current)
+                    state.current_contact_token = current
+                else:
+                    state.current_token = current
+            expires_in = int(state.tokens[current] - now)
+        return ok(access_token=current, expires_in=expires_in)
 
     @bp.post("/cgi-bin/message/send")
     def message_send() -> ResponseReturnValue:
@@ -215,10 +223,10 @@ def _validate(body: dict[str, Any]) -> int | tuple[int, str] | None:
     return None
 
 
-def create_emulator_app(corp_id: str, secret: str, agent_id: str) -> Flask:
+def create_emulator_app(corp_id: str, secret: str, agent_id: str, contact_secret: str | None = None) -> Flask:
     """A standalone emulator (tests run it on a free port)."""
     app = Flask(__name__)
-    state = EmulatorState(corp_id, secret, str(agent_id))
+    state = EmulatorState(corp_id, secret, str(agent_id), contact_secret=contact_secret)
     app.extensions["wecom_emulator"] = state
     register(app, state)
     return app

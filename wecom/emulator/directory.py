@@ -1,7 +1,8 @@
-"""The emulator's directory (通讯录): department/simplelist, department/get, user/list_id and
-user/get as WeCom answers a self-built app created after 2022 (no mobile, email or avatar in
-user/get), plus the inspection calls that add, change and remove staff — optionally telling
-the app through a signed `change_contact` callback carrying the reduced field set
+"""The emulator's directory (通讯录): department/simplelist, department/get, user/list_id,
+user/simplelist and user/get as WeCom answers a self-built app created after 2022 (no mobile,
+email or avatar in user/get); the 通讯录同步 secret reads only user/list_id and
+department/simplelist (state.guard); the app can be refused user/list_id with 48002. Plus
+the inspection calls that add, change and remove staff — optionally telling the app through a signed `change_contact` callback carrying the reduced field set
 (UserID/Department only for users, as WeCom does for callbacks configured after 2022-08-15).
 
 Error codes 60111 (userid not found) and 60123 (invalid department id) are WeCom's general
@@ -125,6 +126,30 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
             dept_user=[{"userid": u, "department": d} for u, d in page],
         )
 
+    @bp.get("/cgi-bin/user/simplelist")
+    def user_simplelist() -> ResponseReturnValue:
+        """Members of one department (doc 90200): userid, name, department, open_userid.
+        `fetch_child` is gone (ignored, as WeCom now ignores it): the caller walks the tree.
+        Lists active and not-yet-activated members (UNCONFIRMED: whether disabled ones appear)."""
+        refused = guard(state, "user/simplelist")
+        if refused:
+            return refused
+        department = request.args.get("department_id", type=int)
+        with state.lock:
+            if department is None or department not in state.departments:
+                return error(60123)
+            rows = [
+                {
+                    "userid": user["userid"],
+                    "name": user["name"],
+                    "department": user["department"],
+                    "open_userid": "wo" + user["userid"],
+                }
+                for user in sorted((state.users or {}).values(), key=_by_userid)
+                if department in user["department"] and user["status"] in (1, 4)
+            ]
+        return ok(userlist=rows)
+
     @bp.get("/cgi-bin/user/get")
     def user_get() -> ResponseReturnValue:
         refused = guard(state, "user/get")
@@ -184,6 +209,14 @@ def create_inspection_blueprint(state: EmulatorState) -> Blueprint:
                 Department=",".join(str(d) for d in user["department"]),
             )
         return ok(callback_status=delivered)
+
+    @bp.post("/api/directory/permissions")
+    def set_permissions() -> ResponseReturnValue:
+        """Which directory APIs the app is refused with 48002: {"denied": ["user/list_id"]}."""
+        denied = request.get_json(force=True).get("denied") or []
+        with state.lock:
+            state.app_denied = {str(api) for api in denied}
+        return ok()
 
     @bp.post("/api/directory/unlicensed")
     def set_unlicensed() -> ResponseReturnValue:

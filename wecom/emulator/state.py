@@ -39,6 +39,7 @@ ERRMSG = {
     42016: "response_code not found or used",  # UNCONFIRMED: undocumented for update_template_card
     44004: "empty content",
     45009: "api freq out of limit",
+    48002: "api forbidden",
     50001: "redirect_url not trusted",
     60011: "no privilege to access/modify contact/party/agent",
     60020: "not allow to access from your ip",
@@ -90,6 +91,14 @@ class EmulatorState:
     lock: threading.RLock = field(default_factory=threading.RLock)
     tokens: dict[str, float] = field(default_factory=dict)  # token → expires at
     current_token: str | None = None
+    #: The 通讯录同步 secret (管理工具 → 通讯录同步); None: the corp has not enabled it.
+    contact_secret: str | None = None
+    #: Tokens issued for the contacts secret, and the one currently valid.
+    contact_tokens: set[str] = field(default_factory=set)
+    current_contact_token: str | None = None
+    #: Directory APIs the *app* has no permission for (48002, doc 90313): a self-built app
+    #: is often refused user/list_id (doc 96067). Steered through /api/directory/permissions.
+    app_denied: set[str] = field(default_factory=set)
     gettoken_calls: int = 0
     api_calls: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
     deliveries: list[Delivery] = field(default_factory=list)
@@ -145,6 +154,9 @@ class EmulatorState:
         with self.lock:
             self.tokens.clear()
             self.current_token = None
+            self.contact_tokens.clear()
+            self.current_contact_token = None
+            self.app_denied.clear()
             self.gettoken_calls = 0
             self.api_calls.clear()
             self.deliveries.clear()
@@ -202,11 +214,22 @@ def guard(state: EmulatorState, api: str) -> ResponseReturnValue | None:
         return error(41001)
     with state.lock:
         expires = state.tokens.get(token)
+        contacts = token in state.contact_tokens
     if expires is None:
         return error(40014)
     if expires <= time.time():
         return error(42001)
+    if contacts and api not in CONTACT_SECRET_APIS:
+        # The contacts secret from an IP first used after 2022-08-15 reads only these two
+        # (wecom-notes §9). The errcode WeCom gives is UNCONFIRMED: 48002 (api forbidden).
+        return error(48002, ": the contacts secret may call only user/list_id and department/simplelist")
+    if not contacts and api in state.app_denied:
+        return error(48002)
     return None
+
+
+#: What the 通讯录同步 secret may read from a new IP (since 2022-08-15 10:00, wecom-notes §9).
+CONTACT_SECRET_APIS = frozenset({"user/list_id", "department/simplelist"})
 
 
 AS_USER_COOKIE = "wecom_emulator_user"
