@@ -119,7 +119,9 @@ def apply_department(
     department = session.scalar(select(Department).where(Department.wecom_id == incoming.wecom_id))
     if department is None:
         name = incoming.name or f"部门{incoming.wecom_id}"
-        session.add(Department(wecom_id=incoming.wecom_id, parent_wecom_id=incoming.parent_wecom_id, name=name))
+        session.add(
+            Department(wecom_id=incoming.wecom_id, parent_wecom_id=incoming.parent_wecom_id, name=name)
+        )
         report.departments_added.append(name)
         return
     name = incoming.name or department.name  # a name WeCom did not send is kept

@@ -202,16 +202,24 @@ class WeComClient:
         return refused
 
     def update_buttons(
-        self, response_code: str, replace_name: str, userids: list[str] | None = None
+        self, response_code: str, replace_name: str, *, userids: list[str] | None = None, atall: bool = False
     ) -> dict[str, Any]:
-        """message/update_template_card with a button-only update (doc 94888)."""
+        """message/update_template_card with a button-only update (doc 94888). Whose card
+        changes is always said: `userids` (an array, ≤1,000) or `atall` (everyone who got it);
+        the doc does not say what naming nobody does."""
+        if not userids and not atall:
+            raise ValueError("update_template_card: name the userids or set atall")
+        if userids and len(userids) > 1000:
+            raise ValueError("update_template_card takes at most 1,000 userids")
         body: dict[str, Any] = {
             "agentid": self.agent_id,
             "response_code": response_code,
             "button": {"replace_name": replace_name},
         }
-        if userids:
-            body["userids"] = userids
+        if atall:
+            body["atall"] = 1
+        else:
+            body["userids"] = list(userids or [])
         return self.post("message/update_template_card", body)
 
     def recall(self, msgid: str) -> dict[str, Any]:

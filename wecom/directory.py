@@ -35,7 +35,9 @@ NOT_READABLE = frozenset({48002, 60011})
 READ_PATHS = {
     "contacts": "通讯录同步 Secret（user/list_id、department/simplelist），姓名职务经应用读取",
     "list_id": "应用 Secret（user/list_id）",
-    "per_department": "应用无 user/list_id 权限（48002）：按部门逐个读取（department/simplelist、user/simplelist）",
+    "per_department": (
+        "应用无 user/list_id 权限（48002）：按部门逐个读取（department/simplelist、user/simplelist）"
+    ),
 }
 
 
@@ -158,7 +160,9 @@ def list_userids(client: WeComClient, page_size: int = 10000) -> list[str]:
     return list(list_department_members(client, page_size))
 
 
-def fetch_user(client: WeComClient, userid: str, *, departments: tuple[int, ...] = ()) -> DirectoryUser | None:
+def fetch_user(
+    client: WeComClient, userid: str, *, departments: tuple[int, ...] = ()
+) -> DirectoryUser | None:
     """One member as user/get returns them, or None when WeCom no longer knows the userid.
     When the app may not read them (48002/60011), what is known (userid, the departments the
     listing or callback gave) is all that is sent: nothing else changes."""

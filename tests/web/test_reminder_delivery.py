@@ -39,10 +39,7 @@ def remind_now(db_session, people, obligation):
 
 def statuses(db_session):
     db_session.expire_all()
-    return {
-        r.person.wecom_userid: (r.status, r.failure_reason)
-        for r in db_session.scalars(select(Reminder))
-    }
+    return {r.person.wecom_userid: (r.status, r.failure_reason) for r in db_session.scalars(select(Reminder))}
 
 
 def test_recipients_wecom_names_as_not_reached_fail_with_the_reason(

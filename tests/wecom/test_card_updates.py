@@ -102,9 +102,24 @@ def test_a_used_response_code_falls_back_to_a_chat_message(app, emulator, db_ses
     assert texts[0].body["text"]["content"] == "支部党员大会改期至下周五。"
 
 
-def test_a_card_older_than_72_hours_is_not_updated_but_explained(app, emulator, db_session, run_jobs):
+@pytest.mark.parametrize("errcode", [42016, 40058, 301002])
+def test_any_refusal_of_a_card_update_falls_back_to_chat(app, emulator, db_session, run_jobs, errcode):
+    """WeCom documents no errcode for a spent or expired response_code (doc 94888): whatever it
+    answers, the job does not fail — the members are told in chat."""
+    send_card(db_session, run_jobs)
+    emulator.state.faults.append(("message/update_template_card", errcode))
+
+    update(db_session, run_jobs)
+    run_jobs()
+
+    texts = sorted(d.to_user for d in emulator.state.deliveries if d.msgtype == "text")
+    assert texts == ["nurse01", "nurse02"]
+
+
+def test_a_card_older_than_24_hours_is_not_updated_but_explained(app, emulator, db_session, run_jobs):
+    """doc 94888 says a response_code lives 72 hours; older copies said 24: the shorter is trusted."""
     card = send_card(db_session, run_jobs)
-    card.sent_at = datetime.now(UTC) - timedelta(hours=73)
+    card.sent_at = datetime.now(UTC) - timedelta(hours=25)
     db_session.commit()
 
     update(db_session, run_jobs)

@@ -268,16 +268,22 @@ def test_the_contacts_secret_lists_and_the_app_reads_what_it_may(
     load_directory(
         emulator.state,
         DEPARTMENTS,
-        [directory_user("hr2", "医生丁", department=3, position="副主任医师"), directory_user("new2", "新职工")],
+        [
+            directory_user("hr2", "医生丁", department=3, position="副主任医师"),
+            directory_user("new2", "新职工"),
+        ],
     )
     # The app may not read one member (outside its 可见范围): only the listing knows her.
     with app.app_context():
         token = contacts.access_token()
         assert token != app.extensions["dangjian.wecom_client"].access_token()  # a token each
         # The contacts secret from a new IP reads only user/list_id and department/simplelist.
-        assert requests.get(
-            f"{emulator.url}/cgi-bin/user/get", params={"access_token": token, "userid": "hr2"}, timeout=5
-        ).json()["errcode"] == 48002
+        assert (
+            requests.get(
+                f"{emulator.url}/cgi-bin/user/get", params={"access_token": token, "userid": "hr2"}, timeout=5
+            ).json()["errcode"]
+            == 48002
+        )
 
     result = sync(runner)
 
@@ -312,4 +318,9 @@ def test_a_callback_the_app_cannot_follow_up_moves_only_the_department(
 
     db_session.expire_all()
     moved = person(db_session, "nurse5")
-    assert (moved.name, moved.position, moved.department.name, moved.is_active) == ("护士戊", "护师", "急诊科", True)
+    assert (moved.name, moved.position, moved.department.name, moved.is_active) == (
+        "护士戊",
+        "护师",
+        "急诊科",
+        True,
+    )

@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import requests
 from sqlalchemy import select, update
 
 from jobs import maintenance, outbox
@@ -99,6 +100,98 @@ def test_a_task_id_is_single_use(client):
             {**card, "template_card": {**card["template_card"], "main_title": {"title": "changed"}}}, ["u2"]
         )
     assert error.value.errcode == 42014
+
+
+def _raw_send(client, emulator, card):
+    """A template card as given, past the builders, to see what the emulator (as WeCom) refuses."""
+    body = {"touser": "u1", "agentid": client.agent_id, "msgtype": "template_card", "template_card": card}
+    return requests.post(
+        f"{emulator.url}/cgi-bin/message/send",
+        params={"access_token": client.access_token()},
+        json=body,
+        timeout=5,
+    ).json()["errcode"]
+
+
+NEWS = {
+    "card_type": "news_notice",
+    "main_title": {"title": "微党课"},
+    "card_action": {"type": 1, "url": "http://h5/l/1"},
+    "card_image": {"url": "http://h5/c.png", "aspect_ratio": 2.24},
+}
+VOTE = {
+    "card_type": "vote_interaction",
+    "main_title": {"title": "测验"},
+    "task_id": "vote_t1",
+    "checkbox": {"question_key": "q", "option_list": [{"id": "a", "text": "对"}], "mode": 0},
+    "submit_button": {"text": "提交", "key": "quiz.submit:1"},
+}
+
+
+@pytest.mark.parametrize(
+    ("card", "accepted"),
+    [
+        (NEWS, True),
+        ({**NEWS, "card_image": {"url": "http://h5/c.png", "aspect_ratio": 2.25}}, False),  # doc 90236
+        ({**NEWS, "card_image": {"url": "http://h5/c.png", "aspect_ratio": 1.3}}, False),
+        ({k: v for k, v in NEWS.items() if k != "card_image"}, False),  # no image at all
+        ({**NEWS, "main_title": {}}, False),  # main_title.title required
+        (VOTE, True),
+        ({k: v for k, v in VOTE.items() if k != "submit_button"}, False),
+        ({**VOTE, "checkbox": {"question_key": "q", "option_list": []}}, False),
+        (
+            {
+                "card_type": "multiple_interaction",
+                "main_title": {"title": "满意度"},
+                "task_id": "multi_t1",
+                "select_list": [{"question_key": "q1", "title": "内容", "option_list": []}],
+                "submit_button": {"text": "提交", "key": "s"},
+            },
+            False,
+        ),
+    ],
+)
+def test_the_emulator_refuses_cards_wecom_refuses(client, emulator, card, accepted):
+    assert (_raw_send(client, emulator, card) == 0) is accepted
+
+
+def test_the_news_card_builder_keeps_inside_the_ratio_and_textcards_fit_their_bytes(client, emulator):
+    built = cards.news_notice(title="微党课", url="http://h5/l/1", image_url="http://h5/c.png")
+    ratio = built["card_image"]["aspect_ratio"]
+    assert 1.3 < ratio < 2.25
+    card = cards.textcard(title="党" * 60, description="学" * 300, url="http://h5/")["textcard"]
+    # 60 Chinese characters are 180 bytes: cut whole, with an ellipsis, inside 128 and 512 bytes.
+    assert len(card["title"].encode()) <= 128 and card["title"].endswith("…")
+    assert len(card["description"].encode()) <= 512 and "\ufffd" not in card["description"]
+    news = cards.news([{"title": "课" * 50, "url": "http://h5/", "description": "述" * 200}])
+    article = news["news"]["articles"][0]
+    assert len(article["title"].encode()) <= 128 and len(article["description"].encode()) <= 512
+    client.send(news, ["u1"])
+    with pytest.raises(cards.CardError):
+        cards.news([{"title": "无链接"}])
+
+
+def test_a_card_update_names_its_recipients(client, emulator):
+    sent = client.send(
+        cards.template_card(
+            cards.button_interaction(
+                title="主题党日", task="upd_1", buttons=[cards.Button("参加", "meeting.attend:1")]
+            )
+        ),
+        ["u1", "u2"],
+    )
+    code = sent["response_code"]
+    with pytest.raises(ValueError):
+        client.update_buttons(code, "已取消")  # nobody named: refused before the wire
+    unnamed = requests.post(
+        f"{emulator.url}/cgi-bin/message/update_template_card",
+        params={"access_token": client.access_token()},
+        json={"agentid": client.agent_id, "response_code": code, "button": {"replace_name": "已取消"}},
+        timeout=5,
+    ).json()
+    assert unnamed["errcode"] == 40058
+    client.update_buttons(code, "已取消", userids=["u1", "u2"])
+    assert {d.replaced_with for d in delivered(emulator)} == {"已取消"}
 
 
 # --- token and errors ----------------------------------------------------------------------

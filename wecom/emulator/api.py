@@ -145,12 +145,19 @@ def _sent_message_routes(bp: Blueprint, state: EmulatorState) -> None:
         if refused:
             return refused
         body = request.get_json(silent=True) or {}
+        userids = body.get("userids")
+        if userids is not None and (not isinstance(userids, list) or len(userids) > 1000):
+            return error(40058, ": userids is a list of at most 1000")  # doc 94888: an array
+        if not userids and not body.get("atall"):
+            # doc 94888 lists userids/partyids/tagids/atall without saying what none of them
+            # means (UNCONFIRMED): refused here, so the app always names whose card changes.
+            return error(40058, ": name the recipients (userids) or set atall")
         with state.lock:
             issued = state.response_codes.pop(body.get("response_code", ""), None)
             if issued is None or issued[0] + RESPONSE_CODE_TTL < time.time():
                 return error(42016)
             _, recipients, task = issued
-            targets = [u.lower() for u in body.get("userids") or []] or recipients
+            targets = recipients if body.get("atall") else [u.lower() for u in userids]
             label = (
                 (body.get("button") or {}).get("replace_name")
                 or (body.get("template_card") or {}).get("replace_text")
@@ -203,23 +210,78 @@ def _validate(body: dict[str, Any]) -> int | tuple[int, str] | None:
             return 40058, ": content over 2048 bytes"
     if msgtype == "textcard" and not (part.get("title") and part.get("description") and part.get("url")):
         return 41016
-    if msgtype == "news" and not 1 <= len(part.get("articles") or []) <= 8:
-        return 40058, ": 1 to 8 articles"
+    if msgtype == "news":
+        articles = part.get("articles") or []
+        if not 1 <= len(articles) <= 8:
+            return 40058, ": 1 to 8 articles"
+        if not all(isinstance(a, dict) and a.get("title") and a.get("url") for a in articles):
+            return 40058, ": an article needs title and url"  # doc 90236: both required
     if msgtype == "template_card":
-        card_type = part.get("card_type")
-        if card_type not in ("text_notice", "news_notice", *INTERACTIVE):
-            return 40058, f": unknown card_type {card_type!r}"
-        if not (part.get("main_title") or {}).get("title") and not part.get("sub_title_text"):
-            return 41016
-        task = part.get("task_id")
-        if card_type in INTERACTIVE and not task:
-            return 42014, ": task_id required"
-        if task and (len(task) > 128 or not all(c.isalnum() or c in "_-@" for c in task)):
-            return 42014
-        if card_type in ("text_notice", "news_notice") and not part.get("card_action"):
-            return 40058, ": card_action required"
-        if card_type == "button_interaction" and not 1 <= len(part.get("button_list") or []) <= 6:
-            return 40058, ": 1 to 6 buttons"
+        return _validate_card(part)
+    return None
+
+
+def _validate_card(part: dict[str, Any]) -> int | tuple[int, str] | None:
+    """template_card by card_type (doc 90236). Codes are 40058 (invalid parameter) where the doc
+    names none (UNCONFIRMED which code WeCom gives for each)."""
+    card_type = part.get("card_type")
+    if card_type not in ("text_notice", "news_notice", *INTERACTIVE):
+        return 40058, f": unknown card_type {card_type!r}"
+    has_title = bool((part.get("main_title") or {}).get("title"))
+    if card_type == "text_notice" and not has_title and not part.get("sub_title_text"):
+        return 41016  # text_notice: main_title.title or sub_title_text
+    if card_type != "text_notice" and not has_title:
+        return 41016, ": main_title.title required"  # required for every other card type
+    if card_type == "news_notice":
+        problem = _news_image(part)
+        if problem:
+            return problem
+    if card_type == "vote_interaction":
+        checkbox = part.get("checkbox") or {}
+        if not checkbox.get("question_key") or not 1 <= len(checkbox.get("option_list") or []) <= 20:
+            return 40058, ": checkbox needs question_key and 1 to 20 options"
+    if card_type == "multiple_interaction":
+        selects = part.get("select_list") or []
+        if not 1 <= len(selects) <= 3 or not all(1 <= len(q.get("option_list") or []) <= 10 for q in selects):
+            return 40058, ": select_list needs 1 to 3 questions of 1 to 10 options"
+    if card_type in ("vote_interaction", "multiple_interaction") and not (
+        part.get("submit_button") or {}
+    ).get("key"):
+        return 40058, ": submit_button with a key required"
+    return _validate_card_common(part, card_type)
+
+
+def _news_image(part: dict[str, Any]) -> tuple[int, str] | None:
+    """news_notice needs card_image (url) or image_text_area (image_url); the ratio, when
+    given, lies strictly between 1.3 and 2.25 (doc 90236 "1.3-2.25"; the edges refused)."""
+    image = part.get("card_image") or {}
+    area = part.get("image_text_area") or {}
+    if not image.get("url") and not area.get("image_url"):
+        return 40058, ": news_notice needs card_image or image_text_area"
+    ratio = image.get("aspect_ratio")
+    if ratio is not None:
+        try:
+            inside = 1.3 < float(ratio) < 2.25
+        except (TypeError, ValueError):
+            inside = False
+        if not inside:
+            return 40058, f": aspect_ratio {ratio!r} outside (1.3, 2.25)"
+    return None
+
+
+def _validate_card_common(part: dict[str, Any], card_type: str) -> int | tuple[int, str] | None:
+    """task_id (digits, letters and _-@, ≤128 bytes; required for interactive cards, doc 90236;
+    42014 is the legacy task-card code, UNCONFIRMED for template cards), card_action for notices,
+    1 to 6 buttons."""
+    task = part.get("task_id")
+    if card_type in INTERACTIVE and not task:
+        return 42014, ": task_id required"
+    if task and (len(task) > 128 or not all(c.isalnum() or c in "_-@" for c in task)):
+        return 42014
+    if card_type in ("text_notice", "news_notice") and not part.get("card_action"):
+        return 40058, ": card_action required"
+    if card_type == "button_interaction" and not 1 <= len(part.get("button_list") or []) <= 6:
+        return 40058, ": 1 to 6 buttons"
     return None
 
 

@@ -2,8 +2,9 @@
 user/simplelist and user/get as WeCom answers a self-built app created after 2022 (no mobile,
 email or avatar in user/get); the 通讯录同步 secret reads only user/list_id and
 department/simplelist (state.guard); the app can be refused user/list_id with 48002. Plus
-the inspection calls that add, change and remove staff — optionally telling the app through a signed `change_contact` callback carrying the reduced field set
-(UserID/Department only for users, as WeCom does for callbacks configured after 2022-08-15).
+the inspection calls that add, change and remove staff — optionally telling the app
+through a signed `change_contact` callback carrying the reduced field set (UserID/Department
+only for users, as WeCom does for callbacks configured after 2022-08-15).
 
 Error codes 60111 (userid not found) and 60123 (invalid department id) are WeCom's general
 codes (doc 90313); they are not in shared/reference/wecom-notes.md's table.
