@@ -36,7 +36,7 @@ def init_app(app: Flask) -> None:
             secret=config["WECOM_CONTACT_SECRET"],
             agent_id=config["WECOM_AGENT_ID"],
             redis=app.extensions["dangjian.jobs"].redis,
-            token_name="contacts",
+            cache_as="contacts",
         )
         if config.get("WECOM_CONTACT_SECRET")
         else None

@@ -66,7 +66,7 @@ class WeComClient:
         agent_id: str,
         redis: Redis,
         timeout: float = 10.0,
-        token_name: str | None = None,
+        cache_as: str | None = None,
     ) -> None:
         self.api_base = api_base.rstrip("/")
         self.corp_id = corp_id
@@ -76,8 +76,8 @@ class WeComClient:
         self.timeout = timeout
         self.http = requests.Session()
         # Per secret, not per corp: each app's token is its own, and the 通讯录同步 secret's
-        # (token_name "contacts") is another again (doc 91039).
-        self.token_key = f"dj:wecom:token:{corp_id}:{token_name or agent_id}"
+        # (cache_as "contacts") is another again (doc 91039).
+        self.token_key = f"dj:wecom:token:{corp_id}:{cache_as or agent_id}"
         self.rate = CorpRate(redis, corp_id)
 
     def __repr__(self) -> str:

@@ -260,7 +260,7 @@ def test_the_contacts_secret_lists_and_the_app_reads_what_it_may(
         secret=EMULATOR_CONTACT_SECRET,
         agent_id=app.config["WECOM_AGENT_ID"],
         redis=queues.redis,
-        token_name="contacts",
+        cache_as="contacts",
     )
     monkeypatch.setitem(app.extensions, "dangjian.wecom_contacts_client", contacts)
     make_person(wecom_userid="hr2", name="医生丁", position="主任医师")
