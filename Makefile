@@ -33,19 +33,26 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 ## Refresh the vendored front-end libraries from the npm registry (committed: nothing is fetched
-## at run time, hospital intranets have no internet). WeUI is MIT, ECharts Apache-2.0.
+## at run time, hospital intranets have no internet). WeUI is MIT, ECharts Apache-2.0, and
+## Tencent's WeCom JS-SDK (@wecom/jssdk) MIT by its package.json (the package ships no licence file).
 WEUI_VERSION    := 2.6.26
 ECHARTS_VERSION := 6.1.0
+JSSDK_VERSION   := 2.4.4
 VENDOR_TMP      := .vendor-tmp
 vendor:
-	rm -rf $(VENDOR_TMP) && mkdir -p $(VENDOR_TMP) static/vendor/weui static/vendor/echarts
-	cd $(VENDOR_TMP) && npm pack --silent weui@$(WEUI_VERSION) echarts@$(ECHARTS_VERSION) >/dev/null
-	cd $(VENDOR_TMP) && mkdir weui echarts \
+	rm -rf $(VENDOR_TMP) && mkdir -p $(VENDOR_TMP) static/vendor/weui static/vendor/echarts static/vendor/wecom-jssdk
+	cd $(VENDOR_TMP) && npm pack --silent weui@$(WEUI_VERSION) echarts@$(ECHARTS_VERSION) @wecom/jssdk@$(JSSDK_VERSION) >/dev/null
+	cd $(VENDOR_TMP) && mkdir weui echarts jssdk \
 	  && tar xzf weui-$(WEUI_VERSION).tgz -C weui --strip-components=1 \
-	  && tar xzf echarts-$(ECHARTS_VERSION).tgz -C echarts --strip-components=1
+	  && tar xzf echarts-$(ECHARTS_VERSION).tgz -C echarts --strip-components=1 \
+	  && tar xzf wecom-jssdk-$(JSSDK_VERSION).tgz -C jssdk --strip-components=1
 	cp $(VENDOR_TMP)/weui/dist/style/weui.min.css $(VENDOR_TMP)/weui/LICENSE.txt static/vendor/weui/
 	cp $(VENDOR_TMP)/echarts/dist/echarts.min.js $(VENDOR_TMP)/echarts/LICENSE $(VENDOR_TMP)/echarts/NOTICE static/vendor/echarts/
-	echo "weui $(WEUI_VERSION), echarts $(ECHARTS_VERSION) from the npm registry" > static/vendor/VERSIONS
+	cp $(VENDOR_TMP)/jssdk/dist/wecom.global.prod.js static/vendor/wecom-jssdk/
+	cd $(VENDOR_TMP)/jssdk && printf 'license: %s (package.json of @wecom/jssdk %s)\nrepository: %s\n' \
+	  "$$(node -p 'require("./package.json").license')" $(JSSDK_VERSION) \
+	  "$$(node -p 'require("./package.json").homepage')" > ../../static/vendor/wecom-jssdk/LICENSE.txt
+	echo "weui $(WEUI_VERSION), echarts $(ECHARTS_VERSION), @wecom/jssdk $(JSSDK_VERSION) from the npm registry" > static/vendor/VERSIONS
 	rm -rf $(VENDOR_TMP)
 
 clean:

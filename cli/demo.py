@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 
 from cli._common import database
 from jobs.worker import EmbeddedRunner
-from models import Department, Member, Person, Role, RoleGrant
+from models import Department, Member, Person, Role, RoleGrant, Venue
 from models.base import CHINA
 
 group = AppGroup("demo", help="演示环境。")
@@ -118,6 +118,13 @@ def load_emulator_directory(app: Flask) -> int:
             ],
         )
         state.demo_roles = _demo_roles(session)
+        # Every demo phone stands in the first geofenced venue, so a demo check-in there passes
+        # (the chat page moves a member elsewhere to see the geofence refuse).
+        first = session.scalars(
+            select(Venue).where(Venue.geofence_on.is_(True), Venue.retired_at.is_(None)).order_by(Venue.name)
+        ).first()
+        if first is not None:
+            state.locations[""] = (float(first.geofence_lat), float(first.geofence_lng))
     return len(staff)
 
 

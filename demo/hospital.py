@@ -145,6 +145,7 @@ class DemoHospital(DemoActivity):
                         geofence_lat=Decimal(str(lat)),
                         geofence_lng=Decimal(str(lng)),
                         geofence_radius_m=radius,
+                        geofence_on=True,
                     )
                 )
             result[code] = campus

@@ -21,12 +21,14 @@ from models import (
     ApprovalRequest,
     AuditEvent,
     Campaign,
+    Campus,
     Lesson,
     Meeting,
     Member,
     PartyOrg,
     Person,
     TrainingDay,
+    Venue,
 )
 
 ACTION_LABELS = {
@@ -104,6 +106,14 @@ ACTION_LABELS = {
     "rule.override": "修改规则",
     "study.beat_refused": "学习计时被拒绝",
     "training.record": "登记集中培训",
+    "campus.create": "添加院区",
+    "campus.update": "修改院区",
+    "campus.map": "上传院区地图",
+    "venue.create": "添加会场",
+    "venue.update": "修改会场",
+    "venue.retire": "停用会场",
+    "venue.restore": "恢复会场",
+    "venue.delete": "删除会场",
 }
 
 OBJECT_LABELS = {
@@ -122,6 +132,8 @@ OBJECT_LABELS = {
     "rule": "规则",
     "shift_code": "班次代码",
     "training_day": "集中培训",
+    "campus": "院区",
+    "venue": "会场",
 }
 
 RESULT_LABELS = {"ok": "成功", "denied": "拒绝", "refused": "拒绝", "broken": "异常", "error": "失败"}
@@ -160,6 +172,8 @@ DETAIL_LABELS = {
     "members": "党员人数",
     "members_moved": "转入党员人数",
     "name": "名称",
+    "geofence": "签到范围",
+    "radius": "范围（米）",
     "new": "新值",
     "old": "原值",
     "org": "党组织",
@@ -204,6 +218,8 @@ VALUE_LABELS = {
     "unknown": "会议或党员不存在",
     "window": "不在签到时间内",
     "geofence": "不在会场范围内",
+    "on": "开启",
+    "off": "未开启",
     "no_location": "未获取到位置",
     "card_not_allowed": "本会议不允许卡片签到",
     "cancelled": "会议已取消",
@@ -261,6 +277,8 @@ NAMERS = {
     "campaign": (Campaign, "title"),
     "api_token": (ApiToken, "name"),
     "training_day": (TrainingDay, "title"),
+    "campus": (Campus, "name"),
+    "venue": (Venue, "name"),
 }
 
 
@@ -350,7 +368,7 @@ def _detail_of(event: AuditEvent) -> dict[str, Any]:
     return parsed if isinstance(parsed, dict) else {"value": parsed}
 
 
-LINKED = {"party_org", "meeting", "approval", "lesson", "campaign", "member"}
+LINKED = {"party_org", "meeting", "approval", "lesson", "campaign", "member", "venue"}
 
 
 def _links(session: Session, events: list[AuditEvent]) -> dict[int, tuple[str, str]]:

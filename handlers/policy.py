@@ -55,6 +55,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "person.deactivate": frozenset({Role.committee_office, Role.sysadmin}),
     "config.manage": frozenset({Role.sysadmin}),
     "directory.sync": frozenset({Role.sysadmin, Role.committee_office}),
+    # Campuses and venues (and so where check-in is geofenced) are the office's, hospital-wide.
+    "venue.manage": frozenset({Role.committee_office}),
     "role.grant": frozenset({Role.security_officer}),
     "key.manage": frozenset({Role.security_officer}),
     "audit.read": frozenset({Role.auditor}),
@@ -64,7 +66,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 RECORD_ONLY = frozenset({"member.edit", "member.reveal", "member.export", "dues.record"})
 
 #: Actions whose scope is the whole hospital by nature (no org object to test against).
-HOSPITAL_WIDE = frozenset({"config.manage", "role.grant", "key.manage", "audit.read", "directory.sync"})
+HOSPITAL_WIDE = frozenset(
+    {"config.manage", "role.grant", "key.manage", "audit.read", "directory.sync", "venue.manage"}
+)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from models.base import Base, UUIDPrimaryKey, utcnow
 class AttachmentOwner(enum.StrEnum):
     meeting = "meeting"
     approval_request = "approval_request"
+    campus_map = "campus_map"  #: the offline map venues are placed on
 
 
 class Attachment(UUIDPrimaryKey, Base):

@@ -301,6 +301,8 @@ def live(make_database_url: Any) -> Iterator[Any]:
         WECOM_LOGIN_BASE=f"{base}/_emulator",
     )
     migrate.upgrade(app.extensions["dangjian.db"].engine)
+    # Tokens and JS-SDK tickets cached by an earlier run were issued by an earlier emulator.
+    app.extensions["dangjian.jobs"].redis.flushdb()
     with app.app_context(), app.extensions["dangjian.db"].unit_of_work() as session:
         people.create_person(
             session, Actor.cli("测试"), wecom_userid="nurse01", name="李护士", position="护师"

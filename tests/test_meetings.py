@@ -48,6 +48,7 @@ def venue(db_session):
         geofence_lat=Decimal("39.904200"),
         geofence_lng=Decimal("116.407400"),
         geofence_radius_m=200,
+        geofence_on=True,
     )
     db_session.add(room)
     db_session.flush()

@@ -4,7 +4,6 @@ one attendance row per member per meeting, however often the member scans or tap
 
 from __future__ import annotations
 
-import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers import audit, rules
+from handlers import audit, geo, rules
 from handlers.meetings.lookups import _local
 from handlers.policy import Actor, load_actor
 from models import (
@@ -30,10 +29,16 @@ from models import (
 
 @dataclass(frozen=True)
 class GeoFix:
-    """Where the member's phone says it is. Used for one comparison and then forgotten."""
+    """Where the member's phone says it is. Used for one comparison and then forgotten.
+    `datum`: "gcj02" from WeCom's getLocation, "wgs84" from a browser's geolocation."""
 
     lat: float
     lng: float
+    datum: str = "gcj02"
+
+    def as_gcj02(self) -> tuple[float, float]:
+        """In the venues' datum: a WGS-84 fix is some 500 m off on a Chinese map until converted."""
+        return geo.wgs84_to_gcj02(self.lat, self.lng) if self.datum == "wgs84" else (self.lat, self.lng)
 
 
 @dataclass(frozen=True)
@@ -44,15 +49,6 @@ class CheckInOutcome:
 
 
 DISTANCE_BANDS = ((100, "100米内"), (300, "100-300米"), (1000, "300米-1公里"))
-
-
-def _distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance (haversine); GCJ-02 offsets cancel out at this scale."""
-    earth = 6_371_000
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * earth * math.asin(math.sqrt(a))
 
 
 def _band(distance: float) -> str:
@@ -157,11 +153,12 @@ def _admissible(
         return ("本次会议请扫描会场屏幕上的二维码签到。", "card_not_allowed"), None, None
     # The geofence is the QR page's alone (a card tap carries no location).
     venue = meeting.venue if method == CheckInMethod.qr and meeting.venue_mode != VenueMode.online else None
-    if venue is None or not venue.geofence_radius_m:
+    if venue is None or not venue.fences:
         return None, None, None
     if fix is None:
         return ("请允许获取位置后重试（仅核对是否在会场附近，不保存位置）。", "no_location"), None, None
-    distance = _distance_m(fix.lat, fix.lng, float(venue.geofence_lat), float(venue.geofence_lng))
+    lat, lng = fix.as_gcj02()
+    distance = geo.distance_m(lat, lng, float(venue.geofence_lat), float(venue.geofence_lng))
     band = _band(distance)
     if distance > venue.geofence_radius_m:
         return (f"您当前不在{venue.name}附近（{band}），请到会场后再签到。", "geofence"), None, band

@@ -79,8 +79,10 @@ def hostable_orgs(session: Session, actor: Actor) -> list[PartyOrg]:
 
 
 def venues(session: Session) -> list[Venue]:
-    """Every venue, by name (the planning forms' choice)."""
-    return list(session.scalars(select(Venue).order_by(Venue.name)))
+    """The venues a new meeting may pick (not retired), by campus and name: handlers/venues."""
+    from handlers import venues as venue_book
+
+    return venue_book.usable(session)
 
 
 def scanned_session(session: Session, meeting_session_id: uuid.UUID) -> MeetingSession | None:

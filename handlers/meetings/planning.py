@@ -209,6 +209,8 @@ def _place(
     venue = session.get(Venue, venue_id) if venue_id else None
     if mode != VenueMode.online and venue is None:
         raise ValidationFailed("现场会议请选择会场。", field="venue_id")
+    if venue is not None and venue.retired_at is not None:
+        raise ValidationFailed(f"会场“{venue.name}”已停用，请另选会场。", field="venue_id")
     room = (online_room or "").strip() or None
     if mode != VenueMode.onsite and not room:
         raise ValidationFailed("线上会议请填写会议号或链接。", field="online_room")

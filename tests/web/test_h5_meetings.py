@@ -31,6 +31,7 @@ def hall(db_session):
         geofence_lat=Decimal("30.000000"),
         geofence_lng=Decimal("120.000000"),
         geofence_radius_m=150,
+        geofence_on=True,
     )
     db_session.add(venue)
     db_session.flush()

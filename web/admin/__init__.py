@@ -21,6 +21,7 @@ from web.admin import (
     reminder_pages,
     role_pages,
     rule_pages,
+    venue_pages,
 )
 from web.admin.frame import bp
 
@@ -36,6 +37,7 @@ PAGES = (
     reminder_pages,
     rule_pages,
     role_pages,
+    venue_pages,
     directory_pages,
     audit_pages,
 )

@@ -65,6 +65,7 @@ OBJECT_PAGES = {
     "lesson": ("admin.lesson_edit", "lesson_id", "learning"),
     "campaign": ("admin.campaign_page", "campaign_id", "learning"),
     "member": ("admin.member_detail", "member_id", "members"),
+    "venue": ("admin.venue_page", "venue_id", "venues"),
 }
 
 

@@ -31,6 +31,7 @@ NAVIGATION = {
     "dues": "dues.record",
     "members": "member.view",
     "rules": "org.manage",
+    "venues": "venue.manage",
     "roles": "role.grant",
     "directory": "directory.sync",
     "audit": "audit.read",

@@ -3,6 +3,7 @@ and the page a scanned code opens. Logged in silently like the home page."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import segno
@@ -33,7 +34,7 @@ def _scanned_session(token: str) -> tuple[MeetingSession | None, str | None]:
 def _needs_location(meeting_session: MeetingSession) -> bool:
     meeting = meeting_session.meeting
     venue = meeting.venue if meeting.venue_mode != VenueMode.online else None
-    return bool(venue and venue.geofence_radius_m)
+    return bool(venue and venue.fences)
 
 
 @bp.get("/checkin/<token>")
@@ -64,10 +65,14 @@ def checkin_submit(token: str) -> ResponseReturnValue:
     if found is None:
         return _refused_scan(problem)
     fix = None
+    # WeCom's getLocation answers in GCJ-02; a browser's geolocation in WGS-84 (static/checkin.js).
+    datum = request.form.get("datum") if request.form.get("datum") in ("gcj02", "wgs84") else "gcj02"
     try:
         if request.form.get("lat") and request.form.get("lng"):
-            fix = GeoFix(float(request.form["lat"]), float(request.form["lng"]))
+            fix = GeoFix(float(request.form["lat"]), float(request.form["lng"]), datum)
     except ValueError:
+        fix = None
+    if fix is not None and not (math.isfinite(fix.lat) and math.isfinite(fix.lng)):
         fix = None
     outcome = meetings.check_in(
         db_session(),

@@ -13,6 +13,7 @@ from flask import (
     render_template,
     request,
     session,
+    url_for,
 )
 from flask.typing import ResponseReturnValue
 
@@ -90,3 +91,20 @@ def _load_member() -> ResponseReturnValue | None:
         return login
     g.person, g.actor = person, load_actor(db_session(), person, request.remote_addr)
     return None
+
+
+@bp.app_context_processor
+def _jssdk() -> dict[str, object]:
+    """Where a page loads WeCom's JS-SDK from: the copy vendored from @wecom/jssdk, or — the
+    emulator on — its stand-in, which answers the same calls outside WeCom's webview."""
+
+    def jssdk() -> dict[str, str]:
+        config = current_app.config
+        src = (
+            url_for("wecom_emulator_chat.static", filename="jssdk-standin.js")
+            if config.get("WECOM_EMULATOR")
+            else url_for("static", filename="vendor/wecom-jssdk/wecom.global.prod.js")
+        )
+        return {"src": src, "corp": config["WECOM_CORP_ID"], "agent": str(config["WECOM_AGENT_ID"])}
+
+    return {"jssdk": jssdk}

@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from handlers import approvals, leave, meetings, my_year
 from handlers.errors import DomainError, ValidationFailed
 from handlers.policy import can
-from models import Meeting, MeetingSession
+from models import Meeting, MeetingSession, MeetingStatus, VenueMode
 from web import db_session
 from web.forms import session_plans
 from web.h5.frame import bp, member_pages
@@ -88,6 +88,25 @@ def meeting_detail(meeting_id: str) -> ResponseReturnValue:
         states=meetings.RESPONSE_LABELS,
         quorum=meetings.quorum(db_session(), meeting) if hosting else None,
         outcome=outcome,
+        scan_open=_scan_open(meeting, invitation, outcome),
+    )
+
+
+def _scan_open(meeting: Meeting, invitation: object, outcome: my_year.MeetingLine | None) -> bool:
+    """An invited member at an on-site meeting whose check-in window is open now, not checked
+    in yet: the page offers WeCom's 扫一扫 for the room screen's code."""
+    if (
+        invitation is None
+        or meeting.status != MeetingStatus.planned
+        or meeting.venue_mode == VenueMode.online
+    ):
+        return False
+    if outcome is not None and outcome.outcome == "attended":
+        return False
+    now = _now()
+    return any(
+        opens <= now <= closes
+        for opens, closes in (meetings.check_in_window(db_session(), s) for s in meeting.sessions)
     )
 
 

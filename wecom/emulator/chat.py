@@ -62,6 +62,7 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
             timeline=_timeline(state, user) if user else [],
             can_open=bool(state.app_home_url),
             can_send=state.callback is not None,
+            location=(state.locations.get(user or "") or state.locations.get("")) if user else None,
         )
 
     @bp.get("/chat/<user>/feed")
@@ -80,6 +81,17 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
             msg_id = str(secrets.randbelow(9 * 10**18) + 10**18)  # WeCom MsgIds are 19 digits
             _answer(state, user, None, lambda: deliver(state, user, "text", Content=text, MsgId=msg_id))
         return redirect(url_for(".index", user=user) + "#bottom")
+
+    @bp.post("/chat/<user>/locate")
+    def locate(user: str) -> ResponseReturnValue:
+        """Where this member's phone is, for the JS-SDK stand-in's getLocation (GCJ-02)."""
+        try:
+            lat, lng = float(request.form.get("lat", "")), float(request.form.get("lng", ""))
+        except ValueError:
+            abort(400)
+        with state.lock:
+            state.locations[user.lower()] = (lat, lng)
+        return redirect(url_for(".index", user=user.lower()))
 
     _tap_and_open_routes(bp, state)
     return bp

@@ -17,10 +17,10 @@ import time
 from collections import deque
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from wecom.emulator.state import EmulatorState, error, guard, ok
+from wecom.emulator.state import AS_USER_COOKIE, EmulatorState, error, guard, ok
 
 TICKET_TTL = 7200
 CORP_TICKETS_PER_HOUR, AGENT_TICKETS_PER_HOUR = 400, 100
@@ -117,6 +117,11 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
     return bp
 
 
+def _stand_in_user() -> str:
+    """Whose phone the stand-in runs on: the member the chat page opened the app as."""
+    return (request.cookies.get(AS_USER_COOKIE) or request.args.get("user") or "").lower()
+
+
 def create_inspection_blueprint(state: EmulatorState) -> Blueprint:
     bp = Blueprint("wecom_emulator_jsapi_inspect", __name__)
 
@@ -142,6 +147,51 @@ def create_inspection_blueprint(state: EmulatorState) -> Blueprint:
         if wanted == "agent" and matches("corp"):
             return error(42012, ": agentConfig signed with the corp ticket")
         return error(40093)
+
+    @bp.route("/api/jssdk/location", methods=["GET", "POST"])
+    def location() -> ResponseReturnValue:
+        """GET (the stand-in's getLocation): where this member's phone is, in GCJ-02 — their
+        own position, else the one set for everyone; none set is a refusal, as when a member
+        denies WeCom the location. POST {"user"?, "lat", "lng"}: put a phone somewhere."""
+        if request.method == "POST":
+            spec = request.get_json(force=True)
+            with state.lock:
+                state.locations[str(spec.get("user") or "").lower()] = (
+                    float(spec["lat"]),
+                    float(spec["lng"]),
+                )
+            return ok()
+        user = _stand_in_user()
+        with state.lock:
+            state.jsapi_calls.append((user, "getLocation"))
+            found = state.locations.get(user) or state.locations.get("")
+        if found is None:
+            return jsonify({"errMsg": "getLocation:fail auth deny"})
+        return jsonify(
+            {"errMsg": "getLocation:ok", "latitude": found[0], "longitude": found[1], "accuracy": 30}
+        )
+
+    @bp.route("/api/jssdk/scan", methods=["GET", "POST"])
+    def scan() -> ResponseReturnValue:
+        """GET (the stand-in's scanQRCode): what this member's camera reads next, once.
+        POST {"user", "result"}: point their camera at a code."""
+        if request.method == "POST":
+            spec = request.get_json(force=True)
+            with state.lock:
+                state.scans[str(spec["user"]).lower()].append(str(spec["result"]))
+            return ok()
+        user = _stand_in_user()
+        with state.lock:
+            state.jsapi_calls.append((user, "scanQRCode"))
+            queued = state.scans[user].popleft() if state.scans[user] else None
+        if queued is None:
+            return jsonify({"errMsg": "scanQRCode:fail nothing to scan"})
+        return jsonify({"errMsg": "scanQRCode:ok", "resultStr": queued})
+
+    @bp.get("/api/jssdk/calls")
+    def calls() -> ResponseReturnValue:
+        with state.lock:
+            return jsonify([{"user": u, "api": a} for u, a in state.jsapi_calls])
 
     @bp.get("/api/workbench/<userid>")
     def workbench(userid: str) -> ResponseReturnValue:

@@ -137,6 +137,12 @@ class EmulatorState:
     #: JS-SDK tickets ("corp", "agent") → (ticket, expires at), and fetch times per kind.
     tickets: dict[str, tuple[str, float]] = field(default_factory=dict)
     ticket_calls: defaultdict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    #: The JS-SDK stand-in's world: where each member's phone is (GCJ-02, as getLocation with
+    #: type gcj02 answers; "" is everyone without a position of their own), what their camera
+    #: will scan next, and every JS API a page called (user, api), for tests to see.
+    locations: dict[str, tuple[float, float]] = field(default_factory=dict)
+    scans: defaultdict[str, deque[str]] = field(default_factory=lambda: defaultdict(deque))
+    jsapi_calls: list[tuple[str, str]] = field(default_factory=list)
     #: The workbench template (set_workbench_template body) and each member's data.
     workbench_template: dict[str, Any] | None = None
     workbench_data: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -177,6 +183,9 @@ class EmulatorState:
             self.conversation.clear()
             self.tickets.clear()
             self.ticket_calls.clear()
+            self.locations.clear()
+            self.scans.clear()
+            self.jsapi_calls.clear()
             self.workbench_template = None
             self.workbench_data.clear()
             self.workbench_calls.clear()

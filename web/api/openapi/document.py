@@ -10,6 +10,7 @@ from web.api.openapi.learning import CAMPAIGN, LESSON, STUDY_RECORD, learning_pa
 from web.api.openapi.meetings import ATTENDANCE, MEETING, SESSION, meeting_paths
 from web.api.openapi.people import MEMBER, MEMBER_CREATE, MEMBER_UPDATE, ORG, ORG_CREATE, ORG_UPDATE
 from web.api.openapi.rosters import REMINDER, ROSTER_RESULT, roster_paths
+from web.api.openapi.venues import VENUE, venue_paths
 
 
 def document() -> dict[str, Any]:
@@ -43,6 +44,8 @@ def document() -> dict[str, Any]:
                 "CampaignPage": _page_of("#/components/schemas/Campaign"),
                 "StudyRecord": STUDY_RECORD,
                 "StudyRecordPage": _page_of("#/components/schemas/StudyRecord"),
+                "Venue": VENUE,
+                "VenuePage": _page_of("#/components/schemas/Venue"),
             },
         },
         "paths": {
@@ -126,6 +129,7 @@ def document() -> dict[str, Any]:
             **meeting_paths(),
             **approval_paths(),
             **roster_paths(),
+            **venue_paths(),
             **learning_paths(),
         },
     }
