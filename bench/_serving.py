@@ -84,8 +84,10 @@ def serve(
     *,
     workers: int = WORKERS,
     threads: int = THREADS,
+    worker_class: str = "gthread",
 ) -> tuple[subprocess.Popen, str]:
-    """`module:which` under gunicorn (workers x threads), once it answers `ready_path`."""
+    """`module:which` under gunicorn (workers x threads of `worker_class`), once it answers
+    `ready_path`."""
     port = free_port()
     log = open(logs / f"{which}.log", "w")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
@@ -101,7 +103,7 @@ def serve(
             "-w",
             str(workers),
             "-k",
-            "gthread",
+            worker_class,
             "--threads",
             str(threads),
             "--log-level",

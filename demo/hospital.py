@@ -12,12 +12,14 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from demo import campus_map
 from demo.activity import DemoActivity
 from demo.plan import CAMPUSES, GIVEN, HOSPITAL, ORG_PLAN, POSITIONS, REGIONS, SHIFT_GROUPS, SURNAMES
-from handlers import people
+from handlers import attachments, people
 from handlers.policy import Actor
 from handlers.validation import id_check_digit
 from models import (
+    AttachmentOwner,
     Campus,
     CommitteePost,
     CommitteeSeat,
@@ -151,7 +153,27 @@ class DemoHospital(DemoActivity):
             result[code] = campus
             self.report.campuses += 1
         self.session.flush()
+        self.campus_plan(next(iter(result.values())))
         return result
+
+    def campus_plan(self, campus: Campus) -> None:
+        """The main campus's offline plan, so venues can be placed by a click (会场 page)."""
+        picture, (north, south, west, east) = campus_map.plan(
+            [(float(v.geofence_lat), float(v.geofence_lng)) for v in campus.venues]
+        )
+        stored = attachments.store(
+            self.session,
+            AttachmentOwner.campus_map,
+            campus.id,
+            filename=f"{campus.name}平面图.png",
+            content=picture,
+            uploaded_by="演示数据",
+            limit=1,
+            limit_message="",
+        )
+        campus.map_attachment_id = stored.id
+        campus.map_north, campus.map_south = Decimal(f"{north:.6f}"), Decimal(f"{south:.6f}")
+        campus.map_west, campus.map_east = Decimal(f"{west:.6f}"), Decimal(f"{east:.6f}")
 
     def department(self, name: str, wecom_id: int, campus: Campus) -> Department:
         department = Department(wecom_id=wecom_id, parent_wecom_id=1, name=name, campus_id=campus.id)

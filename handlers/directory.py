@@ -14,20 +14,18 @@ here knows about HTTP.
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from handlers import audit, notify, people, workbench
 from handlers.errors import Conflict, Forbidden
-from handlers.policy import Actor, can, holds, scope_members
-from models import AuditEvent, Department, Member, PartyOrg, Person, Role, RoleGrant
+from handlers.policy import Actor, can
+from models import Department, Member, PartyOrg, Person, Role, RoleGrant
 
 #: A full sync that would end the access of more than this share of active staff (and at least
 #: MASS_DEPARTURE_MIN people) is refused: it almost always means the app's visibility range
@@ -368,42 +366,3 @@ def full_sync(
             user_left(session, actor, userid, report=report)
         audit.record(session, actor, "directory.sync", detail={**report.counts(), "path": report.path})
     return report
-
-
-# -- for the console -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LastSync:
-    at: datetime
-    counts: dict[str, int]
-
-
-def last_sync(session: Session, actor: Actor) -> LastSync | None:
-    """When the last full sync finished and what it changed (from its audit event)."""
-    require_console_sync(actor)
-    event = session.scalar(
-        select(AuditEvent)
-        .where(AuditEvent.action == "directory.sync")
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    )
-    if event is None:
-        return None
-    return LastSync(event.occurred_at, json.loads(event.detail or "{}"))
-
-
-def departed_members(session: Session, actor: Actor) -> list[Member]:
-    """Members who left the directory while their membership is still here: the secretary's to-do."""
-    stmt = (
-        select(Member)
-        .join(Person, Member.person_id == Person.id)
-        .where(Person.is_active.is_(False), Member.left_at.is_(None))
-        .order_by(Person.left_at.desc())
-    )
-    return list(session.scalars(scope_members(actor, stmt)))
-
-
-def require_console_sync(actor: Actor) -> None:
-    if not holds(actor, "directory.sync"):
-        raise Forbidden("只有系统管理员或党委组织部可以管理通讯录同步。")

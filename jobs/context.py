@@ -22,6 +22,7 @@ from handlers.errors import DomainError
 if TYPE_CHECKING:
     from jobs import JobQueues
     from models.db import Database
+    from wecom.client import WeComClient
 
 
 def database() -> Database:
@@ -30,6 +31,11 @@ def database() -> Database:
 
 def queues() -> JobQueues:
     return current_app.extensions["dangjian.jobs"]
+
+
+def wecom_client() -> WeComClient:
+    """The app's WeCom client (its token cache in Redis is shared by every worker)."""
+    return current_app.extensions["dangjian.wecom_client"]
 
 
 def setting(name: str) -> Any:

@@ -9,17 +9,13 @@ from flask import current_app
 from handlers import directory
 from handlers.policy import Actor
 from jobs import job
-from jobs.context import unit_of_work
+from jobs.context import unit_of_work, wecom_client
 from wecom import directory as wecom_directory
 from wecom.client import WeComClient
 
 logger = logging.getLogger(__name__)
 
 SYNC_ACTOR_LABEL = "通讯录同步"
-
-
-def _client() -> WeComClient:
-    return current_app.extensions["dangjian.wecom_client"]
 
 
 def _contacts_client() -> WeComClient | None:
@@ -29,7 +25,7 @@ def _contacts_client() -> WeComClient | None:
 @job(queue="default", timeout=3600, retries=2, intervals=(300, 1800))
 def sync_directory() -> str:
     """Nightly: departments, then every user in the visibility range, then departures."""
-    read = wecom_directory.read_directory(_client(), _contacts_client())
+    read = wecom_directory.read_directory(wecom_client(), _contacts_client())
     try:
         report = directory.full_sync(
             unit_of_work,
@@ -53,7 +49,7 @@ def sync_user(userid: str, departments: str = "") -> str:
     after 2022-08-15): user/get fills in the rest where the app may read it; where it may not,
     the department the callback gave is all that changes."""
     listed = tuple(int(d) for d in departments.split(",") if d.strip().isdigit())
-    incoming = wecom_directory.fetch_user(_client(), userid, departments=listed)
+    incoming = wecom_directory.fetch_user(wecom_client(), userid, departments=listed)
     report = directory.SyncReport()
     actor = Actor.system(SYNC_ACTOR_LABEL)
     with unit_of_work() as session:
@@ -67,7 +63,7 @@ def sync_user(userid: str, departments: str = "") -> str:
 @job(queue="default", timeout=60, retries=3)
 def sync_department(wecom_id: int) -> str:
     wecom_id = int(wecom_id)
-    incoming = wecom_directory.fetch_department(_client(), wecom_id)
+    incoming = wecom_directory.fetch_department(wecom_client(), wecom_id)
     report = directory.SyncReport()
     actor = Actor.system(SYNC_ACTOR_LABEL)
     with unit_of_work() as session:

@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session
 
 from handlers import notify, reminders
 from jobs import job
-from jobs.context import queues, setting, unit_of_work
+from jobs.card_updates import update_card
+from jobs.context import queues, setting, unit_of_work, wecom_client
 from jobs.maintenance import PendingWork, reconcile_source
 from models import OutboundMessage, OutboundStatus
 from models.db import after_commit
-from wecom.client import NO_VALID_RECIPIENT, WeComClient, WeComError
+from wecom.client import NO_VALID_RECIPIENT, WeComError
 from wecom.limits import MemberBudget
 from wecom.render import digest, render
 
@@ -33,10 +34,6 @@ logger = logging.getLogger(__name__)
 
 #: A queued row older than this with no live job was lost with Redis: re-enqueue it.
 LOST_AFTER = timedelta(seconds=60)
-
-
-def _client() -> WeComClient:
-    return current_app.extensions["dangjian.wecom_client"]
 
 
 def _claim(
@@ -67,79 +64,7 @@ def _defer(session: Session, row: OutboundMessage, wait: float, now: datetime) -
     )
 
 
-#: An outbox kind of its own (handlers.notify.close_card): take the buttons off a card already
-#: sent (meeting cancelled, approval decided by someone else). params: card_key (the card row's
-#: dedupe_key), label (the buttons' new text), say_instead (said in chat when the card can no
-#: longer change: its response_code is used or past WeCom's 72 hours).
 CLOSE_CARD = notify.CLOSE_CARD
-#: doc 94888 says 72 hours now; older copies said 24. The shorter is trusted: past it the card
-#: is not updated but told in chat.
-RESPONSE_CODE_LIFETIME = timedelta(hours=24)
-
-
-def _update_card(message_id: uuid.UUID, now: datetime) -> str:
-    with unit_of_work() as session:
-        row = session.get(OutboundMessage, message_id)
-        params = dict(row.params)
-        card = session.scalar(select(OutboundMessage).where(OutboundMessage.dedupe_key == params["card_key"]))
-        if card is not None and card.status in (OutboundStatus.pending, OutboundStatus.deferred):
-            # Not sent yet: it will never need updating, it must not go out at all.
-            card.status = OutboundStatus.cancelled
-            card.last_error = f"superseded before sending: {params['label']}"
-            _finish(row, "card cancelled before it was sent")
-            return "cancelled the unsent card"
-        usable = (
-            card is not None
-            and card.response_code
-            and card.sent_at is not None
-            and now - card.sent_at < RESPONSE_CODE_LIFETIME
-        )
-        code = card.response_code if usable else None
-        recipients = card.to_users if card is not None else ""
-    if code:
-        try:
-            _client().update_buttons(code, params["label"], userids=recipients.split("|"))
-        except WeComError as error:
-            if error.retryable:
-                with unit_of_work() as session:
-                    retry = session.get(OutboundMessage, message_id)
-                    retry.status, retry.claimed_at, retry.errcode = (
-                        OutboundStatus.pending,
-                        None,
-                        error.errcode,
-                    )
-                raise
-            # WeCom documents no errcode for a spent or expired code (wecom-notes §3.3): any
-            # refusal means this card can no longer change, so the members are told in chat.
-            logger.info("card update refused (%s): telling in chat instead", error.errcode)
-            code = None
-        with unit_of_work() as session:
-            used = session.scalar(
-                select(OutboundMessage).where(OutboundMessage.dedupe_key == params["card_key"])
-            )
-            used.response_code = None  # single use
-            if code:
-                _finish(session.get(OutboundMessage, message_id), "updated")
-                return "card updated"
-    # The card cannot change any more: say it in the chat instead, to the same members.
-    with unit_of_work() as session:
-        row = session.get(OutboundMessage, message_id)
-        if recipients and params.get("say_instead"):
-            notify.tell(
-                session,
-                recipients.split("|"),
-                "text",
-                key=f"{row.dedupe_key}|fallback",
-                content=params["say_instead"],
-            )
-        _finish(row, "card no longer updatable: told in chat instead")
-    return "fallback text queued"
-
-
-def _finish(row: OutboundMessage, note: str) -> None:
-    row.status = OutboundStatus.sent
-    row.sent_at = datetime.now(UTC)
-    row.last_error = note
 
 
 def _digest_job_id(user: str, when: datetime) -> str:
@@ -155,8 +80,8 @@ def deliver(message_id: str) -> str:
             return "not claimable (already sent, cancelled or being sent)"
         closes_a_card = session.get(OutboundMessage, message_id).kind == CLOSE_CARD
     if closes_a_card:
-        return _update_card(message_id, now)
-    budget = MemberBudget(queues().redis, str(_client().agent_id))
+        return update_card(message_id, now)
+    budget = MemberBudget(queues().redis, str(wecom_client().agent_id))
     with unit_of_work() as session:
         row = session.get(OutboundMessage, message_id)
         users = row.to_users.split("|")
@@ -181,7 +106,7 @@ def deliver(message_id: str) -> str:
 
 def _send(message_id: uuid.UUID | list[uuid.UUID], message: dict[str, Any], users: list[str]) -> str:
     ids = message_id if isinstance(message_id, list) else [message_id]
-    client = _client()
+    client = wecom_client()
     try:
         result = client.send(message, users)
     except WeComError as error:
@@ -247,7 +172,7 @@ def deliver_digest(userid: str) -> str:
         claimed = [i for i in due if _claim(session, i, now, (OutboundStatus.deferred,))]
     if not claimed:
         return "nothing due"
-    budget = MemberBudget(queues().redis, str(_client().agent_id))
+    budget = MemberBudget(queues().redis, str(wecom_client().agent_id))
     wait = budget.admit(userid)
     with unit_of_work() as session:
         rows = session.scalars(

@@ -15,12 +15,11 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from handlers import my_year, people, workbench
 from jobs import JobQueues, job
-from jobs.context import queues, setting, unit_of_work
+from jobs.context import queues, setting, unit_of_work, wecom_client
 from models import Person
 from wecom import workbench as wecom_workbench
 from wecom.client import WeComClient, WeComError
@@ -37,17 +36,13 @@ LAST_SENT_TTL_SECONDS = 36 * 3600
 TEMPLATE_MISMATCH = 40058
 
 
-def _client() -> WeComClient:
-    return current_app.extensions["dangjian.wecom_client"]
-
-
 def _last_sent_key(userid: str) -> str:
-    return f"dj:wecom:workbench:last:{_client().agent_id}:{userid.lower()}"
+    return f"dj:wecom:workbench:last:{wecom_client().agent_id}:{userid.lower()}"
 
 
 @job(queue="default", timeout=60, retries=3)
 def set_workbench_template() -> str:
-    client = _client()
+    client = wecom_client()
     client.post(
         "agent/set_workbench_template",
         wecom_workbench.template_body(client.agent_id, workbench.KEY_ITEMS, setting("PUBLIC_BASE_URL")),
@@ -57,7 +52,7 @@ def set_workbench_template() -> str:
 
 @job(queue="default", timeout=60, retries=3, intervals=(10, 60, 300))
 def refresh_workbench(userid: str) -> str:
-    client = _client()
+    client = wecom_client()
     redis = queues().redis
     with unit_of_work() as session:
         person = people.find_by_wecom_userid(session, userid)

@@ -17,7 +17,7 @@ GREETING = "您好，我是党建助手。"
 @router.command("帮助", "help", "?", "？", "菜单", help="查看可用的指令")
 def help_command(ctx: CallbackContext) -> Reply:
     lines = [GREETING + "您可以发送以下指令：", *router.help_lines()]
-    if ctx.person is None:
+    if not ctx.is_staff:
         lines.append("（您的企业微信账号尚未同步到党建系统，如需使用请联系党委组织部。）")
     return Reply("text", "\n".join(lines))
 

@@ -8,6 +8,8 @@ for an empty answer.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -38,6 +40,42 @@ class CallbackContext:
     def person(self) -> Person | None:
         """The staff member who sent it, if the directory knows them (looked up when a route asks)."""
         return people.find_by_wecom_userid(self.session, self.inbound.from_user)
+
+    @property
+    def is_staff(self) -> bool:
+        """Whether the directory knows the sender — for a reply's wording only (帮助 adds a line
+        for strangers), never for a decision: a route that acts uses `person`. Answered from a
+        short per-process memory, so the commonest message costs no database round trip."""
+        if "person" in self.__dict__:
+            return self.person is not None
+        return KNOWN_SENDERS.known(self.inbound.from_user, lambda: self.person is not None)
+
+
+class KnownSenders:
+    """userid → known to the directory, remembered for `ttl` seconds in this process. A member
+    synced a moment ago may read the stranger's line of 帮助 for up to a minute; nothing else
+    rests on it."""
+
+    def __init__(self, ttl: float = 60.0, size: int = 50_000) -> None:
+        self.ttl, self.size = ttl, size
+        self._seen: dict[str, tuple[bool, float]] = {}
+        self._lock = threading.Lock()
+
+    def known(self, userid: str, look_up: Callable[[], bool]) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            cached = self._seen.get(userid)
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        known = look_up()
+        with self._lock:
+            if len(self._seen) >= self.size:
+                self._seen.clear()
+            self._seen[userid] = (known, now + self.ttl)
+        return known
+
+
+KNOWN_SENDERS = KnownSenders()
 
 
 RouteFn = Callable[[CallbackContext], Reply | None]

@@ -21,7 +21,8 @@ CORP = "wx5823bf96d3bd56c7"
 MESSAGE = (
     "<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><FromUserName><![CDATA[nurse01]]></FromUserName>"
     "<CreateTime>1733040000</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-    "<Content><![CDATA[帮助 · 签到]]></Content><MsgId>1234567890123456789</MsgId><AgentID>1000002</AgentID></xml>"
+    "<Content><![CDATA[帮助 · 签到]]></Content><MsgId>1234567890123456789</MsgId>"
+    "<AgentID>1000002</AgentID></xml>"
 )
 
 

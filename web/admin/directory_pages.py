@@ -7,7 +7,8 @@ from datetime import datetime
 from flask import current_app, flash, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import audit, directory
+from handlers import audit
+from handlers import directory_status as sync_status
 from jobs.directory import sync_directory
 from models.base import CHINA
 from web import db_session
@@ -16,14 +17,14 @@ from web.admin.frame import bp
 
 @bp.get("/directory")
 def directory_status() -> ResponseReturnValue:
-    last = directory.last_sync(db_session(), g.actor)
-    departed = directory.departed_members(db_session(), g.actor)
+    last = sync_status.last_sync(db_session(), g.actor)
+    departed = sync_status.departed_members(db_session(), g.actor)
     return render_template("admin/directory.html", last=last, departed=departed)
 
 
 @bp.post("/directory/sync")
 def directory_sync_now() -> ResponseReturnValue:
-    directory.require_console_sync(g.actor)
+    sync_status.require_console_sync(g.actor)
     audit.record(db_session(), g.actor, "directory.sync_requested")
     queues = current_app.extensions["dangjian.jobs"]
     # One id: pressing the button twice while a sync runs queues it once.

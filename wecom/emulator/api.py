@@ -70,70 +70,71 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
 
     @bp.post("/cgi-bin/message/send")
     def message_send() -> ResponseReturnValue:
-        refused = guard(state, "message/send")
-        if refused:
-            return refused
-        body = request.get_json(silent=True) or {}
-        if str(body.get("agentid")) != state.agent_id:
-            return error(40056)
-        problem = _validate(body)
-        if problem:
-            return error(*problem) if isinstance(problem, tuple) else error(problem)
-        users = [u for u in str(body.get("touser", "")).split("|") if u]
-        if not users:
-            return error(40031)
-        if len(users) > 1000:
-            return error(40031, ": more than 1000 users")
-        invalid = [u for u in users if not state.visible(u)]
-        unlicensed = [u for u in users if u not in invalid and u.lower() in state.unlicensed]
-        valid = [u.lower() for u in users if u not in invalid and u not in unlicensed]
-        if not valid and not unlicensed:
-            return error(81013)  # doc 90236: every recipient invalid
-        card = body.get("template_card") or {}
-        task = card.get("task_id")
-        now = time.time()
-        digest = hashlib.sha256(
-            json.dumps(
-                {k: v for k, v in body.items() if k != "touser"}, sort_keys=True, ensure_ascii=False
-            ).encode()
-        ).hexdigest()
-        interval = int(body.get("duplicate_check_interval") or 1800)
-        with state.lock:
-            fresh = [
-                u
-                for u in valid
-                if not (body.get("enable_duplicate_check") and _seen(state, u, digest, now, interval))
-            ]
-            if task and fresh:
-                if task in state.task_ids:
-                    return error(42014, ": task_id already used")
-                state.task_ids.add(task)
-            msgid = secrets.token_urlsafe(24)
-            code = secrets.token_urlsafe(32) if card.get("card_type") in INTERACTIVE else None
-            for user in fresh:
-                if body.get("enable_duplicate_check"):
-                    state.dedupe[(user, digest)] = (now, msgid)
-                if _over_limit(state, user, now):
-                    state.dropped.append({"to_user": user, "msgtype": body.get("msgtype"), "at": now})
-                    continue
-                state.recent[user].append(now)
-                state.deliveries.append(Delivery(msgid, user, body["msgtype"], body, now, task, code))
-            # Partly undeliverable sends still answer errcode 0 and name who was not reached
-            # (doc 90236). All unlicensed and none invalid: errcode 0 too (UNCONFIRMED).
-            result: dict[str, Any] = {
-                "msgid": msgid,
-                "invaliduser": "|".join(invalid),
-                "invalidparty": "",
-                "invalidtag": "",
-                "unlicenseduser": "|".join(unlicensed),
-            }
-            if code:
-                state.response_codes[code] = (now, valid, task)
-                result["response_code"] = code
-        return ok(**result)
+        return guard(state, "message/send") or _message_send(state, request.get_json(silent=True) or {})
 
     _sent_message_routes(bp, state)
     return bp
+
+
+def _message_send(state: EmulatorState, body: dict[str, Any]) -> ResponseReturnValue:
+    """message/send once the token and rates passed (doc 90236)."""
+    if str(body.get("agentid")) != state.agent_id:
+        return error(40056)
+    problem = _validate(body)
+    if problem:
+        return error(*problem) if isinstance(problem, tuple) else error(problem)
+    users = [u for u in str(body.get("touser", "")).split("|") if u]
+    if not users:
+        return error(40031)
+    if len(users) > 1000:
+        return error(40031, ": more than 1000 users")
+    invalid = [u for u in users if not state.visible(u)]
+    unlicensed = [u for u in users if u not in invalid and u.lower() in state.unlicensed]
+    valid = [u.lower() for u in users if u not in invalid and u not in unlicensed]
+    if not valid and not unlicensed:
+        return error(81013)  # doc 90236: every recipient invalid
+    card = body.get("template_card") or {}
+    task = card.get("task_id")
+    now = time.time()
+    digest = hashlib.sha256(
+        json.dumps(
+            {k: v for k, v in body.items() if k != "touser"}, sort_keys=True, ensure_ascii=False
+        ).encode()
+    ).hexdigest()
+    interval = int(body.get("duplicate_check_interval") or 1800)
+    with state.lock:
+        fresh = [
+            u
+            for u in valid
+            if not (body.get("enable_duplicate_check") and _seen(state, u, digest, now, interval))
+        ]
+        if task and fresh:
+            if task in state.task_ids:
+                return error(42014, ": task_id already used")
+            state.task_ids.add(task)
+        msgid = secrets.token_urlsafe(24)
+        code = secrets.token_urlsafe(32) if card.get("card_type") in INTERACTIVE else None
+        for user in fresh:
+            if body.get("enable_duplicate_check"):
+                state.dedupe[(user, digest)] = (now, msgid)
+            if _over_limit(state, user, now):
+                state.dropped.append({"to_user": user, "msgtype": body.get("msgtype"), "at": now})
+                continue
+            state.recent[user].append(now)
+            state.deliveries.append(Delivery(msgid, user, body["msgtype"], body, now, task, code))
+        # Partly undeliverable sends still answer errcode 0 and name who was not reached
+        # (doc 90236). All unlicensed and none invalid: errcode 0 too (UNCONFIRMED).
+        result: dict[str, Any] = {
+            "msgid": msgid,
+            "invaliduser": "|".join(invalid),
+            "invalidparty": "",
+            "invalidtag": "",
+            "unlicenseduser": "|".join(unlicensed),
+        }
+        if code:
+            state.response_codes[code] = (now, valid, task)
+            result["response_code"] = code
+    return ok(**result)
 
 
 def _sent_message_routes(bp: Blueprint, state: EmulatorState) -> None:

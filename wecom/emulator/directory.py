@@ -101,6 +101,13 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
                 return error(60123)
             return ok(department={**department, "name_en": "", "department_leader": []})
 
+    _user_routes(bp, state)
+    return bp
+
+
+def _user_routes(bp: Blueprint, state: EmulatorState) -> None:
+    """user/list_id, user/simplelist and user/get."""
+
     @bp.post("/cgi-bin/user/list_id")
     def user_list_id() -> ResponseReturnValue:
         refused = guard(state, "user/list_id")
@@ -161,8 +168,6 @@ def create_blueprint(state: EmulatorState) -> Blueprint:
             if user is None or user["status"] == 5:
                 return error(60111)
             return ok(**{k: user[k] for k in USER_FIELDS if k in user})
-
-    return bp
 
 
 def create_inspection_blueprint(state: EmulatorState) -> Blueprint:
