@@ -30,6 +30,8 @@ test: $(STAMP) lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
+	command -v wrk >/dev/null || apt-get install -y --no-install-recommends wrk >/dev/null \
+	  || echo "wrk could not be installed: the HTTP benchmarks will say they were skipped" >&2
 	$(BIN)/python -m bench
 
 ## Refresh the vendored front-end libraries from the npm registry (committed: nothing is fetched

@@ -20,7 +20,23 @@ local data = os.getenv("BENCH_WRK_DATA")
 local threads = tonumber(os.getenv("BENCH_WRK_THREADS"))
 local once = os.getenv("BENCH_WRK_ONCE")
 function setup(thread) thread:set("tid", #created); table.insert(created, thread) end
-function init(args) items = dofile(data); k = 0; share = math.ceil((#items - tid) / threads) end
+local function decoded(text)
+  return (text:gsub("%%(%x%x)", function(hex) return string.char(tonumber(hex, 16)) end))
+end
+local function load(path)
+  local loaded = {}
+  for line in io.lines(path) do
+    local method, target, body, raw = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)$")
+    local headers = {}
+    for header in decoded(raw):gmatch("[^\n]+") do
+      local name, value = header:match("^([^:]+): (.*)$")
+      headers[name] = value
+    end
+    table.insert(loaded, {decoded(method), decoded(target), decoded(body), headers})
+  end
+  return loaded
+end
+function init(args) items = load(data); k = 0; share = math.ceil((#items - tid) / threads) end
 function request()
   if once and k >= share then
     k = k + 1
@@ -83,23 +99,19 @@ class WrkResult:
         }
 
 
-def _lua_string(text: str) -> str:
-    level = "=" * 3
-    if f"]{level}]" in text:
-        raise ValueError("request text collides with the Lua long-bracket level")
-    return f"[{level}[{text}]{level}]"
+def _escaped(text: str) -> str:
+    """A field of the items file: %, tab and line breaks written as %XX (the script decodes them)."""
+    return text.replace("%", "%25").replace("\t", "%09").replace("\n", "%0A").replace("\r", "%0D")
 
 
 def _write_items(items: list[Request], path: Path) -> None:
+    """One line per request: method, path, body and headers ("name: value" separated by %0A),
+    tab-separated — read line by line (a Lua table literal of 40,000 requests is too big to load)."""
     with path.open("w", encoding="utf-8") as out:
-        out.write("return {\n")
         for item in items:
-            headers = ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in item.headers)
-            out.write(
-                f"{{{_lua_string(item.method)}, {_lua_string(item.path)}, "
-                f"{_lua_string(item.body)}, {{{headers}}}}},\n"
-            )
-        out.write("}\n")
+            headers = "\n".join(f"{name}: {value}" for name, value in item.headers)
+            fields = (item.method, item.path, item.body, headers)
+            out.write("\t".join(_escaped(field) for field in fields) + "\n")
 
 
 def require_wrk() -> str:
@@ -117,7 +129,7 @@ def run(
     burst measured as it happens rather than a rate sustained for `seconds`."""
     wrk = require_wrk()
     with tempfile.TemporaryDirectory() as folder:
-        data, script = Path(folder) / "items.lua", Path(folder) / "script.lua"
+        data, script = Path(folder) / "items.tsv", Path(folder) / "script.lua"
         _write_items(items, data)
         script.write_text(SCRIPT)
         done = subprocess.run(
@@ -140,8 +152,9 @@ def run(
             },
             capture_output=True,
             text=True,
-            check=True,
         )
+    if done.returncode:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr[-800:]} {done.stdout[-300:]}")
     built = []
     numbers: list[int] = []
     for line in done.stdout.splitlines():

@@ -77,6 +77,7 @@ from handlers.meetings.record import (  # noqa: F401
     add_correction,
     confirm,
     corrections,
+    headcount,
     quorum,
     roster,
     save_minutes,

@@ -115,6 +115,22 @@ class Quorum:
         return self.should_attend // 2 + 1
 
 
+def headcount(session: Session, meeting: Meeting) -> tuple[int, int]:
+    """(present, invited) of a meeting the caller may host: two counts for the room screen,
+    which polls every few seconds while 500 people check in — not the whole roster each time."""
+    invited = session.scalar(select(func.count()).where(Invitation.meeting_id == meeting.id))
+    present = session.scalar(
+        select(func.count())
+        .select_from(Attendance)
+        .join(
+            Invitation,
+            (Invitation.meeting_id == Attendance.meeting_id) & (Invitation.member_id == Attendance.member_id),
+        )
+        .where(Attendance.meeting_id == meeting.id, Attendance.present.is_(True))
+    )
+    return present or 0, invited or 0
+
+
 def quorum(session: Session, meeting: Meeting) -> Quorum:
     should = session.scalar(
         select(func.count()).where(Invitation.meeting_id == meeting.id, Invitation.voting.is_(True))

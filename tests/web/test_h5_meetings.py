@@ -66,7 +66,7 @@ def test_a_cards_link_logs_in_and_comes_back_to_the_meeting(app, emulator, db_se
     page = login(browser, "lab-1", f"/m/meetings/{meeting['meeting'].id}")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "检验质量与党员责任" in text and "党课、主题党日" in text
-    assert "签到二维码" not in text  # hosts only
+    assert "投到会场屏幕" not in text  # the room screen is for hosts only
     listing = browser.get("/m/meetings").get_data(as_text=True)
     # One session: the member is already in it, and a one-session meeting says no "A场" (issue 17).
     assert "检验质量与党员责任" in listing and "待回复" in listing and "A场" not in listing

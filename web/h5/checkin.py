@@ -3,6 +3,7 @@ and the page a scanned code opens. Logged in silently like the home page."""
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -91,8 +92,14 @@ def checkin_submit(token: str) -> ResponseReturnValue:
 def _qr_now(target: MeetingSession) -> dict[str, Any]:
     token, refresh_in = qr_token.current_token(_qr_secret(), target.id, _now())
     url = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/m/checkin/{token}"
-    svg = segno.make(url, error="m").svg_inline(scale=8, border=2, dark="#1f2329")
-    return {"svg": svg, "url": url, "refresh_in": refresh_in}
+    return {"svg": _qr_svg(url), "url": url, "refresh_in": refresh_in}
+
+
+@functools.lru_cache(maxsize=256)
+def _qr_svg(url: str) -> str:
+    """The code drawn once per 30-second slot (the screen polls its feed every few seconds, and
+    drawing a code costs more than the rest of the feed): the same URL draws the same picture."""
+    return segno.make(url, error="m").svg_inline(scale=8, border=2, dark="#1f2329")
 
 
 @bp.get("/meetings/<meeting_id>/qr")
@@ -111,10 +118,10 @@ def meeting_qr(meeting_id: str) -> ResponseReturnValue:
 
 
 def _counts(meeting: Meeting) -> dict[str, Any]:
-    lines = meetings.roster(db_session(), g.actor, meeting.id)
+    """The screen's figures (the meeting is the host's: _hosted checked)."""
+    present, invited = meetings.headcount(db_session(), meeting)
     quorum = meetings.quorum(db_session(), meeting)
-    present = sum(1 for line in lines if line.attendance and line.attendance.present)
-    return {"present": present, "invited": len(lines), "quorum": quorum, "has_vote": meeting.has_vote}
+    return {"present": present, "invited": invited, "quorum": quorum, "has_vote": meeting.has_vote}
 
 
 @bp.get("/meetings/<meeting_id>/qr.json")
