@@ -20,6 +20,8 @@ from settings import DEMO_WECOM, format_field_keys, new_field_key
 DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 WORKERS, THREADS = 2, 4
+#: gunicorn.conf.py's defaults: what a hospital runs unless it sets GUNICORN_WORKERS/THREADS.
+PRODUCTION_WORKERS, PRODUCTION_THREADS = 4, 8
 
 
 class ServicesMissing(Exception):
