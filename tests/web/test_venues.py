@@ -26,12 +26,14 @@ pytestmark = pytest.mark.usefixtures("queues")
 
 # --- WGS-84 → GCJ-02 ----------------------------------------------------------------------------
 
-#: Published vectors (wgs lat, wgs lng, gcj lat, gcj lng): Beijing and Shenzhen from eviltransform's
-#: tests; 清远 (Guangdong, next to Guangzhou) from gcoord's china-cities fixture, read off maps.
+#: Published vectors (wgs lat, wgs lng, gcj lat, gcj lng, tolerance in degrees): Beijing and
+#: Shenzhen from eviltransform's tests; 北京东城 and 广州越秀 from gcoord's china-cities fixture
+#: (read off maps to seven places, hence the looser tolerance, about 2 m).
 KNOWN = [
     (39.911954, 116.377817, 39.91334545536069, 116.38404722455657, 1e-6),  # 北京
     (22.543847, 113.912316, 22.540796131694766, 113.9171764808363, 1e-6),  # 深圳
-    (23.6842365, 113.050561, 23.6817695, 113.0560349, 2e-5),  # 清远（广州以北）
+    (39.9028057, 116.4011517, 39.9042136, 116.4074002, 2e-5),  # 北京东城区
+    (23.131788, 113.2590543, 23.1291146, 113.2643859, 2e-5),  # 广州越秀区
 ]
 
 
