@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
@@ -119,22 +120,18 @@ def headcount(session: Session, meeting: Meeting) -> tuple[int, int]:
     """(present, invited) of a meeting the caller may host: two counts for the room screen,
     which polls every few seconds while 500 people check in — not the whole roster each time."""
     invited = session.scalar(select(func.count()).where(Invitation.meeting_id == meeting.id))
-    present = session.scalar(
-        select(func.count())
-        .select_from(Attendance)
-        .join(
-            Invitation,
-            (Invitation.meeting_id == Attendance.meeting_id) & (Invitation.member_id == Attendance.member_id),
-        )
-        .where(Attendance.meeting_id == meeting.id, Attendance.present.is_(True))
-    )
-    return present or 0, invited or 0
+    return _present(session, meeting), invited or 0
 
 
 def quorum(session: Session, meeting: Meeting) -> Quorum:
     should = session.scalar(
         select(func.count()).where(Invitation.meeting_id == meeting.id, Invitation.voting.is_(True))
     )
+    return Quorum(should or 0, _present(session, meeting, Invitation.voting.is_(True)))
+
+
+def _present(session: Session, meeting: Meeting, *among: Any) -> int:
+    """Invited members checked in as present (`among`: of those invitations only)."""
     present = session.scalar(
         select(func.count())
         .select_from(Attendance)
@@ -142,9 +139,9 @@ def quorum(session: Session, meeting: Meeting) -> Quorum:
             Invitation,
             (Invitation.meeting_id == Attendance.meeting_id) & (Invitation.member_id == Attendance.member_id),
         )
-        .where(Attendance.meeting_id == meeting.id, Attendance.present.is_(True), Invitation.voting.is_(True))
+        .where(Attendance.meeting_id == meeting.id, Attendance.present.is_(True), *among)
     )
-    return Quorum(should or 0, present or 0)
+    return present or 0
 
 
 def tally(
