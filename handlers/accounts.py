@@ -14,6 +14,7 @@ import hmac
 import secrets
 import uuid
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,6 +56,18 @@ class AccountLocked(DomainError):
     status = 429
     code = "account_locked"
     message = "密码错误次数过多，账号已锁定 15 分钟。"
+
+
+class TooManyAttempts(DomainError):
+    status = 429
+    code = "too_many_attempts"
+    message = "登录尝试过于频繁，请 15 分钟后再试。"
+
+
+def throttled(*, username: str, source_ip: str | None) -> DomainError:
+    """The refusal for an address over its login allowance (web/throttle.py), audited."""
+    attempt = Actor(kind="anonymous", id=None, label=f"本地登录:{username[:40]}", source_ip=source_ip)
+    return _refusal(TooManyAttempts(), attempt, None, "throttled")
 
 
 def hash_password(password: str) -> str:
@@ -116,37 +129,62 @@ def create_admin(session: Session, actor: Actor, *, username: str, name: str, pa
     return account
 
 
-def authenticate_local(session: Session, *, username: str, password: str, source_ip: str | None) -> Person:
-    """Check a local login; every outcome is audited. A refusal carries its audit line and, for a
-    wrong password, the failure count: the commit point keeps them after rolling back."""
+class AttemptCounter(Protocol):
+    """An atomic counter shared by every process (web/throttle.py keeps it in Redis): counting
+    there, not in the request's transaction, is what makes simultaneous guesses see each other."""
+
+    def take(self, key: str) -> int:
+        """Count one attempt under `key` in the current window; the count including it."""
+        ...
+
+    def give_back(self, key: str) -> None:
+        """Return one attempt (a right password does not count against the limit)."""
+        ...
+
+
+def authenticate_local(
+    session: Session, *, username: str, password: str, source_ip: str | None, attempts: AttemptCounter
+) -> Person:
+    """Check a local login; every outcome is audited. A refusal carries its audit line and, for
+    the last allowed wrong password, the lock: the commit point keeps them after rolling back.
+
+    Each attempt is counted before its password is checked, atomically (`attempts`), and a right
+    password gives its count back: however many guesses arrive together, at most MAX_FAILURES
+    wrong passwords are checked in a window before the lock, and a right password that comes
+    after them is refused like the wrong ones."""
     attempt = Actor(kind="anonymous", id=None, label=f"本地登录:{username[:40]}", source_ip=source_ip)
     account = session.scalar(select(LocalAccount).where(LocalAccount.username == username))
     now = utcnow()
     if account is None:
         hash_password(password)  # same cost as a real check: no timing oracle for usernames
         raise _refusal(LoginRefused(), attempt, None, "unknown user")
+    account_id, person_id = account.id, account.person_id
     if account.locked_until and account.locked_until > now:
-        raise _refusal(AccountLocked(), attempt, account.person_id, "locked")
+        raise _refusal(AccountLocked(), attempt, person_id, "locked")
+    counted = attempts.take(f"local-account:{account_id}")
+    if counted > MAX_FAILURES:  # the others in flight took every check this window allows
+        raise _refusal(AccountLocked(), attempt, person_id, "locked")
     if not password_matches(password, account.password_hash):
-        account_id, person_id = account.id, account.person_id
-        locks = account.failed_attempts + 1 >= MAX_FAILURES
+        locks = counted >= MAX_FAILURES
         refusal = AccountLocked() if locks else LoginRefused()
         reason = "wrong password: locked for 15 minutes" if locks else "wrong password"
         raise _refusal(refusal, attempt, person_id, reason).recorded_by(
-            lambda refusal_session: _count_failure(refusal_session, account_id, now)
+            lambda kept: _count_failure(kept, account_id, now, lock=locks)
         )
+    attempts.give_back(f"local-account:{account_id}")
     account.failed_attempts = 0
     account.locked_until = None
     account.last_login_at = now
-    _attempted(session, attempt, account.person_id, None)
-    return session.get(Person, account.person_id)
+    _attempted(session, attempt, person_id, None)
+    return session.get(Person, person_id)
 
 
-def _count_failure(session: Session, account_id: uuid.UUID, now: datetime) -> None:
-    """One more wrong password, counted on the row as it is now (locked for the count)."""
+def _count_failure(session: Session, account_id: uuid.UUID, now: datetime, *, lock: bool) -> None:
+    """One more wrong password on the row (shown to the administrator); the last allowed one
+    locks the account for LOCKOUT, in the database, whatever happens to the counter."""
     account = session.get(LocalAccount, account_id, with_for_update=True)
     account.failed_attempts += 1
-    if account.failed_attempts >= MAX_FAILURES:
+    if lock:
         account.locked_until = now + LOCKOUT
         account.failed_attempts = 0
 

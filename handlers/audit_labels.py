@@ -200,6 +200,7 @@ VALUE_LABELS = {
     "cancelled": "会议已取消",
     "signed_off": "记录已签署",
     "locked": "账号已锁定",
+    "throttled": "同一地址尝试过于频繁",
     "unknown user": "账号不存在",
     "wrong password": "密码错误",
     "wrong password: locked for 15 minutes": "密码错误，账号锁定 15 分钟",

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from handlers import accounts, people
 from handlers.errors import DomainError
-from web import db_session
+from web import db_session, throttle
 from web.admin.frame import bp, safe_next
 from web.transaction import note_refusal
 from wecom.oauth import CodeRejected, LoginStates, exchange_code, web_login_url
@@ -68,12 +68,16 @@ def login_wecom_return() -> ResponseReturnValue:
 
 @bp.post("/login/local")
 def login_local() -> ResponseReturnValue:
+    username = request.form.get("username", "").strip()
     try:
+        if not throttle.LOCAL_LOGIN.allow(request.remote_addr):
+            raise accounts.throttled(username=username, source_ip=request.remote_addr)
         person = accounts.authenticate_local(
             db_session(),
-            username=request.form.get("username", "").strip(),
+            username=username,
             password=request.form.get("password", ""),
             source_ip=request.remote_addr,
+            attempts=throttle.LOCAL_ACCOUNT_ATTEMPTS,
         )
         accounts.console_actor(db_session(), person, request.remote_addr)
     except DomainError as refused:
