@@ -13,14 +13,14 @@ from datetime import date, datetime
 from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers import audit, people
+from handlers import audit, exports, people
 from handlers.errors import DomainError, Forbidden, ValidationFailed
 from handlers.policy import Actor, can, holds
-from handlers.tables import RowProblem
+from handlers.tables import CONTROL_PROBLEM, RowProblem, control_column
 from handlers.validation import validate_id_number, validate_mobile
 from models import MemberStatus, OrgKind, PartyOrg
 
@@ -55,16 +55,17 @@ class ImportReport:
 
 
 def template() -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "党员"
-    sheet.append(TEMPLATE_COLUMNS)
-    sheet.append(
-        ["张三", "zhangsan", "110101199001011237", "13800138000", "NK01", "正式党员", "2010-07-01", "白班组"]
-    )
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    sample = [
+        "张三",
+        "zhangsan",
+        "110101199001011237",
+        "13800138000",
+        "NK01",
+        "正式党员",
+        "2010-07-01",
+        "白班组",
+    ]
+    return exports.workbook("党员", TEMPLATE_COLUMNS, [sample])
 
 
 def _text(value: Any) -> str:
@@ -135,6 +136,10 @@ def import_members(
         if report.rows > MAX_ROWS:
             raise ValidationFailed(f"一次最多导入 {MAX_ROWS} 行，请分批导入。", field="file")
         cells += [""] * (len(TEMPLATE_COLUMNS) - len(cells))
+        column = control_column(cells)
+        if column:
+            report.problems.append(RowProblem(number, CONTROL_PROBLEM.format(column=column)))
+            continue
         try:
             planned.append(_check_row(session, actor, cells, number, seen, branches))
         except DomainError as problem:
@@ -237,10 +242,7 @@ def export_members(
         reveal_reason = reveal_reason.strip()
         if len(reveal_reason) < 2:
             raise ValidationFailed("导出完整敏感信息须填写事由。", field="reason")
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "党员"
-    sheet.append(EXPORT_COLUMNS)
+    rows = []
     in_full = 0
     for member in listing:
         person = member.person
@@ -250,7 +252,7 @@ def export_members(
         else:
             masked = masked_identity(person)
             mobile, id_number = masked["mobile"], masked["id_number"]
-        sheet.append(
+        rows.append(
             [
                 person.name, person.wecom_userid, member.branch.name,
                 "预备党员" if member.status == MemberStatus.probationary else "正式党员",
@@ -262,6 +264,4 @@ def export_members(
     if reveal_reason is not None:
         detail.update(in_full=in_full, reason=reveal_reason[:200])
     audit.record(session, actor, "member.export", detail=detail)
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return exports.workbook("党员", EXPORT_COLUMNS, rows)

@@ -9,17 +9,15 @@ planned for those members are replanned against the new roster.
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from handlers import audit, reminders
+from handlers import audit, exports, reminders
 from handlers.errors import Forbidden, ValidationFailed
 from handlers.policy import Actor, can, holds
 from handlers.tables import RowProblem, read_table
@@ -52,14 +50,7 @@ class _Shift:
 
 
 def template() -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "排班"
-    sheet.append(list(TEMPLATE_COLUMNS))
-    sheet.append(["zhangsan", "2026-12-01", "N"])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return exports.workbook("排班", TEMPLATE_COLUMNS, [["zhangsan", "2026-12-01", "N"]])
 
 
 def read_file(filename: str, content: bytes) -> list[tuple[int, list[Any]]]:

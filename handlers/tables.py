@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from openpyxl import load_workbook
 
 from handlers.errors import ValidationFailed
+from handlers.validation import CONTROL
 
 
 class RowProblem(NamedTuple):
@@ -27,6 +28,16 @@ class ImportRefused(ValidationFailed):
     def __init__(self, problems: list[RowProblem], *, nothing_done: str) -> None:
         super().__init__(f"共 {len(problems)} 行有问题，{nothing_done}。", field="file")
         self.problems = problems
+
+
+CONTROL_PROBLEM = "第 {column} 列含有不允许的控制字符（如 NUL），请删除后重新上传。"
+
+
+def control_column(cells: list[Any] | tuple[Any, ...]) -> int | None:
+    """The first column (from 1) whose text holds a control character no table may carry."""
+    return next(
+        (n for n, cell in enumerate(cells, start=1) if isinstance(cell, str) and CONTROL.search(cell)), None
+    )
 
 
 def read_table(
@@ -56,6 +67,13 @@ def read_table(
         raise ValidationFailed(f"表头应为：{'、'.join(columns)}。", field="file")
     if len(rows) - 1 > max_rows:
         raise ValidationFailed(f"一次最多导入 {max_rows} 行。", field="file")
+    for line, cells in enumerate(rows, start=1):
+        for column, cell in enumerate(cells, start=1):
+            if isinstance(cell, str) and CONTROL.search(cell):
+                raise ValidationFailed(
+                    f"第 {line} 行第 {column} 列含有不允许的控制字符（如 NUL），请删除后重新上传。",
+                    field="file",
+                )
     return [
         (n, cells) for n, cells in enumerate(rows[1:], start=2) if any(str(c or "").strip() for c in cells)
     ]

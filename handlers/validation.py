@@ -8,6 +8,11 @@ from datetime import date
 from handlers.errors import ValidationFailed
 from models.person import normalise_id_number, normalise_mobile
 
+#: NUL and the other C0 controls but tab, line feed and carriage return: PostgreSQL refuses NUL in
+#: text and worksheets refuse the rest. Refused at the input boundary (web/input_boundary.py,
+#: handlers/tables.py), replaced in exports (handlers/exports.py).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 

@@ -41,7 +41,7 @@ def _choices(items: Any, value: str = "id", text: str = "name") -> list[tuple[An
 
 def init_app(app: Flask) -> None:
     from handlers import links
-    from web import admin, api, charts, errors, h5, health, security, sessions, transaction
+    from web import admin, api, charts, errors, h5, health, input_boundary, security, sessions, transaction
 
     transaction.dispatch_in_one_transaction(app)
     # Use-cases name pages by route (handlers/links.py); this app's URL map builds the paths.
@@ -60,3 +60,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(h5.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
+    input_boundary.init_app(app)  # after the app-wide hooks (a page may raise its body limit)

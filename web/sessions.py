@@ -8,6 +8,7 @@ checked on every request; deleting a person's rows logs them out everywhere at o
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -66,6 +67,9 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.destroy = True
 
 
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+")
+
+
 class ServerSessionInterface(SessionInterface):
     def __init__(self, db: Database, *, secure: bool, idle: timedelta, absolute: timedelta) -> None:
         self.db = db
@@ -77,7 +81,8 @@ class ServerSessionInterface(SessionInterface):
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         token = request.cookies.get(self.cookie_name)
-        if not token or len(token) > 128:
+        # Tokens are URL-safe base64 (secrets.token_urlsafe): anything else is nobody's session.
+        if not token or len(token) > 128 or not TOKEN_SHAPE.fullmatch(token):
             return ServerSession()
         now = datetime.now(UTC)
         with self.db.unit_of_work() as s:

@@ -15,10 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
-from handlers import audit, learning
+from handlers import audit, exports, learning
 from handlers.errors import DomainError, Forbidden, ValidationFailed
 from handlers.learning import media
 from handlers.policy import Actor, holds
@@ -45,47 +44,40 @@ ROLES = {label.split("（")[0]: role for role, label in learning.AUDIENCE_ROLES.
 
 
 def template() -> bytes:
-    import io
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "课程"
-    sheet.append(list(COLUMNS))
-    sheet.append(
+    return exports.workbook(
+        "课程",
+        COLUMNS,
         [
-            "图文",
-            "示例：学习党章第一章",
-            "十分钟读懂",
-            0.5,
-            10,
-            "党章,微党课",
-            "新党员",
-            "党委组织部",
-            "",
-            "<p>正文</p>",
-            "",
-            "",
-        ]
+            [
+                "图文",
+                "示例：学习党章第一章",
+                "十分钟读懂",
+                0.5,
+                10,
+                "党章,微党课",
+                "新党员",
+                "党委组织部",
+                "",
+                "<p>正文</p>",
+                "",
+                "",
+            ],
+            [
+                "测验",
+                "示例：党章知识小测",
+                "",
+                0,
+                "",
+                "党章",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "[判断] 党员应当按期交纳党费。\n答案：对",
+            ],
+        ],
     )
-    sheet.append(
-        [
-            "测验",
-            "示例：党章知识小测",
-            "",
-            0,
-            "",
-            "党章",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "[判断] 党员应当按期交纳党费。\n答案：对",
-        ]
-    )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _cell(value: Any) -> str:

@@ -3,14 +3,12 @@ one request with its history, and deciding the office's own step."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from flask import Response, abort, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from openpyxl import Workbook
 
-from handlers import approvals, audit
+from handlers import approvals, audit, exports
 from handlers.approval_kinds import KINDS, kind_of
 from handlers.errors import ValidationFailed
 from models.base import local_text
@@ -19,7 +17,6 @@ from web.admin.frame import bp, scope_org_id
 from web.forms import approval_decision
 from web.outcome import form_change
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_ROWS = 10_000
 
 
@@ -64,33 +61,30 @@ def approval_export() -> ResponseReturnValue:
         listing = approvals.page_of(db_session(), g.actor, page=1, per_page=EXPORT_ROWS, **_filters())
     except ValidationFailed:
         abort(400)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "审批"
-    sheet.append(["类型", "事项", "申请人", "党组织", "状态", "当前步骤", "提交时间", "办结时间"])
-    for r in listing.items:
-        sheet.append(
-            [
-                kind_of(r.kind).label,
-                r.title,
-                r.applicant.name,
-                r.org.name,
-                approvals.STATUS_LABELS[r.status],
-                approvals.current_step_name(r),
-                _local(r.submitted_at),
-                _local(r.closed_at),
-            ]
-        )
+    rows = [
+        [
+            kind_of(r.kind).label,
+            r.title,
+            r.applicant.name,
+            r.org.name,
+            approvals.STATUS_LABELS[r.status],
+            approvals.current_step_name(r),
+            _local(r.submitted_at),
+            _local(r.closed_at),
+        ]
+        for r in listing.items
+    ]
     audit.record(
         db_session(),
         g.actor,
         "approval.export",
         detail={"rows": len(listing.items), **{k: str(v) for k, v in _filters().items() if v}},
     )
-    out = io.BytesIO()
-    book.save(out)
+    columns = ["类型", "事项", "申请人", "党组织", "状态", "当前步骤", "提交时间", "办结时间"]
     return Response(
-        out.getvalue(), mimetype=XLSX, headers={"Content-Disposition": "attachment; filename=approvals.xlsx"}
+        exports.workbook("审批", columns, rows),
+        mimetype=exports.XLSX,
+        headers={"Content-Disposition": "attachment; filename=approvals.xlsx"},
     )
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import audit, audit_log
+from handlers import audit, audit_log, exports
 from handlers.errors import ValidationFailed
 from models.base import CHINA, local_text
 from web import db_session
@@ -102,22 +100,18 @@ def audit_export() -> ResponseReturnValue:
     filters = _audit_filters()
     listing = audit.search(db_session(), g.actor, **filters, per_page=EXPORT_LIMIT)
     audit.record(db_session(), g.actor, "audit.export", detail={"rows": len(listing.items)})
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["序号", "时间", "操作人", "来源IP", "操作", "对象类型", "对象", "结果", "详情", "操作代码"]
-    )
+    columns = ["序号", "时间", "操作人", "来源IP", "操作", "对象类型", "对象", "结果", "详情", "操作代码"]
+    rows = []
     for line in audit_log.read(db_session(), listing.items):
         e = line.event
         when = local_text(e.occurred_at, "%Y-%m-%d %H:%M:%S")
         details = "；".join(f"{key}：{value}" for key, value in line.details)
-        writer.writerow(
+        rows.append(
             [e.id, when, e.actor_label or "", e.source_ip or "", line.action, line.object_kind,
              line.object_name, line.result, details, e.action]
         )  # fmt: skip
-    # A BOM so that Excel opens the Chinese text as UTF-8.
     return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
+        exports.csv_text(columns, rows),
+        mimetype=exports.CSV,
         headers={"Content-Disposition": "attachment; filename=audit.csv"},
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import dues, members, rules
+from handlers import dues, exports, members, rules
 from handlers.errors import DomainError, ValidationFailed
 from models.base import local_today
 from web import db_session
@@ -96,7 +96,7 @@ def dues_import() -> ResponseReturnValue:
 def dues_template() -> ResponseReturnValue:
     _require()
     month = local_today().replace(day=1)
-    body = "\ufeff" + ",".join(dues.IMPORT_COLUMNS) + f"\r\nzhangsan,{month:%Y-%m},15.00\r\n"
+    body = exports.csv_text(dues.IMPORT_COLUMNS, [["zhangsan", f"{month:%Y-%m}", "15.00"]])
     return Response(
-        body, mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=dues.csv"}
+        body, mimetype=exports.CSV, headers={"Content-Disposition": "attachment; filename=dues.csv"}
     )

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import learning, members
+from handlers import exports, learning, members
 from handlers.errors import DomainError, ValidationFailed
 from handlers.learning import campaigns, lesson_import, media, quizzes, training
 from handlers.policy import can, holds
@@ -224,7 +224,7 @@ def lesson_import_template() -> ResponseReturnValue:
     _require()
     return Response(
         lesson_import.template(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mimetype=exports.XLSX,
         headers={"Content-Disposition": "attachment; filename=lessons-template.xlsx"},
     )
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import console_home, member_import, members, people, transfers
+from handlers import console_home, exports, member_import, members, people, transfers
 from handlers.errors import DomainError, ValidationFailed
 from handlers.policy import can, holds
 from jobs.member_import import ImportTracker, import_members_file
@@ -19,7 +19,6 @@ from web.transaction import note_refusal
 
 #: Revealing sensitive fields is for a case at hand, not for browsing: at most this many an hour.
 REVEALS_PER_HOUR = 30
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 EXPORT_ROWS = 10_000
 #: Files with more rows than this are imported in the background, with a progress page.
@@ -169,7 +168,7 @@ def member_import_form() -> ResponseReturnValue:
 def member_import_template() -> ResponseReturnValue:
     return Response(
         member_import.template(),
-        mimetype=XLSX,
+        mimetype=exports.XLSX,
         headers={"Content-Disposition": "attachment; filename=member-import-template.xlsx"},
     )
 
@@ -241,5 +240,5 @@ def member_export_in_full() -> ResponseReturnValue:
 
 def _workbook(content: bytes) -> Response:
     return Response(
-        content, mimetype=XLSX, headers={"Content-Disposition": "attachment; filename=members.xlsx"}
+        content, mimetype=exports.XLSX, headers={"Content-Disposition": "attachment; filename=members.xlsx"}
     )

@@ -6,14 +6,13 @@ from __future__ import annotations
 from flask import Response, abort, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import reminders, rosters
+from handlers import exports, reminders, rosters
 from handlers.errors import DomainError, ValidationFailed
 from web import db_session
 from web.admin.frame import bp, form_date
 from web.outcome import form_change
 from web.transaction import note_refusal
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
@@ -44,7 +43,9 @@ def roster_index() -> ResponseReturnValue:
 def roster_template() -> ResponseReturnValue:
     _require("rosters")
     return Response(
-        rosters.template(), mimetype=XLSX, headers={"Content-Disposition": "attachment; filename=roster.xlsx"}
+        rosters.template(),
+        mimetype=exports.XLSX,
+        headers={"Content-Disposition": "attachment; filename=roster.xlsx"},
     )
 
 

@@ -12,8 +12,62 @@ from web.api.openapi.people import MEMBER, MEMBER_CREATE, MEMBER_UPDATE, ORG, OR
 from web.api.openapi.rosters import REMINDER, ROSTER_RESULT, roster_paths
 from web.api.openapi.venues import VENUE, venue_paths
 
+#: What every string of a request may hold: no NUL or other C0 control but tab, LF and CR (the
+#: input boundary, web/input_boundary.py, refuses the rest with a 422 naming the field).
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]*$"
+PLAIN_VALUE = "#/components/schemas/PlainValue"
+
 
 def document() -> dict[str, Any]:
+    spec = _document()
+    spec["components"]["schemas"]["PlainValue"] = {
+        "description": "任意 JSON 值；其中的文本不得含控制字符",
+        "anyOf": [
+            {"type": "string", "pattern": TEXT_PATTERN},
+            {"type": ["number", "boolean", "null"]},
+            {"type": "array", "items": {"$ref": PLAIN_VALUE}},
+            {
+                "type": "object",
+                "propertyNames": {"pattern": TEXT_PATTERN},
+                "additionalProperties": {"$ref": PLAIN_VALUE},
+            },
+        ],
+    }
+    for operation in (op for item in spec["paths"].values() for op in item.values()):
+        body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+        if "schema" in body:
+            body["schema"] = _plain(body["schema"])
+        for parameter in operation.get("parameters", []):
+            parameter["schema"] = _plain(parameter["schema"])
+    return spec
+
+
+def _plain(schema: dict[str, Any]) -> dict[str, Any]:
+    """The same schema, its text held to TEXT_PATTERN at every depth (the document says what
+    the input boundary refuses, so a request the document allows is one the server takes)."""
+    if "$ref" in schema or "anyOf" in schema:
+        return schema
+    schema = dict(schema)
+    kinds = schema.get("type")
+    kinds = set(kinds if isinstance(kinds, list) else [kinds] if kinds else [])
+    if not kinds and "enum" not in schema:
+        return {**schema, "$ref": PLAIN_VALUE}
+    if "string" in kinds and "pattern" not in schema and "enum" not in schema and "format" not in schema:
+        schema["pattern"] = TEXT_PATTERN
+    if "object" in kinds:
+        schema["properties"] = {k: _plain(v) for k, v in schema.get("properties", {}).items()}
+        schema.setdefault("propertyNames", {"pattern": TEXT_PATTERN})
+        extra = schema.get("additionalProperties", True)
+        if extra is True:
+            schema["additionalProperties"] = {"$ref": PLAIN_VALUE}
+        elif isinstance(extra, dict):
+            schema["additionalProperties"] = _plain(extra)
+    if "array" in kinds and isinstance(schema.get("items"), dict):
+        schema["items"] = _plain(schema["items"])
+    return schema
+
+
+def _document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "智慧党建 API", "version": "1"},
