@@ -66,16 +66,25 @@ class FieldKey:
 
 
 KEY_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
+#: The "algorithm" of an id retired from the ring: no key, only the id, never to be reused.
+RETIRED = "retired"
 KEY_SIZES = {"aes-256-gcm": 32, "sm4-gcm": 16}
 
 
 def parse_field_keys(value: str) -> list[FieldKey]:
-    """Parse `id:base64key,…` (or `id:sm4:base64key` for the SM4-GCM profile); first is active."""
+    """Parse `id:base64key,…` (or `id:sm4:base64key` for the SM4-GCM profile, `id:retired` for an
+    id retired from the ring); the first is active."""
     keys: list[FieldKey] = []
     for item in (part.strip() for part in value.split(",")):
         if not item:
             continue
         parts = item.split(":")
+        if len(parts) == 2 and parts[1] == RETIRED:
+            # A retired id stays in the ring without its key, so that it is never issued again.
+            if not KEY_ID_RE.match(parts[0]) or any(k.key_id == parts[0] for k in keys):
+                raise ValueError(f"retired key id {parts[0]!r} is malformed or appears twice")
+            keys.append(FieldKey(parts[0], RETIRED, b""))
+            continue
         if len(parts) == 2:
             key_id, algorithm, encoded = parts[0], "aes-256-gcm", parts[1]
         elif len(parts) == 3 and parts[1].lower() == "sm4":
@@ -93,8 +102,8 @@ def parse_field_keys(value: str) -> list[FieldKey]:
         if any(k.key_id == key_id for k in keys):
             raise ValueError(f"key id {key_id!r} appears twice")
         keys.append(FieldKey(key_id, algorithm, secret))
-    if not keys:
-        raise ValueError("at least one key is required")
+    if not keys or keys[0].algorithm == RETIRED:
+        raise ValueError("at least one key is required, and the first (active) one is not retired")
     return keys
 
 
@@ -103,7 +112,10 @@ def format_field_keys(keys: list[FieldKey]) -> str:
     out = []
     for k in keys:
         encoded = base64.b64encode(k.secret).decode()
-        out.append(f"{k.key_id}:sm4:{encoded}" if k.algorithm == "sm4-gcm" else f"{k.key_id}:{encoded}")
+        if k.algorithm == RETIRED:
+            out.append(f"{k.key_id}:{RETIRED}")
+        else:
+            out.append(f"{k.key_id}:sm4:{encoded}" if k.algorithm == "sm4-gcm" else f"{k.key_id}:{encoded}")
     return ",".join(out)
 
 

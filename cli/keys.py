@@ -20,13 +20,18 @@ from flask.cli import AppGroup
 from cli._common import database
 from handlers import keys as key_rotation
 from models.crypto import Keyring, install_keyring
-from settings import FieldKey, format_field_keys, new_field_key, write_instance_field_keys
+from settings import RETIRED, FieldKey, format_field_keys, new_field_key, write_instance_field_keys
 
 group = AppGroup("keys", help="字段加密密钥管理（轮换）。")
 
 
 def _ring() -> list[FieldKey]:
+    """The keys in force (active first); `_retired()` has the ids retired from the ring."""
     return list(current_app.extensions["dangjian.keyring"].keys)
+
+
+def _retired() -> list[FieldKey]:
+    return list(current_app.extensions["dangjian.keyring"].retired)
 
 
 def _publish(keys: list[FieldKey], what: str) -> None:
@@ -49,6 +54,8 @@ def status() -> None:
     ring = _ring()
     for i, key in enumerate(ring):
         click.echo(f"{key.key_id}\t{key.algorithm}\t{'active' if i == 0 else 'decrypt-only'}")
+    for key in _retired():
+        click.echo(f"{key.key_id}\t-\tretired (never reused)")
     with database().unit_of_work() as session:
         for label, counts in key_rotation.values_per_key(session).items():
             summary = ", ".join(f"{k}: {n}" for k, n in sorted(counts.items())) or "—"
@@ -61,12 +68,14 @@ def status() -> None:
 def add(key_id: str | None, sm4: bool) -> None:
     """Add a new key to the ring as decrypt-only (step 1)."""
     ring = _ring()
-    taken = {k.key_id for k in ring}
+    # Ids are never reused: a value still tagged with a retired id must never meet another key.
+    taken = {k.key_id for k in ring} | {k.key_id for k in _retired()}
     key_id = key_id or next(f"k{n}" for n in range(1, 10_000) if f"k{n}" not in taken)
     if key_id in taken:
-        raise click.ClickException(f"key id {key_id} is already in the ring")
+        raise click.ClickException(f"key id {key_id} is in the ring or was retired from it: choose another")
     _publish(
-        [*ring, new_field_key(key_id, "sm4-gcm" if sm4 else "aes-256-gcm")], f"已添加密钥 {key_id}（仅解密）"
+        [*ring, new_field_key(key_id, "sm4-gcm" if sm4 else "aes-256-gcm"), *_retired()],
+        f"已添加密钥 {key_id}（仅解密）",
     )
 
 
@@ -78,7 +87,9 @@ def promote(key_id: str) -> None:
     chosen = [k for k in ring if k.key_id == key_id]
     if not chosen:
         raise click.ClickException(f"key id {key_id} is not in the ring")
-    _publish(chosen + [k for k in ring if k.key_id != key_id], f"密钥 {key_id} 已设为当前加密密钥")
+    _publish(
+        chosen + [k for k in ring if k.key_id != key_id] + _retired(), f"密钥 {key_id} 已设为当前加密密钥"
+    )
 
 
 @group.command("rotate")
@@ -112,4 +123,8 @@ def retire(key_id: str) -> None:
         in_use = sum(c.get(key_id, 0) for c in key_rotation.values_per_key(session).values())
     if in_use:
         raise click.ClickException(f"{in_use} values still use {key_id}; run keys rotate first")
-    _publish([k for k in ring if k.key_id != key_id], f"密钥 {key_id} 已移除")
+    # The id stays in the ring as retired (`kN:retired`), so that it is never issued again.
+    _publish(
+        [k for k in ring if k.key_id != key_id] + _retired() + [FieldKey(key_id, RETIRED, b"")],
+        f"密钥 {key_id} 已移除（编号保留为已停用，不再复用）",
+    )

@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from settings import FieldKey
+from settings import RETIRED, FieldKey
 
 FORMAT_VERSION = "v1"
 NONCE_BYTES = 12
@@ -127,10 +127,13 @@ def sm4_self_test() -> None:
 
 
 class Keyring:
-    """The keys in force: the first encrypts, all decrypt."""
+    """The keys in force: the first encrypts, all decrypt; and the ids retired from it."""
 
     def __init__(self, keys: Iterable[FieldKey]) -> None:
-        self.keys = list(keys)
+        given = list(keys)
+        #: Ids retired from the ring (no key is kept for them): never issued again.
+        self.retired = [k for k in given if k.algorithm == RETIRED]
+        self.keys = [k for k in given if k.algorithm != RETIRED]
         if not self.keys:
             raise ValueError("a key ring needs at least one key")
         self._by_id = {k.key_id: k for k in self.keys}
@@ -146,6 +149,11 @@ class Keyring:
 
     def __repr__(self) -> str:
         return f"Keyring(active={self.active.key_id!r}, ids={[k.key_id for k in self.keys]!r})"
+
+    @property
+    def all_ids(self) -> set[str]:
+        """Every id the ring has ever held: in force or retired."""
+        return {k.key_id for k in self.keys} | {k.key_id for k in self.retired}
 
 
 _installed: Keyring | None = None

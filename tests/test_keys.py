@@ -123,3 +123,46 @@ def test_demo_key_file_is_edited_in_place(tmp_path):
     assert ",k9:" in text
     assert runner.invoke(args=["keys", "promote", "k9"]).exit_code == 0
     assert Path(app.config["FIELD_KEYS_FILE"]).read_text().startswith("k9:")
+
+
+def test_a_retired_key_id_is_never_issued_again(tmp_path):
+    """issue 16 item 8: after `keys retire k1`, `keys add` made a new, different k1 — a ciphertext
+    tagged k1 could then meet the wrong key. The ring keeps `k1:retired` and refuses the id."""
+    from pathlib import Path
+
+    from models import migrate
+    from settings import parse_field_keys
+    from tests.conftest import build_app
+
+    app = build_app(f"sqlite:///{tmp_path}/r.db", FIELD_KEYS=None, INSTANCE_PATH=str(tmp_path / "instance"))
+    migrate.upgrade(app.extensions["dangjian.db"].engine)
+    runner = app.test_cli_runner()
+    first = app.extensions["dangjian.keyring"].active.key_id
+    assert runner.invoke(args=["keys", "add"]).exit_code == 0
+    second = app.extensions["dangjian.keyring"].keys[1].key_id
+    assert runner.invoke(args=["keys", "promote", second]).exit_code == 0
+    assert runner.invoke(args=["keys", "rotate"]).exit_code == 0
+    retired = runner.invoke(args=["keys", "retire", first])
+    assert retired.exit_code == 0, retired.output
+    text = Path(app.config["FIELD_KEYS_FILE"]).read_text()
+    assert f"{first}:retired" in text
+    assert first in {k.key_id for k in parse_field_keys(text) if k.algorithm == "retired"}
+
+    again = runner.invoke(args=["keys", "add", "--key-id", first])
+    assert again.exit_code != 0 and "retired" in again.output
+    fresh = runner.invoke(args=["keys", "add"])
+    assert fresh.exit_code == 0
+    ids = [k.key_id for k in app.extensions["dangjian.keyring"].keys]
+    assert first not in ids and len(set(ids)) == len(ids)
+    assert f"{first}:retired" in Path(app.config["FIELD_KEYS_FILE"]).read_text()  # remembered still
+
+
+def test_the_ring_format_keeps_retired_ids_and_refuses_a_retired_active_key():
+    from settings import format_field_keys, parse_field_keys
+
+    ring = parse_field_keys("k2:" + "A" * 43 + "=,k1:retired")
+    assert [k.algorithm for k in ring] == ["aes-256-gcm", "retired"]
+    assert format_field_keys(ring).endswith(",k1:retired")
+    assert Keyring(ring).all_ids == {"k1", "k2"} and Keyring(ring).get("k1") is None
+    with pytest.raises(ValueError):
+        parse_field_keys("k1:retired")
