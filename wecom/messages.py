@@ -7,6 +7,7 @@ or several.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, ParseError
 
@@ -18,11 +19,46 @@ class MalformedXml(Exception):
     pass
 
 
+#: An XML declaration naming an encoding: WeCom sends UTF-8 only, and expat cannot read the
+#: multi-byte ones (gbk, …) at all — refused up front, before any parser sees the body.
+_DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+
+
 def parse_xml(text: str | bytes) -> Element:
+    raw = text.encode() if isinstance(text, str) else text
+    declared = _DECLARED_ENCODING.match(raw[:200])
+    if declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+        raise MalformedXml("encoding other than UTF-8 declared")
     try:
         return fromstring(text, forbid_dtd=True)
-    except (ParseError, DefusedXmlException) as exc:
+    except (ParseError, DefusedXmlException, ValueError, UnicodeError) as exc:
         raise MalformedXml(type(exc).__name__) from None
+
+
+#: Numbers WeCom sends and the largest each may be (doc 90239/90240 and change_contact, doc
+#: 90970): ids are unsigned 32-bit, times and message ids 64-bit. Anything else is refused
+#: here (a 400), never handed to the database or a job to fail on.
+NUMBER_FIELDS = {
+    "CreateTime": 2**63 - 1,
+    "MsgId": 2**64 - 1,
+    "AgentID": 2**32 - 1,
+    "Id": 2**32 - 1,
+    "ParentId": 2**32 - 1,
+    "Order": 2**32 - 1,
+}
+#: Comma-separated department ids (change_contact's Department).
+NUMBER_LIST_FIELDS = {"Department": 2**32 - 1, "IsLeaderInDept": 1}
+
+
+def _check_numbers(simple: dict[str, str]) -> None:
+    for name, most in NUMBER_FIELDS.items():
+        value = simple.get(name, "").strip()
+        if value and not (value.isdigit() and len(value) <= 20 and int(value) <= most):
+            raise MalformedXml(f"{name} is not a number WeCom sends")
+    for name, most in NUMBER_LIST_FIELDS.items():
+        for part in (p.strip() for p in simple.get(name, "").split(",")):
+            if part and not (part.isdigit() and len(part) <= 20 and int(part) <= most):
+                raise MalformedXml(f"{name} is not a list of numbers WeCom sends")
 
 
 @dataclass(frozen=True)
@@ -81,6 +117,7 @@ def parse_inbound(xml: str) -> Inbound:
         for item in root.findall("SelectedItems/SelectedItem")
     )
     simple = {child.tag: (child.text or "") for child in root if len(child) == 0}
+    _check_numbers(simple)
     return Inbound(
         msg_type=msg_type,
         from_user=from_user,

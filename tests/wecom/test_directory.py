@@ -324,3 +324,27 @@ def test_a_callback_the_app_cannot_follow_up_moves_only_the_department(
         "急诊科",
         True,
     )
+
+
+# --- hostile callbacks (issue 16 item 5) ------------------------------------------------------
+
+
+def test_a_gbk_declaration_with_a_fake_signature_is_a_400_not_a_500(app, client, queues):
+    body = "<?xml version='1.0' encoding='gbk'?><xml><Encrypt>你好</Encrypt></xml>".encode("gbk")
+    answer = client.post(
+        f"/wecom/callback?msg_signature={'0' * 40}&timestamp={int(__import__('time').time())}&nonce=1",
+        data=body,
+        content_type="application/xml",
+    )
+    assert answer.status_code == 400
+
+
+def test_ids_beyond_what_wecom_sends_are_refused_without_a_job(app, send, queues, db_session):
+    too_big = "9" * 25
+    for change in (
+        contact_event(app, "update_party", Id=too_big),
+        contact_event(app, "create_user", UserID="nurse9", Department=f"2,{too_big}"),
+        contact_event(app, "update_party", Id="-3"),
+    ):
+        assert send(change).status_code == 400
+    assert all(queues.queue(name).count == 0 for name in ("default", "push"))
