@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
-from handlers.errors import DomainError, Forbidden
+from handlers.errors import DomainError, Forbidden, OutOfScope
 from handlers.paging import Page, paginate
 from handlers.policy import Actor, can
 from models.audit import GENESIS_HASH, AuditEvent
@@ -86,7 +86,7 @@ def record_refusal(session: Session, actor: Actor | None, refusal: DomainError, 
     says who tried what (`where`: the page, API operation or card)."""
     for keep in refusal.records:
         keep(session)
-    if isinstance(refusal, Forbidden) and not refusal.audited and actor is not None:
+    if isinstance(refusal, (Forbidden, OutOfScope)) and not refusal.audited and actor is not None:
         record(
             session,
             actor,

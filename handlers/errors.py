@@ -76,6 +76,12 @@ class NotFound(DomainError):
     message = "未找到相应记录，或您无权查看。"
 
 
+class OutOfScope(NotFound):
+    """A record outside the actor's scope, answered exactly as one that does not exist (the same
+    404, code and words: nobody can probe which ids exist) — and, unlike a missing record,
+    audited as the refusal it is (handlers/audit.record_refusal)."""
+
+
 class Conflict(DomainError):
     status = 409
     code = "conflict"

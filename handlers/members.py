@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from handlers.errors import Forbidden, NotFound, ValidationFailed
+from handlers.errors import Forbidden, NotFound, OutOfScope, ValidationFailed
 from handlers.paging import Page, paginate
 from handlers.policy import Actor, can, holds, scope_members, scope_orgs
 from models import Campus, Department, Member, MemberStatus, OrgKind, PartyOrg, Person
@@ -93,20 +93,20 @@ def filter_choices(session: Session, actor: Actor) -> dict[str, list]:
 def get_member(session: Session, actor: Actor, member_id: uuid.UUID) -> Member:
     """One member; refused without saying whether they exist when outside the actor's scope."""
     member = session.get(Member, member_id)
-    if member is None or not can(session, actor, "member.view", obj=member):
-        if member is None and actor_sees_everything(actor):
-            raise NotFound()
-        raise Forbidden()
+    if member is None:
+        raise NotFound()
+    if not can(session, actor, "member.view", obj=member):
+        raise OutOfScope()
     return member
 
 
 def get_org(session: Session, actor: Actor, org_id: uuid.UUID) -> PartyOrg:
     """One org; outside the actor's scope a 403 that does not say whether it exists."""
     org = session.get(PartyOrg, org_id)
-    if org is None or not can(session, actor, "org.view", obj=org):
-        if org is None and actor_sees_everything(actor):
-            raise NotFound()
-        raise Forbidden()
+    if org is None:
+        raise NotFound()
+    if not can(session, actor, "org.view", obj=org):
+        raise OutOfScope()
     return org
 
 

@@ -96,11 +96,11 @@ def check_rows(
         cells = [*cells, None, None, None][:3]
         userid, raw_day, raw_code = str(cells[0] or "").strip(), cells[1], str(cells[2] or "").strip()
         person = people.get(userid)
-        if person is None or person.membership is None or person.membership.left_at is not None:
-            errors.append(RowProblem(line, f"“{userid}”不是本院在册党员。"))
-            continue
-        if not can(session, actor, "roster.manage", obj=person):
-            errors.append(RowProblem(line, f"{person.name}（{userid}）不在您管理的党组织内。"))
+        known = person is not None and person.membership is not None and person.membership.left_at is None
+        if not known or not can(session, actor, "roster.manage", obj=person):
+            # The same words whether they are unknown or someone else's: a roster push must not
+            # reveal who works here or who is a Party member outside the importer's own orgs.
+            errors.append(RowProblem(line, f"“{userid}”不在您管理的党组织的党员名单中。"))
             continue
         day = _day(raw_day)
         if day is None:

@@ -101,9 +101,9 @@ def test_a_secretary_sees_only_their_branch(db_session, make_org, make_actor):
     assert [
         c.org.id for c in compliance.calendar(db_session, secretary, year=2026, today=date(2026, 5, 1))
     ] == [mine.id]
-    from handlers.errors import Forbidden
+    from handlers.errors import OutOfScope
 
-    with pytest.raises(Forbidden):
+    with pytest.raises(OutOfScope):
         compliance.calendar(db_session, secretary, year=2026, today=date(2026, 5, 1), org_id=other.id)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from handlers import attachments, links, workbench
 from handlers.approval_kinds import KINDS, kind_of
-from handlers.errors import NotFound, ValidationFailed
+from handlers.errors import NotFound, OutOfScope, ValidationFailed
 from handlers.paging import Page, paginate
 from handlers.policy import Actor, Grant, load_actor, scope_paths
 from models import (
@@ -177,16 +177,16 @@ def get_request(
     try:
         rid = request_id if isinstance(request_id, uuid.UUID) else uuid.UUID(str(request_id))
     except ValueError:
-        raise NotFound("审批事项不存在。") from None
+        raise NotFound() from None
     request = session.get(ApprovalRequest, rid, with_for_update=lock or None)
     if request is None:
-        raise NotFound("审批事项不存在。")
+        raise NotFound()
     if session.scalar(_visible_filter(actor).where(ApprovalRequest.id == rid)) is not None:
         return request
     now = utcnow()
     if any(s.status == SlotStatus.pending and may_decide(session, actor, s, now=now) for s in request.slots):
         return request
-    raise NotFound("审批事项不存在，或您无权查看。")
+    raise OutOfScope()
 
 
 def list_requests(

@@ -11,7 +11,7 @@ from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 
 from handlers import rules
-from handlers.errors import Forbidden
+from handlers.errors import Forbidden, OutOfScope
 from handlers.meetings import KIND_LABELS
 from handlers.policy import Actor, can, holds, scope_orgs
 from models import (
@@ -151,7 +151,7 @@ def calendar(
     if org_id is not None:
         root = session.get(PartyOrg, org_id)
         if root is None or not can(session, actor, "meeting.manage", obj=root):
-            raise Forbidden("您无权查看该党组织的组织生活情况。")
+            raise OutOfScope()
         stmt = stmt.where(PartyOrg.path.startswith(root.path, autoescape=True))
     orgs = list(session.scalars(stmt.order_by(PartyOrg.path)))
     if org_id is None and not holds(actor, "meeting.manage"):

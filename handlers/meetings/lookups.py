@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from handlers.errors import Conflict, Forbidden, NotFound
+from handlers.errors import Conflict, Forbidden, NotFound, OutOfScope
 from handlers.paging import Page, paginate
 from handlers.policy import Actor, can, scope_paths
 from models import (
@@ -133,12 +133,12 @@ def get_meeting(session: Session, actor: Actor, meeting_id: uuid.UUID, *, manage
     """A meeting its hosts may manage, or (manage=False) that its hosts or an invitee may see."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
-        raise NotFound("会议不存在。")
+        raise NotFound()
     if can(session, actor, "meeting.manage", obj=meeting.org):
         return meeting
     if not manage and actor.person_id and invitation_for(session, meeting.id, actor.person_id) is not None:
         return meeting
-    raise Forbidden("您无权查看该会议。")
+    raise OutOfScope()
 
 
 def invitation_for(session: Session, meeting_id: uuid.UUID, person_id: uuid.UUID) -> Invitation | None:
@@ -176,7 +176,7 @@ def _hosted_meetings(session: Session, actor: Actor, org_id: uuid.UUID | None) -
     if org_id is not None:
         org = session.get(PartyOrg, org_id)
         if org is None or not can(session, actor, "meeting.manage", obj=org):
-            raise Forbidden("您无权查看该党组织的会议。")
+            raise OutOfScope()
         stmt = stmt.where(PartyOrg.path.startswith(org.path, autoescape=True))
     return stmt
 

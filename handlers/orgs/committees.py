@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from handlers import audit, rules
-from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from handlers.errors import Conflict, Forbidden, NotFound, OutOfScope, ValidationFailed
 from handlers.policy import Actor, can
 from handlers.validation import require_text
 from models import (
@@ -37,12 +37,15 @@ POST_LABELS = {
 def _live_org(session: Session, org_id: uuid.UUID | None) -> PartyOrg:
     org = session.get(PartyOrg, org_id) if org_id else None
     if org is None or org.dissolved_at is not None:
-        raise NotFound("党组织不存在或已撤销。")
+        raise NotFound()
     return org
 
 
 def _require_manage(session: Session, actor: Actor, org: PartyOrg) -> None:
+    """A 403 for an org the actor sees but may not change; one outside their sight is not there."""
     if not can(session, actor, "org.manage", obj=org):
+        if not can(session, actor, "org.view", obj=org):
+            raise OutOfScope()
         raise Forbidden("您无权调整该党组织。")
 
 

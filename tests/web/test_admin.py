@@ -28,12 +28,12 @@ def test_a_member_without_a_console_role_is_refused_and_audited(browser, hospita
     assert browser.get("/admin/").status_code == 302  # no session was created
 
 
-def test_a_secretary_sees_only_their_branch_and_gets_403_elsewhere(browser, hospital):
+def test_a_secretary_sees_only_their_branch_and_gets_404_elsewhere(browser, hospital):
     qr_login(browser, "sec01")
     listing = browser.get("/admin/members").get_data(as_text=True)
     assert "李护士" in listing and "王医生" not in listing
     other = browser.get(f"/admin/members/{hospital['surgeon'].id}")
-    assert other.status_code == 403 and "王医生" not in other.get_data(as_text=True)
+    assert other.status_code == 404 and "王医生" not in other.get_data(as_text=True)
 
 
 def test_revealing_needs_a_reason_and_is_audited(browser, hospital, db_session):
@@ -477,4 +477,4 @@ def test_a_secretary_cannot_switch_to_another_branch(browser, hospital):
     refused = browser.post(
         "/admin/scope", data={"csrf_token": csrf(page), "org_id": hospital["surgeon"].branch_id}
     )
-    assert refused.status_code == 403
+    assert refused.status_code == 404  # another branch looks like no branch at all

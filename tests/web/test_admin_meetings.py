@@ -90,7 +90,7 @@ def test_a_secretary_cannot_open_another_branchs_meeting(browser, hospital, db_s
     qr_login(browser, "sec01")  # the cardiology secretary
     assert browser.get(f"/admin/meetings/{cardio.id}").status_code == 200
     refused = browser.get(f"/admin/meetings/{ortho.id}")
-    assert refused.status_code == 403 and "骨科主题党日" not in refused.get_data(as_text=True)
+    assert refused.status_code == 404 and "骨科主题党日" not in refused.get_data(as_text=True)
     assert "骨科主题党日" not in browser.get("/admin/meetings").get_data(as_text=True)
     own = browser.get("/admin/compliance").get_data(as_text=True)
     assert "心内科党支部" in own and "骨科党支部" not in own

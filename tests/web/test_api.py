@@ -34,13 +34,13 @@ def test_a_secretary_token_sees_its_branch_only(client, hospital, token, conform
     )
 
     other = client.get(f"/api/v1/members/{hospital['surgeon'].id}", headers=headers)
-    assert other.status_code == 403 and "王医生" not in other.get_data(as_text=True)
+    assert other.status_code == 404 and "王医生" not in other.get_data(as_text=True)
     conforms("/members/{member_id}", 403, other.get_json())
 
     orgs = client.get("/api/v1/orgs", headers=headers).get_json()
     assert [o["code"] for o in orgs["items"]] == ["XN01"]
     other_org = client.get(f"/api/v1/orgs/{hospital['ortho'].id}", headers=headers)
-    assert other_org.status_code == 403 and "骨科" not in other_org.get_data(as_text=True)
+    assert other_org.status_code == 404 and "骨科" not in other_org.get_data(as_text=True)
 
 
 def test_the_office_sees_everything_with_paging_and_filters(client, hospital, token, conforms, db_session):
@@ -136,12 +136,12 @@ def test_writes_are_scoped_and_validated(client, hospital, token):
         headers=secretary,
         json={"wecom_userid": "x1", "name": "甲", "branch_id": str(hospital["ortho"].id)},
     )
-    assert outside.status_code == 403 and "骨科" not in outside.get_data(as_text=True)
+    assert outside.status_code == 404 and "骨科" not in outside.get_data(as_text=True)
     for bad in ([], {"name": "甲"}, {"wecom_userid": "x2", "name": "乙", "branch_id": "nope"}):
         response = client.post("/api/v1/members", headers=secretary, json=bad)
         assert response.status_code == 422 and response.get_json()["message"]
     rename_other = client.patch(f"/api/v1/orgs/{hospital['ortho'].id}", headers=secretary, json={"name": "x"})
-    assert rename_other.status_code == 403
+    assert rename_other.status_code == 404  # outside the token's scope: as if there were no such org
 
 
 def test_the_office_creates_and_renames_an_org(client, hospital, token, conforms):
@@ -213,4 +213,4 @@ def test_meetings_are_planned_and_read_back_within_the_tokens_scope(
     assert client.get("/api/v1/meetings", headers=secretary).get_json()["items"] == []
     for path in ("", "/sessions", "/attendance"):
         other = client.get(f"/api/v1/meetings/{meeting_id}{path}", headers=secretary)
-        assert other.status_code == 403 and "主题党日" not in other.get_data(as_text=True)
+        assert other.status_code == 404 and "主题党日" not in other.get_data(as_text=True)

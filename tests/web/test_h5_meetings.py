@@ -107,7 +107,7 @@ def test_rotating_qr_checks_in_once_and_an_old_screenshot_is_refused(app, emulat
     ).all()
     assert any("qr_token" in r for r in reasons) and any("geofence" in r for r in reasons)
     # Members cannot open the host's screen.
-    assert phone.get(f"/m/meetings/{meeting['meeting'].id}/qr").status_code == 403
+    assert phone.get(f"/m/meetings/{meeting['meeting'].id}/qr").status_code == 404  # hosts only
 
 
 def test_the_host_confirms_the_roster_and_signs_the_minutes(app, emulator, db_session, meeting):
@@ -316,4 +316,4 @@ def test_photos_are_optional_checked_by_content_and_hosts_only(app, emulator, db
     )
     member = app.test_client()
     login(member, "lab-1", f"/m/meetings/{mid}")
-    assert member.get(link).status_code == 403
+    assert member.get(link).status_code == 404

@@ -72,8 +72,9 @@ def test_a_bad_roster_is_refused_row_by_row_and_nothing_is_applied(browser, hosp
         (2, "与第 3 行的班次时间重叠"),
         (4, "不在本次排班周期"),
         (5, "未知的班次“X”"),
-        (6, "不在您管理的党组织内"),
-        (7, "不是本院在册党员"),
+        # Someone else's member and a stranger read alike: a roster reveals nobody (issue 16).
+        (6, "不在您管理的党组织的党员名单中"),
+        (7, "不在您管理的党组织的党员名单中"),
     ):
         assert f"第 {line} 行" in text and words in text
     assert db_session.scalar(select(func.count()).select_from(RosterShift)) == 0

@@ -43,8 +43,9 @@ def demo(db_session):
 
 
 def _refused_without_leaking(response, *secrets: str) -> None:
+    """Outside the scope looks exactly like not there (issue 16 item 7): a 404, nothing named."""
     body = response.get_data(as_text=True)
-    assert response.status_code == 403, response.request.path
+    assert response.status_code == 404, response.request.path
     for secret in secrets:
         assert secret not in body, (response.request.path, secret)
 
@@ -76,15 +77,39 @@ def test_a_secretarys_token_is_refused_everything_outside_the_branch(client, db_
         next_minute()
         _refused_without_leaking(client.get(f"/api/v1/orgs/{org.id}", headers=headers), org.name, org.code)
         renamed = client.patch(f"/api/v1/orgs/{org.id}", json={"name": "改名"}, headers=headers)
-        assert renamed.status_code == 403 and org.name not in renamed.get_data(as_text=True)
+        _refused_without_leaking(renamed, org.name)
     for member in demo["outside"]:
         next_minute()
         person = member.person
         answer = client.get(f"/api/v1/members/{member.id}", headers=headers)
         _refused_without_leaking(answer, person.name, person.wecom_userid)
         edited = client.patch(f"/api/v1/members/{member.id}", json={"shift_group": "白班组"}, headers=headers)
-        assert edited.status_code == 403 and person.name not in edited.get_data(as_text=True)
+        _refused_without_leaking(edited, person.name)
     listed = client.get("/api/v1/members?per_page=100", headers=headers).get_json()
     assert {m["id"] for m in listed["items"]} == {str(m.id) for m in demo["inside"]}
     orgs = client.get("/api/v1/orgs?per_page=100", headers=headers).get_json()
     assert {o["id"] for o in orgs["items"]} == {str(o.id) for o in demo["inside_orgs"]}
+
+
+def test_out_of_scope_and_unknown_answer_alike_and_the_probe_is_audited(app, hospital, token, db_session):  # noqa: F811
+    """issue 16 item 7: a branch token asking for another branch's meeting, member or org gets
+    exactly what it gets for an id that does not exist; only the audit trail tells them apart."""
+    import uuid
+
+    from models import AuditEvent
+
+    client = app.test_client()
+    headers = token(Role.secretary, hospital["cardio"].code)
+    surgeon = hospital["surgeon"]
+    for outside_path, unknown_path in (
+        (f"/api/v1/members/{surgeon.id}", f"/api/v1/members/{uuid.uuid4()}"),
+        (f"/api/v1/orgs/{surgeon.branch_id}", f"/api/v1/orgs/{uuid.uuid4()}"),
+    ):
+        outside, unknown = (
+            client.get(outside_path, headers=headers),
+            client.get(unknown_path, headers=headers),
+        )
+        assert (outside.status_code, outside.get_json()) == (unknown.status_code, unknown.get_json())
+        assert outside.status_code == 404
+    refusals = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "access.denied")).all()
+    assert len(refusals) == 2  # the two probes of real records; the unknown ids were just not there

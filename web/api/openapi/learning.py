@@ -85,7 +85,7 @@ def learning_paths() -> dict[str, Any]:
                     {"name": "status", "in": "query", "schema": LESSON["properties"]["status"]},
                     {"name": "tag", "in": "query", "schema": {"type": "string", "maxLength": 40}},
                 ],
-                "responses": {**_ok("#/components/schemas/LessonPage"), **_errors(401, 403, 422, 429)},
+                "responses": {**_ok("#/components/schemas/LessonPage"), **_errors(401, 403, 404, 422, 429)},
             }
         },
         "/lessons/{lesson_id}": {
@@ -99,7 +99,7 @@ def learning_paths() -> dict[str, Any]:
             "get": {
                 "summary": "学习推送及各支部完成人数（令牌权限范围内）",
                 "parameters": PAGING,
-                "responses": {**_ok("#/components/schemas/CampaignPage"), **_errors(401, 403, 422, 429)},
+                "responses": {**_ok("#/components/schemas/CampaignPage"), **_errors(401, 403, 404, 422, 429)},
             }
         },
         "/campaigns/{campaign_id}": {
@@ -122,7 +122,10 @@ def learning_paths() -> dict[str, Any]:
                     {"name": "lesson_id", "in": "query", "schema": UUID},
                     {"name": "member_id", "in": "query", "schema": UUID},
                 ],
-                "responses": {**_ok("#/components/schemas/StudyRecordPage"), **_errors(401, 403, 422, 429)},
+                "responses": {
+                    **_ok("#/components/schemas/StudyRecordPage"),
+                    **_errors(401, 403, 404, 422, 429),
+                },
             }
         },
     }

@@ -122,7 +122,7 @@ def meeting_paths() -> dict[str, Any]:
             "get": {
                 "summary": "会议列表（令牌可主持的党组织）",
                 "parameters": [*PAGING, {"name": "org_id", "in": "query", "schema": UUID}],
-                "responses": {**_ok("#/components/schemas/MeetingPage"), **_errors(401, 403, 422, 429)},
+                "responses": {**_ok("#/components/schemas/MeetingPage"), **_errors(401, 403, 404, 422, 429)},
             },
             "post": {
                 "summary": "安排会议（向参会党员发送通知卡片）",
