@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from handlers import audit, exports, people
 from handlers.errors import DomainError, Forbidden, ValidationFailed
 from handlers.policy import Actor, can, holds
-from handlers.tables import CONTROL_PROBLEM, RowProblem, control_column
+from handlers.tables import CONTROL_PROBLEM, RowProblem, check_archive, control_column, workbook_rows
 from handlers.validation import validate_id_number, validate_mobile
 from models import MemberStatus, OrgKind, PartyOrg
 
@@ -90,6 +90,7 @@ def _date(value: Any) -> date | None:
 
 
 def _sheet(content: bytes) -> Any:
+    check_archive(content)  # before openpyxl opens it (handlers/tables.py)
     try:
         return load_workbook(BytesIO(content), read_only=True, data_only=True).worksheets[0]
     except Exception:  # noqa: BLE001 - any unreadable upload gets the same clear answer
@@ -116,9 +117,8 @@ def import_members(
     """Check every row, then apply them all in the caller's transaction, or none."""
     if not holds(actor, "member.edit"):
         raise Forbidden("您无权导入党员。")
-    sheet = _sheet(content)
-    total = max((sheet.max_row or 1) - 1, 0) or None
-    rows = sheet.iter_rows(values_only=True)
+    total = max((_sheet(content).max_row or 1) - 1, 0) or None
+    rows = workbook_rows(content)  # streamed, with the one reader's limits
     header = tuple(_text(c) for c in next(rows, ()) or ())
     if header[: len(TEMPLATE_COLUMNS)] != TEMPLATE_COLUMNS:
         raise ValidationFailed("表头与模板不一致，请使用从本页下载的模板。", field="file")
