@@ -27,6 +27,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     import web
     import wecom
     from jobs import JobQueues, redis_durability_warnings
+    from models.audit import install_chain_keys
     from models.crypto import Keyring, install_keyring
     from models.db import Database
 
@@ -44,6 +45,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     keyring = Keyring(app.config["FIELD_KEYS"])
     install_keyring(keyring)
+    install_chain_keys(app.config["AUDIT_CHAIN_KEY"])
     app.extensions["dangjian.keyring"] = keyring
     database = Database(app.config["DATABASE_URL"])
     app.extensions["dangjian.db"] = database

@@ -34,6 +34,7 @@ DEMO_WECOM = {
 REQUIRED_IN_PRODUCTION = (
     "SECRET_KEY",
     "FIELD_KEYS",
+    "AUDIT_CHAIN_KEY",
     "DATABASE_URL",
     "REDIS_URL",
     # A real corp's credentials: the demo values would only ever talk to the emulator.
@@ -105,6 +106,42 @@ def parse_field_keys(value: str) -> list[FieldKey]:
     if not keys or keys[0].algorithm == RETIRED:
         raise ValueError("at least one key is required, and the first (active) one is not retired")
     return keys
+
+
+@dataclass(frozen=True)
+class ChainKey:
+    """One HMAC key of the audit chain's ring (AUDIT_CHAIN_KEY): kept outside the database."""
+
+    key_id: str
+    secret: bytes
+
+    def __repr__(self) -> str:  # never print key material
+        return f"ChainKey({self.key_id!r}, <secret>)"
+
+
+def parse_chain_keys(value: str) -> list[ChainKey]:
+    """`id:base64key,…` (each key at least 32 bytes); the first signs new events, all verify."""
+    keys: list[ChainKey] = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        key_id, _, encoded = item.partition(":")
+        if not KEY_ID_RE.match(key_id):
+            raise ValueError(f"audit key id {key_id!r} must be 1-16 letters, digits, '_' or '-'")
+        try:
+            secret = base64.b64decode(encoded, validate=True)
+        except ValueError:
+            raise ValueError(f"audit key {key_id!r} is not valid base64") from None
+        if len(secret) < 32 or any(k.key_id == key_id for k in keys):
+            raise ValueError(f"audit key {key_id!r} must be at least 32 bytes and appear once")
+        keys.append(ChainKey(key_id, secret))
+    if not keys:
+        raise ValueError("at least one audit key is required")
+    return keys
+
+
+def format_chain_keys(keys: list[ChainKey]) -> str:
+    return ",".join(f"{k.key_id}:{base64.b64encode(k.secret).decode()}" for k in keys)
 
 
 def format_field_keys(keys: list[FieldKey]) -> str:
@@ -223,6 +260,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REDIS_URL", _redis_url, None, "Redis URL; unset → in-process stand-in (demo only)"),
     Setting("SECRET_KEY", _secret_key, None, "Flask session signing"),
     Setting("FIELD_KEYS", parse_field_keys, None, "field-encryption key ring, first = active"),
+    Setting("AUDIT_CHAIN_KEY", parse_chain_keys, None, "HMAC key ring of the audit chain, first = active"),
+    Setting("AUDIT_ANCHOR_FILE", _nonempty, None, "append-only file the audit chain's daily anchors go to"),
     Setting("WECOM_CORP_ID", _corp_id, None, "corp id"),
     Setting("WECOM_AGENT_ID", _agent_id, None, "AgentId of the self-built app"),
     Setting("WECOM_SECRET", _nonempty, None, "app Secret"),
@@ -316,7 +355,13 @@ def load_settings(
                 _instance_secret(instance_path / "field_keys", _new_field_keys)
             )
             values["FIELD_KEYS_FILE"] = str(instance_path / "field_keys")
+        if values["AUDIT_CHAIN_KEY"] is None:
+            values["AUDIT_CHAIN_KEY"] = parse_chain_keys(
+                _instance_secret(instance_path / "audit_chain_key", _new_chain_key)
+            )
 
+    if values["AUDIT_ANCHOR_FILE"] is None:
+        values["AUDIT_ANCHOR_FILE"] = str(instance_path / "audit_anchors.log")
     if values["MEDIA_DIR"] is None:  # outside the web root in every environment
         values["MEDIA_DIR"] = str(instance_path / "media")
     values.setdefault("FIELD_KEYS_FILE", None)
@@ -326,6 +371,10 @@ def load_settings(
 
 def _new_secret_key() -> str:
     return secrets.token_urlsafe(48)
+
+
+def _new_chain_key() -> str:
+    return format_chain_keys([ChainKey("a1", secrets.token_bytes(32))])
 
 
 def _new_field_keys() -> str:

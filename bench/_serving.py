@@ -48,6 +48,7 @@ def fresh_schema(schema: str) -> tuple[str, dict[str, str]]:
         "REDIS_URL": REDIS,
         "SECRET_KEY": "bench-" + "k" * 40,
         "FIELD_KEYS": format_field_keys([new_field_key("b1")]),
+        "AUDIT_CHAIN_KEY": "ba1:" + "C" * 43 + "=",
         "LOG_LEVEL": "WARNING",
     }
     subprocess.run(

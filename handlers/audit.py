@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import calendar
 import json
-from collections.abc import Iterator
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 from handlers.errors import DomainError, Forbidden, OutOfScope
 from handlers.paging import Page, paginate
 from handlers.policy import Actor, can
-from models.audit import GENESIS_HASH, AuditEvent
+from models.audit import GENESIS_HASH, AuditEvent, ChainKeyMissing, signing_key_id
 from models.base import utcnow
 
 #: Arbitrary constant naming the audit chain's advisory lock in PostgreSQL.
@@ -57,6 +59,7 @@ def record(
         source_ip=actor.source_ip,
         detail=json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else None,
         prev_hash=head.hash if head else GENESIS_HASH,
+        key_id=signing_key_id(),
     )
     event.hash = event.compute_hash()
     session.add(event)
@@ -121,15 +124,73 @@ def _prune_anchors(session: Session) -> dict[int, str]:
     return anchors
 
 
-def verify_chain(session: Session) -> ChainReport:
-    """Walk the whole chain; report the first event whose content or link does not verify."""
-    anchors = _prune_anchors(session)
+@dataclass(frozen=True)
+class Anchor:
+    """The chain's head as it was at a moment, kept outside the database (AUDIT_ANCHOR_FILE and
+    the 审计管理员's WeCom): what a later `audit verify` holds the chain to."""
+
+    up_to_id: int
+    hash: str
+    events: int
+    at: str
+
+    def line(self) -> str:
+        return json.dumps(
+            {"up_to_id": self.up_to_id, "hash": self.hash, "events": self.events, "at": self.at},
+            sort_keys=True,
+        )
+
+    @classmethod
+    def parse(cls, line: str) -> Anchor | None:
+        try:
+            data = json.loads(line)
+            return cls(int(data["up_to_id"]), str(data["hash"]), int(data["events"]), str(data["at"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+def anchor_now(session: Session) -> Anchor | None:
+    head = session.execute(
+        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    if head is None:
+        return None
+    events = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    return Anchor(head.id, head.hash, events, utcnow().isoformat(timespec="seconds"))
+
+
+def write_anchor(path: str, anchor: Anchor) -> None:
+    """Append one anchor line (the file is only ever appended to; mode 0600 when created)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    created = not target.exists()
+    with target.open("a", encoding="utf-8") as out:
+        out.write(anchor.line() + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+    if created:
+        target.chmod(0o600)
+
+
+def read_anchors(path: str | None) -> list[Anchor]:
+    if not path or not Path(path).exists():
+        return []
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [anchor for anchor in (Anchor.parse(line) for line in lines if line.strip()) if anchor]
+
+
+def verify_chain(session: Session, anchors: Iterable[Anchor] = ()) -> ChainReport:
+    """Walk the whole chain; report the first event whose content or link does not verify, one
+    that differs from an anchor kept outside the database (rewritten, its HMACs recomputed), or
+    a tail cut off after an anchor (the last rows deleted)."""
+    outside = {anchor.up_to_id: anchor.hash for anchor in anchors}
+    pruned = _prune_anchors(session)
     previous: tuple[int, str] | None = None
-    checked = 0
+    checked, keyed = 0, False
     for event in _events(session):
         checked += 1
         if previous is None:
-            expected_prev = GENESIS_HASH if event.id == 1 else anchors.get(event.id - 1)
+            expected_prev = GENESIS_HASH if event.id == 1 else pruned.get(event.id - 1)
             if expected_prev is None:
                 return ChainReport(
                     checked, event.id, "链首之前的记录缺失 (events before the first are missing)"
@@ -140,9 +201,34 @@ def verify_chain(session: Session) -> ChainReport:
             expected_prev = previous[1]
         if event.prev_hash != expected_prev:
             return ChainReport(checked, event.id, "与前一条记录的链接不符 (link to previous event broken)")
-        if event.compute_hash() != event.hash:
+        if event.key_id is None and keyed:
+            # Only events older than the key may be unkeyed: a plain SHA-256 after a keyed event
+            # is someone without the key recomputing the chain.
+            return ChainReport(
+                checked, event.id, "密钥签名之后出现未签名的记录 (unkeyed event after keyed ones)"
+            )
+        keyed = keyed or event.key_id is not None
+        try:
+            intact = event.compute_hash() == event.hash
+        except ChainKeyMissing as missing:
+            return ChainReport(
+                checked, event.id, f"记录所用的密钥 {missing} 不在 AUDIT_CHAIN_KEY 中 (key missing)"
+            )
+        if not intact:
             return ChainReport(checked, event.id, "记录内容已被修改 (event content altered)")
+        if event.id in outside and outside[event.id] != event.hash:
+            return ChainReport(
+                checked, event.id, "与库外锚点不符：记录被改写 (differs from an external anchor)"
+            )
         previous = (event.id, event.hash)
+    last = previous[0] if previous else 0
+    beyond = [up_to for up_to in outside if up_to > last]
+    if beyond:
+        return ChainReport(
+            checked,
+            last + 1,
+            f"第 {last + 1}–{max(beyond)} 条记录已被删除：链尾比库外锚点短 (tail truncated)",
+        )
     return ChainReport(checked)
 
 

@@ -55,6 +55,13 @@ SCHEDULE: tuple[Periodic, ...] = (
         timedelta(hours=2, minutes=17),
     ),
     Periodic("prune_audit", timedelta(days=1), maintenance.prune_audit, timedelta(hours=3, minutes=41)),
+    # After the night's verification: the chain's head leaves the database once a day.
+    Periodic(
+        "anchor_audit_chain",
+        timedelta(days=1),
+        maintenance.anchor_audit_chain,
+        timedelta(hours=2, minutes=47),
+    ),
     # 01:53 in Beijing (UTC+8): after the HR system's evening changes reach WeCom, before the
     # morning shift logs in.
     Periodic("directory_sync", timedelta(days=1), directory.sync_directory, timedelta(hours=17, minutes=53)),

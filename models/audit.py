@@ -1,9 +1,13 @@
-"""The audit trail: append-only events chained by SHA-256 so that any edit, deletion or
-insertion shows up in `flask audit verify`."""
+"""The audit trail: append-only events chained so that any edit, deletion or insertion shows up
+in `flask audit verify`. Each event's hash is an HMAC-SHA256 under a key kept outside the
+database (AUDIT_CHAIN_KEY, a ring: the first signs, all verify), so someone with the database
+alone — a superuser who turns the append-only trigger off — cannot recompute the chain after
+editing it. Events written before the key existed carry no key id and a plain SHA-256."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from datetime import datetime
 from typing import Any
@@ -15,6 +19,25 @@ from models.base import Base, utcnow
 
 #: prev_hash of the first event ever written.
 GENESIS_HASH = "0" * 64
+
+#: The chain's keys, id → secret, and the id that signs new events (create_app installs them).
+_chain_keys: dict[str, bytes] = {}
+_signing_key: str | None = None
+
+
+class ChainKeyMissing(Exception):
+    """An event names a key id the configured ring does not have."""
+
+
+def install_chain_keys(keys: list[Any]) -> None:
+    global _signing_key
+    _chain_keys.clear()
+    _chain_keys.update({k.key_id: k.secret for k in keys})
+    _signing_key = keys[0].key_id if keys else None
+
+
+def signing_key_id() -> str | None:
+    return _signing_key
 
 
 class AuditEvent(Base):
@@ -41,6 +64,8 @@ class AuditEvent(Base):
     detail: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The AUDIT_CHAIN_KEY id its HMAC was made with; None for events older than the key.
+    key_id: Mapped[str | None] = mapped_column(String(16))
 
     def canonical(self) -> bytes:
         """The bytes the chain hash covers: every column but the hash itself."""
@@ -58,7 +83,14 @@ class AuditEvent(Base):
             "detail": self.detail,
             "prev_hash": self.prev_hash,
         }
+        if self.key_id is not None:  # the key id is covered too: it cannot be swapped
+            body["key_id"] = self.key_id
         return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical()).hexdigest()
+        if self.key_id is None:
+            return hashlib.sha256(self.canonical()).hexdigest()
+        secret = _chain_keys.get(self.key_id)
+        if secret is None:
+            raise ChainKeyMissing(self.key_id)
+        return hmac.new(secret, self.canonical(), hashlib.sha256).hexdigest()

@@ -29,7 +29,7 @@ from handlers import people
 from handlers.policy import Actor, load_actor
 from models import MemberStatus, OrgKind, PartyOrg, Person, Role, RoleGrant, migrate
 from models.crypto import install_keyring
-from settings import format_field_keys, new_field_key, parse_field_keys
+from settings import format_field_keys, new_field_key, parse_chain_keys, parse_field_keys
 
 #: Shared fixtures that live in tests/helpers (test modules never import each other).
 pytest_plugins = ["tests.helpers.processes"]
@@ -44,6 +44,8 @@ needs_real_services = pytest.mark.skipif(
 needs_postgresql = pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL-only behaviour")
 
 TEST_FIELD_KEYS = format_field_keys([new_field_key("t1")])
+#: The audit chain's HMAC key, the same in every process a test starts (workers chain onto it).
+TEST_AUDIT_KEY = "ta1:" + __import__("base64").b64encode(b"audit-chain-key-for-the-tests-0123456789").decode()
 
 
 def _schema_url(base: str, schema: str) -> str:
@@ -127,6 +129,8 @@ def build_app(database_url: str, **overrides: Any) -> Flask:
         "REDIS_URL": TEST_REDIS_URL,
         "SECRET_KEY": "test-secret-key-" + "x" * 32,
         "FIELD_KEYS": parse_field_keys(TEST_FIELD_KEYS),
+        "AUDIT_CHAIN_KEY": parse_chain_keys(TEST_AUDIT_KEY),
+        "AUDIT_ANCHOR_FILE": tempfile.mkstemp(prefix="dangjian-anchors-", suffix=".log")[1],
         "WECOM_EMULATOR": False,
         # Uploaded lesson media go to a throwaway folder, never the checkout's instance/.
         "MEDIA_DIR": tempfile.mkdtemp(prefix="dangjian-media-"),

@@ -74,7 +74,8 @@ def test_verify_names_an_inserted_event(db_session):
         text("UPDATE audit_event SET prev_hash = :h WHERE id = :id"), {"h": last.hash, "id": genuine_next.id}
     )
     db_session.expire_all()
-    assert audit.verify_chain(db_session).broken_at == genuine_next.id
+    # Found at the forgery itself: an unkeyed event after keyed ones (whoever forged it had no key).
+    assert audit.verify_chain(db_session).broken_at == forged.id
 
 
 @needs_postgresql
@@ -123,3 +124,89 @@ def test_cli_audit_verify_reports_the_edited_row_by_id(db_session, runner):
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code != 0
     assert f"第 {events[3].id} 条" in result.output
+
+
+# --- a chain an insider cannot rewrite (issue 16 item 6) --------------------------------------
+
+
+def _recompute_without_the_key(session, from_id):
+    """What a database superuser can do: edit, then recompute every later hash with SHA-256 —
+    but not the HMAC, whose key is outside the database."""
+    import hashlib
+
+    events = session.scalars(select(AuditEvent).where(AuditEvent.id >= from_id).order_by(AuditEvent.id)).all()
+    previous = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == from_id - 1))
+    for event in events:
+        event.prev_hash = previous
+        event.key_id = None  # unkeyed: the only hash they can make
+        event.hash = hashlib.sha256(event.canonical()).hexdigest()
+        previous = event.hash
+        session.execute(
+            text(
+                "UPDATE audit_event SET prev_hash = :p, hash = :h, key_id = NULL, actor_label = :a"
+                " WHERE id = :id"
+            ),
+            {"p": event.prev_hash, "h": event.hash, "a": event.actor_label, "id": event.id},
+        )
+    session.expire_all()
+
+
+def test_events_are_signed_with_the_chain_key(db_session):
+    events = _write(db_session, 3)
+    assert {e.key_id for e in events} == {"ta1"} and audit.verify_chain(db_session).ok
+
+
+def test_a_rewritten_and_recomputed_chain_is_found_without_the_key(db_session):
+    events = _write(db_session, 6)
+    _without_guard(db_session)
+    target = events[3]
+    target.actor_label = "李四"
+    _recompute_without_the_key(db_session, target.id)
+    report = audit.verify_chain(db_session)
+    assert report.broken_at == target.id and "未签名" in report.reason
+
+
+def test_the_last_rows_deleted_are_found_against_the_anchor(db_session, tmp_path):
+    ids = [e.id for e in _write(db_session, 6)]
+    anchor_file = tmp_path / "anchors.log"
+    audit.write_anchor(str(anchor_file), audit.anchor_now(db_session))
+    _without_guard(db_session)
+    db_session.execute(text("DELETE FROM audit_event WHERE id > :id"), {"id": ids[2]})
+    db_session.expire_all()
+    assert audit.verify_chain(db_session).ok  # the chain alone cannot tell a tail was cut
+    report = audit.verify_chain(db_session, audit.read_anchors(str(anchor_file)))
+    assert not report.ok and report.broken_at == ids[3] and "链尾" in report.reason
+
+
+def test_an_event_rewritten_with_the_key_itself_still_differs_from_its_anchor(db_session, tmp_path):
+    """Even someone holding the key (a stolen AUDIT_CHAIN_KEY) cannot change an anchored event."""
+    events = _write(db_session, 4)
+    anchors = [audit.anchor_now(db_session)]
+    _without_guard(db_session)
+    last = events[-1]
+    last.detail = '{"x": 1}'
+    last.hash = last.compute_hash()
+    db_session.execute(
+        text("UPDATE audit_event SET detail = :d, hash = :h WHERE id = :id"),
+        {"d": last.detail, "h": last.hash, "id": last.id},
+    )
+    db_session.expire_all()
+    report = audit.verify_chain(db_session, anchors)
+    assert report.broken_at == last.id and "锚点" in report.reason
+
+
+def test_the_daily_anchor_leaves_the_database(app, db_session, make_person, queues, tmp_path, monkeypatch):
+    from jobs import maintenance
+    from models import OutboundMessage, Role, RoleGrant
+
+    monkeypatch.setitem(app.config, "AUDIT_ANCHOR_FILE", str(tmp_path / "anchors.log"))  # this test's own
+    auditor = make_person(wecom_userid="auditor1", name="审计员")
+    db_session.add(RoleGrant(person_id=auditor.id, role=Role.auditor, org_id=None))
+    _write(db_session, 2)
+    db_session.commit()
+    with app.app_context():
+        assert maintenance.anchor_audit_chain().startswith("anchored at event")
+    anchors = audit.read_anchors(app.config["AUDIT_ANCHOR_FILE"])
+    assert anchors and anchors[-1].up_to_id >= 2
+    told = db_session.scalar(select(OutboundMessage).where(OutboundMessage.dedupe_key.like("audit-anchor:%")))
+    assert told.to_users == "auditor1" and anchors[-1].hash in told.params["content"]

@@ -18,7 +18,7 @@ from demo import seed_demo
 from jobs import maintenance, outbox
 from models import OutboundMessage, OutboundStatus, Person
 from tests import jobs_for_tests
-from tests.conftest import EMULATOR_CORP, TEST_FIELD_KEYS, TEST_REDIS_URL, needs_real_services
+from tests.conftest import EMULATOR_CORP, TEST_AUDIT_KEY, TEST_FIELD_KEYS, TEST_REDIS_URL, needs_real_services
 from tests.helpers.processes import ROOT, children_of, events, wait_for
 
 pytestmark = [pytest.mark.integration, needs_real_services]
@@ -128,6 +128,7 @@ def test_two_processes_starting_together_fetch_one_token(integration_app, jobs, 
         "REDIS_URL": TEST_REDIS_URL,
         "SECRET_KEY": "z" * 40,
         "FIELD_KEYS": TEST_FIELD_KEYS,
+        "AUDIT_CHAIN_KEY": TEST_AUDIT_KEY,
         "WECOM_EMULATOR": "0",
         "WECOM_API_BASE": integration_app.config["WECOM_API_BASE"],
         **EMULATOR_CORP,

@@ -6,6 +6,7 @@ PRODUCTION_MINIMUM = {
     "APP_ENV": "production",
     "SECRET_KEY": "s" * 40,
     "FIELD_KEYS": "k1:" + "A" * 43 + "=",
+    "AUDIT_CHAIN_KEY": "a1:" + "B" * 43 + "=",
     "DATABASE_URL": "postgresql://dj@db/dangjian",
     "REDIS_URL": "redis://cache:6379/0",
     "WECOM_CORP_ID": "ww1436e0e65a779aee",

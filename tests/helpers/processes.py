@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEvent, migrate
-from tests.conftest import EMULATOR_CORP, TEST_FIELD_KEYS, TEST_REDIS_URL, build_app
+from tests.conftest import EMULATOR_CORP, TEST_AUDIT_KEY, TEST_FIELD_KEYS, TEST_REDIS_URL, build_app
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout: processes run `flask --app app` there
 
@@ -49,6 +49,8 @@ def spawn(integration_app, tmp_path):
         "REDIS_URL": TEST_REDIS_URL,
         "SECRET_KEY": "integration-secret-" + "y" * 32,
         "FIELD_KEYS": TEST_FIELD_KEYS,
+        "AUDIT_CHAIN_KEY": TEST_AUDIT_KEY,
+        "AUDIT_ANCHOR_FILE": str(tmp_path / "audit_anchors.log"),
         "LOG_LEVEL": "WARNING",
         "WECOM_EMULATOR": "0",
         "WECOM_API_BASE": integration_app.config["WECOM_API_BASE"],
