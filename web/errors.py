@@ -50,11 +50,14 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:
         status = exc.code or 500
-        return _answer(
+        body, status = _answer(
             status,
             (exc.name or "error").lower().replace(" ", "_"),
             MESSAGES.get(status, exc.description or ""),
         )
+        # The exception's own headers (a 405's Allow, RFC 9110 §15.5.6) survive the Chinese page.
+        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+        return body, status, headers
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> ResponseReturnValue:

@@ -214,3 +214,28 @@ def test_meetings_are_planned_and_read_back_within_the_tokens_scope(
     for path in ("", "/sessions", "/attendance"):
         other = client.get(f"/api/v1/meetings/{meeting_id}{path}", headers=secretary)
         assert other.status_code == 404 and "主题党日" not in other.get_data(as_text=True)
+
+
+def test_query_parameters_are_held_to_the_document(client, hospital, token):
+    """issue 16 item 9: per_page=null was read as the default and an over-long shift_group or
+    tag went through; every query parameter is now checked against the document, in one place."""
+    headers = token(Role.committee_office)
+    for path, name in (
+        ("/api/v1/members?per_page=null", "per_page"),
+        ("/api/v1/members?page=0", "page"),
+        ("/api/v1/members?shift_group=" + "夜" * 33, "shift_group"),
+        ("/api/v1/members?org_id=not-a-uuid", "org_id"),
+        ("/api/v1/reminders?status=bogus", "status"),
+        ("/api/v1/lessons?tag=" + "党" * 65, "tag"),
+    ):
+        refused = client.get(path, headers=headers)
+        assert refused.status_code == 422 and refused.get_json()["details"]["field"] == name, (
+            path,
+            refused.json,
+        )
+    assert client.get("/api/v1/members?per_page=5", headers=headers).status_code == 200
+
+
+def test_a_405_says_which_methods_are_allowed(client, token):
+    refused = client.delete("/api/v1/members", headers=token(Role.committee_office))
+    assert refused.status_code == 405 and "GET" in refused.headers["Allow"] and refused.is_json
