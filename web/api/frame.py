@@ -174,6 +174,10 @@ def _check_query() -> None:
     if request.url_rule is None:
         return
     parameters = _query_parameters().get((_document_path(request.url_rule.rule), request.method), [])
+    known = {parameter["name"] for parameter in parameters}
+    unknown = sorted(name for name in request.args if name not in known)
+    if unknown and request.endpoint != "api.openapi":
+        raise ValidationFailed(f"不认识的查询参数：{unknown[0][:40]}。", field=unknown[0][:64])
     for parameter in parameters:
         for raw in request.args.getlist(parameter["name"]):
             _check_value(parameter["name"], raw, parameter.get("schema", {}))
