@@ -2,7 +2,7 @@
 
 `flask --app app db upgrade`, `seed demo`, `keys …`, `audit verify`, `jobs worker`,
 `jobs scheduler`, `api create-token`, `demo serve`, `users create-admin`, `wecom sync`,
-`lessons import`.
+`lessons import`, `backup manifest`, `restore check`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from cli import api, audit, db, demo, jobs, keys, lessons, seed, users, wecom
+    from cli import api, audit, backup, db, demo, jobs, keys, lessons, seed, users, wecom
 
     for module in (db, seed, keys, audit, jobs, api, demo, users, wecom, lessons):
         app.cli.add_command(module.group)
+    app.cli.add_command(backup.backup_group)
+    app.cli.add_command(backup.restore_group)
