@@ -92,12 +92,7 @@ def parse_field_keys(value: str) -> list[FieldKey]:
             key_id, algorithm, encoded = parts[0], "sm4-gcm", parts[2]
         else:
             raise ValueError("each key must be id:base64key or id:sm4:base64key")
-        if not KEY_ID_RE.match(key_id):
-            raise ValueError(f"key id {key_id!r} must be 1-16 letters, digits, '_' or '-'")
-        try:
-            secret = base64.b64decode(encoded, validate=True)
-        except ValueError:
-            raise ValueError(f"key {key_id!r} is not valid base64") from None
+        secret = _key_material(key_id, encoded, "key")
         if len(secret) != KEY_SIZES[algorithm]:
             raise ValueError(f"key {key_id!r} must be {KEY_SIZES[algorithm]} bytes for {algorithm}")
         if any(k.key_id == key_id for k in keys):
@@ -106,6 +101,16 @@ def parse_field_keys(value: str) -> list[FieldKey]:
     if not keys or keys[0].algorithm == RETIRED:
         raise ValueError("at least one key is required, and the first (active) one is not retired")
     return keys
+
+
+def _key_material(key_id: str, encoded: str, what: str) -> bytes:
+    """One ring entry's id checked and its base64 key decoded (FIELD_KEYS and AUDIT_CHAIN_KEY)."""
+    if not KEY_ID_RE.match(key_id):
+        raise ValueError(f"{what} id {key_id!r} must be 1-16 letters, digits, '_' or '-'")
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except ValueError:
+        raise ValueError(f"{what} {key_id!r} is not valid base64") from None
 
 
 @dataclass(frozen=True)
@@ -126,12 +131,7 @@ def parse_chain_keys(value: str) -> list[ChainKey]:
         if not item:
             continue
         key_id, _, encoded = item.partition(":")
-        if not KEY_ID_RE.match(key_id):
-            raise ValueError(f"audit key id {key_id!r} must be 1-16 letters, digits, '_' or '-'")
-        try:
-            secret = base64.b64decode(encoded, validate=True)
-        except ValueError:
-            raise ValueError(f"audit key {key_id!r} is not valid base64") from None
+        secret = _key_material(key_id, encoded, "audit key")
         if len(secret) < 32 or any(k.key_id == key_id for k in keys):
             raise ValueError(f"audit key {key_id!r} must be at least 32 bytes and appear once")
         keys.append(ChainKey(key_id, secret))
