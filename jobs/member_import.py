@@ -28,30 +28,51 @@ KEPT_SECONDS = 3600
 
 @dataclass
 class ImportTracker:
-    """One background import's upload and progress in Redis."""
+    """One background import's upload and progress in Redis (`kind`: member-import, roster-import)."""
 
     redis: Redis
     token: str
+    kind: str = "member-import"
 
     @property
     def _key(self) -> str:
-        return f"dj:member-import:{self.token}"
+        return f"dj:{self.kind}:{self.token}"
 
     @classmethod
-    def start(cls, redis: Redis, person_id: uuid.UUID, content: bytes, rows: int) -> ImportTracker:
-        tracker = cls(redis, secrets.token_urlsafe(16))
+    def start(
+        cls,
+        redis: Redis,
+        person_id: uuid.UUID,
+        content: bytes,
+        rows: int,
+        *,
+        kind: str = "member-import",
+        facts: dict[str, str] | None = None,
+    ) -> ImportTracker:
+        """Keep the upload for the job; `facts`: what else the job needs (a roster's period)."""
+        tracker = cls(redis, secrets.token_urlsafe(16), kind)
         with redis.pipeline() as pipe:
             pipe.set(f"{tracker._key}:file", content, ex=KEPT_SECONDS)
             pipe.hset(
-                tracker._key, mapping={"person": str(person_id), "state": "queued", "done": 0, "total": rows}
+                tracker._key,
+                mapping={
+                    "person": str(person_id),
+                    "state": "queued",
+                    "done": 0,
+                    "total": rows,
+                    **(facts or {}),
+                },
             )
             pipe.expire(tracker._key, KEPT_SECONDS)
             pipe.execute()
         return tracker
 
+    def fields(self) -> dict[str, str]:
+        return {k.decode(): v.decode() for k, v in self.redis.hgetall(self._key).items()}
+
     def status(self, person_id: uuid.UUID) -> dict[str, Any] | None:
         """The progress, for the person who uploaded the file only (None for anyone else)."""
-        raw = {k.decode(): v.decode() for k, v in self.redis.hgetall(self._key).items()}
+        raw = self.fields()
         if raw.get("person") != str(person_id):
             return None
         raw["done"], raw["total"] = int(raw.get("done", 0)), int(raw.get("total", 0))

@@ -202,3 +202,46 @@ def test_the_api_lists_the_reminders_of_members_in_scope(app, hospital, db_sessi
     )
     assert listed.status_code == 200
     assert [(r["userid"], r["reason"]) for r in listed.get_json()["items"]] == [("nurse01", "已报名")]
+
+
+def test_a_large_roster_is_imported_by_a_job_and_the_page_follows_it(
+    browser, hospital, db_session, run_jobs, monkeypatch
+):
+    """issue 16 item 4: a long roster runs in the background job member imports use, not in
+    the request (the threshold is lowered here so that a few rows stand for many)."""
+    from web.admin import reminder_pages
+
+    monkeypatch.setattr(reminder_pages, "BACKGROUND_ROSTER_ROWS", 2)
+    qr_login(browser, "sec01")
+    page = browser.get("/admin/rosters").get_data(as_text=True)
+    rows = [("nurse01", f"2026-12-{7 + n:02d}", "D") for n in range(4)]
+    queued = upload(browser, page, workbook(*rows))
+    assert queued.status_code == 302 and "/admin/rosters/import/" in queued.headers["Location"]
+    waiting = browser.get(queued.headers["Location"]).get_data(as_text=True)
+    assert "等待处理" in waiting and 'http-equiv="refresh"' in waiting
+    assert db_session.scalar(select(func.count()).select_from(RosterShift)) == 0
+    run_jobs(("default",))
+    done = browser.get(queued.headers["Location"]).get_data(as_text=True)
+    assert "已导入 1 名党员的 4 个班次" in done and 'http-equiv="refresh"' not in done
+    db_session.expire_all()
+    assert db_session.scalar(select(func.count()).select_from(RosterShift)) == 4
+    # Someone else cannot follow (or learn of) this upload.
+    other = browser.application.test_client()
+    qr_login(other, "office01")
+    assert other.get(queued.headers["Location"]).status_code == 404
+
+
+def test_a_large_bad_roster_reports_its_rows_from_the_job(
+    browser, hospital, db_session, run_jobs, monkeypatch
+):
+    from web.admin import reminder_pages
+
+    monkeypatch.setattr(reminder_pages, "BACKGROUND_ROSTER_ROWS", 2)
+    qr_login(browser, "sec01")
+    page = browser.get("/admin/rosters").get_data(as_text=True)
+    rows = [("nurse01", "2026-12-07", "D"), ("nurse01", "2026-12-08", "X"), ("nobody", "2026-12-09", "D")]
+    queued = upload(browser, page, workbook(*rows))
+    run_jobs(("default",))
+    done = browser.get(queued.headers["Location"]).get_data(as_text=True)
+    assert "本次未导入任何排班" in done and "第 3 行" in done and "第 4 行" in done
+    assert db_session.scalar(select(func.count()).select_from(RosterShift)) == 0

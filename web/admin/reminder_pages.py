@@ -3,11 +3,17 @@ see what is scheduled, sent, cancelled or failed and why, and pause a category."
 
 from __future__ import annotations
 
-from flask import Response, abort, g, render_template, request, url_for
+from datetime import date
+
+from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from handlers import exports, reminders, rosters
 from handlers.errors import DomainError, ValidationFailed
+from handlers.policy import holds
+from handlers.tables import RowProblem
+from jobs import roster_import
+from jobs.member_import import ImportTracker
 from web import db_session
 from web.admin.frame import bp, form_date
 from web.outcome import form_change
@@ -61,7 +67,10 @@ def roster_upload() -> ResponseReturnValue:
             raise ValidationFailed("请填写排班周期。", field="period_start")
         if upload is None or not upload.filename:
             raise ValidationFailed("请选择排班文件。", field="file")
-        rows = rosters.read_file(upload.filename, upload.read(MAX_UPLOAD_BYTES + 1))
+        content = upload.read(MAX_UPLOAD_BYTES + 1)
+        rows = rosters.read_file(upload.filename, content)
+        if len(rows) > BACKGROUND_ROSTER_ROWS and holds(g.actor, "roster.manage"):
+            return _import_in_background(upload.filename, content, len(rows), start, end)
         report = rosters.import_roster(
             db_session(), g.actor, rows, period_start=start, period_end=end, source="upload"
         )
@@ -72,6 +81,55 @@ def roster_upload() -> ResponseReturnValue:
         db_session().rollback()
         return _roster_page(report, status=422)
     return _roster_page(report)
+
+
+#: A roster longer than this is checked and imported by a job (jobs/roster_import.py), the page
+#: following its progress: a hospital's whole month can run to tens of thousands of shifts.
+BACKGROUND_ROSTER_ROWS = 2000
+
+
+def _import_in_background(
+    filename: str, content: bytes, rows: int, start: date, end: date
+) -> ResponseReturnValue:
+    queues = current_app.extensions["dangjian.jobs"]
+    facts = {"filename": filename, "period_start": start.isoformat(), "period_end": end.isoformat()}
+    tracker = ImportTracker.start(
+        queues.redis, g.person.id, content, rows, kind=roster_import.KIND, facts=facts
+    )
+    queues.enqueue(
+        roster_import.import_roster_file,
+        tracker.token,
+        str(g.person.id),
+        job_id=f"roster-import-{tracker.token}",
+    )
+    return redirect(url_for("admin.roster_import_progress", token=tracker.token))
+
+
+@bp.get("/rosters/import/<token>")
+def roster_import_progress(token: str) -> ResponseReturnValue:
+    _require("rosters")
+    tracker = ImportTracker(current_app.extensions["dangjian.jobs"].redis, token, roster_import.KIND)
+    status = tracker.status(g.person.id)
+    if status is None:
+        abort(404)  # expired, or someone else's upload
+    report = None
+    if status["state"] in ("imported", "rejected"):
+        report = rosters.RosterReport(
+            errors=[RowProblem(line, message) for line, message in status["problems"]],
+            members=int(status.get("members", 0)),
+            shifts=int(status.get("shifts", 0)),
+            replanned=int(status.get("replanned", 0)),
+        )
+    running = status["state"] in ("queued", "check")
+    return render_template(
+        "admin/rosters.html",
+        codes=rosters.shift_codes(db_session()),
+        imports=rosters.recent_imports(db_session()),
+        report=report,
+        error=status.get("message"),
+        progress=status,
+        running=running,
+    ), 200
 
 
 @bp.post("/rosters/codes")
