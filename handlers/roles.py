@@ -146,3 +146,15 @@ def branch_leaders(session: Session, branch: PartyOrg) -> tuple[Role, list[Perso
         if people_holding:
             return role, people_holding
     return Role.secretary, []
+
+
+def holders_hospital_wide(session: Session, role: Role) -> list[str]:
+    """WeCom userids of the active people holding `role` (the 审计管理员 who keep the audit anchors)."""
+    return list(
+        session.scalars(
+            select(Person.wecom_userid)
+            .join(RoleGrant, RoleGrant.person_id == Person.id)
+            .where(RoleGrant.role == role, RoleGrant.revoked_at.is_(None), Person.is_active.is_(True))
+            .order_by(Person.wecom_userid)
+        ).unique()
+    )

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_
 from sqlalchemy.orm import Session
 
-from handlers import audit, notify
+from handlers import audit, notify, roles
 from handlers.policy import Actor
 from jobs import job
 from jobs.context import queues, setting, unit_of_work
-from models import CallbackReceipt, Person, Role, RoleGrant, WebSession
+from models import CallbackReceipt, Role, WebSession
 
 logger = logging.getLogger(__name__)
 
@@ -102,11 +102,7 @@ def anchor_audit_chain() -> str:
         if anchor is None:
             return "no events yet"
         audit.write_anchor(setting("AUDIT_ANCHOR_FILE"), anchor)
-        auditors = session.scalars(
-            select(Person.wecom_userid)
-            .join(RoleGrant, RoleGrant.person_id == Person.id)
-            .where(RoleGrant.role == Role.auditor, RoleGrant.revoked_at.is_(None), Person.is_active.is_(True))
-        ).all()
+        auditors = roles.holders_hospital_wide(session, Role.auditor)
         if auditors:
             notify.tell(
                 session,
