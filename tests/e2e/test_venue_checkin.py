@@ -5,7 +5,7 @@ meeting page scans the room screen's code with scanQRCode."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import requests
@@ -82,7 +82,10 @@ def test_a_console_venue_geofences_check_in_through_the_jssdk(live, radiology, c
         venue = session.scalar(select(Venue).where(Venue.name == "影像楼示教室"))
         assert venue.fences
         start = datetime.now(UTC) + timedelta(minutes=3)
-        end = start + timedelta(minutes=50)
+        # A session ends the day it starts (Beijing): late in the evening it is cut at 23:59.
+        beijing = timezone(timedelta(hours=8))
+        day_end = start.astimezone(beijing).replace(hour=23, minute=59, second=0, microsecond=0)
+        end = min(start + timedelta(minutes=50), day_end.astimezone(UTC))
         meeting = meetings.plan_meeting(
             session,
             load_actor(session, people.find_by_wecom_userid(session, "v15-sec")),
