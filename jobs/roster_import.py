@@ -1,19 +1,17 @@
-"""Large roster uploads run here (issue 16 item 4): the console keeps the file in Redis (the same
-ImportTracker as member imports), this job checks every row and imports all or nothing, and the
+"""Large roster uploads run here (issue 16 item 4): the console keeps the file in Redis (jobs/uploads.py,
+as member imports), this job checks every row and imports all or nothing, and the
 rosters page follows its progress. A small roster is still imported within the request."""
 
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import date
 
-from handlers import people, rosters
+from handlers import rosters
 from handlers.errors import DomainError
-from handlers.policy import load_actor
 from jobs import job
 from jobs.context import queues, unit_of_work
-from jobs.member_import import ImportTracker
+from jobs.uploads import ImportTracker, open_upload
 
 KIND = "roster-import"
 
@@ -21,22 +19,18 @@ KIND = "roster-import"
 @job(queue="default", timeout=1800, retries=1, intervals=(30,))
 def import_roster_file(token: str, person_id: str) -> str:
     tracker = ImportTracker(queues().redis, token, KIND)
-    content = tracker.content()
     facts = tracker.fields()
-    if content is None:
-        tracker.finish(state="failed", message="上传的文件已过期，请重新上传。")
-        return "expired"
-    tracker.progress("check", 0, None)
     with unit_of_work() as session:
-        person = people.find_active(session, uuid.UUID(person_id))
-        if person is None:
-            tracker.finish(state="failed", message="上传人的账号已停用，未导入。")
-            return "uploader inactive"
+        upload = open_upload(session, tracker, person_id)
+        if upload is None:
+            return "not run"
+        actor, content = upload
+        tracker.progress("check", 0, None)
         try:
             rows = rosters.read_file(facts["filename"], content)
             report = rosters.import_roster(
                 session,
-                load_actor(session, person),
+                actor,
                 rows,
                 period_start=date.fromisoformat(facts["period_start"]),
                 period_end=date.fromisoformat(facts["period_end"]),

@@ -10,7 +10,8 @@ from flask.typing import ResponseReturnValue
 from handlers import console_home, exports, member_import, members, people, transfers
 from handlers.errors import DomainError, ValidationFailed
 from handlers.policy import can, holds
-from jobs.member_import import ImportTracker, import_members_file
+from jobs.member_import import import_members_file
+from jobs.uploads import ImportTracker
 from models.base import local_today
 from web import db_session
 from web.admin.frame import bp, form_date, parse_uuid, scope_org_id, scoped

@@ -13,7 +13,7 @@ from handlers.errors import DomainError, ValidationFailed
 from handlers.policy import holds
 from handlers.tables import RowProblem
 from jobs import roster_import
-from jobs.member_import import ImportTracker
+from jobs.uploads import ImportTracker
 from web import db_session
 from web.admin.frame import bp, form_date
 from web.outcome import form_change
@@ -28,14 +28,19 @@ def _require(page: str) -> None:
 
 
 def _roster_page(
-    report: rosters.RosterReport | None = None, error: str | None = None, status: int = 200
+    report: rosters.RosterReport | None = None,
+    error: str | None = None,
+    status: int = 200,
+    **background: object,
 ) -> ResponseReturnValue:
+    """The rosters page; `background`: a long upload's progress and whether it is still running."""
     return render_template(
         "admin/rosters.html",
         codes=rosters.shift_codes(db_session()),
         imports=rosters.recent_imports(db_session()),
         report=report,
         error=error,
+        **background,
     ), status
 
 
@@ -121,15 +126,7 @@ def roster_import_progress(token: str) -> ResponseReturnValue:
             replanned=int(status.get("replanned", 0)),
         )
     running = status["state"] in ("queued", "check")
-    return render_template(
-        "admin/rosters.html",
-        codes=rosters.shift_codes(db_session()),
-        imports=rosters.recent_imports(db_session()),
-        report=report,
-        error=status.get("message"),
-        progress=status,
-        running=running,
-    ), 200
+    return _roster_page(report, status.get("message"), progress=status, running=running)
 
 
 @bp.post("/rosters/codes")
