@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from demo import campus_map
 from demo.activity import DemoActivity
+from demo.archive import DemoArchive
 from demo.plan import CAMPUSES, GIVEN, HOSPITAL, ORG_PLAN, POSITIONS, REGIONS, SHIFT_GROUPS, SURNAMES
 from handlers import attachments, people
 from handlers.policy import Actor
@@ -61,6 +62,7 @@ class DemoHospital(DemoActivity):
         self.session = session
         self.today = today
         self.rng = random.Random(seed)
+        self.seed = seed
         self.actor = Actor.cli("演示数据初始化")
         self.report = SeedReport()
         self.used_names: set[str] = set()
@@ -130,6 +132,7 @@ class DemoHospital(DemoActivity):
         for branch, depts, kind in branches:
             self.staff_branch(branch, depts, kind)
         self.office_roles(committee)
+        DemoArchive(self.session, self.seed, self.today, self.actor, self.report).build()
         self.meeting_history([branch for branch, _, _ in branches])
         self.approvals(branches[0][0])
         self.library()

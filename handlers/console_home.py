@@ -46,7 +46,7 @@ def figures(session: Session, actor: Actor, *, scope: PartyOrg | None, today: da
     org_id = scope.id if scope else None
     shown: list[Figure] = []
     if holds(actor, "member.view"):
-        total = members.list_members(session, actor, org_id=org_id, per_page=1).total
+        total = members.list_members(session, actor, org_id=org_id, of_record=True, per_page=1).total
         shown.append(Figure("党员", f"{total} 人", "admin.member_list", {"org": org_id} if org_id else {}))
     if holds(actor, "meeting.manage"):
         calendars = compliance.calendar(session, actor, year=today.year, today=today, org_id=org_id)

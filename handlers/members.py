@@ -38,14 +38,20 @@ def list_members(
     department_id: uuid.UUID | None = None,
     campus_id: uuid.UUID | None = None,
     shift_group: str | None = None,
+    of_record: bool = False,
     page: int = 1,
     per_page: int = PER_PAGE,
 ) -> Page[Member]:
     """Members the actor may see, filtered by name or userid, org subtree, status, the
-    department and campus they work in (from the directory) and their shift group."""
+    department and campus they work in (from the directory) and their shift group.
+
+    `of_record`: only members whose 组织关系 is in the actor's scope — the figures of record; a
+    member taking part here from elsewhere (条例 art. 16) is listed, never counted there."""
     if not holds(actor, "member.view"):
         raise Forbidden("您无权查看党员名单。")
     stmt: Select = scope_members(actor, select(Member).join(Person, Member.person_id == Person.id))
+    if of_record:
+        stmt = stmt.where(Member.branch_id.in_(scope_orgs(actor, select(PartyOrg.id), "member.view")))
     if query.strip():
         like = f"%{query.strip()}%"
         stmt = stmt.where(or_(Person.name.like(like), Person.wecom_userid.like(like)))

@@ -25,6 +25,7 @@ REVEALABLE = {
     "mobile": "手机号",
     "birth_date": "出生日期",
     "political_status": "政治面貌",
+    "ethnicity": "民族",
 }
 
 
@@ -75,7 +76,6 @@ def enrol_member(
     status: MemberStatus,
     joined_on: date | None = None,
     full_on: date | None = None,
-    participating_org: PartyOrg | None = None,
     dues_category: DuesCategory = DuesCategory.in_service,
     dues_base: Decimal | None = None,
     shift_group: str | None = None,
@@ -95,7 +95,6 @@ def enrol_member(
         status=MemberStatus(status),
         joined_on=joined_on,
         full_on=full_on,
-        participating_org_id=participating_org.id if participating_org else None,
         dues_category=dues_category,
         shift_group=shift_group,
     )
@@ -103,6 +102,40 @@ def enrol_member(
     session.add(member)
     session.flush()
     audit.record(session, actor, "member.enrol", object_type="member", object_id=member.id)
+    return member
+
+
+def enrol_visitor(
+    session: Session,
+    actor: Actor,
+    *,
+    person: Person,
+    host: PartyOrg,
+    record_org_name: str,
+    status: MemberStatus,
+    joined_on: date | None = None,
+) -> Member:
+    """Record a Party member whose 组织关系 is kept elsewhere (a 规培 resident, a 进修 doctor) so
+    that they can take part in `host`'s life: no branch of record here, the home org by name."""
+    if host.kind not in (OrgKind.branch, OrgKind.group) or host.dissolved_at is not None:
+        raise ValidationFailed("参加组织生活的组织应为党支部或党小组。", field="org_id")
+    if not can(session, actor, "member.edit", obj=host):
+        raise Forbidden("您无权在该组织登记参加组织生活的党员。")
+    if person.membership is not None:
+        raise Conflict(f"{person.name} 已在本院党员名册中，请直接登记参加组织生活。")
+    member = Member(
+        person=person,
+        branch_id=None,
+        record_org_name=require_text(
+            record_org_name, "record_org_name", "组织关系所在党组织", max_length=200
+        ),
+        status=MemberStatus(status),
+        joined_on=joined_on,
+        dues_category=DuesCategory.in_service,
+    )
+    session.add(member)
+    session.flush()
+    audit.record(session, actor, "member.enrol_visitor", object_type="member", object_id=member.id)
     return member
 
 
@@ -140,10 +173,15 @@ def mark_inactive(
 
 
 def _field(name: str) -> EncryptedField[Any]:
-    descriptor = Person.__dict__.get(name)
+    descriptor = Person.__dict__.get(name) or Member.__dict__.get(name)
     if name not in REVEALABLE or not isinstance(descriptor, EncryptedField):
         raise ValidationFailed("该字段不能查看。", field="field")
     return descriptor
+
+
+def _holder(person: Person, descriptor: EncryptedField[Any]) -> Any:
+    """The row a sensitive field lives on: the person, or their membership (民族 is archive data)."""
+    return person if Person.__dict__.get(descriptor.name) is descriptor else person.membership
 
 
 def reveal_sensitive(
@@ -161,7 +199,8 @@ def reveal_sensitive(
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ValidationFailed("查看敏感信息须填写事由。", field="reason")
-    value = descriptor.__get__(person)
+    holder = _holder(person, descriptor)
+    value = None if holder is None else descriptor.__get__(holder)
     audit.record(
         session,
         actor,

@@ -18,7 +18,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
-from models import Member, PartyOrg, Person, Role, RoleGrant
+from models import Member, MemberParticipation, PartyOrg, Person, Role, RoleGrant
+from models.archive import participating_on
+from models.base import local_today
 
 #: action → roles that may perform it (within their subtree).
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -38,6 +40,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "member.edit": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "member.reveal": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "member.export": frozenset({Role.committee_office}),
+    # 处分 on an archive: the branch of record and the office (and the member themselves).
+    "archive.sanctions": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
+    # Exchange with the national and provincial systems (export and import by column map).
+    "archive.exchange": frozenset({Role.committee_office}),
+    # 转入 from elsewhere, 回执, and the overdue-letter warnings: the office.
+    "transfer.manage": frozenset({Role.committee_office}),
     # Meetings: planned and hosted by the org's secretary, organizer or 党小组长, or the office.
     "meeting.manage": frozenset({Role.group_leader, Role.secretary, Role.organizer, Role.committee_office}),
     # Approvals: every request of the orgs they manage (deciders also see what they decide).
@@ -63,7 +71,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 }
 
 #: Actions on a member that only their branch of record may take.
-RECORD_ONLY = frozenset({"member.edit", "member.reveal", "member.export", "dues.record"})
+RECORD_ONLY = frozenset({"member.edit", "member.reveal", "member.export", "dues.record", "archive.sanctions"})
 
 #: Actions whose scope is the whole hospital by nature (no org object to test against).
 HOSPITAL_WIDE = frozenset(
@@ -148,8 +156,9 @@ def _granting(actor: Actor, action: str) -> list[Grant]:
 
 
 def _paths_of(session: Session, obj: Any, *, record_only: bool = False) -> list[str]:
-    """The org paths an object belongs to: a member's branch of record, then the org they
-    take part in (unless `record_only`)."""
+    """The org paths an object belongs to: a member's branch of record, then the orgs they take
+    part in today (unless `record_only`; a member of record elsewhere is kept by the org they
+    take part in, so for them it is the record)."""
     if isinstance(obj, PartyOrg):
         return [obj.path]
     if isinstance(obj, Person):
@@ -157,8 +166,17 @@ def _paths_of(session: Session, obj: Any, *, record_only: bool = False) -> list[
         if obj is None:
             return []
     if isinstance(obj, Member):
-        org_ids = [obj.branch_id] if record_only else [obj.branch_id, obj.participating_org_id]
-        paths = (session.scalar(select(PartyOrg.path).where(PartyOrg.id == i)) for i in org_ids if i)
+        paths = (
+            []
+            if obj.branch_id is None
+            else [session.scalar(select(PartyOrg.path).where(PartyOrg.id == obj.branch_id))]
+        )
+        if not record_only or obj.branch_id is None:
+            paths += session.scalars(
+                select(PartyOrg.path)
+                .join(MemberParticipation, MemberParticipation.org_id == PartyOrg.id)
+                .where(MemberParticipation.member_id == obj.id, participating_on(local_today()))
+            )
         return [p for p in paths if p]
     raise TypeError(f"no org scope defined for {type(obj).__name__}")
 
@@ -202,7 +220,8 @@ def scope_orgs(actor: Actor, stmt: Select[Any], action: str = "org.view") -> Sel
 
 
 def scope_members(actor: Actor, stmt: Select[Any], action: str = "member.view") -> Select[Any]:
-    """Narrow a query over Member to the actor's subtrees (branch of record or participating org).
+    """Narrow a query over Member to the actor's subtrees (branch of record or an org they take
+    part in today).
 
     A member always sees their own membership.
     """
@@ -213,8 +232,10 @@ def scope_members(actor: Actor, stmt: Select[Any], action: str = "member.view") 
     visible = or_(
         own,
         Member.branch_id.in_(select(record_org.id).where(_path_filter(record_org.path, paths))),
-        Member.participating_org_id.in_(
-            select(participating_org.id).where(_path_filter(participating_org.path, paths))
+        Member.id.in_(
+            select(MemberParticipation.member_id)
+            .join(participating_org, MemberParticipation.org_id == participating_org.id)
+            .where(participating_on(local_today()), _path_filter(participating_org.path, paths))
         ),
     )
     return stmt.where(visible)

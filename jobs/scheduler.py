@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from jobs import JobQueues, approvals, compliance, directory, maintenance, reminders, workbench
+from jobs import JobQueues, approvals, archive, compliance, directory, maintenance, reminders, workbench
 from models import ScheduleEntry
 from models.db import Database
 
@@ -86,6 +86,8 @@ SCHEDULE: tuple[Periodic, ...] = (
         compliance.warn_due_obligations,
         timedelta(days=4, hours=1, minutes=13),
     ),
+    # 09:23 in Beijing: letters overdue, 流动党员 periods, today's 政治生日 cards.
+    Periodic("archive_daily", timedelta(days=1), archive.archive_daily, timedelta(hours=1, minutes=23)),
     Periodic(
         "prune_callback_receipts",
         timedelta(days=1),

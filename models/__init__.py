@@ -9,6 +9,14 @@ from models.approval import (
     ApprovalStatus,
     SlotStatus,
 )
+from models.archive import (
+    ArchiveChange,
+    ArchiveEntry,
+    EntryKind,
+    MemberParticipation,
+    ParticipationDirection,
+    ParticipationKind,
+)
 from models.attachment import Attachment, AttachmentOwner
 from models.audit import AuditEvent
 from models.base import Base
@@ -60,6 +68,12 @@ from models.transfer import MemberTransfer, TransferKind
 from models.web_session import WebSession
 
 __all__ = [
+    "ArchiveChange",
+    "ArchiveEntry",
+    "EntryKind",
+    "MemberParticipation",
+    "ParticipationDirection",
+    "ParticipationKind",
     "Attachment",
     "AttachmentOwner",
     "Campaign",

@@ -50,6 +50,8 @@ class PartyOrg(UUIDPrimaryKey, Timestamps, Base):
     term_started_on: Mapped[date | None]
     term_ends_on: Mapped[date | None]
     dissolved_at: Mapped[datetime | None]
+    #: 政治生日 cards to the branch's members on their anniversary (the secretary may turn them off).
+    political_birthday_cards: Mapped[bool] = mapped_column(default=True)
 
     parent: Mapped[PartyOrg | None] = relationship(remote_side="PartyOrg.id")
     departments = relationship("Department", secondary=party_org_department)

@@ -272,6 +272,28 @@ def make_member(db_session: Session, make_person: Any, make_org: Any) -> Any:
 
 
 @pytest.fixture
+def take_part(db_session: Session) -> Any:
+    """Record that `member` takes part in `org` (条例 art. 16) from a day long past, open-ended."""
+    from models import MemberParticipation, ParticipationDirection, ParticipationKind
+
+    def make(member: Any, org: PartyOrg, **fields: Any) -> Any:
+        row = MemberParticipation(
+            member_id=member.id,
+            direction=fields.pop("direction", ParticipationDirection.here),
+            kind=fields.pop("kind", ParticipationKind.rotation),
+            org_id=org.id if org is not None else None,
+            starts_on=fields.pop("starts_on", date(2020, 1, 1)),
+            recorded_by="测试",
+            **fields,
+        )
+        db_session.add(row)
+        db_session.flush()
+        return row
+
+    return make
+
+
+@pytest.fixture
 def make_actor(db_session: Session, make_person: Any) -> Any:
     """A person holding `role` over `org` (None: the whole hospital), as a loaded Actor."""
 

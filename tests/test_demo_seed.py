@@ -20,7 +20,10 @@ def snapshot(session):
             p.id_number,
             p.mobile,
             p.birth_date,
-            p.membership and orgs[p.membership.branch_id].code,
+            p.membership
+            and (
+                orgs[p.membership.branch_id].code if p.membership.branch_id else p.membership.record_org_name
+            ),
             p.membership and p.membership.status.value,
             p.membership and p.membership.shift_group,
         )

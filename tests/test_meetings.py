@@ -56,10 +56,11 @@ def venue(db_session):
 
 
 @pytest.fixture
-def people(branch, make_member, make_org, make_actor):
+def people(branch, make_member, make_org, make_actor, take_part):
     full = [make_member(branch=branch, shift_group="白班组" if i < 2 else "夜班组") for i in range(4)]
     probationary = make_member(branch=branch, status=MemberStatus.probationary)
-    visitor = make_member(branch=make_org(OrgKind.branch), participating_org=branch)
+    visitor = make_member(branch=make_org(OrgKind.branch))
+    take_part(visitor, branch)
     outsider = make_member(branch=make_org(OrgKind.branch))
     secretary = make_actor(Role.secretary, branch, person=full[0].person)
     return {

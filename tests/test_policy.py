@@ -40,9 +40,10 @@ def test_secretary_sees_and_acts_on_their_own_branch_only(db_session, hospital, 
 
 
 def test_member_participating_elsewhere_is_visible_there_but_edited_only_by_branch_of_record(
-    db_session, hospital, make_member, make_actor
+    db_session, hospital, make_member, make_actor, take_part
 ):
-    guest = make_member(hospital["surgery"], participating_org=hospital["cardiology"])
+    guest = make_member(hospital["surgery"])
+    take_part(guest, hospital["cardiology"])
     secretary = make_actor(Role.secretary, hospital["cardiology"])
     assert guest.id in set(db_session.scalars(scope_members(secretary, select(Member.id))))
     assert can(db_session, secretary, "member.view", obj=guest)

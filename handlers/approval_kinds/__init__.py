@@ -11,6 +11,7 @@ from __future__ import annotations
 # The kinds register themselves when imported; this list is every kind there is.
 from handlers.approval_kinds import (
     activity_plan,
+    archive_correction,
     dues_relief,
     general,
     makeup_confirmation,
@@ -35,4 +36,12 @@ from handlers.approval_kinds.registry import (  # noqa: F401
 )
 
 #: The modules that define the kinds.
-KIND_MODULES = (activity_plan, dues_relief, general, makeup_confirmation, meeting_leave, transfer_out)
+KIND_MODULES = (
+    activity_plan,
+    archive_correction,
+    dues_relief,
+    general,
+    makeup_confirmation,
+    meeting_leave,
+    transfer_out,
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -25,6 +25,7 @@ from models import (
     MeetingSession,
     MeetingStatus,
     Member,
+    MemberParticipation,
     MemberStatus,
     OrgKind,
     PartyOrg,
@@ -34,7 +35,8 @@ from models import (
     VenueMode,
     meeting_obligation,
 )
-from models.base import utcnow
+from models.archive import ParticipationDirection, participating_on
+from models.base import CHINA, local_today, utcnow
 
 MAX_SESSIONS = 4  # with 请假 and 详情, a notice card holds at most 6 buttons
 
@@ -89,19 +91,29 @@ def _sessions(plans: list[SessionPlan], now: datetime) -> list[SessionPlan]:
     return sorted(plans, key=lambda p: p.starts_at)
 
 
-def invitees(session: Session, org: PartyOrg) -> list[tuple[Member, InvitationVia]]:
-    """Who should attend a meeting of `org`: members of record (for a 党小组, its members) and
-    those who take part in its life (participating org), full and probationary alike."""
+def invitees(session: Session, org: PartyOrg, on: date | None = None) -> list[tuple[Member, InvitationVia]]:
+    """Who should attend a meeting of `org` on `on` (today): members of record (for a 党小组, its
+    members) except those posted away for the period (excused: not among those who should attend),
+    and those who take part in its life then (条例 art. 16), full and probationary alike."""
+    day = on or local_today()
     live = (Member.left_at.is_(None),)
+    away = select(MemberParticipation.member_id).where(participating_on(day, ParticipationDirection.away))
     if org.kind == OrgKind.group:
         record = select(Member).where(Member.group_id == org.id, *live)
-        participating = select(Member).where(Member.participating_org_id == org.id, *live)
+        hosts = [org.id]
     else:
         subtree = select(PartyOrg.id).where(PartyOrg.path.startswith(org.path, autoescape=True))
         record = select(Member).where(Member.branch_id.in_(subtree), *live)
-        participating = select(Member).where(
-            Member.participating_org_id.in_(subtree), Member.branch_id.not_in(subtree), *live
-        )
+        hosts = subtree
+    participating = select(Member).where(
+        Member.id.in_(
+            select(MemberParticipation.member_id).where(
+                participating_on(day), MemberParticipation.org_id.in_(hosts)
+            )
+        ),
+        *live,
+    )
+    record = record.where(Member.id.not_in(away))
     found = [(m, InvitationVia.record) for m in session.scalars(record.options(joinedload(Member.person)))]
     seen = {m.id for m, _ in found}
     found += [
@@ -176,7 +188,8 @@ def plan_meeting(
     invited = (
         committee_invitees(session, org)
         if set(chosen) == {MeetingKind.committee_meeting}
-        else invitees(session, org)
+        # Who is here or posted away is decided for the day the meeting is held.
+        else invitees(session, org, on=meeting.sessions[0].starts_at.astimezone(CHINA).date())
     )
     for userid in dual_userids:
         _add_dual(session, invited, userid)

@@ -39,6 +39,8 @@ CATEGORY_LABELS = {
     "campaign_deadline": "学习截止提醒",
     "study_pace": "学时进度提醒",
     "dues_unpaid": "未交党费（书记）",
+    "transfer_overdue": "介绍信回执逾期（组织部）",
+    "political_birthday": "政治生日",
 }
 
 

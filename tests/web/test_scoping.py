@@ -10,7 +10,7 @@ from sqlalchemy import select
 from demo import seed_demo
 from handlers.api_tokens import create_token
 from handlers.policy import Actor
-from models import Member, OrgKind, PartyOrg, Role, RoleGrant
+from models import Member, MemberParticipation, OrgKind, PartyOrg, Role, RoleGrant
 from tests.helpers.pages import qr_login
 
 pytestmark = pytest.mark.usefixtures("queues")
@@ -30,6 +30,11 @@ def demo(db_session):
     db_session.commit()
     orgs = db_session.scalars(select(PartyOrg)).all()
     members = db_session.scalars(select(Member)).all()
+    taking_part = set(
+        db_session.scalars(
+            select(MemberParticipation.member_id).where(MemberParticipation.org_id == branch.id)
+        )
+    )
     return {
         "secretary": grant.person.wecom_userid,
         "branch": branch,
@@ -38,7 +43,8 @@ def demo(db_session):
         "inside_orgs": [o for o in orgs if o.path.startswith(branch.path)],
         "outside_orgs": [o for o in orgs if not o.path.startswith(branch.path)],
         "inside": [m for m in members if m.branch_id == branch.id],
-        "outside": [m for m in members if m.branch_id != branch.id and m.participating_org_id != branch.id],
+        # Neither of record here nor taking part here (the demo's 规培 residents take part in one).
+        "outside": [m for m in members if m.branch_id != branch.id and m.id not in taking_part],
     }
 
 

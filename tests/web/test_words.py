@@ -141,7 +141,7 @@ def test_the_emulator_guides_whoever_tries_the_demo(app, emulator, db_session, d
     from cli.demo import _demo_roles
     from wecom.emulator.directory import load_directory
 
-    staff = db_session.scalars(select(Member)).all()[:30]
+    staff = db_session.scalars(select(Member).order_by(Member.created_at, Member.id)).all()[:30]
     office = db_session.scalars(select(RoleGrant).where(RoleGrant.role == Role.committee_office)).first()
     people = [m.person for m in staff] + [office.person]
     load_directory(

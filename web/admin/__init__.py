@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from web.admin import (
     approval_pages,
+    archive_pages,
     audit_pages,
     directory_pages,
     dues_pages,
@@ -30,6 +31,7 @@ PAGES = (
     login,
     org_pages,
     member_pages,
+    archive_pages,
     meeting_pages,
     approval_pages,
     lesson_pages,

@@ -30,6 +30,7 @@ NAVIGATION = {
     "learning": "study.view",
     "dues": "dues.record",
     "members": "member.view",
+    "exchange": "archive.exchange",
     "rules": "org.manage",
     "venues": "venue.manage",
     "roles": "role.grant",

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import console_home, exports, member_import, members, people, transfers
+from handlers import archive, console_home, exports, member_import, members, people, transfers
 from handlers.errors import DomainError, ValidationFailed
 from handlers.policy import can, holds
 from jobs.member_import import import_members_file
@@ -93,16 +93,28 @@ def member_reveal(member_id: str) -> ResponseReturnValue:
 
 
 def _member_page(member: Any, revealed: dict[str, str] | None = None) -> ResponseReturnValue:
+    session = db_session()
+    visible = members.visible_orgs(session, g.actor)
     return render_template(
         "admin/member.html",
         member=member,
         masked=members.masked_identity(member.person),
         revealed=revealed or {},
         fields=people.REVEALABLE,
-        transfers=transfers.history(db_session(), member),
-        branches=[o for o in members.visible_orgs(db_session(), g.actor) if o.kind == "branch"],
-        can_edit=can(db_session(), g.actor, "member.edit", obj=member) and member.left_at is None,
+        transfers=transfers.history(session, member),
+        branches=[o for o in visible if o.kind == "branch"],
+        hosts=[o for o in visible if o.kind in ("branch", "group")],
+        can_edit=can(session, g.actor, "member.edit", obj=member) and member.left_at is None,
         today=local_today(),
+        archive=archive.fields.shown(member, revealed=revealed),
+        archive_fields=archive.fields.FIELDS,
+        archive_values=archive.fields.current_values(member),
+        archive_history=archive.fields.history(session, member, limit=30),
+        history_text=archive.fields.history_text,
+        entries=archive.entries.entries_for(session, g.actor, member),
+        entry_kinds=archive.entries.KIND_LABELS,
+        participations=archive.participations.of_member(session, member),
+        participation_kinds=archive.participations.KIND_LABELS,
     )
 
 
@@ -143,8 +155,9 @@ def member_transfer(member_id: str) -> ResponseReturnValue:
         }
         if outbound:
             return transfers.transfer_out(
-                db_session(), g.actor, destination=form.get("destination", ""), **common
-            )
+                db_session(), g.actor, destination=form.get("destination", ""),
+                letter_number=form.get("letter_number"), dues_paid_to=form.get("dues_paid_to"), **common,
+            )  # fmt: skip
         if not form.get("to_branch_id"):
             raise ValidationFailed("请选择接收支部。", field="to_branch_id")
         target = parse_uuid(form["to_branch_id"])

@@ -8,6 +8,7 @@ from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from handlers import members, orgs, people, transfers
+from handlers.archive import fields as archive_fields
 from handlers.errors import ValidationFailed
 from models import Member, MemberStatus, PartyOrg
 from web import db_session
@@ -35,16 +36,24 @@ def _org(org: PartyOrg) -> dict[str, Any]:
 
 def _member(member: Member) -> dict[str, Any]:
     person = member.person
+    plain = {f.name: archive_fields.value_of(member, f) for f in archive_fields.FIELDS if not f.sensitive}
+    plain.pop("status")
+    born = person.birth_date
     return {
         "id": str(member.id),
         "name": person.name,
         "wecom_userid": person.wecom_userid,
         "status": member.status.value,
-        "branch_id": str(member.branch_id),
+        "branch_id": str(member.branch_id) if member.branch_id else None,
+        "record_org_name": member.record_org_name,
         "joined_on": member.joined_on.isoformat() if member.joined_on else None,
         "active": person.is_active,
+        # The archive (党员档案): plain fields as the national system words them.
+        **{k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in plain.items() if k != "joined_on"},
         # Sensitive fields leave the system masked; revealing one is a console action with a reason.
         **{f"{name}_masked": value for name, value in members.masked_identity(person).items()},
+        "ethnicity_masked": "**" if member.ethnicity_ciphertext else "",
+        "birth_date_masked": f"{born.year}-**-**" if born else "",
     }
 
 
@@ -119,6 +128,11 @@ def member_update(member_id: str) -> ResponseReturnValue:
         shift_group=text_field(body, "shift_group") if "shift_group" in body else member.shift_group,
         joined_on=date_field(body, "joined_on") if "joined_on" in body else member.joined_on,
     )
+    archive_raw = {
+        name: body[name] for name in archive_fields.BY_NAME if name in body and name != "joined_on"
+    }
+    if archive_raw:
+        archive_fields.update(db_session(), g.actor, member_id=member.id, raw=archive_raw, source="api")
     return jsonify(_member(member))
 
 

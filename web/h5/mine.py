@@ -25,3 +25,25 @@ def mine() -> ResponseReturnValue:
         when=meetings.when_text,
         runs_a_branch=bool(compliance.managed_branches(session, g.actor)),
     )
+
+
+@bp.get("/mine/archive")
+def my_archive() -> ResponseReturnValue:
+    """我的档案: the member's own record in full (their own sensitive fields too), the lists on it,
+    where they take part, and the way to ask their branch for a correction."""
+    from handlers import archive, transfers
+
+    session = db_session()
+    member = g.person.membership
+    if member is None:
+        return render_template("h5/archive.html", member=None)
+    return render_template(
+        "h5/archive.html",
+        member=member,
+        rows=archive.fields.shown(member, own=True),
+        entries=archive.entries.entries_for(session, None, member, own=True),
+        entry_kinds=archive.entries.KIND_LABELS,
+        participations=archive.participations.of_member(session, member),
+        participation_kinds=archive.participations.KIND_LABELS,
+        transfers=transfers.history(session, member),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from web.api.openapi.approvals import APPROVAL, approval_paths
+from web.api.openapi.archive import archive_paths, archive_schemas
 from web.api.openapi.common import ERROR, PAGING, UUID, _body, _errors, _items_of, _ok, _page_of
 from web.api.openapi.learning import CAMPAIGN, LESSON, STUDY_RECORD, learning_paths
 from web.api.openapi.meetings import ATTENDANCE, MEETING, SESSION, meeting_paths
@@ -100,6 +101,7 @@ def _document() -> dict[str, Any]:
                 "StudyRecordPage": _page_of("#/components/schemas/StudyRecord"),
                 "Venue": VENUE,
                 "VenuePage": _page_of("#/components/schemas/Venue"),
+                **archive_schemas(_page_of),
             },
         },
         "paths": {
@@ -184,6 +186,7 @@ def _document() -> dict[str, Any]:
             **approval_paths(),
             **roster_paths(),
             **venue_paths(),
+            **archive_paths(),
             **learning_paths(),
         },
     }

@@ -1,4 +1,7 @@
-"""组织关系转接 and small edits of a member's record, always by their branch of record."""
+"""组织关系转接 (domain notes §B6): within the committee, out with a 介绍信, in from one (letters.py);
+the 回执 either way and the office warned once of a letter whose 回执 has not come within its
+validity (letters.py); the printed letter (documents.py); and small edits of a member's record,
+always by their branch of record."""
 
 from __future__ import annotations
 
@@ -11,6 +14,16 @@ from sqlalchemy.orm import Session
 from handlers import audit, orgs, workbench
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.policy import Actor, can
+from handlers.transfers.documents import letter_document  # noqa: F401
+from handlers.transfers.letters import (  # noqa: F401
+    awaiting_receipt,
+    dues_month,
+    letter_validity,
+    record_receipt,
+    register_inbound,
+    warn_overdue_letters,
+)
+from handlers.transfers.lookups import get_transfer, list_transfers  # noqa: F401
 from handlers.validation import require_text
 from models import Member, MemberTransfer, OrgKind, PartyOrg, TransferKind
 from models.base import local_today, utcnow
@@ -57,17 +70,39 @@ def transfer_within(
     session.flush()
     # Committee seats go with the branch: kept only where the new branch is still inside the org.
     orgs.end_seats(session, actor, member_id=member.id, reason=f"转入{target.name}", keep_under=target.path)
-    audit.record(session, actor, "member.transfer", object_type="member", object_id=member.id,
-                 detail={"to": target.code})  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "member.transfer",
+        object_type="member",
+        object_id=member.id,
+        detail={"to": target.code},
+    )
     workbench.touch(session, [member.person])
     return transfer
 
 
 def transfer_out(
-    session: Session, actor: Actor, *, member_id: uuid.UUID, destination: str, reason: str, effective_on: date
+    session: Session,
+    actor: Actor,
+    *,
+    member_id: uuid.UUID,
+    destination: str,
+    reason: str,
+    effective_on: date,
+    letter_number: str | None = None,
+    dues_paid_to: str | None = None,
+    valid_until: date | None = None,
 ) -> MemberTransfer:
-    """The member leaves this committee (转出): the record stays, marked left, with the history."""
+    """The member leaves this committee (转出): the record stays, marked left, with the history.
+    The 介绍信 is valid from the day it is issued (`effective_on`) for the configured days unless
+    the letter says otherwise; its 回执 is awaited (warn_overdue_letters)."""
     member = _editable(session, actor, member_id)
+    if member.branch_id is None:
+        raise ValidationFailed("该党员的组织关系不在本院，不能从本院转出。")
+    valid_until = valid_until or letter_validity(session, effective_on)
+    if valid_until < effective_on:
+        raise ValidationFailed("介绍信有效期不能早于开具日期。", field="valid_until")
     transfer = MemberTransfer(
         member_id=member.id,
         kind=TransferKind.outbound,
@@ -76,13 +111,23 @@ def transfer_out(
         reason=require_text(reason, "reason", "转接原因", max_length=500),
         effective_on=effective_on,
         decided_by=actor.label,
+        letter_number=(letter_number or "").strip()[:40] or None,
+        letter_issued_on=effective_on,
+        valid_until=valid_until,
+        dues_paid_to=dues_month(dues_paid_to),
     )
     member.left_at = utcnow()
     session.add(transfer)
     session.flush()
     orgs.end_seats(session, actor, member_id=member.id, reason="组织关系转出")
-    audit.record(session, actor, "member.transfer_out", object_type="member", object_id=member.id,
-                 detail={"destination": transfer.destination})  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "member.transfer_out",
+        object_type="member",
+        object_id=member.id,
+        detail={"destination": transfer.destination},
+    )
     return transfer
 
 
@@ -108,7 +153,13 @@ def update_record(
             setattr(member, name, new)
             changed.append(name)
     if changed:
-        audit.record(session, actor, "member.edit", object_type="member", object_id=member.id,
-                     detail={"fields": changed})  # fmt: skip
+        audit.record(
+            session,
+            actor,
+            "member.edit",
+            object_type="member",
+            object_id=member.id,
+            detail={"fields": changed},
+        )
         workbench.touch(session, [member.person])
     return member
