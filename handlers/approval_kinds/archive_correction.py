@@ -96,7 +96,7 @@ KIND = register(
     ApprovalKind(
         name="archive_correction",
         label="档案更正",
-        description="我的档案中有信息不对，请所在支部更正。",
+        description="我的档案中有信息不对，请所在支部更正。民族、出生日期属敏感信息，只选项目、不填内容，支部会当面核对原件。",
         fields=(
             Field("field", "更正项目", kind="choice", choices=CORRECTABLE),
             Field(
@@ -104,7 +104,7 @@ KIND = register(
                 "正确内容",
                 required=False,
                 max_length=60,
-                hint="日期写作 2010-07-01；民族、出生日期属敏感信息，请留空，支部会当面核对",
+                hint="如：大学本科；日期写作 2010-07-01",
             ),
             Field("note", "说明", kind="textarea", required=False, max_length=500),
         ),

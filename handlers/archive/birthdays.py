@@ -55,7 +55,7 @@ def queue_cards(session: Session, today: date) -> int:
                     f"political_birthday:{member.id}:{today.year}",
                     "政治生日快乐",
                     f"{years}年前的今天，您在党旗下庄严宣誓。{text}——{member.branch.name}",
-                    links.page("h5.my_archive"),
+                    links.page("h5.mine_archive"),
                     due_at=datetime.combine(today, time(20), CHINA),
                     earliest=now,
                     latest=datetime.combine(today, time(21), CHINA),

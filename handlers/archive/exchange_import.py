@@ -22,7 +22,10 @@ from handlers.tables import CONTROL_PROBLEM, RowProblem, control_column, read_ta
 from handlers.validation import validate_id_number, validate_mobile
 from models import Member, OrgKind, PartyOrg, Person
 
+#: progress(phase, rows done, rows in the file or None)
 Progress = Callable[[str, int, int | None], None]
+#: Rows with a change listed on the result page (the counts cover all of them).
+SHOWN_ROWS = 500
 
 
 @dataclass
@@ -52,6 +55,18 @@ class ExchangeReport:
 
     def count(self, action: str) -> int:
         return sum(1 for p in self.planned if p.action == action)
+
+    def summary(self, shown: int = SHOWN_ROWS) -> dict[str, Any]:
+        """What the console shows of the result (plain data: a background import keeps it in Redis)."""
+        return {
+            "rows": self.rows,
+            "ok": self.ok,
+            "applied": self.applied,
+            "problems": [list(p) for p in self.problems],
+            "counts": {a: self.count(a) for a in ("新增", "更新", "无变化")},
+            "planned": [[p.line, p.name, p.action, p.changes[:8], len(p.changes)]
+                        for p in self.planned if p.action != "无变化"][:shown],
+        }
 
 
 class _Lookups:

@@ -4,16 +4,20 @@ exchange with the national and provincial systems by column map."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import exports, members, transfers
+from handlers import exports, member_import, members, transfers
 from handlers.archive import birthdays, entries, exchange, participations
 from handlers.archive import fields as archive_fields
 from handlers.errors import DomainError, ValidationFailed
 from handlers.policy import holds
+from jobs.archive_import import KIND as ARCHIVE_KIND
+from jobs.archive_import import import_archive_file
+from jobs.uploads import ImportTracker
 from models import MemberStatus
 from models.base import local_today
 from web import db_session
@@ -249,14 +253,7 @@ def _target(name: str) -> exchange.ColumnMap:
 def archive_exchange() -> ResponseReturnValue:
     if not holds(g.actor, "archive.exchange"):
         abort(404)
-    maps = exchange.column_maps(_maps_dir())
-    return render_template(
-        "admin/exchange.html",
-        maps=maps,
-        describe=exchange.describe,
-        report=None,
-        today=local_today(),
-    )
+    return _exchange_page()
 
 
 def _since() -> object:
@@ -288,6 +285,20 @@ def archive_export(target: str, what: str) -> ResponseReturnValue:
     )
 
 
+#: Files with more rows than this are read in the background, with a progress page.
+BACKGROUND_IMPORT_ROWS = 200
+
+
+def _exchange_page(**context: object) -> str:
+    return render_template(
+        "admin/exchange.html",
+        maps=exchange.column_maps(_maps_dir()),
+        describe=exchange.describe,
+        today=local_today(),
+        **{"summary": None, "progress": None, "running": False, **context},
+    )
+
+
 @bp.post("/archive/exchange/<target>/import")
 def archive_import(target: str) -> ResponseReturnValue:
     column_map = _target(target)
@@ -298,14 +309,31 @@ def archive_import(target: str) -> ResponseReturnValue:
         flash("请选择要导入的文件。", "error")
         return redirect(url_for("admin.archive_exchange"))
     dry_run = request.form.get("apply") != "1"
+    content = upload.read(MAX_UPLOAD_BYTES + 1)
+    rows = (
+        member_import.row_count(content)
+        if not upload.filename.lower().endswith(".csv")
+        else content.count(b"\n")
+    )
+    if rows > BACKGROUND_IMPORT_ROWS and holds(g.actor, "archive.exchange"):
+        queues = current_app.extensions["dangjian.jobs"]
+        facts = {
+            "filename": upload.filename[-100:],
+            "target": column_map.name,
+            "dry_run": "1" if dry_run else "0",
+            "maps_dir": str(_maps_dir()),
+            "label": column_map.label,
+        }
+        tracker = ImportTracker.start(
+            queues.redis, g.person.id, content, rows, kind=ARCHIVE_KIND, facts=facts
+        )
+        queues.enqueue(
+            import_archive_file, tracker.token, str(g.person.id), job_id=f"archive-import-{tracker.token}"
+        )
+        return redirect(url_for("admin.archive_import_progress", token=tracker.token))
     try:
         report = exchange.import_members(
-            db_session(),
-            g.actor,
-            upload.filename,
-            upload.read(MAX_UPLOAD_BYTES + 1),
-            column_map,
-            dry_run=dry_run,
+            db_session(), g.actor, upload.filename, content, column_map, dry_run=dry_run
         )
     except DomainError as refused:
         note_refusal(refused)
@@ -313,16 +341,19 @@ def archive_import(target: str) -> ResponseReturnValue:
         return redirect(url_for("admin.archive_exchange"))
     if not report.ok:
         db_session().rollback()  # nothing written until the file is clean
-    maps = exchange.column_maps(_maps_dir())
-    return render_template(
-        "admin/exchange.html",
-        maps=maps,
-        describe=exchange.describe,
-        report=report,
-        target=column_map,
-        dry_run=dry_run,
-        today=local_today(),
-    ), 200 if report.ok else 422
+    page = _exchange_page(summary=report.summary(), label=column_map.label)
+    return page, 200 if report.ok else 422
+
+
+@bp.get("/archive/exchange/import/<token>")
+def archive_import_progress(token: str) -> ResponseReturnValue:
+    tracker = ImportTracker(current_app.extensions["dangjian.jobs"].redis, token, ARCHIVE_KIND)
+    status = tracker.status(g.person.id)
+    if status is None:
+        abort(404)  # expired, or someone else's upload
+    summary = json.loads(status["summary"]) if status.get("summary") else None
+    running = status["state"] in ("queued", "check", "apply")
+    return _exchange_page(summary=summary, progress=status, running=running, label=status.get("label", ""))
 
 
 @bp.post("/orgs/<org_id>/political-birthday")

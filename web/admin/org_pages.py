@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from handlers import members, orgs, people
 from handlers.errors import ValidationFailed
-from handlers.policy import holds
+from handlers.policy import can, holds
 from models import OrgKind
 from models.base import local_today
 from web import db_session
@@ -46,6 +46,7 @@ def org_detail(org_id: str) -> ResponseReturnValue:
         candidates=candidates,
         departments=orgs.department_choices(db_session()) if can_manage else [],
         today=local_today(),
+        keeps_members=org.kind == OrgKind.branch and can(db_session(), g.actor, "member.edit", obj=org),
     )
 
 

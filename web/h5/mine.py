@@ -28,7 +28,7 @@ def mine() -> ResponseReturnValue:
 
 
 @bp.get("/mine/archive")
-def my_archive() -> ResponseReturnValue:
+def mine_archive() -> ResponseReturnValue:
     """我的档案: the member's own record in full (their own sensitive fields too), the lists on it,
     where they take part, and the way to ask their branch for a correction."""
     from handlers import archive, transfers
