@@ -254,7 +254,8 @@ def export_members(
             mobile, id_number = masked["mobile"], masked["id_number"]
         rows.append(
             [
-                person.name, person.wecom_userid, member.branch.name,
+                person.name, person.wecom_userid,
+                member.branch.name if member.branch else f"外单位（{member.record_org_name}）",
                 "预备党员" if member.status == MemberStatus.probationary else "正式党员",
                 member.joined_on.isoformat() if member.joined_on else "", member.shift_group or "",
                 mobile, id_number, "在职" if person.is_active else "已离开通讯录",

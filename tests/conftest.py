@@ -272,6 +272,21 @@ def make_member(db_session: Session, make_person: Any, make_org: Any) -> Any:
 
 
 @pytest.fixture
+def published_lesson(db_session: Session) -> Any:
+    """A short published article (a lesson any campaign can push)."""
+    from handlers import learning
+
+    def make(title: str = "党章学习", **fields: Any) -> Any:
+        draft = {"kind": "article", "title": title, "summary": "十分钟读完", "body_html": "<p>正文</p>",
+                 "credit_hours": "0.5", "min_minutes": "5"} | fields  # fmt: skip
+        lesson = learning.save_lesson(db_session, CLI, learning.LessonDraft(**draft))
+        learning.set_status(db_session, CLI, lesson.id, status="published")
+        return lesson
+
+    return make
+
+
+@pytest.fixture
 def take_part(db_session: Session) -> Any:
     """Record that `member` takes part in `org` (条例 art. 16) from a day long past, open-ended."""
     from models import MemberParticipation, ParticipationDirection, ParticipationKind

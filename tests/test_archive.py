@@ -15,12 +15,15 @@ from handlers import approvals, meetings, members, reminders, transfers
 from handlers.archive import birthdays, entries, exchange, participations
 from handlers.archive import fields as archive_fields
 from handlers.errors import Conflict, Forbidden, ValidationFailed
+from handlers.learning import campaigns
 from handlers.meetings import SessionPlan
 from handlers.policy import Actor
 from models import (
     ApprovalRequest,
     ArchiveChange,
     Base,
+    CampaignRecipient,
+    CheckInMethod,
     Invitation,
     InvitationVia,
     Member,
@@ -83,13 +86,11 @@ def test_an_edit_writes_one_history_row_per_field_and_keeps_sensitive_values_enc
         rows["gender"].reason == "据本人档案核对" and rows["gender"].changed_by == hospital["secretary"].label
     )
     db_session.flush()
-    stored = db_session.execute(
-        text("SELECT ethnicity_ciphertext FROM member WHERE id = :id"), {"id": nurse.id}
-    ).scalar()
+    stored = db_session.scalar(select(Member.ethnicity_ciphertext).where(Member.id == nurse.id))
     assert stored.startswith("v1:") and "回族" not in stored
-    history = db_session.execute(
-        text("SELECT new_value_ciphertext FROM member_archive_change WHERE field = 'ethnicity'")
-    ).scalar()
+    history = db_session.scalar(
+        select(ArchiveChange.new_value_ciphertext).where(ArchiveChange.field == "ethnicity")
+    )
     assert "回族" not in history
     # Pages mask a sensitive field unless it is the member's own; its history too.
     assert dict(archive_fields.shown(nurse))["民族"] == "已加密"
@@ -195,7 +196,7 @@ def _plan(db_session, actor, org, on: date):
 
 
 def test_a_resident_of_record_elsewhere_gets_the_meeting_counts_in_attendance_not_in_members_of_record(
-    db_session, hospital, make_member
+    db_session, hospital, make_member, published_lesson
 ):
     cardio = hospital["cardio"]
     for _ in range(2):
@@ -226,6 +227,43 @@ def test_a_resident_of_record_elsewhere_gets_the_meeting_counts_in_attendance_no
             Reminder.person_id == resident.person_id, Reminder.category == "meeting_notice"
         )
     )
+    # Checked in, they are in the meeting's attendance (present of those who should attend).
+    meeting_session = meeting.sessions[0]
+    outcome = meetings.check_in(
+        db_session,
+        person=resident.person,
+        meeting_session_id=meeting_session.id,
+        method=CheckInMethod.card,
+        now=meeting_session.starts_at + timedelta(minutes=1),
+    )
+    assert outcome.ok, outcome
+    assert meetings.headcount(db_session, meeting) == (1, 4)
+    roster = {
+        line.invitation.member_id: line
+        for line in meetings.roster(db_session, hospital["secretary"], meeting.id)
+    }
+    assert roster[resident.id].attendance is not None
+    # The branch's lessons reach them too, counted in the branch's completion figures.
+    lesson = published_lesson()
+    now = utcnow()
+    campaign = campaigns.launch(
+        db_session,
+        hospital["secretary"],
+        title="十二月学习",
+        lesson_ids=[lesson.id],
+        org_ids=[cardio.id],
+        send_at=now,
+        deadline=now + timedelta(days=7),
+        now=now,
+    )
+    recipients = dict(
+        db_session.execute(
+            select(CampaignRecipient.member_id, CampaignRecipient.branch_id).where(
+                CampaignRecipient.campaign_id == campaign.id
+            )
+        ).all()
+    )
+    assert recipients[resident.id] == cardio.id and len(recipients) == 4
     # Members of record: the branch counts three, not four; the list shows the resident too.
     counted = members.list_members(db_session, hospital["secretary"], org_id=cardio.id).total
     assert counted == 3

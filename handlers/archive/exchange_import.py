@@ -64,8 +64,11 @@ class ExchangeReport:
             "applied": self.applied,
             "problems": [list(p) for p in self.problems],
             "counts": {a: self.count(a) for a in ("新增", "更新", "无变化")},
-            "planned": [[p.line, p.name, p.action, p.changes[:8], len(p.changes)]
-                        for p in self.planned if p.action != "无变化"][:shown],
+            "planned": [
+                [p.line, p.name, p.action, p.changes[:8], len(p.changes)]
+                for p in self.planned
+                if p.action != "无变化"
+            ][:shown],
         }
 
 

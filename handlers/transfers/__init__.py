@@ -26,7 +26,7 @@ from handlers.transfers.letters import (  # noqa: F401
 from handlers.transfers.lookups import get_transfer, list_transfers  # noqa: F401
 from handlers.validation import require_text
 from models import Member, MemberTransfer, OrgKind, PartyOrg, TransferKind
-from models.base import local_today, utcnow
+from models.base import utcnow
 
 
 def _editable(session: Session, actor: Actor, member_id: uuid.UUID) -> Member:
@@ -144,22 +144,22 @@ def history(session: Session, member: Member) -> list[MemberTransfer]:
 def update_record(
     session: Session, actor: Actor, *, member_id: uuid.UUID, shift_group: str | None, joined_on: date | None
 ) -> Member:
+    """The console's small edit: the shift group, and the 入党日期 — an archive field, so it is
+    checked and kept in the archive's history like any other (handlers/archive/fields)."""
+    from handlers.archive import fields as archive_fields
+
     member = _editable(session, actor, member_id)
-    if joined_on and joined_on > local_today():
-        raise ValidationFailed("入党日期不能晚于今天。", field="joined_on")
-    changed = []
-    for name, new in (("shift_group", (shift_group or "").strip()[:32] or None), ("joined_on", joined_on)):
-        if getattr(member, name) != new:
-            setattr(member, name, new)
-            changed.append(name)
-    if changed:
+    archive_fields.apply(session, actor, member, {"joined_on": joined_on}, source="console", reason=None)
+    shift = (shift_group or "").strip()[:32] or None
+    if member.shift_group != shift:
+        member.shift_group = shift
         audit.record(
             session,
             actor,
             "member.edit",
             object_type="member",
             object_id=member.id,
-            detail={"fields": changed},
+            detail={"fields": ["shift_group"]},
         )
         workbench.touch(session, [member.person])
     return member

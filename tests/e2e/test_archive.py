@@ -23,9 +23,9 @@ def ward(live):
     app = live.flask_app
     cli = Actor.cli("测试")
     with app.app_context(), app.extensions["dangjian.db"].unit_of_work() as session:
-        committee = PartyOrg(kind=OrgKind.committee, code="E2EA", name="档案测试党委")
+        committee = PartyOrg(kind=OrgKind.committee, code="E2E18", name="档案测试党委")
         committee.set_parent(None)
-        branch = PartyOrg(kind=OrgKind.branch, code="E2EA1", name="麻醉科党支部")
+        branch = PartyOrg(kind=OrgKind.branch, code="E2E18B", name="麻醉科党支部")
         branch.set_parent(committee)
         session.add_all([committee, branch])
         session.flush()
@@ -70,6 +70,7 @@ def test_the_office_keeps_the_archive_in_the_console(live, ward, chromium):
     assert page.is_visible("h2:has-text('党员档案')") and page.is_visible("dd:has-text('大学专科')")
     assert page.is_visible("dd:has-text('已加密')")  # 民族 is masked
     page.click("summary:has-text('修改档案')")
+    snap(page, "archive-edit-form")
     page.select_option("select[name=education]", "大学本科")
     page.select_option("select[name=degree]", "学士")
     page.fill("input[name=reason]", "据学历证书核对")
@@ -85,6 +86,9 @@ def test_the_office_keeps_the_archive_in_the_console(live, ward, chromium):
     page.click("summary:has-text('列对照表')")
     assert page.is_visible("td:has-text('公民身份号码')") and page.is_visible("td:has-text('未核实')")
     snap(page, "archive-exchange")
+    page.goto(f"{live.base}/admin/participations")
+    assert page.is_visible("text=外出至新疆喀什地区第一人民医院（援疆）")
+    snap(page, "archive-participations")
     page.goto(f"{live.base}/admin/transfers")
     assert page.is_visible("h2:has-text('登记转入')")
     snap(page, "archive-transfers")

@@ -23,13 +23,16 @@ from models import (
     Lesson,
     LessonStatus,
     Member,
+    MemberParticipation,
     MemberStatus,
+    OrgKind,
     PartyOrg,
     Person,
     Role,
     RoleGrant,
 )
-from models.base import CHINA, local_text, utcnow
+from models.archive import participating_on
+from models.base import CHINA, local_text, local_today, utcnow
 
 REPEATS = {"": "不重复", "weekly": "每周（同一时间）", "monthly_first_monday": "每月第一个周一"}
 
@@ -154,11 +157,15 @@ def _people_in_scope(session: Session, actor: Actor, audience: Audience) -> list
 
 def audience_of(session: Session, campaign: Campaign) -> list[tuple[Person, Member]]:
     """The members a campaign reaches now: hand-picked, or by orgs and roles (active only).
-    Roles are matched in the query, so "every secretary in the hospital" is one statement."""
+    Roles are matched in the query, so "every secretary in the hospital" is one statement.
+    Those taking part in an org (条例 art. 16) get its lessons as its own members do; a member
+    of record elsewhere who takes part nowhere here any more is not reached."""
+    taking_part = select(MemberParticipation.member_id).where(participating_on(local_today()))
     query = (
         select(Person, Member)
         .join(Member, Member.person_id == Person.id)
         .where(Member.left_at.is_(None), Person.is_active.is_(True))
+        .where(or_(Member.branch_id.is_not(None), Member.id.in_(taking_part)))
     )
     if campaign.person_ids:
         return list(
@@ -172,8 +179,11 @@ def audience_of(session: Session, campaign: Campaign) -> list[tuple[Person, Memb
         roots = session.scalars(
             select(PartyOrg).where(PartyOrg.id.in_([uuid.UUID(i) for i in campaign.org_ids]))
         )
-        subtree = or_(*[PartyOrg.path.startswith(o.path, autoescape=True) for o in roots])
-        query = query.where(Member.branch_id.in_(select(PartyOrg.id).where(subtree)))
+        subtree = select(PartyOrg.id).where(
+            or_(*[PartyOrg.path.startswith(o.path, autoescape=True) for o in roots])
+        )
+        hosted = taking_part.where(MemberParticipation.org_id.in_(subtree))
+        query = query.where(or_(Member.branch_id.in_(subtree), Member.id.in_(hosted)))
     if campaign.roles:
         query = query.where(or_(*[_holding(role) for role in campaign.roles]))
     return list(session.execute(query.order_by(Person.wecom_userid)).tuples())
@@ -252,11 +262,43 @@ def _push(session: Session, campaign: Campaign, lessons: list[Lesson], now: date
             )
     reminders.remind_many(session, asks, now=now)
     if audience:
+        counted_in = _counted_in(session, campaign, [m for _, m in audience])
         session.execute(
             insert(CampaignRecipient),
-            [{"campaign_id": campaign.id, "member_id": m.id, "branch_id": m.branch_id} for _, m in audience],
+            [
+                {"campaign_id": campaign.id, "member_id": m.id, "branch_id": counted_in[m.id]}
+                for _, m in audience
+            ],
         )
     campaign.recipients = len(audience)
+
+
+def _counted_in(session: Session, campaign: Campaign, members: list[Member]) -> dict[uuid.UUID, uuid.UUID]:
+    """The branch whose completion figures count each recipient: their branch of record, unless
+    the campaign reached them through a branch they take part in (or they are of record elsewhere)."""
+    reached = set()
+    if campaign.org_ids:
+        roots = session.scalars(
+            select(PartyOrg).where(PartyOrg.id.in_([uuid.UUID(i) for i in campaign.org_ids]))
+        )
+        subtree = or_(*[PartyOrg.path.startswith(o.path, autoescape=True) for o in roots])
+        reached = set(session.scalars(select(PartyOrg.id).where(subtree)))
+    hosts = {}
+    guests = [m.id for m in members if m.branch_id is None or (reached and m.branch_id not in reached)]
+    for start in range(0, len(guests), 1000):
+        rows = session.execute(
+            select(MemberParticipation.member_id, PartyOrg.id, PartyOrg.kind, PartyOrg.parent_id)
+            .join(PartyOrg, MemberParticipation.org_id == PartyOrg.id)
+            .where(
+                MemberParticipation.member_id.in_(guests[start : start + 1000]),
+                participating_on(local_today()),
+            )
+        )
+        for member_id, org_id, kind, parent_id in rows:
+            branch_id = parent_id if kind == OrgKind.group else org_id
+            if member_id not in hosts or branch_id in reached:
+                hosts[member_id] = branch_id
+    return {m.id: hosts.get(m.id) or m.branch_id for m in members}
 
 
 def next_occurrence(repeat: str, after: datetime) -> datetime:
