@@ -165,6 +165,18 @@ def test_a_sanction_is_seen_by_the_branch_of_record_and_the_member_not_by_a_grou
     }
     assert {e.title for e in entries.entries_for(db_session, hospital["leader"], nurse)} == {"优秀共产党员"}
     assert len(entries.entries_for(db_session, None, nurse, own=True)) == 2
+    # Posts held here come from the committees' own records.
+    from handlers import orgs
+
+    orgs.appoint(
+        db_session,
+        hospital["office"],
+        org_id=hospital["cardio"].id,
+        member_id=nurse.id,
+        post="organization",
+        elected_on=date(2024, 1, 5),
+    )
+    assert entries.posts_held(db_session, nurse) == [("组织委员", "心内科党支部", date(2024, 1, 5), None)]
     with pytest.raises(ValidationFailed, match="结束日期"):
         entries.add_entry(
             db_session,

@@ -14,7 +14,7 @@ from handlers.archive.fields import editable
 from handlers.errors import NotFound, ValidationFailed
 from handlers.policy import Actor, can
 from handlers.validation import require_text
-from models import ArchiveEntry, EntryKind, Member
+from models import ArchiveEntry, CommitteeSeat, EntryKind, Member, PartyOrg
 from models.base import local_today
 
 KIND_LABELS = {
@@ -102,3 +102,18 @@ def entries_for(
     if own or (actor is not None and can(session, actor, "archive.sanctions", obj=member)):
         return rows
     return [r for r in rows if r.kind != EntryKind.sanction]
+
+
+def posts_held(session: Session, member: Member) -> list[tuple[str, str, date, date | None]]:
+    """党内职务 over time here: (post, org, elected, ended) from the committee seats the orgs keep
+    (handlers/orgs) — the record of posts held in this hospital, newest first; posts held
+    before are lines of kind party_post."""
+    from handlers.orgs import POST_LABELS
+
+    rows = session.execute(
+        select(CommitteeSeat, PartyOrg.name)
+        .join(PartyOrg, CommitteeSeat.org_id == PartyOrg.id)
+        .where(CommitteeSeat.member_id == member.id)
+        .order_by(CommitteeSeat.elected_on.desc())
+    ).all()
+    return [(POST_LABELS[seat.post], name, seat.elected_on, seat.ended_on) for seat, name in rows]

@@ -112,6 +112,7 @@ def _member_page(member: Any, revealed: dict[str, str] | None = None) -> Respons
         archive_history=archive.fields.history(session, member, limit=30),
         history_text=archive.fields.history_text,
         entries=archive.entries.entries_for(session, g.actor, member),
+        posts_held=archive.entries.posts_held(session, member),
         entry_kinds=archive.entries.KIND_LABELS,
         participations=archive.participations.of_member(session, member),
         participation_kinds=archive.participations.KIND_LABELS,

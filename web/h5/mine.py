@@ -42,6 +42,7 @@ def mine_archive() -> ResponseReturnValue:
         member=member,
         rows=archive.fields.shown(member, own=True),
         entries=archive.entries.entries_for(session, None, member, own=True),
+        posts_held=archive.entries.posts_held(session, member),
         entry_kinds=archive.entries.KIND_LABELS,
         participations=archive.participations.of_member(session, member),
         participation_kinds=archive.participations.KIND_LABELS,
