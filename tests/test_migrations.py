@@ -162,3 +162,83 @@ def test_attachments_move_into_one_store_and_card_updates_become_close_card(tmp_
     assert files[form].filename == "申请.pdf" and files[form].content == b"%PDF-"
     assert outbox.kind == "close_card"
     assert json.loads(outbox.params) == {"card_key": "c1", "label": "已请假", "say_instead": ""}
+
+
+def test_a_participating_org_becomes_an_open_ended_participation(make_database_url):
+    """Issue 18: the single participating_org_id turns into a dated participation, on both
+    databases (typed columns, so the ids bind as each database stores them)."""
+    import uuid
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(make_database_url("participation"))
+    migrate.upgrade(engine, "a9d4e6b2c153")
+    ids = {k: uuid.uuid4() for k in ("home", "host", "person", "member")}
+    now = datetime(2026, 11, 20, 6, tzinfo=UTC)
+    orgs = sa.table(
+        "party_org",
+        *(sa.column(c) for c in ("kind", "name", "code", "path")),
+        sa.column("id", sa.Uuid()),
+        sa.column("created_at", sa.DateTime()),
+        sa.column("updated_at", sa.DateTime()),
+    )
+    person = sa.table(
+        "person",
+        sa.column("id", sa.Uuid()),
+        *(sa.column(c) for c in ("wecom_userid", "name", "is_active")),
+        sa.column("created_at", sa.DateTime()),
+        sa.column("updated_at", sa.DateTime()),
+    )
+    member = sa.table(
+        "member",
+        *(sa.column(c, sa.Uuid()) for c in ("id", "person_id", "branch_id", "participating_org_id")),
+        *(sa.column(c) for c in ("status", "dues_category")),
+        sa.column("created_at", sa.DateTime()),
+        sa.column("updated_at", sa.DateTime()),
+    )
+    with engine.begin() as c:
+        for key in ("home", "host"):
+            c.execute(
+                orgs.insert().values(
+                    id=ids[key],
+                    kind="branch",
+                    name=key,
+                    code=key,
+                    path=f"/{ids[key].hex}/",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        c.execute(
+            person.insert().values(
+                id=ids["person"], wecom_userid="u1", name="甲", is_active=True, created_at=now, updated_at=now
+            )
+        )
+        c.execute(
+            member.insert().values(
+                id=ids["member"],
+                person_id=ids["person"],
+                branch_id=ids["home"],
+                participating_org_id=ids["host"],
+                status="full",
+                dues_category="in_service",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    migrate.upgrade(engine)
+    moved = sa.table(
+        "member_participation",
+        sa.column("member_id", sa.Uuid()),
+        sa.column("org_id", sa.Uuid()),
+        sa.column("direction"),
+        sa.column("starts_on", sa.Date()),
+        sa.column("ends_on", sa.Date()),
+    )
+    with engine.connect() as c:
+        rows = c.execute(
+            sa.select(moved.c.member_id, moved.c.org_id, moved.c.direction, moved.c.ends_on)
+        ).all()
+    engine.dispose()
+    assert rows == [(ids["member"], ids["host"], "here", None)]

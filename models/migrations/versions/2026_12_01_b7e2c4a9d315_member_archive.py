@@ -101,32 +101,41 @@ def upgrade() -> None:
 
     # The single participating org becomes a dated participation, open-ended from the member's creation.
     bind = op.get_bind()
+    member = sa.table(
+        "member",
+        sa.column("id", sa.Uuid()),
+        sa.column("participating_org_id", sa.Uuid()),
+        sa.column("created_at", models.base.UTCDateTime(timezone=True)),
+    )
     rows = bind.execute(
-        sa.text(
-            "SELECT id, participating_org_id, created_at FROM member WHERE participating_org_id IS NOT NULL"
+        sa.select(member.c.id, member.c.participating_org_id, member.c.created_at).where(
+            member.c.participating_org_id.is_not(None)
         )
     ).all()
     table = sa.table(
         "member_participation",
-        *(
-            sa.column(c)
-            for c in ("id", "member_id", "direction", "kind", "org_id", "starts_on", "recorded_by")
-        ),
+        sa.column("id", sa.Uuid()),
+        sa.column("member_id", sa.Uuid()),
+        sa.column("org_id", sa.Uuid()),
+        *(sa.column(c) for c in ("direction", "kind", "recorded_by")),
+        sa.column("starts_on", sa.Date()),
         sa.column("created_at", models.base.UTCDateTime(timezone=True)),
     )
-    for member_id, org_id, created_at in rows:
-        op.execute(
-            table.insert().values(
-                id=uuid.uuid4(),
-                member_id=member_id,
-                direction="here",
-                kind="other",
-                org_id=org_id,
-                starts_on=(created_at or models.base.utcnow()).date(),
-                recorded_by="数据迁移",
-                created_at=models.base.utcnow(),
-            )  # fmt: skip
-        )
+    moved = [
+        {
+            "id": uuid.uuid4(),
+            "member_id": member_id,
+            "direction": "here",
+            "kind": "other",
+            "org_id": org_id,
+            "starts_on": (created_at or models.base.utcnow()).date(),
+            "recorded_by": "数据迁移",
+            "created_at": models.base.utcnow(),
+        }
+        for member_id, org_id, created_at in rows
+    ]
+    if moved:
+        bind.execute(table.insert(), moved)
 
     with op.batch_alter_table("member") as batch:
         batch.drop_index("ix_member_participating_org_id")
