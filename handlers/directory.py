@@ -263,17 +263,27 @@ def _leave(session: Session, actor: Actor, person: Person, report: SyncReport) -
     report.left.append(person.name)
     membership = person.membership
     if membership is not None and membership.left_at is None:
-        branch = session.get(PartyOrg, membership.branch_id)
+        branch = _keeping_branch(session, membership)
         report.members_left.append(f"{person.name}（{branch.name if branch else '未知支部'}）")
         _tell_secretaries(session, membership, person)
 
 
+def _keeping_branch(session: Session, membership: Member) -> PartyOrg | None:
+    """The branch that keeps the member here: of record, or — of record elsewhere — the org they
+    take part in."""
+    if membership.branch_id is not None:
+        return session.get(PartyOrg, membership.branch_id)
+    from handlers.archive import participations
+
+    return participations.current_host(session, membership)
+
+
 def _tell_secretaries(session: Session, membership: Member, person: Person) -> None:
     """One chat message to the branch's secretaries (the committee office when there is none)."""
-    recipients = _branch_leads(session, membership.branch_id) or _committee_office(session)
+    branch = _keeping_branch(session, membership)
+    recipients = (_branch_leads(session, branch.id) if branch else []) or _committee_office(session)
     if not recipients:
         return
-    branch = session.get(PartyOrg, membership.branch_id)
     content = (
         f"通讯录同步提示：{person.name}（{person.position or '职工'}）已离开企业微信通讯录，"
         f"其党员组织关系仍在{branch.name if branch else '本支部'}，记录已保留。"

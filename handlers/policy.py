@@ -60,6 +60,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "study.view": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     # 党费: the branch of record keeps its members' book (收缴台账).
     "dues.record": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
+    # 核定 (the bases and the year's amounts) is the office's; the bases are seen by it alone.
+    "dues.assess": frozenset({Role.committee_office}),
+    # Who is behind, by name: the branch's own secretary and 组织委员 (others see counts).
+    "dues.names": frozenset({Role.secretary, Role.organizer}),
     "person.deactivate": frozenset({Role.committee_office, Role.sysadmin}),
     "config.manage": frozenset({Role.sysadmin}),
     "directory.sync": frozenset({Role.sysadmin, Role.committee_office}),
@@ -71,7 +75,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 }
 
 #: Actions on a member that only their branch of record may take.
-RECORD_ONLY = frozenset({"member.edit", "member.reveal", "member.export", "dues.record", "archive.sanctions"})
+RECORD_ONLY = frozenset(
+    {"member.edit", "member.reveal", "member.export", "dues.record", "dues.assess", "archive.sanctions"}
+)
 
 #: Actions whose scope is the whole hospital by nature (no org object to test against).
 HOSPITAL_WIDE = frozenset(

@@ -24,7 +24,7 @@ from models.callback_receipt import CallbackReceipt
 from models.campus import Campus, Venue
 from models.committee import CommitteePost, CommitteeSeat
 from models.department import Department
-from models.dues import DuesPayment
+from models.dues import DuesAssessment, DuesPayment, DuesReliefMonth, DuesRemittance, DuesVoluntary
 from models.learning import (
     Campaign,
     CampaignRecipient,
@@ -78,7 +78,11 @@ __all__ = [
     "AttachmentOwner",
     "Campaign",
     "CampaignRecipient",
+    "DuesAssessment",
     "DuesPayment",
+    "DuesReliefMonth",
+    "DuesRemittance",
+    "DuesVoluntary",
     "PointEntry",
     "QuestionKind",
     "QuizAttempt",

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from handlers import dues, reminders
-from handlers.errors import Forbidden, ValidationFailed
+from handlers.errors import Conflict, Forbidden, ValidationFailed
 from models import DuesPayment, OrgKind, Reminder, ReminderStatus, Role
 
 TODAY = date(2026, 11, 20)
@@ -94,10 +94,36 @@ def test_recording_is_for_the_branch_of_record_and_checks_the_month(db_session, 
         )
         == 1
     )
-    again = dues.record(
-        db_session, branch["secretary"], member_ids=[behind.id], month=date(2026, 10, 1), paid_on=TODAY
+    with pytest.raises(Conflict, match="已登记"):  # a month already recorded is refused, left as it was
+        dues.record(
+            db_session, branch["secretary"], member_ids=[behind.id], month=date(2026, 10, 1), paid_on=TODAY
+        )
+    # Two members, one already paid: the other is recorded, the first left as it was.
+    assert (
+        dues.record(
+            db_session,
+            branch["secretary"],
+            member_ids=[behind.id, branch["members"][1].id],
+            month=date(2026, 10, 1),
+            paid_on=TODAY,
+            way="转账",
+            paid_by="配偶代交",
+        )
+        == 1
     )
-    assert again == 0  # a month already recorded is left as it was
+    with pytest.raises(ValidationFailed, match="补交已超过 6 个月"):
+        dues.record(
+            db_session, branch["secretary"], member_ids=[behind.id], month=date(2026, 4, 1), paid_on=TODAY
+        )
+    with pytest.raises(ValidationFailed, match="不得从工资中代扣"):
+        dues.record(
+            db_session,
+            branch["secretary"],
+            member_ids=[behind.id],
+            month=date(2026, 9, 1),
+            paid_on=TODAY,
+            way="工资代扣",
+        )
 
 
 def test_an_imported_book_is_checked_row_by_row_and_applied_whole(db_session, branch):

@@ -1,11 +1,14 @@
 """党费减免: a member in hardship asks to pay less or nothing for some months. The branch
 discusses (its secretary decides the first step), the higher Party committee approves
-(中组发〔2008〕3号: 少交或免交 … 报上级党委批准). The dues issue reads approved reliefs."""
+(中组发〔2008〕3号: 少交或免交 … 报上级党委批准). Approval sets the owed amount of each month
+it covers, in the same transaction (handlers/dues.owed reads it)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.approval_kinds.registry import (
@@ -18,7 +21,8 @@ from handlers.approval_kinds.registry import (
     secretary_step,
 )
 from handlers.errors import ValidationFailed
-from models import Person
+from handlers.policy import Actor
+from models import ApprovalRequest, DuesReliefMonth, Member, Person
 
 REDUCE, EXEMPT = "少交", "免交"
 
@@ -29,7 +33,34 @@ def _clean(session: Session, person: Person, form: dict, now: datetime) -> Clean
     if form["relief"] == EXEMPT:
         form = {**form, "monthly_amount": None}
     title = f"{form['relief']}党费 {form['from_month']} 起 {form['months']} 个月"
-    return Cleaned(form=form, org=branch_of(person), title=title)
+    member = person.membership
+    return Cleaned(form=form, org=branch_of(person), title=title, subject_id=member.id)
+
+
+def _months(form: dict) -> list[date]:
+    from handlers.dues import add_months
+
+    start = date.fromisoformat(f"{form['from_month']}-01")
+    return [add_months(start, n) for n in range(int(form["months"]))]
+
+
+def _on_approved(session: Session, request: ApprovalRequest, actor: Actor, now: datetime) -> None:
+    """Each month of the relief owes what was approved (nothing for 免交); a month an earlier
+    relief already set keeps the later decision."""
+    owed = Decimal(request.form["monthly_amount"] or "0").quantize(Decimal("0.01"))
+    member = session.get(Member, request.subject_id) if request.subject_id else None
+    if member is None:  # a request from before reliefs reached the book names its applicant only
+        member = session.get(Person, request.applicant_id).membership
+    for month in _months(request.form):
+        row = session.scalar(
+            select(DuesReliefMonth).where(
+                DuesReliefMonth.member_id == member.id, DuesReliefMonth.month == month
+            )
+        )
+        if row is None:
+            session.add(DuesReliefMonth(member_id=member.id, month=month, owed=owed, approval_id=request.id))
+        else:
+            row.owed, row.approval_id = owed, request.id
 
 
 KIND = register(
@@ -51,6 +82,7 @@ KIND = register(
             ("期间", f"{request.form['from_month']} 起 {request.form['months']} 个月"),
             ("原因", request.form["reason"][:26]),
         ],
-        after_approval="减免自起始月份生效。",
+        on_approved=_on_approved,
+        after_approval="减免自起始月份生效，党费台账中这些月份的应交金额已随之调整。",
     )
 )

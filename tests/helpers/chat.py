@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 from wecom.emulator import wire
 from wecom.messages import parse_xml
+
+MSG_IDS = itertools.count(9_100_000)
+
+
+def say(app, send, user, text):
+    """A member types `text` to the app, as WeCom delivers it (each with a new MsgId)."""
+    xml = wire.message_xml(
+        app.config["WECOM_CORP_ID"],
+        user,
+        app.config["WECOM_AGENT_ID"],
+        "text",
+        Content=text,
+        MsgId=next(MSG_IDS),
+    )
+    return send(xml)
 
 
 def opened(wecom, response):

@@ -3,18 +3,14 @@ step that has moved on is refused politely; a forged key is refused and audited.
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 from sqlalchemy import select
 
 from handlers import approvals
 from models import AuditEvent, OrgKind, OutboundMessage, Role
-from tests.helpers.chat import card_for, opened, tap
-from wecom.emulator import wire
+from tests.helpers.chat import card_for, opened, say, tap
 
 pytestmark = pytest.mark.usefixtures("queues")
-MSG_IDS = itertools.count(9_100_000)
 
 
 @pytest.fixture
@@ -32,18 +28,6 @@ def branch(db_session, make_org, make_member, make_actor, make_person):
     ]
     db_session.commit()
     return {"requests": requests}
-
-
-def say(app, send, user, text):
-    xml = wire.message_xml(
-        app.config["WECOM_CORP_ID"],
-        user,
-        app.config["WECOM_AGENT_ID"],
-        "text",
-        Content=text,
-        MsgId=next(MSG_IDS),
-    )
-    return send(xml)
 
 
 def test_todo_sends_a_card_per_pending_decision(app, db_session, send, wecom, run_jobs, emulator, branch):

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from handlers import dues, exports, members, rules
 from handlers.errors import DomainError, ValidationFailed
+from handlers.policy import holds
 from models.base import local_today
 from web import db_session
 from web.admin.frame import bp, form_date, parse_uuid
@@ -48,6 +49,7 @@ def _page(error: str | None = None, problems: list | None = None) -> ResponseRet
         months=[dues.add_months(this_month, -n) for n in range(0, 7)],
         error=error,
         problems=problems or [],
+        may_assess=holds(g.actor, "dues.assess"),
     ), 422 if error else 200
 
 

@@ -25,14 +25,16 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from handlers import audit, links, reminders, rules
-from handlers.errors import Forbidden, ValidationFailed
+from handlers.errors import Conflict, Forbidden, ValidationFailed
 from handlers.paging import Page, paginate
 from handlers.policy import Actor, can, holds, scope_orgs
 from handlers.tables import ImportRefused, RowProblem, read_table
-from models import DuesPayment, Member, OrgKind, PartyOrg, Person, ReminderPriority
+from models import DuesPayment, DuesReliefMonth, Member, OrgKind, PartyOrg, Person, ReminderPriority
 from models.base import CHINA, local_today, utcnow
 
 IMPORT_COLUMNS = ("企业微信账号", "月份", "金额")
+#: How dues may be paid. Deduction from pay (扣缴) is forbidden by the 2008 rules, so it is not one.
+WAYS = ("现金", "转账", "院内收缴")
 MAX_IMPORT_ROWS = 20_000
 #: A month paid in advance at most this far ahead (预交).
 MAX_AHEAD_MONTHS = 12
@@ -77,11 +79,17 @@ def _amount(raw: Any) -> Decimal | None:
     return value
 
 
-def _check_month(month: date, member: Member, paid_on: date) -> None:
+def _check_month(month: date, member: Member, paid_on: date, makeup_months: int | None = None) -> None:
     if month > add_months(first_of(paid_on), MAX_AHEAD_MONTHS):
         raise ValidationFailed(f"最多预交 {MAX_AHEAD_MONTHS} 个月。", field="month")
     if member.joined_on and month < first_of(member.joined_on):
         raise ValidationFailed(f"{month:%Y年%m月}早于入党时间。", field="month")
+    if makeup_months is not None and month < add_months(first_of(paid_on), -makeup_months):
+        raise ValidationFailed(
+            f"{month:%Y年%m月}的党费补交已超过 {makeup_months} 个月（规则“补交党费最多”），"
+            "请报党委组织部处理。",
+            field="month",
+        )
 
 
 def record(
@@ -92,13 +100,23 @@ def record(
     month: date,
     amount: Any = None,
     paid_on: date | None = None,
+    way: str = "现金",
+    paid_by: str | None = None,
 ) -> int:
-    """Mark a month paid for these members (their branch of record only). A month already
-    recorded for a member is left as it was. Returns how many were newly recorded."""
+    """Mark a month paid for these members (their branch of record only): the amount as given,
+    else what the member owes for it. A month already recorded for a member is left as it was;
+    when every one of them already has it, the whole entry is refused. 补交 reaches back at most
+    the rule dues.makeup_max_months. Returns how many were newly recorded."""
+    from handlers.dues.annual import owed
+
     paid_on = paid_on or local_today()
     if paid_on > local_today():
         raise ValidationFailed("交纳日期不能晚于今天。", field="paid_on")
+    if way not in WAYS:
+        raise ValidationFailed(f"交纳方式应为：{'、'.join(WAYS)}（不得从工资中代扣）。", field="way")
+    paid_by = (paid_by or "").strip()[:64] or None
     value = _amount(amount)
+    makeup = rules.value(session, "dues.makeup_max_months", paid_on)
     if not member_ids:
         raise ValidationFailed("请选择交纳党费的党员。", field="member_ids")
     members = list(session.scalars(select(Member).where(Member.id.in_(member_ids))))
@@ -115,21 +133,33 @@ def record(
             )
         )
     )
+    if already >= {m.id for m in members}:
+        raise Conflict(f"{month:%Y年%m月}的党费已登记，不能重复登记。", field="month")
     for member in members:
-        _check_month(month, member, paid_on)
+        _check_month(month, member, paid_on, makeup)
         if member.id in already:
             continue
         session.add(
             DuesPayment(
-                member_id=member.id, month=month, amount=value, paid_on=paid_on, recorded_by=actor.label[:100]
+                member_id=member.id,
+                month=month,
+                amount=value if value is not None else owed(session, member, month),
+                paid_on=paid_on,
+                way=way,
+                paid_by=paid_by,
+                recorded_by=actor.label[:100],
             )
         )
         recorded += 1
     session.flush()
     audit.record(
-        session, actor, "dues.record", object_type="dues_month", object_id=f"{month:%Y-%m}",
+        session,
+        actor,
+        "dues.record",
+        object_type="dues_month",
+        object_id=f"{month:%Y-%m}",
         detail={"members": recorded},
-    )  # fmt: skip
+    )
     return recorded
 
 
@@ -247,6 +277,14 @@ def _lines(
             .group_by(DuesPayment.member_id)
         ).all()
     )
+    # A month an approved 减免 exempts (免交) owes nothing, so it never counts as unpaid.
+    exempt: dict[uuid.UUID, set[date]] = {}
+    for member_id, month in session.execute(
+        select(DuesReliefMonth.member_id, DuesReliefMonth.month).where(
+            DuesReliefMonth.member_id.in_([m.id for m in members]), DuesReliefMonth.owed == 0
+        )
+    ):
+        exempt.setdefault(member_id, set()).add(month)
     lines = []
     for member in members:
         start = starts.get(member.branch_id)
@@ -255,8 +293,10 @@ def _lines(
             lines.append(DuesLine(member, paid, 0))
             continue
         owed_from = max(start, first_of(member.joined_on) if member.joined_on else start)
-        since = add_months(paid, 1) if paid else owed_from
-        lines.append(DuesLine(member, paid, max(0, months_between(max(since, owed_from), last_month) + 1)))
+        since = max(add_months(paid, 1) if paid else owed_from, owed_from)
+        months = max(0, months_between(since, last_month) + 1)
+        free = sum(1 for m in exempt.get(member.id, ()) if since <= m <= last_month)
+        lines.append(DuesLine(member, paid, months - free))
     return lines
 
 

@@ -1,0 +1,268 @@
+"""党费 for branches and the office: collection per branch per month (owed, paid, rate — counts and
+sums, never a person), a branch's year for its own secretary and 组织委员, the annual 公示 to a
+branch's members (totals only), and voluntary payments. The remittance ledger is ledger.py."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from handlers import audit, links, notify
+from handlers.dues.book import WAYS, _amount, first_of
+from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from handlers.figures import percent
+from handlers.policy import Actor, can, holds, scope_orgs
+from models import (
+    DuesAssessment,
+    DuesPayment,
+    DuesReliefMonth,
+    DuesVoluntary,
+    Member,
+    OrgKind,
+    PartyOrg,
+    Person,
+)
+from models.base import local_today
+
+ZERO = Decimal("0.00")
+#: A single voluntary payment this large goes wholly to the centre (2008 rules).
+TO_CENTRE = Decimal("1000")
+
+
+class _Owed:
+    """What every member of some branches owes for the months of one year, read in three queries
+    (confirmed assessments, reliefs, and the members) rather than one per member-month."""
+
+    def __init__(self, session: Session, members: list[Member], year: int) -> None:
+        ids = [m.id for m in members]
+        self.members = {m.id: m for m in members}
+        self.rows: dict[uuid.UUID, list[DuesAssessment]] = defaultdict(list)
+        for row in session.scalars(
+            select(DuesAssessment)
+            .where(
+                DuesAssessment.year == year,
+                DuesAssessment.confirmed_at.is_not(None),
+                DuesAssessment.member_id.in_(ids),
+            )
+            .order_by(DuesAssessment.from_month)
+        ):
+            self.rows[row.member_id].append(row)
+        self.relief = {
+            (member_id, month): owed
+            for member_id, month, owed in session.execute(
+                select(DuesReliefMonth.member_id, DuesReliefMonth.month, DuesReliefMonth.owed).where(
+                    DuesReliefMonth.member_id.in_(ids), func.extract("year", DuesReliefMonth.month) == year
+                )
+            )
+        }
+
+    def of(self, member_id: uuid.UUID, month: date) -> Decimal | None:
+        member = self.members[member_id]
+        if member.joined_on is not None and month < first_of(member.joined_on):
+            return ZERO
+        if (member_id, month) in self.relief:
+            return self.relief[(member_id, month)]
+        amount = None
+        for row in self.rows.get(member_id, ()):
+            if row.from_month <= month:
+                amount = row.amount
+        return amount
+
+
+@dataclass(frozen=True)
+class BranchMonth:
+    branch: PartyOrg
+    members: int
+    owed: Decimal
+    paid: Decimal
+    #: Members who owe something this month and have not paid it.
+    behind: int
+    #: Members whose amount is not confirmed yet (核定 pending).
+    unassessed: int
+
+    @property
+    def rate(self) -> int:
+        return percent(int(self.paid * 100), int(self.owed * 100)) if self.owed else 100
+
+
+def _branches(session: Session, actor: Actor) -> list[PartyOrg]:
+    if not holds(actor, "dues.record"):
+        raise Forbidden("只有党委组织部或支部书记、组织委员可以查看党费收缴情况。")
+    stmt = scope_orgs(
+        actor,
+        select(PartyOrg).where(PartyOrg.kind == OrgKind.branch, PartyOrg.dissolved_at.is_(None)),
+        "dues.record",
+    )
+    return list(session.scalars(stmt.order_by(PartyOrg.path)))
+
+
+def _members(session: Session, branch_ids: list[uuid.UUID]) -> list[Member]:
+    return list(
+        session.scalars(select(Member).where(Member.branch_id.in_(branch_ids), Member.left_at.is_(None)))
+    )
+
+
+def collection(session: Session, actor: Actor, month: date) -> list[BranchMonth]:
+    """One month, every branch the actor keeps: members, owed, paid, rate, how many are behind."""
+    month = first_of(month)
+    branches = _branches(session, actor)
+    members = _members(session, [b.id for b in branches])
+    owed = _Owed(session, members, month.year)
+    paid = dict(
+        session.execute(
+            select(DuesPayment.member_id, DuesPayment.amount).where(
+                DuesPayment.month == month, DuesPayment.member_id.in_([m.id for m in members])
+            )
+        ).all()
+    )
+    by_branch: dict[uuid.UUID, list[Member]] = defaultdict(list)
+    for member in members:
+        by_branch[member.branch_id].append(member)
+    lines = []
+    for branch in branches:
+        own = by_branch.get(branch.id, [])
+        dues = [(m, owed.of(m.id, month)) for m in own]
+        lines.append(
+            BranchMonth(
+                branch=branch,
+                members=len(own),
+                owed=sum((d for _, d in dues if d), ZERO),
+                paid=sum((paid[m.id] or ZERO for m in own if m.id in paid), ZERO),
+                behind=sum(1 for m, d in dues if d and m.id not in paid),
+                unassessed=sum(1 for _, d in dues if d is None),
+            )
+        )
+    return lines
+
+
+@dataclass
+class MemberYear:
+    member: Member
+    months: list[tuple[date, Decimal | None, DuesPayment | None]] = field(default_factory=list)
+
+
+def branch_year(session: Session, actor: Actor, branch_id: uuid.UUID, year: int) -> list[MemberYear]:
+    """A branch's year, member by member and month by month: names are for its own secretary and
+    组织委员 only (the office sees the collection table's counts)."""
+    branch = session.get(PartyOrg, branch_id)
+    if branch is None or branch.kind != OrgKind.branch or not can(session, actor, "dues.names", obj=branch):
+        raise NotFound()
+    members = list(
+        session.scalars(
+            select(Member)
+            .join(Person, Member.person_id == Person.id)
+            .where(Member.branch_id == branch.id, Member.left_at.is_(None))
+            .options(joinedload(Member.person))
+            .order_by(Person.name)
+        )
+    )
+    owed = _Owed(session, members, year)
+    payments = {
+        (p.member_id, p.month): p
+        for p in session.scalars(
+            select(DuesPayment).where(
+                DuesPayment.member_id.in_([m.id for m in members]),
+                DuesPayment.month >= date(year, 1, 1),
+                DuesPayment.month <= date(year, 12, 1),
+            )
+        )
+    }
+    months = [date(year, m, 1) for m in range(1, 13)]
+    return [
+        MemberYear(m, [(month, owed.of(m.id, month), payments.get((m.id, month))) for month in months])
+        for m in members
+    ]
+
+
+def publish_notice(session: Session, actor: Actor, *, branch_id: uuid.UUID, year: int) -> int:
+    """The annual 公示 of a branch's collection, to its members: totals only, never an amount per
+    person. Once per branch and year. Returns how many members it went to."""
+    branch = session.get(PartyOrg, branch_id)
+    if branch is None or branch.kind != OrgKind.branch or not can(session, actor, "dues.record", obj=branch):
+        raise NotFound()
+    members = _members(session, [branch.id])
+    owed = _Owed(session, members, year)
+    last = date(year, 12, 1) if year < local_today().year else first_of(local_today())
+    months = [date(year, m, 1) for m in range(1, last.month + 1)]
+    total_owed = sum((owed.of(m.id, mo) or ZERO for m in members for mo in months), ZERO)
+    total_paid = (
+        session.scalar(
+            select(func.coalesce(func.sum(DuesPayment.amount), 0)).where(
+                DuesPayment.member_id.in_([m.id for m in members]), DuesPayment.month.in_(months)
+            )
+        )
+        or ZERO
+    )
+    text = (
+        f"{branch.name}{year}年党费收缴公示：党员 {len(members)} 人，"
+        f"{months[0]:%m}月至{months[-1]:%m}月应交 {total_owed} 元，已交 {Decimal(total_paid):.2f} 元。"
+        f"个人交纳情况请在“我的党费”查看：{links.page('h5.my_dues')}"
+    )
+    people = [m.person for m in members if m.person.is_active]
+    key = f"dues_notice:{branch.id}:{year}"
+    if notify.already_told(session, key + ":0"):
+        raise Conflict(f"{branch.name}{year}年的党费公示已经发布过。")
+    for n, start in enumerate(range(0, len(people), notify.MAX_RECIPIENTS)):
+        notify.tell(
+            session, people[start : start + notify.MAX_RECIPIENTS], "text", key=f"{key}:{n}", content=text
+        )
+    audit.record(
+        session,
+        actor,
+        "dues.notice",
+        object_type="org",
+        object_id=branch.id,
+        detail={"year": year, "members": len(people)},
+    )
+    return len(people)
+
+
+def record_voluntary(
+    session: Session,
+    actor: Actor,
+    *,
+    member_id: uuid.UUID,
+    amount: Any,
+    paid_on: date | None,
+    way: str,
+    note: str | None,
+) -> DuesVoluntary:
+    """A voluntary payment beyond the dues owed; one of 1,000 yuan or more is flagged for the centre."""
+    member = session.get(Member, member_id)
+    if member is None or not can(session, actor, "dues.record", obj=member):
+        raise NotFound()
+    value = _amount(amount)
+    if value is None:
+        raise ValidationFailed("请填写金额。", field="amount")
+    if way not in WAYS:
+        raise ValidationFailed(f"交纳方式应为：{'、'.join(WAYS)}。", field="way")
+    paid_on = paid_on or local_today()
+    if paid_on > local_today():
+        raise ValidationFailed("交纳日期不能晚于今天。", field="paid_on")
+    row = DuesVoluntary(
+        member_id=member.id,
+        amount=value,
+        paid_on=paid_on,
+        way=way,
+        to_centre=value >= TO_CENTRE,
+        note=(note or "").strip()[:200] or None,
+        recorded_by=actor.label,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "dues.voluntary",
+        object_type="member",
+        object_id=member.id,
+        detail={"to_centre": row.to_centre},
+    )
+    return row
