@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from demo import campus_map
 from demo.activity import DemoActivity
 from demo.archive import DemoArchive
+from demo.dues import DemoDues
 from demo.plan import CAMPUSES, GIVEN, HOSPITAL, ORG_PLAN, POSITIONS, REGIONS, SHIFT_GROUPS, SURNAMES
 from handlers import attachments, people
 from handlers.policy import Actor
@@ -136,6 +137,7 @@ class DemoHospital(DemoActivity):
         DemoArchive(
             self.session, random.Random(self.seed * 18 + 1), self.today, self.actor, self.report
         ).build()
+        DemoDues(self.session, random.Random(self.seed * 20 + 1), self.today, self.actor).build()
         self.meeting_history([branch for branch, _, _ in branches])
         self.approvals(branches[0][0])
         self.library()

@@ -61,12 +61,14 @@ def parse_month(raw: Any) -> date | None:
     if isinstance(raw, date):
         return raw.replace(day=1)
     match = re.fullmatch(r"\s*(\d{4})\s*[-/年.]\s*(\d{1,2})\s*月?\s*", str(raw or ""))
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match or not 1 <= int(match.group(2)) <= 12 or not 1900 <= int(match.group(1)) <= 2100:
         return None
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
-def _amount(raw: Any) -> Decimal | None:
+def _amount(raw: Any, high: int = 100_000) -> Decimal | None:
+    """A sum of money as typed or imported (yuan, to the fen); `high` bounds it (a member's dues
+    by default, a whole branch's or committee's remittance when larger)."""
     text = str(raw if raw is not None else "").strip()
     if not text:
         return None
@@ -74,8 +76,8 @@ def _amount(raw: Any) -> Decimal | None:
         value = Decimal(text).quantize(Decimal("0.01"))
     except InvalidOperation:
         raise ValidationFailed("金额应为数字，如 15.00。", field="amount") from None
-    if not Decimal("0.01") <= value <= Decimal("100000"):
-        raise ValidationFailed("金额应在 0.01–100000 元之间。", field="amount")
+    if not value.is_finite() or not Decimal("0.01") <= value <= high:
+        raise ValidationFailed(f"金额应在 0.01–{high} 元之间。", field="amount")
     return value
 
 

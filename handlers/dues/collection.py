@@ -36,7 +36,7 @@ ZERO = Decimal("0.00")
 TO_CENTRE = Decimal("1000")
 
 
-class _Owed:
+class OwedTable:
     """What every member of some branches owes for the months of one year, read in three queries
     (confirmed assessments, reliefs, and the members) rather than one per member-month."""
 
@@ -114,7 +114,7 @@ def collection(session: Session, actor: Actor, month: date) -> list[BranchMonth]
     month = first_of(month)
     branches = _branches(session, actor)
     members = _members(session, [b.id for b in branches])
-    owed = _Owed(session, members, month.year)
+    owed = OwedTable(session, members, month.year)
     paid = dict(
         session.execute(
             select(DuesPayment.member_id, DuesPayment.amount).where(
@@ -163,7 +163,7 @@ def branch_year(session: Session, actor: Actor, branch_id: uuid.UUID, year: int)
             .order_by(Person.name)
         )
     )
-    owed = _Owed(session, members, year)
+    owed = OwedTable(session, members, year)
     payments = {
         (p.member_id, p.month): p
         for p in session.scalars(
@@ -188,7 +188,7 @@ def publish_notice(session: Session, actor: Actor, *, branch_id: uuid.UUID, year
     if branch is None or branch.kind != OrgKind.branch or not can(session, actor, "dues.record", obj=branch):
         raise NotFound()
     members = _members(session, [branch.id])
-    owed = _Owed(session, members, year)
+    owed = OwedTable(session, members, year)
     last = date(year, 12, 1) if year < local_today().year else first_of(local_today())
     months = [date(year, m, 1) for m in range(1, last.month + 1)]
     total_owed = sum((owed.of(m.id, mo) or ZERO for m in members for mo in months), ZERO)

@@ -52,7 +52,7 @@ def record_remittance(
     period = next((p for p in periods(session, start.year) if p[0] == start), None)
     if period is None:
         raise ValidationFailed("上缴期间应从规则规定的期间起始月份开始。", field="period_start")
-    value = _amount(amount)
+    value = _amount(amount, high=100_000_000)
     if value is None:
         raise ValidationFailed("请填写上缴金额。", field="amount")
     remitted_on = remitted_on or local_today()

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from handlers import dues, exports, members, rules
 from handlers.errors import DomainError, ValidationFailed
-from handlers.policy import holds
+from handlers.policy import can, holds
 from models.base import local_today
 from web import db_session
 from web.admin.frame import bp, form_date, parse_uuid
@@ -50,6 +50,11 @@ def _page(error: str | None = None, problems: list | None = None) -> ResponseRet
         error=error,
         problems=problems or [],
         may_assess=holds(g.actor, "dues.assess"),
+        # Who is behind is for the branch's own secretary and 组织委员 (the office sees counts).
+        leads={
+            o.id for o in members.visible_orgs(session, g.actor) if can(session, g.actor, "dues.names", obj=o)
+        },
+        ways=dues.WAYS,
     ), 422 if error else 200
 
 
@@ -68,6 +73,8 @@ def dues_record() -> ResponseReturnValue:
             month=month,
             amount=form.get("amount", ""),
             paid_on=form_date("paid_on"),
+            way=form.get("way", "现金"),
+            paid_by=form.get("paid_by"),
         )
     except DomainError as refused:
         note_refusal(refused)

@@ -7,6 +7,7 @@ from typing import Any
 from web.api.openapi.approvals import APPROVAL, approval_paths
 from web.api.openapi.archive import archive_paths, archive_schemas
 from web.api.openapi.common import ERROR, PAGING, UUID, _body, _errors, _items_of, _ok, _page_of
+from web.api.openapi.dues import dues_paths, dues_schemas
 from web.api.openapi.learning import CAMPAIGN, LESSON, STUDY_RECORD, learning_paths
 from web.api.openapi.meetings import ATTENDANCE, MEETING, SESSION, meeting_paths
 from web.api.openapi.people import MEMBER, MEMBER_CREATE, MEMBER_UPDATE, ORG, ORG_CREATE, ORG_UPDATE
@@ -102,6 +103,7 @@ def _document() -> dict[str, Any]:
                 "Venue": VENUE,
                 "VenuePage": _page_of("#/components/schemas/Venue"),
                 **archive_schemas(_page_of),
+                **dues_schemas(_page_of),
             },
         },
         "paths": {
@@ -187,6 +189,7 @@ def _document() -> dict[str, Any]:
             **roster_paths(),
             **venue_paths(),
             **archive_paths(),
+            **dues_paths(),
             **learning_paths(),
         },
     }
