@@ -111,7 +111,7 @@ class DemoDues:
         stop = dues.add_months(last_month, -6)
         rows = []
         owed_by_year = {
-            y: OwedTable(self.session, members, y) for y in (self.today.year - 1, self.today.year)
+            y: OwedTable.of_members(self.session, members, y) for y in (self.today.year - 1, self.today.year)
         }
         for member in members:
             month = date(self.today.year - 1, 1, 1)
