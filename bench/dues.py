@@ -150,7 +150,7 @@ def run() -> Iterator[str]:
     checks = {"assess": assessed, "year": year_view, "collection": table}
     ms = {k: v * 1000 for k, v in checks.items() if k != "assess"}
     yield f"核定 of {MEMBERS} bases (decrypt + encrypt each, then confirm): {assessed:.2f} s"
-    yield f"floor: the same brackets on plain numbers {floor_assess:.3f} s → ratio {assessed / floor_assess:.0f}"
+    yield f"floor: the brackets on plain numbers {floor_assess:.3f} s, ratio {assessed / floor_assess:.0f}"
     yield f"a branch's year for {len(rows)} members: {ms['year']:.0f} ms"
     yield f"the collection table for {len(lines)} branches: {ms['collection']:.0f} ms"
     yield f"floor: one grouped query of the month's payments {floor_sums * 1000:.1f} ms"
