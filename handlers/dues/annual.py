@@ -249,8 +249,12 @@ def assessments_for(session: Session, actor: Actor, *, year: int) -> list[Assess
         .join(Member, DuesAssessment.member_id == Member.id)
         .join(Person, Member.person_id == Person.id)
         .where(DuesAssessment.year == year, DuesAssessment.member_id.in_(visible))
-        .options(joinedload(DuesAssessment.member).joinedload(Member.person))
-        .order_by(Member.branch_id, Person.name, DuesAssessment.from_month)
+        .join(PartyOrg, Member.branch_id == PartyOrg.id)
+        .options(
+            joinedload(DuesAssessment.member).joinedload(Member.person),
+            joinedload(DuesAssessment.member).joinedload(Member.branch),
+        )
+        .order_by(PartyOrg.path, Person.name, DuesAssessment.from_month)
     ).all()
     last = {}
     for previous in session.scalars(

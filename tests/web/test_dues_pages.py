@@ -79,10 +79,31 @@ def test_a_receipt_per_payment_and_nobody_elses(browser, hospital, db_session):
     assert surgeon.id != nurse.id
 
 
-def test_the_collection_and_the_ledger_in_the_console(browser, hospital, db_session):
+def test_the_collection_the_notice_and_the_ledger_in_the_console(
+    browser, hospital, db_session, emulator, run_jobs
+):
     qr_login(browser, "office01")
     collection = browser.get("/admin/dues/collection").get_data(as_text=True)
     assert "心内科党支部" in collection and "收缴率" in collection and "李护士" not in collection
+    # The annual 公示 reaches the branch's members in WeCom, with totals only.
+    published = browser.post(
+        "/admin/dues/notice",
+        data={
+            "csrf_token": csrf(collection),
+            "year": local_today().year - 1,
+            "org_id": str(hospital["cardio"].id),
+        },
+        follow_redirects=True,
+    )
+    assert "已向本支部 1 名党员发布" in published.get_data(as_text=True)
+    db_session.commit()
+    run_jobs()
+    told = [
+        d
+        for d in emulator.state.deliveries
+        if d.msgtype == "text" and "党费收缴公示" in d.body["text"]["content"]
+    ]
+    assert [d.to_user for d in told] == ["nurse01"] and "党员 1 人" in told[0].body["text"]["content"]
     ledger = browser.get("/admin/dues/ledger").get_data(as_text=True)
     assert "登记上缴" in ledger and "对账" in ledger
     qr_login(browser, "sec01")
