@@ -96,6 +96,8 @@ class DuesVoluntary(UUIDPrimaryKey, Base):
     recorded_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    member = relationship("Member")
+
 
 class DuesRemittance(UUIDPrimaryKey, Base):
     """Dues passed up: a branch to the 党委, or the 党委 upward (org_id is the committee), for a

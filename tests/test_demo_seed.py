@@ -73,6 +73,41 @@ def test_demo_hospital_is_realistic(db_session):
         validate_mobile(person.mobile)
         assert person.id_number[6:14] == person.birth_date.strftime("%Y%m%d")
         assert 2 <= len(person.name) <= 3
+    _the_demos_dues_are_whole(db_session)
+
+
+def _the_demos_dues_are_whole(session):
+    """Issue 20: every member assessed for two years, a student, an approved relief, a member six
+    months behind, a voluntary payment for the centre, and a ledger that reconciles to the fen
+    for every period that has ended."""
+    from handlers import dues
+    from handlers.policy import Actor
+    from models import DuesAssessment, DuesCategory, DuesReliefMonth, DuesVoluntary
+    from models.base import local_today
+
+    today = local_today()
+    of_record = session.scalar(select(func.count()).select_from(Member).where(Member.branch_id.is_not(None)))
+    for year in (today.year - 1, today.year):
+        confirmed = session.scalar(
+            select(func.count())
+            .select_from(DuesAssessment)
+            .where(DuesAssessment.year == year, DuesAssessment.confirmed_at.is_not(None))
+        )
+        assert confirmed == of_record
+        for line in dues.reconcile(session, Actor.cli(), year):
+            if dues.add_months(line.period[1], 1) <= today.replace(day=1):
+                assert line.balanced, line
+    assert session.scalar(
+        select(func.count()).select_from(Member).where(Member.dues_category == DuesCategory.student)
+    )
+    assert session.scalar(select(func.count()).select_from(DuesReliefMonth)) == 2
+    assert session.scalar(select(DuesVoluntary.to_centre))
+    behind = [
+        line
+        for line in dues.book(session, [m.branch_id for m in session.scalars(select(Member))])
+        if line.unpaid >= 6
+    ]
+    assert len(behind) == 1
 
 
 def test_the_demo_roster_moves_the_demo_members_reminders(db_session, runner):

@@ -128,6 +128,7 @@ def test_a_large_voluntary_payment_is_flagged_for_the_centre(db_session, assesse
         note="七一",
     )
     assert not small.to_centre and large.to_centre
+    assert dues.voluntary_for_centre(db_session, assessed["office"], 2026) == [large]
     with pytest.raises(ValidationFailed, match="交纳方式"):
         dues.record_voluntary(
             db_session,

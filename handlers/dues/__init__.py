@@ -27,6 +27,12 @@ from handlers.dues.book import (  # noqa: F401
     queue_unpaid_reminders,
     record,
 )
-from handlers.dues.collection import branch_year, collection, publish_notice, record_voluntary  # noqa: F401
+from handlers.dues.collection import (  # noqa: F401
+    branch_year,
+    collection,
+    publish_notice,
+    record_voluntary,
+    voluntary_for_centre,
+)
 from handlers.dues.ledger import periods, reconcile, record_remittance  # noqa: F401
 from handlers.dues.mine import chat_summary, my_year, receipt, receipt_number, reveal_my_base  # noqa: F401

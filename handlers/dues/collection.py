@@ -275,3 +275,17 @@ def record_voluntary(
         detail={"to_centre": row.to_centre},
     )
     return row
+
+
+def voluntary_for_centre(session: Session, actor: Actor, year: int) -> list[DuesVoluntary]:
+    """The year's voluntary payments of 1,000 yuan or more: the office passes them wholly to the
+    centre (through the provincial 组织部), each with the member's name for the centre's receipt."""
+    if not holds(actor, "dues.assess"):
+        raise Forbidden("上缴中央的自愿多交党费由党委组织部办理。")
+    return list(
+        session.scalars(
+            select(DuesVoluntary)
+            .where(DuesVoluntary.to_centre.is_(True), func.extract("year", DuesVoluntary.paid_on) == year)
+            .order_by(DuesVoluntary.paid_on)
+        )
+    )

@@ -111,6 +111,9 @@ def dues_ledger() -> ResponseReturnValue:
         orgs=orgs,
         periods=dues.periods(session, year),
         lines=dues.reconcile(session, g.actor, year) if holds(g.actor, "dues.assess") else None,
+        to_centre=dues.voluntary_for_centre(session, g.actor, year)
+        if holds(g.actor, "dues.assess")
+        else None,
         today=local_today(),
     )
 
