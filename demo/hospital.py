@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from demo import campus_map
+from demo import mailbox as demo_mailbox
 from demo.activity import DemoActivity
 from demo.archive import DemoArchive
 from demo.dues import DemoDues
@@ -140,6 +141,7 @@ class DemoHospital(DemoActivity):
         DemoDues(self.session, random.Random(self.seed * 20 + 1), self.today, self.actor).build()
         self.meeting_history([branch for branch, _, _ in branches])
         self.approvals(branches[0][0])
+        demo_mailbox.build(self.session, branches[0][0], self.actor)
         self.library()
         return self.report
 

@@ -64,6 +64,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "dues.assess": frozenset({Role.committee_office}),
     # Who is behind, by name: the branch's own secretary and 组织委员 (others see counts).
     "dues.names": frozenset({Role.secretary, Role.organizer}),
+    # 书记信箱: the office sees counts per category and time to answer; it keeps the FAQ.
+    "mailbox.figures": frozenset({Role.committee_office}),
+    "mailbox.inbox": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
+    "faq.manage": frozenset({Role.committee_office}),
     "person.deactivate": frozenset({Role.committee_office, Role.sysadmin}),
     "config.manage": frozenset({Role.sysadmin}),
     "directory.sync": frozenset({Role.sysadmin, Role.committee_office}),
@@ -76,7 +80,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 
 #: Actions on a member that only their branch of record may take.
 RECORD_ONLY = frozenset(
-    {"member.edit", "member.reveal", "member.export", "dues.record", "dues.assess", "archive.sanctions"}
+    {
+        "member.edit",
+        "member.reveal",
+        "member.export",
+        "dues.record",
+        "dues.assess",
+        "dues.names",
+        "archive.sanctions",
+    }
 )
 
 #: Actions whose scope is the whole hospital by nature (no org object to test against).

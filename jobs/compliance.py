@@ -1,12 +1,13 @@
 """Weekly: tell each secretary which statutory meetings fall due soon with nothing planned (and,
-once a month, how many members are months behind with their dues), and the committee office
+once a month, how many members are months behind with their dues; and whoever has an open 信箱
+message, once a week), and the committee office
 which branches are behind (one card each, through the reminder engine)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from handlers import compliance, dues, learning
+from handlers import compliance, dues, learning, mailbox
 from jobs import job
 from jobs.context import unit_of_work
 from models.base import CHINA
@@ -21,8 +22,9 @@ def warn_due_obligations() -> str:
         terms = compliance.queue_term_reminders(session, today)
         pace = learning.queue_pace_reminders(session, today)
         unpaid = dues.queue_unpaid_reminders(session, today)
+        letters = mailbox.queue_open_reminders(session, today)
     return (
         f"{queued} secretaries told, {office} of the committee office sent the overdue summary, "
         f"{terms} reminded of 换届, {pace} members reminded of their study hours, "
-        f"{unpaid} secretaries told of unpaid dues"
+        f"{unpaid} secretaries told of unpaid dues, {letters} reminded of open 信箱 messages"
     )

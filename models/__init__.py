@@ -40,6 +40,7 @@ from models.learning import (
     TrainingDay,
 )
 from models.local_account import LocalAccount
+from models.mailbox import FaqEntry, MailboxCategory, MailboxMessage
 from models.meeting import (
     Attendance,
     CheckInMethod,
@@ -131,6 +132,9 @@ __all__ = [
     "Department",
     "DuesCategory",
     "LocalAccount",
+    "FaqEntry",
+    "MailboxCategory",
+    "MailboxMessage",
     "Member",
     "MemberStatus",
     "MemberTransfer",

@@ -41,6 +41,7 @@ CATEGORY_LABELS = {
     "dues_unpaid": "未交党费（书记）",
     "transfer_overdue": "介绍信回执逾期（组织部）",
     "political_birthday": "政治生日",
+    "mailbox_open": "信箱待答复",
 }
 
 

@@ -29,6 +29,7 @@ NAVIGATION = {
     "reminders": "reminder.manage",
     "learning": "study.view",
     "dues": "dues.record",
+    "mailbox": "mailbox.inbox",
     "members": "member.view",
     "exchange": "archive.exchange",
     "rules": "org.manage",

@@ -1,0 +1,60 @@
+"""Schemas and paths of the 书记信箱 (messages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from web.api.openapi.common import PAGING, UUID, _errors, _ok
+
+MESSAGE = {
+    "type": "object",
+    "required": ["id", "to", "category", "written_on", "anonymous", "author", "body", "answered"],
+    "properties": {
+        "id": UUID,
+        "to": {"type": "string", "enum": ["secretary", "office"]},
+        "org_id": {"type": ["string", "null"], "format": "uuid"},
+        "category": {"type": "string", "enum": ["suggestion", "problem", "help"]},
+        "written_on": {
+            "type": "string",
+            "format": "date",
+            "description": "只到日期（匿名来信不保存具体时间）",
+        },
+        "anonymous": {"type": "boolean"},
+        "author": {"type": ["string", "null"], "description": "署名来信的写信人；匿名来信为 null"},
+        "body": {"type": "string"},
+        "answered": {"type": "boolean"},
+        "answer": {"type": ["string", "null"]},
+    },
+}
+AUTHOR = {
+    "type": "object",
+    "required": ["name", "wecom_userid"],
+    "properties": {"name": {"type": "string"}, "wecom_userid": {"type": "string"}},
+}
+
+
+def message_schemas(page_of: Any) -> dict[str, Any]:
+    return {
+        "Message": MESSAGE,
+        "MessagePage": page_of("#/components/schemas/Message"),
+        "MessageAuthor": AUTHOR,
+    }
+
+
+def message_paths() -> dict[str, Any]:
+    return {
+        "/messages": {
+            "get": {
+                "summary": "书记信箱：令牌范围内收到的来信（支部书记：本支部；组织部：写给组织部的）",
+                "parameters": [*PAGING],
+                "responses": {**_ok("#/components/schemas/MessagePage"), **_errors(401, 422, 429)},
+            }
+        },
+        "/messages/{message_id}/author": {
+            "get": {
+                "summary": "署名来信的写信人；匿名来信没有保存写信人，请求被拒绝（422）",
+                "parameters": [{"name": "message_id", "in": "path", "required": True, "schema": UUID}],
+                "responses": {**_ok("#/components/schemas/MessageAuthor"), **_errors(401, 404, 422, 429)},
+            }
+        },
+    }

@@ -1,0 +1,24 @@
+"""Chat for the 书记信箱: 信箱 tells a recipient how many messages wait for them, and a member
+where to write (and how many of their named messages have been answered)."""
+
+from __future__ import annotations
+
+from handlers import mailbox
+from handlers.policy import load_actor
+from wecom.renderers import page_url
+from wecom.router import CallbackContext, Reply, router
+
+
+@router.command("信箱", "书记信箱", help="给支部书记或党委组织部写信，或查看待答复的来信")
+def mailbox_command(ctx: CallbackContext) -> Reply:
+    if ctx.person is None or ctx.person.membership is None:
+        return Reply("text", "书记信箱供本院党员使用。")
+    lines = []
+    waiting = mailbox.open_count(ctx.session, load_actor(ctx.session, ctx.person))
+    if waiting:
+        lines.append(f"您有 {waiting} 封来信待答复：{page_url('admin.mailbox_inbox')}")
+    answered = sum(1 for m in mailbox.mine(ctx.session, ctx.person) if m.answered_at)
+    lines.append(f"写信（可匿名）：{page_url('h5.mailbox_page')}")
+    if answered:
+        lines.append(f"您的署名来信已有 {answered} 封得到答复。")
+    return Reply("text", "\n".join(lines))
