@@ -64,7 +64,10 @@ def test_an_anonymous_letter_keeps_nothing_that_says_who_wrote_it(db_session, br
     mailbox.answer(
         db_session, branch["secretary"], message_id=written.message.id, text="已了解，下周支委会讨论。"
     )
-    assert mailbox.by_receipt(db_session, written.receipt_code.replace("-", " ")).answer == "已了解，下周支委会讨论。"
+    assert (
+        mailbox.by_receipt(db_session, written.receipt_code.replace("-", " ")).answer
+        == "已了解，下周支委会讨论。"
+    )
     with pytest.raises(ValidationFailed, match="匿名来信"):
         mailbox.author_of(db_session, branch["secretary"], written.message.id)
     with pytest.raises(NotFound):
