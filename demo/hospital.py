@@ -142,6 +142,7 @@ class DemoHospital(DemoActivity):
         self.meeting_history([branch for branch, _, _ in branches])
         self.approvals(branches[0][0])
         demo_mailbox.build(self.session, branches[0][0], self.actor)
+        demo_mailbox.notices(self.session, branches[0][0], self.actor)
         self.library()
         return self.report
 

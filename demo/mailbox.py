@@ -1,5 +1,6 @@
-"""The demo hospital's 书记信箱 (issue 23): three letters in the first branch — one anonymous,
-one answered by the secretary — and the FAQ the office keeps."""
+"""The demo hospital's 书记信箱 and 通知公告 (issue 23): three letters in the first branch — one
+anonymous, one answered by the secretary — the FAQ the office keeps, and two notices, one asking
+for 收到."""
 
 from __future__ import annotations
 
@@ -68,4 +69,32 @@ def build(session: Session, branch: PartyOrg, office: Actor) -> None:
         category="problem",
         body="科室评优的标准没有公开，希望党委关注。",
         anonymous=True,
+    )
+
+
+def notices(session: Session, branch: PartyOrg, office: Actor) -> None:
+    """Two notices: one to the whole hospital, one to the first branch asking for 收到."""
+    from handlers import notices as notice_handlers
+
+    grant = session.scalar(
+        select(RoleGrant).where(RoleGrant.role == Role.committee_office, RoleGrant.org_id.is_(None)).limit(1)
+    )
+    office = (
+        load_actor(session, session.get(Person, grant.person_id)) if grant else office
+    )  # the office, by name
+    notice_handlers.send(
+        session,
+        office,
+        title="关于开展十二月集中学习的通知",
+        body="各党支部：请于本月底前组织党员完成“十二月集中学习”推送的课程，倒班人员可在休息日补学。",
+        org_ids=[],
+        needs_ack=False,
+    )
+    notice_handlers.send(
+        session,
+        office,
+        title="请报名参加周六社区义诊",
+        body="本周六上午 8:30 在院门口集合，参加社区义诊志愿服务。能参加的同志请点“收到”并向支部书记报名。",
+        org_ids=[branch.id],
+        needs_ack=True,
     )

@@ -73,6 +73,7 @@ ACTION_LABELS = {
     "dues.notice": "发布支部党费收缴公示",
     "dues.voluntary": "登记自愿多交党费",
     "dues.remittance": "登记党费上缴",
+    "notice.send": "发布通知公告",
     "mailbox.write": "写信（署名）",
     "mailbox.answer": "答复信箱来信",
     "faq.save": "保存常见问题",

@@ -66,6 +66,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "dues.names": frozenset({Role.secretary, Role.organizer}),
     # 书记信箱: the office sees counts per category and time to answer; it keeps the FAQ.
     "mailbox.figures": frozenset({Role.committee_office}),
+    # 通知公告: the office (over its subtree, or the whole hospital) and a branch's or 总支's leaders.
+    "notice.send": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "mailbox.inbox": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "faq.manage": frozenset({Role.committee_office}),
     "person.deactivate": frozenset({Role.committee_office, Role.sysadmin}),

@@ -57,6 +57,7 @@ from models.meeting import (
     meeting_obligation,
 )
 from models.member import DuesCategory, Member, MemberStatus
+from models.notice import Notice, NoticeRecipient
 from models.org import OrgKind, PartyOrg
 from models.outbox import OutboundMessage, OutboundStatus
 from models.person import Person
@@ -138,6 +139,8 @@ __all__ = [
     "Member",
     "MemberStatus",
     "MemberTransfer",
+    "Notice",
+    "NoticeRecipient",
     "OrgKind",
     "OutboundMessage",
     "OutboundStatus",

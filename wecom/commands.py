@@ -5,11 +5,11 @@ module adds help, the app-opened event and the answer to text nobody understood.
 from __future__ import annotations
 
 from handlers import workbench
-from wecom import approval_routes, contacts, dues_routes, learning_routes, mailbox_routes, meeting_routes
+from wecom import approval_routes, contacts, dues_routes, learning_routes, meeting_routes, office_routes
 from wecom.router import CallbackContext, Reply, router
 
 #: The modules whose routes make up the chat.
-ROUTE_MODULES = (approval_routes, contacts, dues_routes, learning_routes, mailbox_routes, meeting_routes)
+ROUTE_MODULES = (approval_routes, contacts, dues_routes, learning_routes, office_routes, meeting_routes)
 
 GREETING = "您好，我是党建助手。"
 

@@ -30,6 +30,7 @@ NAVIGATION = {
     "learning": "study.view",
     "dues": "dues.record",
     "mailbox": "mailbox.inbox",
+    "notices": "notice.send",
     "members": "member.view",
     "exchange": "archive.exchange",
     "rules": "org.manage",

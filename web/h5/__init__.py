@@ -7,10 +7,22 @@ whole mini-app: a new feature adds its module here.
 
 from __future__ import annotations
 
-from web.h5 import approvals, branch, checkin, dues, home, learning, mailbox, meetings, mine, reminders
+from web.h5 import (
+    approvals,
+    branch,
+    checkin,
+    dues,
+    home,
+    learning,
+    mailbox,
+    meetings,
+    mine,
+    notices,
+    reminders,
+)
 from web.h5.frame import bp
 
 #: The modules whose routes make up /m/.
-PAGES = (home, meetings, checkin, approvals, learning, reminders, mine, dues, mailbox, branch)
+PAGES = (home, meetings, checkin, approvals, learning, reminders, mine, dues, mailbox, notices, branch)
 
 __all__ = ["PAGES", "bp"]

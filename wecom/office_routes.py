@@ -1,5 +1,6 @@
-"""Chat for the 书记信箱: 信箱 tells a recipient how many messages wait for them, and a member
-where to write (and how many of their named messages have been answered)."""
+"""Chat for the 书记信箱 and 通知公告: 信箱 tells a recipient how many letters wait for them, and a
+member where to write (and how many of their named letters have been answered); 通知 lists the
+member's latest notices."""
 
 from __future__ import annotations
 
@@ -22,3 +23,18 @@ def mailbox_command(ctx: CallbackContext) -> Reply:
     if answered:
         lines.append(f"您的署名来信已有 {answered} 封得到答复。")
     return Reply("text", "\n".join(lines))
+
+
+@router.command("通知", "通知公告", help="查看最近的通知公告")
+def notices_command(ctx: CallbackContext) -> Reply:
+    from handlers import notices
+
+    if ctx.person is None:
+        return Reply("text", "您的企业微信账号尚未同步到党建系统。")
+    rows = notices.mine(ctx.session, ctx.person, limit=5)
+    if not rows:
+        return Reply("text", f"最近没有通知。全部通知：{page_url('h5.notice_list')}")
+    lines = [
+        f"· {r.notice.title}{'（请回复收到）' if r.notice.needs_ack and not r.acked_at else ''}" for r in rows
+    ]
+    return Reply("text", "最近的通知：\n" + "\n".join(lines) + f"\n全部通知：{page_url('h5.notice_list')}")

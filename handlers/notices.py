@@ -1,0 +1,203 @@
+"""通知公告 (issue 23 item 2): a notice to the hospital, a 总支 or some branches goes to their members
+(of record, and those taking part there) as a WeCom news card whose link opens the full text in H5.
+Opening it marks it read; a notice that asks for it takes a 收到. The sender sees how many it
+reached, read and acknowledged — numbers, never a list of who has not read — and, only for a
+notice asking for acknowledgement and only the sender, who has and has not acknowledged."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from handlers import audit, links, notify
+from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from handlers.policy import Actor, can, holds, scope_orgs
+from handlers.validation import require_text
+from models import Member, MemberParticipation, Notice, NoticeRecipient, PartyOrg, Person
+from models.archive import participating_on
+from models.base import local_today, utcnow
+
+MAX_BODY = 5000
+
+
+def _audience(session: Session, orgs: list[PartyOrg]) -> list[Person]:
+    """Active members of record in the orgs' subtrees and those taking part there today; with no
+    orgs, every active member of record in the hospital."""
+    query = (
+        select(Person)
+        .join(Member, Member.person_id == Person.id)
+        .where(Member.left_at.is_(None), Person.is_active.is_(True))
+    )
+    if orgs:
+        subtree = select(PartyOrg.id).where(
+            or_(*[PartyOrg.path.startswith(o.path, autoescape=True) for o in orgs])
+        )
+        hosted = select(MemberParticipation.member_id).where(
+            participating_on(local_today()), MemberParticipation.org_id.in_(subtree)
+        )
+        query = query.where(or_(Member.branch_id.in_(subtree), Member.id.in_(hosted)))
+    else:
+        query = query.where(Member.branch_id.is_not(None))
+    return list(session.scalars(query.order_by(Person.wecom_userid)))
+
+
+def send(
+    session: Session, actor: Actor, *, title: str, body: str, org_ids: list[uuid.UUID], needs_ack: bool
+) -> Notice:
+    """Send a notice now to the orgs' members (the whole hospital with none chosen: the office)."""
+    if not holds(actor, "notice.send"):
+        raise Forbidden("您无权发布通知。")
+    orgs = [session.get(PartyOrg, i) for i in dict.fromkeys(org_ids)]
+    if any(o is None or o.dissolved_at is not None for o in orgs):
+        raise NotFound("所选党组织不存在。")
+    if not orgs and not can(session, actor, "notice.send"):
+        raise Forbidden("面向全院的通知由党委组织部发布，请选择您负责的党组织。")
+    if any(not can(session, actor, "notice.send", obj=o) for o in orgs):
+        raise Forbidden("只能向您负责的党组织发布通知。")
+    notice = Notice(
+        title=require_text(title, "title", "标题", max_length=60),
+        body=require_text(body, "body", "正文", max_length=MAX_BODY),
+        org_ids=[str(o.id) for o in orgs],
+        needs_ack=bool(needs_ack),
+        sender_id=actor.person_id,
+        sender_label=actor.label,
+    )
+    people = _audience(session, orgs)
+    if not people:
+        raise ValidationFailed("所选党组织没有可以接收通知的党员。", field="org_ids")
+    notice.recipients = len(people)
+    session.add(notice)
+    session.flush()
+    session.execute(
+        insert(NoticeRecipient),
+        [{"id": uuid.uuid4(), "notice_id": notice.id, "person_id": p.id} for p in people],
+    )
+    path = links.page("h5.notice_page", notice_id=notice.id)
+    for n, start in enumerate(range(0, len(people), notify.MAX_RECIPIENTS)):
+        notify.tell(
+            session,
+            people[start : start + notify.MAX_RECIPIENTS],
+            "notice",
+            key=f"notice:{notice.id}:{n}",
+            title=notice.title,
+            summary=notice.body[:60],
+            path=path,
+            needs_ack=notice.needs_ack,
+        )
+    audit.record(
+        session,
+        actor,
+        "notice.send",
+        object_type="notice",
+        object_id=notice.id,
+        detail={"recipients": len(people), "orgs": len(orgs)},
+    )
+    return notice
+
+
+def _own_row(session: Session, person: Person, notice_id: uuid.UUID) -> NoticeRecipient:
+    row = session.scalar(
+        select(NoticeRecipient)
+        .where(NoticeRecipient.notice_id == notice_id, NoticeRecipient.person_id == person.id)
+        .options(joinedload(NoticeRecipient.notice))
+    )
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def open_notice(session: Session, person: Person, notice_id: uuid.UUID) -> NoticeRecipient:
+    """A recipient opens the notice: its full text; the first opening marks it read."""
+    row = _own_row(session, person, notice_id)
+    if row.read_at is None:
+        row.read_at = utcnow()
+    return row
+
+
+def acknowledge(session: Session, person: Person, notice_id: uuid.UUID) -> NoticeRecipient:
+    row = _own_row(session, person, notice_id)
+    if not row.notice.needs_ack:
+        raise Conflict("这条通知不需要回复收到。")
+    now = utcnow()
+    row.read_at = row.read_at or now
+    row.acked_at = row.acked_at or now
+    return row
+
+
+def mine(session: Session, person: Person, limit: int = 50) -> list[NoticeRecipient]:
+    return list(
+        session.scalars(
+            select(NoticeRecipient)
+            .join(Notice, NoticeRecipient.notice_id == Notice.id)
+            .where(NoticeRecipient.person_id == person.id)
+            .options(joinedload(NoticeRecipient.notice))
+            .order_by(Notice.sent_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Reach:
+    notice: Notice
+    recipients: int
+    read: int
+    acked: int
+
+
+def _reach(session: Session, notice: Notice) -> Reach:
+    read, acked = session.execute(
+        select(func.count(NoticeRecipient.read_at), func.count(NoticeRecipient.acked_at)).where(
+            NoticeRecipient.notice_id == notice.id
+        )
+    ).one()
+    return Reach(notice, notice.recipients, read, acked)
+
+
+def sent(session: Session, actor: Actor) -> list[Reach]:
+    """The notices the actor sent (the office sees every one in its scope), with their counts."""
+    if not holds(actor, "notice.send"):
+        raise Forbidden("您无权查看通知。")
+    stmt = select(Notice).order_by(Notice.sent_at.desc()).limit(100)
+    if not can(session, actor, "notice.send"):
+        stmt = stmt.where(Notice.sender_id == actor.person_id)
+    return [_reach(session, n) for n in session.scalars(stmt)]
+
+
+def reach(
+    session: Session, actor: Actor, notice_id: uuid.UUID
+) -> tuple[Reach, list[tuple[Person, bool]] | None]:
+    """A notice's counts, and — only for its sender and only when it asks for acknowledgement —
+    who has acknowledged and who has not."""
+    notice = session.get(Notice, notice_id)
+    if notice is None or not holds(actor, "notice.send"):
+        raise NotFound()
+    is_sender = notice.sender_id is not None and notice.sender_id == actor.person_id
+    if not is_sender and not can(session, actor, "notice.send"):
+        raise NotFound()
+    acks = None
+    if is_sender and notice.needs_ack:
+        acks = [
+            (row.person, row.acked_at is not None)
+            for row in session.scalars(
+                select(NoticeRecipient)
+                .join(Person, NoticeRecipient.person_id == Person.id)
+                .where(NoticeRecipient.notice_id == notice.id)
+                .options(joinedload(NoticeRecipient.person))
+                .order_by(NoticeRecipient.acked_at.is_not(None), Person.name)
+            )
+        ]
+    return _reach(session, notice), acks
+
+
+def orgs_to_send_to(session: Session, actor: Actor) -> list[PartyOrg]:
+    return list(
+        session.scalars(
+            scope_orgs(
+                actor, select(PartyOrg).where(PartyOrg.dissolved_at.is_(None)), "notice.send"
+            ).order_by(PartyOrg.path)
+        )
+    )

@@ -1,0 +1,36 @@
+"""通知公告 in the console and on the phone: the office sends, the card reaches WeCom (the
+emulator) with a link to the full text, opening it counts as read, 收到 counts as acknowledged."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers.pages import csrf, login, qr_login
+
+pytestmark = pytest.mark.usefixtures("queues")
+
+
+def test_the_office_sends_a_notice_and_sees_it_read_and_acknowledged(
+    browser, hospital, db_session, emulator, run_jobs
+):
+    qr_login(browser, "office01")
+    page = browser.get("/admin/notices").get_data(as_text=True)
+    sent = browser.post(
+        "/admin/notices",
+        data={"csrf_token": csrf(page), "title": "本周六义诊", "body": "请各位党员报名。", "needs_ack": "1"},
+        follow_redirects=True,
+    )
+    body = sent.get_data(as_text=True)
+    assert "已发送给 2 名党员" in body and "未读 2 人" in body and "回复收到情况" in body
+    db_session.commit()
+    run_jobs()
+    cards = [d for d in emulator.state.deliveries if d.msgtype == "textcard"]
+    assert {user for d in cards for user in d.to_user.split("|")} == {"nurse01", "surgeon01"}
+    link = cards[0].body["textcard"]["url"]
+    path = "/m/" + link.split("/m/", 1)[1]
+    phone = browser.application.test_client()
+    opened = login(phone, "nurse01", path).get_data(as_text=True)
+    assert "请各位党员报名。" in opened and "收到" in opened
+    phone.post(path + "/ack", data={"csrf_token": csrf(opened)})
+    notice_page = browser.get("/admin/notices").get_data(as_text=True)
+    assert "<td>2</td><td>1</td><td>1</td>" in notice_page.replace("\n", "").replace(" ", "")

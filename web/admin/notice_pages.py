@@ -1,0 +1,50 @@
+"""通知公告 in the console: send a notice to the hospital or to orgs the sender keeps, and see how
+many it reached, read it and (when asked) acknowledged it."""
+
+from __future__ import annotations
+
+from flask import abort, g, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from handlers import notices
+from handlers.policy import can, holds
+from web import db_session
+from web.admin.frame import bp, parse_uuid
+from web.outcome import form_change
+
+
+@bp.get("/notices")
+def notice_list() -> ResponseReturnValue:
+    if not holds(g.actor, "notice.send"):
+        abort(404)
+    session = db_session()
+    return render_template(
+        "admin/notices.html",
+        sent=notices.sent(session, g.actor),
+        orgs=notices.orgs_to_send_to(session, g.actor),
+        hospital_wide=can(session, g.actor, "notice.send"),
+    )
+
+
+@bp.post("/notices")
+def notice_send() -> ResponseReturnValue:
+    form = request.form
+    return form_change(
+        lambda: notices.send(
+            db_session(),
+            g.actor,
+            title=form.get("title", ""),
+            body=form.get("body", ""),
+            org_ids=[parse_uuid(v) for v in form.getlist("org_ids") if v],
+            needs_ack=form.get("needs_ack") == "1",
+        ),
+        done=lambda n: f"已发送给 {n.recipients} 名党员。",
+        back=url_for("admin.notice_list"),
+        then=lambda n: url_for("admin.notice_detail", notice_id=n.id),
+    )
+
+
+@bp.get("/notices/<notice_id>")
+def notice_detail(notice_id: str) -> ResponseReturnValue:
+    reach, acks = notices.reach(db_session(), g.actor, parse_uuid(notice_id))
+    return render_template("admin/notice.html", reach=reach, acks=acks)
