@@ -157,14 +157,22 @@ def _reach(session: Session, notice: Notice) -> Reach:
     return Reach(notice, notice.recipients, read, acked)
 
 
-def sent(session: Session, actor: Actor) -> list[Reach]:
-    """The notices the actor sent (the office sees every one in its scope), with their counts."""
+def sent(session: Session, actor: Actor, limit: int = 100) -> list[Reach]:
+    """The notices the actor may follow, with their counts: every one for the whole-hospital office;
+    otherwise those they sent, or (an API token, which sends nothing) those sent to orgs in its scope."""
     if not holds(actor, "notice.send"):
         raise Forbidden("您无权查看通知。")
-    stmt = select(Notice).order_by(Notice.sent_at.desc()).limit(100)
-    if not can(session, actor, "notice.send"):
-        stmt = stmt.where(Notice.sender_id == actor.person_id)
-    return [_reach(session, n) for n in session.scalars(stmt)]
+    stmt = select(Notice).order_by(Notice.sent_at.desc())
+    if can(session, actor, "notice.send"):
+        return [_reach(session, n) for n in session.scalars(stmt.limit(limit))]
+    if actor.person_id is not None:
+        return [
+            _reach(session, n)
+            for n in session.scalars(stmt.where(Notice.sender_id == actor.person_id).limit(limit))
+        ]
+    mine = {str(i) for i in session.scalars(scope_orgs(actor, select(PartyOrg.id), "notice.send"))}
+    found = [n for n in session.scalars(stmt.limit(limit * 5)) if mine & set(n.org_ids)]
+    return [_reach(session, n) for n in found[:limit]]
 
 
 def reach(

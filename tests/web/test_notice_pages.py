@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from models import Role
 from tests.helpers.pages import csrf, login, qr_login
 
 pytestmark = pytest.mark.usefixtures("queues")
@@ -34,3 +35,21 @@ def test_the_office_sends_a_notice_and_sees_it_read_and_acknowledged(
     phone.post(path + "/ack", data={"csrf_token": csrf(opened)})
     notice_page = browser.get("/admin/notices").get_data(as_text=True)
     assert "<td>2</td><td>1</td><td>1</td>" in notice_page.replace("\n", "").replace(" ", "")
+
+
+def test_the_notices_api_gives_counts_never_names(client, hospital, token, conforms, db_session):
+    from handlers import notices
+    from handlers.policy import Actor
+
+    notices.send(db_session, Actor.cli(), title="学习安排", body="正文", org_ids=[], needs_ack=True)
+    listing = client.get("/api/v1/notices", headers=token(Role.committee_office))
+    conforms("/notices", 200, listing.get_json())
+    (item,) = listing.get_json()["items"]
+    assert (item["recipients"], item["read"], item["acknowledged"]) == (2, 0, 0)
+    assert "李护士" not in listing.get_data(as_text=True)
+    assert (
+        client.get("/api/v1/notices", headers=token(Role.secretary, hospital["cardio"].code)).get_json()[
+            "total"
+        ]
+        == 0
+    )

@@ -8,10 +8,34 @@ module here and its paths to the document.
 
 from __future__ import annotations
 
-from web.api import approvals, archive, dues, learning, meetings, messages, openapi, people, rosters, venues
+from web.api import (
+    approvals,
+    archive,
+    dues,
+    learning,
+    meetings,
+    messages,
+    notices,
+    openapi,
+    people,
+    rosters,
+    venues,
+)
 from web.api.frame import bp
 
 #: The modules whose routes make up /api/v1/.
-RESOURCES = (people, archive, dues, messages, meetings, approvals, learning, rosters, venues, openapi)
+RESOURCES = (
+    people,
+    archive,
+    dues,
+    messages,
+    notices,
+    meetings,
+    approvals,
+    learning,
+    rosters,
+    venues,
+    openapi,
+)
 
 __all__ = ["RESOURCES", "bp"]

@@ -1,4 +1,4 @@
-"""Schemas and paths of the 书记信箱 (messages)."""
+"""Schemas and paths of the 书记信箱 (messages) and 通知公告 (notices)."""
 
 from __future__ import annotations
 
@@ -33,11 +33,40 @@ AUTHOR = {
 }
 
 
+NOTICE = {
+    "type": "object",
+    "required": [
+        "id",
+        "title",
+        "sent_at",
+        "sender",
+        "needs_ack",
+        "org_ids",
+        "recipients",
+        "read",
+        "acknowledged",
+    ],
+    "properties": {
+        "id": UUID,
+        "title": {"type": "string"},
+        "sent_at": {"type": "string", "format": "date-time"},
+        "sender": {"type": "string"},
+        "needs_ack": {"type": "boolean"},
+        "org_ids": {"type": "array", "items": UUID, "description": "空数组为发给全院"},
+        "recipients": {"type": "integer"},
+        "read": {"type": "integer"},
+        "acknowledged": {"type": ["integer", "null"], "description": "不需要回复收到的通知为 null"},
+    },
+}
+
+
 def message_schemas(page_of: Any) -> dict[str, Any]:
     return {
         "Message": MESSAGE,
         "MessagePage": page_of("#/components/schemas/Message"),
         "MessageAuthor": AUTHOR,
+        "Notice": NOTICE,
+        "NoticePage": page_of("#/components/schemas/Notice"),
     }
 
 
@@ -48,6 +77,13 @@ def message_paths() -> dict[str, Any]:
                 "summary": "书记信箱：令牌范围内收到的来信（支部书记：本支部；组织部：写给组织部的）",
                 "parameters": [*PAGING],
                 "responses": {**_ok("#/components/schemas/MessagePage"), **_errors(401, 422, 429)},
+            }
+        },
+        "/notices": {
+            "get": {
+                "summary": "通知公告及其送达、已读、收到人数（只有人数，不列人名）",
+                "parameters": [*PAGING],
+                "responses": {**_ok("#/components/schemas/NoticePage"), **_errors(401, 403, 422, 429)},
             }
         },
         "/messages/{message_id}/author": {
