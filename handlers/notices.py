@@ -86,6 +86,8 @@ def send(
             summary=notice.body[:60],
             path=path,
             needs_ack=notice.needs_ack,
+            notice_id=str(notice.id),
+            chunk=n,
         )
     audit.record(
         session,

@@ -1,5 +1,5 @@
-"""The notice card: a news card with the notice's title and opening words, linking to its full
-text in H5 (where 收到 is, when the notice asks for it)."""
+"""The notice card: the notice's title and opening words, linking to its full text in H5; a notice
+that asks for 收到 is a button card whose 收到 is answered from the card (wecom/office_routes.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,17 @@ def _fit(text: str, chars: int) -> str:
 
 @renderer("notice")
 def notice(params: dict[str, Any]) -> Rendered:
-    desc = ("请阅读后点“收到”。" if params["needs_ack"] else "") + params["summary"]
+    if params["needs_ack"]:
+        card = cards.button_interaction(
+            title=_fit(f"通知：{params['title']}", 36),
+            desc=_fit(params["summary"], 44),
+            # One task id per call (a chunk of up to 1,000 recipients): WeCom refuses one used twice.
+            task=f"nt{params['notice_id'].replace('-', '')}{params['chunk']}",
+            url=absolute(params["path"]),
+            buttons=[cards.Button("收到", key=f"notice_ack:{params['notice_id']}", style=1)],
+        )
+        return cards.template_card(card), f"通知：{params['title']}（请回复收到）"
+    desc = params["summary"]
     card = cards.textcard(
         title=_fit(f"通知：{params['title']}", 64),
         description=_fit(desc, 256),

@@ -1,6 +1,6 @@
 """Chat for the 书记信箱 and 通知公告: 信箱 tells a recipient how many letters wait for them, and a
 member where to write (and how many of their named letters have been answered); 通知 lists the
-member's latest notices."""
+member's latest notices; 收到 on a notice card acknowledges it."""
 
 from __future__ import annotations
 
@@ -38,3 +38,21 @@ def notices_command(ctx: CallbackContext) -> Reply:
         f"· {r.notice.title}{'（请回复收到）' if r.notice.needs_ack and not r.acked_at else ''}" for r in rows
     ]
     return Reply("text", "最近的通知：\n" + "\n".join(lines) + f"\n全部通知：{page_url('h5.notice_list')}")
+
+
+@router.card_action("notice_ack")
+def notice_ack(ctx: CallbackContext) -> Reply:
+    """收到 tapped on a notice card: acknowledged, the button greys out."""
+    import uuid
+
+    from handlers import notices
+    from handlers.errors import Forbidden
+
+    if ctx.person is None or not ctx.person.is_active:
+        raise Forbidden("您的企业微信账号尚未同步到党建系统。")
+    try:
+        notice_id = uuid.UUID(ctx.argument)
+    except ValueError:
+        raise Forbidden("这张通知卡片无效。") from None
+    notices.acknowledge(ctx.session, ctx.person, notice_id)
+    return Reply("update_button", "已收到")

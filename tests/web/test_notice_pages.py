@@ -25,9 +25,9 @@ def test_the_office_sends_a_notice_and_sees_it_read_and_acknowledged(
     assert "已发送给 2 名党员" in body and "未读 2 人" in body and "回复收到情况" in body
     db_session.commit()
     run_jobs()
-    cards = [d for d in emulator.state.deliveries if d.msgtype == "textcard"]
+    cards = [d for d in emulator.state.deliveries if d.msgtype == "template_card"]
     assert {user for d in cards for user in d.to_user.split("|")} == {"nurse01", "surgeon01"}
-    link = cards[0].body["textcard"]["url"]
+    link = cards[0].body["template_card"]["card_action"]["url"]
     path = "/m/" + link.split("/m/", 1)[1]
     phone = browser.application.test_client()
     opened = login(phone, "nurse01", path).get_data(as_text=True)
