@@ -1,4 +1,5 @@
-"""书记信箱 and 通知公告 in chat: where to write, how many letters wait for a recipient, the latest notices, and 收到 tapped on a notice card."""
+"""书记信箱 and 通知公告 in chat: where to write, how many letters wait for a recipient, the latest
+notices, and 收到 tapped on a notice card."""
 
 from __future__ import annotations
 
