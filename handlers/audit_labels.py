@@ -74,6 +74,7 @@ ACTION_LABELS = {
     "dues.voluntary": "登记自愿多交党费",
     "dues.remittance": "登记党费上缴",
     "notice.send": "发布通知公告",
+    "notice.publish": "发布党务公开",
     "mailbox.write": "写信（署名）",
     "mailbox.answer": "答复信箱来信",
     "faq.save": "保存常见问题",

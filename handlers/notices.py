@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -16,7 +17,7 @@ from handlers import audit, links, notify
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.policy import Actor, can, holds, scope_orgs
 from handlers.validation import require_text
-from models import Member, MemberParticipation, Notice, NoticeRecipient, PartyOrg, Person
+from models import Member, MemberParticipation, Notice, NoticeRecipient, PartyOrg, Person, Publication
 from models.archive import participating_on
 from models.base import local_today, utcnow
 
@@ -211,3 +212,58 @@ def orgs_to_send_to(session: Session, actor: Actor) -> list[PartyOrg]:
             ).order_by(PartyOrg.path)
         )
     )
+
+
+# -- 党务公开 ----------------------------------------------------------------------------------------------
+
+#: How long a 公示 may run (days): long enough for a year's 公示, short enough to end.
+MAX_PUBLIC_DAYS = 90
+
+
+def publish(
+    session: Session, actor: Actor, *, title: str, body: str, days: int, source: str = "manual"
+) -> Publication:
+    """Put a 公示 on the hospital's own page from today for `days` days (the office only)."""
+    if not can(session, actor, "notice.send"):
+        raise Forbidden("党务公开由党委组织部发布。")
+    if not 1 <= int(days or 0) <= MAX_PUBLIC_DAYS:
+        raise ValidationFailed(f"公示天数应为 1–{MAX_PUBLIC_DAYS} 天。", field="days")
+    today = local_today()
+    row = Publication(
+        title=require_text(title, "title", "标题", max_length=60),
+        body=require_text(body, "body", "内容", max_length=MAX_BODY),
+        source=source,
+        starts_on=today,
+        ends_on=today + timedelta(days=int(days) - 1),
+        published_by=actor.label,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "notice.publish",
+        object_type="publication",
+        object_id=row.id,
+        detail={"days": int(days), "source": source},
+    )
+    return row
+
+
+def publications(session: Session, on: date | None = None) -> list[Publication]:
+    """The 公示 running on a day, newest first: what everyone in the hospital may read then."""
+    day = on or local_today()
+    return list(
+        session.scalars(
+            select(Publication)
+            .where(Publication.starts_on <= day, Publication.ends_on >= day)
+            .order_by(Publication.starts_on.desc(), Publication.created_at.desc())
+        )
+    )
+
+
+def publication(session: Session, publication_id: uuid.UUID) -> Publication:
+    row = session.get(Publication, publication_id)
+    if row is None or not row.starts_on <= local_today() <= row.ends_on:
+        raise NotFound()  # ended: no longer public
+    return row

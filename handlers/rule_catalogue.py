@@ -285,6 +285,15 @@ CATALOGUE: tuple[Rule, ...] = (
         local=True,
     ),
     Rule(
+        "notice.public_days",
+        "党务公开默认公示天数（天）",
+        "count",
+        7,
+        "本地做法：党费收缴等公示在院内公开页面展示的天数（党务公开条例未规定具体天数）",
+        local=True,
+        unit="天",
+    ),
+    Rule(
         "dues.remit_every_months",
         "党费上缴周期（月数）",
         "count",

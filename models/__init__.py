@@ -57,7 +57,7 @@ from models.meeting import (
     meeting_obligation,
 )
 from models.member import DuesCategory, Member, MemberStatus
-from models.notice import Notice, NoticeRecipient
+from models.notice import Notice, NoticeRecipient, Publication
 from models.org import OrgKind, PartyOrg
 from models.outbox import OutboundMessage, OutboundStatus
 from models.person import Person
@@ -141,6 +141,7 @@ __all__ = [
     "MemberTransfer",
     "Notice",
     "NoticeRecipient",
+    "Publication",
     "OrgKind",
     "OutboundMessage",
     "OutboundStatus",

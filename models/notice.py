@@ -5,7 +5,7 @@ that asks for acknowledgement has a list, and only its sender sees it."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -38,3 +38,19 @@ class NoticeRecipient(UUIDPrimaryKey, Base):
 
     notice = relationship("Notice")
     person = relationship("Person")
+
+
+class Publication(UUIDPrimaryKey, Base):
+    """党务公开: a 公示 on the hospital's own page for a set period (dues collection, recruitment,
+    evaluation results): everyone in the hospital may read it while it runs, and no longer."""
+
+    __tablename__ = "publication"
+
+    title: Mapped[str] = mapped_column(String(60))
+    body: Mapped[str] = mapped_column(Text)
+    #: What published it: "manual", or the feature ("dues") that did.
+    source: Mapped[str] = mapped_column(String(16), default="manual")
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    published_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

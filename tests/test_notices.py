@@ -86,3 +86,26 @@ def test_who_may_send_what(db_session, hospital):
         )
     with pytest.raises(ValidationFailed, match="标题"):
         notices.send(db_session, hospital["office"], title=" ", body="正文", org_ids=[], needs_ack=False)
+
+
+def test_a_publication_is_public_for_its_period_and_the_dues_notice_uses_it(db_session, hospital):
+    from datetime import timedelta
+
+    from handlers import dues
+    from models.base import local_today
+
+    with pytest.raises(Forbidden):
+        notices.publish(db_session, hospital["secretary"], title="公示", body="内容", days=7)
+    with pytest.raises(ValidationFailed, match="公示天数"):
+        notices.publish(db_session, hospital["office"], title="公示", body="内容", days=0)
+    row = notices.publish(db_session, hospital["office"], title="发展对象公示", body="张某某", days=5)
+    assert notices.publications(db_session) == [row]
+    assert notices.publications(db_session, local_today() + timedelta(days=5)) == []
+    row.ends_on = local_today() - timedelta(days=1)
+    with pytest.raises(NotFound):
+        notices.publication(db_session, row.id)
+    dues.publish_notice(
+        db_session, hospital["office"], branch_id=hospital["lab"].id, year=local_today().year - 1
+    )
+    (public,) = notices.publications(db_session)
+    assert public.source == "dues" and "检验科党支部" in public.title and "我的党费" not in public.body

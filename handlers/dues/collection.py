@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from handlers import audit, links, notify
+from handlers import audit, links, notify, rules
 from handlers.dues.book import WAYS, _amount, first_of
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.figures import percent
@@ -221,6 +221,18 @@ def publish_notice(session: Session, actor: Actor, *, branch_id: uuid.UUID, year
     for n, start in enumerate(range(0, len(people), notify.MAX_RECIPIENTS)):
         notify.tell(
             session, people[start : start + notify.MAX_RECIPIENTS], "text", key=f"{key}:{n}", content=text
+        )
+    if can(session, actor, "notice.send"):  # the office: the 公示 also goes on the 党务公开 page
+        from handlers import notices
+
+        days = rules.value(session, "notice.public_days")
+        notices.publish(
+            session,
+            actor,
+            title=f"{branch.name}{year}年党费收缴公示",
+            body=text.split("个人交纳情况")[0],
+            days=days,
+            source="dues",
         )
     audit.record(
         session,

@@ -53,3 +53,22 @@ def test_the_notices_api_gives_counts_never_names(client, hospital, token, confo
         ]
         == 0
     )
+
+
+def test_the_office_publishes_and_everyone_reads_it_on_the_phone(browser, hospital, db_session):
+    qr_login(browser, "office01")
+    page = browser.get("/admin/notices").get_data(as_text=True)
+    done = browser.post(
+        "/admin/publications",
+        data={
+            "csrf_token": csrf(page),
+            "title": "发展对象公示",
+            "body": "拟确定为发展对象：某某。",
+            "days": "7",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "已公开，公示至" in done and "发展对象公示" in done
+    phone = browser.application.test_client()
+    listing = login(phone, "surgeon01", "/m/notices/public").get_data(as_text=True)
+    assert "发展对象公示" in listing

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import notices
+from handlers import notices, rules
 from handlers.policy import can, holds
 from web import db_session
 from web.admin.frame import bp, parse_uuid
@@ -23,6 +23,8 @@ def notice_list() -> ResponseReturnValue:
         sent=notices.sent(session, g.actor),
         orgs=notices.orgs_to_send_to(session, g.actor),
         hospital_wide=can(session, g.actor, "notice.send"),
+        publications=notices.publications(session),
+        public_days=rules.value(session, "notice.public_days"),
     )
 
 
@@ -48,3 +50,19 @@ def notice_send() -> ResponseReturnValue:
 def notice_detail(notice_id: str) -> ResponseReturnValue:
     reach, acks = notices.reach(db_session(), g.actor, parse_uuid(notice_id))
     return render_template("admin/notice.html", reach=reach, acks=acks)
+
+
+@bp.post("/publications")
+def publication_publish() -> ResponseReturnValue:
+    form = request.form
+    return form_change(
+        lambda: notices.publish(
+            db_session(),
+            g.actor,
+            title=form.get("title", ""),
+            body=form.get("body", ""),
+            days=form.get("days", type=int) or 0,
+        ),
+        done=lambda row: f"已公开，公示至 {row.ends_on}。",
+        back=url_for("admin.notice_list"),
+    )

@@ -33,3 +33,15 @@ def notice_ack(notice_id: str) -> ResponseReturnValue:
         done="已回复收到。",
         back=back,
     )
+
+
+@bp.get("/notices/public")
+def notice_public() -> ResponseReturnValue:
+    return render_template("h5/publications.html", rows=notices.publications(db_session()))
+
+
+@bp.get("/notices/public/<publication_id>")
+def notice_publication(publication_id: str) -> ResponseReturnValue:
+    return render_template(
+        "h5/publication.html", row=notices.publication(db_session(), parse_uuid(publication_id))
+    )

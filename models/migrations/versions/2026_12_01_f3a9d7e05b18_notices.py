@@ -1,4 +1,5 @@
-"""notices: 通知公告 sent to a scope, and who each reached — read and acknowledged (收到).
+"""notices: 通知公告 sent to a scope, and who each reached — read and acknowledged (收到); and
+党务公开, a 公示 shown inside the hospital for a set period.
 
 Revision ID: f3a9d7e05b18
 Revises: e8c1b5f27a64
@@ -53,8 +54,21 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_notice_recipient_notice_id"), "notice_recipient", ["notice_id"])
     op.create_index(op.f("ix_notice_recipient_person_id"), "notice_recipient", ["person_id"])
+    op.create_table(
+        "publication",
+        sa.Column("title", sa.String(60), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("source", sa.String(16), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("published_by", sa.String(100), nullable=False),
+        sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_publication")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("publication")
     op.drop_table("notice_recipient")
     op.drop_table("notice")
