@@ -112,7 +112,7 @@ def run() -> Iterator[str]:
             actor = Actor.cli("基准测试")
 
             started = time.perf_counter()
-            content = exchange.export_members(session, actor, target)
+            content = exchange.export_members(session, actor, target, reason="基准测试")
             exported = time.perf_counter() - started
 
             started = time.perf_counter()

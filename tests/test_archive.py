@@ -534,7 +534,13 @@ def test_a_member_exported_in_the_national_map_comes_back_identical_into_an_empt
         lost_contact_on="2026-06-01",
         party_post="",
     )
-    content = exchange.export_members(db_session, hospital["office"], national)
+    content = exchange.export_members(db_session, hospital["office"], national, reason="报送全国系统")
+    from models import AuditEvent
+
+    exported = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "archive.export"))
+    assert "报送全国系统" in exported.detail
+    with pytest.raises(ValidationFailed, match="须填写事由"):
+        exchange.export_members(db_session, hospital["office"], national, reason=" ")
 
     engine = create_engine(f"sqlite:///{tmp_path / 'empty.db'}")
     Base.metadata.create_all(engine)

@@ -123,6 +123,16 @@ def require_exchange(actor: Actor) -> None:
         raise Forbidden("与全国和省级系统交换数据由党委组织部办理。").audited_as(actor, "archive.export")
 
 
+def export_reason(reason: str | None) -> str:
+    """An export carries every ID number in full: it is for a case at hand, with its reason."""
+    text = (reason or "").strip()
+    if len(text) < 2:
+        raise ValidationFailed(
+            "导出完整的党员信息须填写事由（如：报送全国党员管理信息系统）。", field="reason"
+        )
+    return text[:200]
+
+
 def member_cell(member: Member, name: str) -> str:
     person = member.person
     if name == "name":

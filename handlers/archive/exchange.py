@@ -16,6 +16,7 @@ from handlers.archive.column_maps import (  # noqa: F401
     column_map,
     column_maps,
     describe,
+    export_reason,
     member_cell,
     require_exchange,
     sample,
@@ -46,10 +47,11 @@ def members_of_record(session: Session, actor: Actor) -> list[Member]:
     )
 
 
-def export_members(session: Session, actor: Actor, target: ColumnMap) -> bytes:
+def export_members(session: Session, actor: Actor, target: ColumnMap, *, reason: str) -> bytes:
     """Every member of record in the target's layout, sensitive fields in full (the receiving
-    system needs them): for the office only, audited with the count."""
+    system needs them): for the office only, with a reason, audited with the count."""
     require_exchange(actor)
+    reason = export_reason(reason)
     listing = members_of_record(session, actor)
     rows = ([member_cell(m, c.field) for c in target.members] for m in listing)
     content = exports.workbook("党员信息", target.headers, rows)
@@ -57,14 +59,15 @@ def export_members(session: Session, actor: Actor, target: ColumnMap) -> bytes:
         session,
         actor,
         "archive.export",
-        detail={"target": target.name, "what": "members", "rows": len(listing)},
+        detail={"reason": reason, "target": target.name, "what": "members", "rows": len(listing)},
     )
     return content
 
 
-def export_changes(session: Session, actor: Actor, target: ColumnMap, since: date) -> bytes:
+def export_changes(session: Session, actor: Actor, target: ColumnMap, since: date, *, reason: str) -> bytes:
     """Every archive change since a day, for members of record the actor may exchange."""
     require_exchange(actor)
+    reason = export_reason(reason)
     if not target.changes:
         raise ValidationFailed("该格式没有定义变更表。", field="target")
     visible = scope_members(actor, select(Member.id), "archive.exchange")
@@ -97,14 +100,21 @@ def export_changes(session: Session, actor: Actor, target: ColumnMap, since: dat
         session,
         actor,
         "archive.export",
-        detail={"target": target.name, "what": "changes", "rows": len(rows), "since": since.isoformat()},
+        detail={
+            "reason": reason,
+            "target": target.name,
+            "what": "changes",
+            "rows": len(rows),
+            "since": since.isoformat(),
+        },
     )
     return exports.workbook("党员信息变更", [c.header for c in target.changes], rows)
 
 
-def export_transfers(session: Session, actor: Actor, target: ColumnMap, since: date) -> bytes:
+def export_transfers(session: Session, actor: Actor, target: ColumnMap, since: date, *, reason: str) -> bytes:
     """Transfers in and out since a day, in the target's layout."""
     require_exchange(actor)
+    reason = export_reason(reason)
     if not target.transfers:
         raise ValidationFailed("该格式没有定义转接表。", field="target")
     visible = scope_members(actor, select(Member.id), "archive.exchange")
@@ -140,6 +150,6 @@ def export_transfers(session: Session, actor: Actor, target: ColumnMap, since: d
         session,
         actor,
         "archive.export",
-        detail={"target": target.name, "what": "transfers", "rows": len(rows)},
+        detail={"reason": reason, "target": target.name, "what": "transfers", "rows": len(rows)},
     )
     return exports.workbook("组织关系转接", [c.header for c in target.transfers], rows)

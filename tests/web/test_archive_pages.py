@@ -124,7 +124,16 @@ def test_the_office_exports_for_the_national_system_and_previews_then_applies_a_
     qr_login(browser, "office01")
     page = browser.get("/admin/archive/exchange").get_data(as_text=True)
     assert "全国党员管理信息系统" in page and "未核实" in page
-    exported = browser.get("/admin/archive/exchange/national/members.xlsx")
+    refused = browser.post(
+        "/admin/archive/exchange/national/members.xlsx",
+        data={"csrf_token": csrf(page)},
+        follow_redirects=True,
+    )
+    assert "须填写事由" in refused.get_data(as_text=True)
+    exported = browser.post(
+        "/admin/archive/exchange/national/members.xlsx",
+        data={"csrf_token": csrf(page), "reason": "报送全国党员管理信息系统"},
+    )
     sheet = load_workbook(io.BytesIO(exported.data)).active
     header = [c.value for c in next(sheet.iter_rows())]
     assert header[:3] == ["姓名", "性别", "公民身份号码"]

@@ -22,6 +22,7 @@ from models import MemberStatus
 from models.base import local_today
 from web import db_session
 from web.admin.frame import bp, form_date, parse_uuid
+from web.admin.member_pages import within_reveal_budget
 from web.outcome import form_change
 from web.transaction import note_refusal
 
@@ -259,25 +260,33 @@ def archive_exchange() -> ResponseReturnValue:
 def _since() -> object:
     from datetime import date
 
-    raw = request.args.get("since", "")
+    raw = request.values.get("since", "")
     try:
         return date.fromisoformat(raw) if raw else local_today().replace(month=1, day=1)
     except ValueError:
         abort(400)
 
 
-@bp.get("/archive/exchange/<target>/<what>.xlsx")
+@bp.post("/archive/exchange/<target>/<what>.xlsx")
 def archive_export(target: str, what: str) -> ResponseReturnValue:
+    """An export in full, with its reason: counted against the hourly budget reveals share."""
     column_map = _target(target)
-    session = db_session()
-    if what == "members":
-        content = exchange.export_members(session, g.actor, column_map)
-    elif what == "changes":
-        content = exchange.export_changes(session, g.actor, column_map, _since())
-    elif what == "transfers":
-        content = exchange.export_transfers(session, g.actor, column_map, _since())
-    else:
+    if what not in ("members", "changes", "transfers"):
         abort(404)
+    if not within_reveal_budget():
+        abort(429)
+    session, reason = db_session(), request.form.get("reason", "")
+    try:
+        if what == "members":
+            content = exchange.export_members(session, g.actor, column_map, reason=reason)
+        elif what == "changes":
+            content = exchange.export_changes(session, g.actor, column_map, _since(), reason=reason)
+        else:
+            content = exchange.export_transfers(session, g.actor, column_map, _since(), reason=reason)
+    except DomainError as refused:
+        note_refusal(refused)
+        flash(refused.message, "error")
+        return redirect(url_for("admin.archive_exchange"))
     return Response(
         content,
         mimetype=exports.XLSX,

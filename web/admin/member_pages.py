@@ -74,7 +74,7 @@ def member_detail(member_id: str) -> ResponseReturnValue:
 @bp.post("/members/<member_id>/reveal")
 def member_reveal(member_id: str) -> ResponseReturnValue:
     member = members.get_member(db_session(), g.actor, parse_uuid(member_id))
-    if not _within_reveal_budget():
+    if not within_reveal_budget():
         abort(429)
     field = request.form.get("field", "")
     try:
@@ -119,7 +119,8 @@ def _member_page(member: Any, revealed: dict[str, str] | None = None) -> Respons
     )
 
 
-def _within_reveal_budget() -> bool:
+def within_reveal_budget() -> bool:
+    """Revealing, and exporting in full, counts against one hourly budget per person."""
     redis = current_app.extensions["dangjian.jobs"].redis
     key = f"dj:console:reveals:{g.actor.id}"
     count = redis.incr(key)
@@ -239,7 +240,7 @@ def member_export() -> ResponseReturnValue:
 def member_export_in_full() -> ResponseReturnValue:
     """The list with sensitive columns in full where the role allows: a reason, audited, and
     counted against the hourly reveal budget."""
-    if not _within_reveal_budget():
+    if not within_reveal_budget():
         abort(429)
     listing = members.list_members(db_session(), g.actor, **_filters(), per_page=EXPORT_ROWS)
     try:
