@@ -28,8 +28,10 @@ from handlers.dues.book import (  # noqa: F401
     record,
 )
 from handlers.dues.collection import (  # noqa: F401
+    branch_of_year,
     branch_year,
     collection,
+    named_branches,
     publish_notice,
     record_voluntary,
     voluntary_for_centre,

@@ -151,6 +151,22 @@ def collection(session: Session, actor: Actor, month: date) -> list[BranchMonth]
     return lines
 
 
+def named_branches(session: Session, actor: Actor) -> list[PartyOrg]:
+    """The branches whose members' dues the actor may see by name (their own secretary and 组织委员)."""
+    stmt = scope_orgs(actor, select(PartyOrg).where(PartyOrg.kind == OrgKind.branch), "dues.names")
+    return [
+        b for b in session.scalars(stmt.order_by(PartyOrg.path)) if can(session, actor, "dues.names", obj=b)
+    ]
+
+
+def branch_of_year(session: Session, actor: Actor, branch_id: uuid.UUID) -> PartyOrg:
+    """The branch a year view is of, for those who may see it (as branch_year decides)."""
+    branch = session.get(PartyOrg, branch_id)
+    if branch is None or branch.kind != OrgKind.branch or not can(session, actor, "dues.names", obj=branch):
+        raise NotFound()
+    return branch
+
+
 @dataclass
 class MemberYear:
     member: Member
@@ -160,9 +176,7 @@ class MemberYear:
 def branch_year(session: Session, actor: Actor, branch_id: uuid.UUID, year: int) -> list[MemberYear]:
     """A branch's year, member by member and month by month: names are for its own secretary and
     组织委员 only (the office sees the collection table's counts)."""
-    branch = session.get(PartyOrg, branch_id)
-    if branch is None or branch.kind != OrgKind.branch or not can(session, actor, "dues.names", obj=branch):
-        raise NotFound()
+    branch = branch_of_year(session, actor, branch_id)
     members = list(
         session.scalars(
             select(Member)

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from handlers import dues, members, people
 from handlers.errors import NotFound
 from handlers.policy import can, holds
-from models import OrgKind, PartyOrg
+from models import OrgKind
 from models.base import local_today
 from web import db_session
 from web.admin.frame import bp, form_date, parse_uuid
@@ -49,7 +49,10 @@ def dues_branch_year() -> ResponseReturnValue:
     org_id = parse_uuid(request.args.get("org_id", ""))
     rows = dues.branch_year(db_session(), g.actor, org_id, year)
     return render_template(
-        "admin/dues_year.html", rows=rows, year=year, branch=db_session().get(PartyOrg, org_id)
+        "admin/dues_year.html",
+        rows=rows,
+        year=year,
+        branch=dues.branch_of_year(db_session(), g.actor, org_id),
     )
 
 

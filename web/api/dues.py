@@ -8,12 +8,10 @@ from typing import Any
 
 from flask import g, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from handlers import dues
 from handlers.errors import Forbidden, ValidationFailed
-from handlers.policy import can, holds, scope_orgs
-from models import OrgKind, PartyOrg
+from handlers.policy import holds
 from models.base import local_today
 from web import db_session
 from web.api.frame import bp, listing_response, page_args
@@ -36,15 +34,8 @@ def dues_list() -> ResponseReturnValue:
     if not holds(g.actor, "dues.names"):
         raise Forbidden("党员逐月党费只提供给本支部书记、组织委员的令牌。")
     session = db_session()
-    branches = [
-        b
-        for b in session.scalars(
-            scope_orgs(g.actor, select(PartyOrg).where(PartyOrg.kind == OrgKind.branch), "dues.names")
-        )
-        if can(session, g.actor, "dues.names", obj=b)
-    ]
     rows = []
-    for branch in branches:
+    for branch in dues.named_branches(session, g.actor):
         for line in dues.branch_year(session, g.actor, branch.id, month.year):
             (owed, payment) = next((o, p) for m, o, p in line.months if m == month)
             rows.append(
