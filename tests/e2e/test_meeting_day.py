@@ -137,6 +137,10 @@ def test_a_theme_day_from_planning_to_done(live, branch, chromium):  # noqa: F81
     phone.goto(f"{live.base}/m/checkin/{old}")
     assert phone.is_visible("text=二维码已过期")
     snap(phone, "old-qr-refused")
+    # The room screen and 医生丙's phone are other devices: pages of this one browser context share
+    # its login cookie, and a screen still polling could log in again underneath the next page.
+    screen.close()
+    phone.close()
 
     # 5. The meeting has taken place; the secretary confirms the roster and signs the minutes.
     with app.app_context(), app.extensions["dangjian.db"].unit_of_work() as session:
