@@ -75,6 +75,14 @@ ACTION_LABELS = {
     "dues.remittance": "登记党费上缴",
     "notice.send": "发布通知公告",
     "notice.publish": "发布党务公开",
+    "notice.attach": "添加通知附件",
+    "task.send": "发布督办任务",
+    "task.submit": "提交任务",
+    "task.review": "审核任务",
+    "task.escalate": "督办逾期任务",
+    "task.plan": "制定年度工作计划事项",
+    "task.monthly": "开始组织生活月报",
+    "task.monthly_stop": "停止组织生活月报",
     "mailbox.write": "写信（署名）",
     "mailbox.answer": "答复信箱来信",
     "faq.save": "保存常见问题",
@@ -135,6 +143,8 @@ OBJECT_LABELS = {
     "training_day": "集中培训",
     "campus": "院区",
     "venue": "会场",
+    "notice": "通知",
+    "task": "任务",
 }
 
 RESULT_LABELS = {"ok": "成功", "denied": "拒绝", "refused": "拒绝", "broken": "异常", "error": "失败"}
@@ -210,6 +220,10 @@ DETAIL_LABELS = {
     "departments_removed": "撤销科室",
     "members_left": "离开的党员",
     "path": "读取方式",
+    "people": "党员人数",
+    "files": "附件数",
+    "assignment": "接收方",
+    "accepted": "通过",
 }
 
 #: Reason codes and other coded values that appear in details, read out.

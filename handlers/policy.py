@@ -70,6 +70,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "notice.send": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "mailbox.inbox": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "faq.manage": frozenset({Role.committee_office}),
+    # 任务督办: the office sends to any branch or member, a 总支 to those under it; a branch's
+    # leaders keep its own annual plan and submit what is sent to it.
+    "task.send": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
+    "task.plan": frozenset({Role.secretary, Role.organizer}),
     "person.deactivate": frozenset({Role.committee_office, Role.sysadmin}),
     "config.manage": frozenset({Role.sysadmin}),
     "directory.sync": frozenset({Role.sysadmin, Role.committee_office}),

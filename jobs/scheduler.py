@@ -19,7 +19,17 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from jobs import JobQueues, approvals, archive, compliance, directory, maintenance, reminders, workbench
+from jobs import (
+    JobQueues,
+    approvals,
+    archive,
+    compliance,
+    directory,
+    maintenance,
+    reminders,
+    tasks,
+    workbench,
+)
 from models import ScheduleEntry
 from models.db import Database
 
@@ -88,6 +98,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     ),
     # 09:23 in Beijing: letters overdue, 流动党员 periods, today's 政治生日 cards.
     Periodic("archive_daily", timedelta(days=1), archive.archive_daily, timedelta(hours=1, minutes=23)),
+    # 08:47 in Beijing: the month's 组织生活 reports go out; task deadlines and overdue follow-ups.
+    Periodic("tasks_daily", timedelta(days=1), tasks.tasks_daily, timedelta(minutes=47)),
     Periodic(
         "prune_callback_receipts",
         timedelta(days=1),

@@ -23,6 +23,9 @@ class AttachmentOwner(enum.StrEnum):
     meeting = "meeting"
     approval_request = "approval_request"
     campus_map = "campus_map"  #: the offline map venues are placed on
+    notice = "notice"  #: a notice's papers
+    task = "task"  #: what a task sends down with it
+    task_assignment = "task_assignment"  #: what a recipient submits
 
 
 class Attachment(UUIDPrimaryKey, Base):

@@ -1,11 +1,16 @@
-"""Chat for the 书记信箱 and 通知公告: 信箱 tells a recipient how many letters wait for them, and a
-member where to write (and how many of their named letters have been answered); 通知 lists the
-member's latest notices; 收到 on a notice card acknowledges it."""
+"""Chat for the 书记信箱, 通知公告 and 任务督办: 信箱 tells a recipient how many letters wait for them,
+and a member where to write (and how many of their named letters have been answered); 通知 lists
+the member's latest notices; 任务 the tasks they owe a step on; 收到 on a notice or task card
+acknowledges it, and 提交 on a task card answers with the page to submit on."""
 
 from __future__ import annotations
 
-from handlers import mailbox
+import uuid
+
+from handlers import mailbox, notices, tasks
+from handlers.errors import Forbidden
 from handlers.policy import load_actor
+from models import Person
 from wecom.renderers import page_url
 from wecom.router import CallbackContext, Reply, router
 
@@ -27,8 +32,6 @@ def mailbox_command(ctx: CallbackContext) -> Reply:
 
 @router.command("通知", "通知公告", help="查看最近的通知公告")
 def notices_command(ctx: CallbackContext) -> Reply:
-    from handlers import notices
-
     if ctx.person is None:
         return Reply("text", "您的企业微信账号尚未同步到党建系统。")
     rows = notices.mine(ctx.session, ctx.person, limit=5)
@@ -43,16 +46,54 @@ def notices_command(ctx: CallbackContext) -> Reply:
 @router.card_action("notice_ack")
 def notice_ack(ctx: CallbackContext) -> Reply:
     """收到 tapped on a notice card: acknowledged, the button greys out."""
-    import uuid
+    notices.acknowledge(ctx.session, _staff(ctx), _card_id(ctx, "这张通知卡片无效。"))
+    return Reply("update_button", "已收到")
 
-    from handlers import notices
-    from handlers.errors import Forbidden
 
+def _staff(ctx: CallbackContext) -> Person:
     if ctx.person is None or not ctx.person.is_active:
         raise Forbidden("您的企业微信账号尚未同步到党建系统。")
+    return ctx.person
+
+
+def _card_id(ctx: CallbackContext, invalid: str) -> uuid.UUID:
     try:
-        notice_id = uuid.UUID(ctx.argument)
+        return uuid.UUID(ctx.argument)
     except ValueError:
-        raise Forbidden("这张通知卡片无效。") from None
-    notices.acknowledge(ctx.session, ctx.person, notice_id)
+        raise Forbidden(invalid) from None
+
+
+@router.command("任务", "督办", help="查看需要您办理的任务")
+def tasks_command(ctx: CallbackContext) -> Reply:
+    rows = [
+        r for r in tasks.owed(ctx.session, load_actor(ctx.session, _staff(ctx))) if r.status != "accepted"
+    ]
+    if not rows:
+        return Reply("text", f"目前没有需要您办理的任务。全部任务：{page_url('h5.task_list')}")
+    lines = [
+        f"· {r.task.title}（{'已逾期' if tasks.is_overdue(r) else tasks.STATUS_LABELS[r.status]}，"
+        f"截止 {r.deadline:%m月%d日}）"
+        for r in rows[:8]
+    ]
+    return Reply(
+        "text", "需要您办理的任务：\n" + "\n".join(lines) + f"\n全部任务：{page_url('h5.task_list')}"
+    )
+
+
+@router.card_action("task_ack")
+def task_ack(ctx: CallbackContext) -> Reply:
+    """收到 on a task card: the recipient has it in hand; the button greys out."""
+    actor = load_actor(ctx.session, _staff(ctx))
+    tasks.acknowledge(ctx.session, actor, _card_id(ctx, "这张任务卡片无效。"))
     return Reply("update_button", "已收到")
+
+
+@router.card_action("task_submit", writes=False)
+def task_submit(ctx: CallbackContext) -> Reply:
+    """提交 on a task card: a submission carries a report or files, so it is made on the task's page."""
+    actor = load_actor(ctx.session, _staff(ctx))
+    row = tasks.for_recipient(ctx.session, actor, _card_id(ctx, "这张任务卡片无效。"))
+    return Reply(
+        "text",
+        f"请在任务页面填写并提交「{row.task.title}」：{page_url('h5.task_page', assignment_id=row.id)}",
+    )

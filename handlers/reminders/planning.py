@@ -42,6 +42,9 @@ CATEGORY_LABELS = {
     "transfer_overdue": "介绍信回执逾期（组织部）",
     "political_birthday": "政治生日",
     "mailbox_open": "信箱待答复",
+    "task_due": "任务将到期",
+    "task_overdue": "任务逾期",
+    "task_review": "任务待审核",
 }
 
 

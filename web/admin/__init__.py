@@ -26,6 +26,7 @@ from web.admin import (
     reminder_pages,
     role_pages,
     rule_pages,
+    task_pages,
     venue_pages,
 )
 from web.admin.frame import bp
@@ -44,6 +45,7 @@ PAGES = (
     dues_ledger_pages,
     mailbox_pages,
     notice_pages,
+    task_pages,
     reminder_pages,
     rule_pages,
     role_pages,

@@ -31,6 +31,7 @@ NAVIGATION = {
     "dues": "dues.record",
     "mailbox": "mailbox.inbox",
     "notices": "notice.send",
+    "tasks": "task.send",
     "members": "member.view",
     "exchange": "archive.exchange",
     "rules": "org.manage",

@@ -19,6 +19,7 @@ from web.api import (
     openapi,
     people,
     rosters,
+    tasks,
     venues,
 )
 from web.api.frame import bp
@@ -30,6 +31,7 @@ RESOURCES = (
     dues,
     messages,
     notices,
+    tasks,
     meetings,
     approvals,
     learning,

@@ -19,10 +19,11 @@ from web.h5 import (
     mine,
     notices,
     reminders,
+    tasks,
 )
 from web.h5.frame import bp
 
 #: The modules whose routes make up /m/.
-PAGES = (home, meetings, checkin, approvals, learning, reminders, mine, dues, mailbox, notices, branch)
+PAGES = (home, meetings, checkin, approvals, learning, reminders, mine, dues, mailbox, notices, branch, tasks)
 
 __all__ = ["PAGES", "bp"]

@@ -94,3 +94,101 @@ def message_paths() -> dict[str, Any]:
             }
         },
     }
+
+
+_STATUSES = ["sent", "acknowledged", "submitted", "returned", "accepted"]
+TASK = {
+    "type": "object",
+    "required": [
+        "id",
+        "kind",
+        "title",
+        "deadline",
+        "done_by",
+        "sender",
+        "created_at",
+        "closed_at",
+        "recipients",
+        "by_status",
+    ],
+    "properties": {
+        "id": UUID,
+        "kind": {
+            "type": "string",
+            "enum": ["sent", "monthly_report"],
+            "description": "督办任务或组织生活月报",
+        },
+        "title": {"type": "string"},
+        "deadline": {"type": "string", "format": "date"},
+        "done_by": {"type": "string", "enum": ["report", "files", "number", "meeting", "campaign"]},
+        "sender": {"type": "string"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "closed_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "全部接收方通过后办结",
+        },
+        "recipients": {"type": "integer"},
+        "by_status": {
+            "type": "object",
+            "description": "各步骤的接收方个数",
+            "properties": {s: {"type": "integer"} for s in _STATUSES},
+        },
+    },
+}
+ASSIGNMENT = {
+    "type": "object",
+    "required": ["id", "org_id", "recipient", "status", "deadline", "returns", "escalated"],
+    "properties": {
+        "id": UUID,
+        "org_id": {"type": ["string", "null"], "format": "uuid", "description": "发给党员个人时为 null"},
+        "recipient": {"type": "string"},
+        "status": {"type": "string", "enum": _STATUSES},
+        "deadline": {"type": "string", "format": "date", "description": "退回整改后为新的截止日期"},
+        "acknowledged_at": {"type": ["string", "null"], "format": "date-time"},
+        "submitted_at": {"type": ["string", "null"], "format": "date-time"},
+        "accepted_at": {"type": ["string", "null"], "format": "date-time"},
+        "returns": {"type": "integer"},
+        "escalated": {"type": "boolean"},
+    },
+}
+
+
+def task_schemas(page_of: Any) -> dict[str, Any]:
+    detail = {
+        "allOf": [
+            {"$ref": "#/components/schemas/Task"},
+            {
+                "type": "object",
+                "required": ["assignments"],
+                "properties": {
+                    "assignments": {"type": "array", "items": {"$ref": "#/components/schemas/TaskAssignment"}}
+                },
+            },
+        ]
+    }
+    return {
+        "Task": TASK,
+        "TaskPage": page_of("#/components/schemas/Task"),
+        "TaskAssignment": ASSIGNMENT,
+        "TaskDetail": detail,
+    }
+
+
+def task_paths() -> dict[str, Any]:
+    return {
+        "/tasks": {
+            "get": {
+                "summary": "任务督办：令牌范围内发出的任务及各步骤的接收方个数",
+                "parameters": [*PAGING],
+                "responses": {**_ok("#/components/schemas/TaskPage"), **_errors(401, 422, 429)},
+            }
+        },
+        "/tasks/{task_id}": {
+            "get": {
+                "summary": "一项任务及每个接收方的办理步骤（不含报告正文）",
+                "parameters": [{"name": "task_id", "in": "path", "required": True, "schema": UUID}],
+                "responses": {**_ok("#/components/schemas/TaskDetail"), **_errors(401, 404, 422, 429)},
+            }
+        },
+    }
