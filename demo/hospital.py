@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from demo import campus_map
 from demo import mailbox as demo_mailbox
+from demo import tasks as demo_tasks
 from demo.activity import DemoActivity
 from demo.archive import DemoArchive
 from demo.dues import DemoDues
@@ -143,6 +144,7 @@ class DemoHospital(DemoActivity):
         self.approvals(branches[0][0])
         demo_mailbox.build(self.session, branches[0][0], self.actor)
         demo_mailbox.notices(self.session, branches[0][0], self.actor)
+        demo_tasks.build(self.session, [branch for branch, _, _ in branches], self.actor, self.today)
         self.library()
         return self.report
 

@@ -72,16 +72,19 @@ def build(session: Session, branch: PartyOrg, office: Actor) -> None:
     )
 
 
+def named_office(session: Session, fallback: Actor) -> Actor:
+    """The office, by name (the first person holding the hospital-wide office role)."""
+    grant = session.scalar(
+        select(RoleGrant).where(RoleGrant.role == Role.committee_office, RoleGrant.org_id.is_(None)).limit(1)
+    )
+    return load_actor(session, session.get(Person, grant.person_id)) if grant else fallback
+
+
 def notices(session: Session, branch: PartyOrg, office: Actor) -> None:
     """Two notices: one to the whole hospital, one to the first branch asking for 收到."""
     from handlers import notices as notice_handlers
 
-    grant = session.scalar(
-        select(RoleGrant).where(RoleGrant.role == Role.committee_office, RoleGrant.org_id.is_(None)).limit(1)
-    )
-    office = (
-        load_actor(session, session.get(Person, grant.person_id)) if grant else office
-    )  # the office, by name
+    office = named_office(session, office)
     notice_handlers.send(
         session,
         office,

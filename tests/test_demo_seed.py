@@ -74,6 +74,28 @@ def test_demo_hospital_is_realistic(db_session):
         assert person.id_number[6:14] == person.birth_date.strftime("%Y%m%d")
         assert 2 <= len(person.name) <= 3
     _the_demos_dues_are_whole(db_session)
+    _the_demos_tasks_are_half_done(db_session)
+
+
+def _the_demos_tasks_are_half_done(session):
+    """Issue 23: a task to every branch, half done with one returned for 整改 on the way, one still
+    in 整改, one waiting for review; a plan item done; the monthly report started."""
+    from models import AssignmentStatus, Task, TaskAssignment, TaskKind
+
+    sent = session.scalar(select(Task).where(Task.kind == TaskKind.sent))
+    statuses = Counter(a.status for a in sent.assignments)
+    branches = session.scalar(
+        select(func.count()).select_from(PartyOrg).where(PartyOrg.kind == OrgKind.branch)
+    )
+    assert len(sent.assignments) == branches
+    assert statuses[AssignmentStatus.accepted] == branches // 2 - 1
+    assert statuses[AssignmentStatus.submitted] == 1 and statuses[AssignmentStatus.returned] == 1
+    assert any(a.returns == 1 and a.status == AssignmentStatus.accepted for a in sent.assignments)
+    plan = session.scalars(select(TaskAssignment).join(Task).where(Task.kind == TaskKind.plan)).all()
+    assert sorted(a.status for a in plan) == sorted(
+        [AssignmentStatus.accepted, AssignmentStatus.acknowledged]
+    )
+    assert session.scalar(select(Task).where(Task.kind == TaskKind.monthly_report, Task.recurring.is_(True)))
 
 
 def _the_demos_dues_are_whole(session):

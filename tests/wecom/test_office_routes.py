@@ -48,3 +48,43 @@ def test_a_notice_card_takes_its_acknowledgement(
     assert row.acked_at is not None and row.read_at is not None
     listing = opened(wecom, say(app, send, "nt-1", "通知")).find("Content").text
     assert "周六义诊" in listing and "请回复收到" not in listing
+
+
+def test_a_task_card_takes_收到_and_提交_opens_the_page(
+    app, db_session, send, wecom, emulator, run_jobs, make_org, make_member, make_person, make_actor
+):
+    from datetime import timedelta
+
+    from handlers import tasks
+    from models import AssignmentStatus, TaskAssignment
+    from models.base import local_today
+    from tests.helpers.chat import card_for, tap
+
+    branch = make_org(OrgKind.branch, name="药剂科党支部")
+    secretary = make_member(branch=branch, person=make_person(wecom_userid="tk-sec", name="书记癸")).person
+    make_actor(Role.secretary, branch, person=secretary)
+    make_member(branch=branch, person=make_person(wecom_userid="tk-2", name="党员子"))
+    task = tasks.send(
+        db_session,
+        make_actor(Role.committee_office, None),
+        title="报送志愿服务人数",
+        body="请报送本季度志愿服务人数。",
+        done_by="number",
+        deadline=local_today() + timedelta(days=7),
+        org_ids=[branch.id],
+    )
+    (row,) = task.assignments
+    db_session.commit()
+    run_jobs()
+    card = card_for(emulator, "tk-sec", "tk")
+    assert [b["text"] for b in card.body["template_card"]["button_list"]] == ["收到", "提交"]
+    reply = opened(wecom, tap(app, send, "tk-sec", f"task_ack:{row.id}", card))
+    assert reply.find("Button/ReplaceName").text == "已收到"
+    db_session.expire_all()
+    assert db_session.get(TaskAssignment, row.id).status == AssignmentStatus.acknowledged
+    answer = opened(wecom, tap(app, send, "tk-sec", f"task_submit:{row.id}", card)).find("Content").text
+    assert f"/m/tasks/{row.id}" in answer
+    listing = opened(wecom, say(app, send, "tk-sec", "任务")).find("Content").text
+    assert "报送志愿服务人数（办理中" in listing
+    # A member who does not owe the step gets nothing from the card's key.
+    assert "没有需要您办理的任务" in opened(wecom, say(app, send, "tk-2", "任务")).find("Content").text

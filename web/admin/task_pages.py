@@ -94,7 +94,7 @@ def task_detail(task_id: str) -> ResponseReturnValue:
     )
 
 
-@bp.post("/tasks/<task_id>/stop")
+@bp.post("/tasks/<task_id>/end")
 def task_monthly_stop(task_id: str) -> ResponseReturnValue:
     return form_change(
         lambda: tasks.stop_monthly_reports(db_session(), g.actor, task_id=parse_uuid(task_id)),
