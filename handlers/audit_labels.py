@@ -221,6 +221,8 @@ DETAIL_LABELS = {
     "members_left": "离开的党员",
     "path": "读取方式",
     "people": "党员人数",
+    "roles": "身份",
+    "orgs": "党组织数",
     "files": "附件数",
     "assignment": "接收方",
     "accepted": "通过",

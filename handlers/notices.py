@@ -10,45 +10,35 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, joinedload
 
-from handlers import audit, links, notify
+from handlers import attachments, audiences, audit, links, notify
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.policy import Actor, can, holds, scope_orgs
 from handlers.validation import require_text
-from models import Member, MemberParticipation, Notice, NoticeRecipient, PartyOrg, Person, Publication
-from models.archive import participating_on
+from models import Attachment, AttachmentOwner, Notice, NoticeRecipient, PartyOrg, Person, Publication
 from models.base import local_today, utcnow
 
 MAX_BODY = 5000
 
 
-def _audience(session: Session, orgs: list[PartyOrg]) -> list[Person]:
-    """Active members of record in the orgs' subtrees and those taking part there today; with no
-    orgs, every active member of record in the hospital."""
-    query = (
-        select(Person)
-        .join(Member, Member.person_id == Person.id)
-        .where(Member.left_at.is_(None), Person.is_active.is_(True))
-    )
-    if orgs:
-        subtree = select(PartyOrg.id).where(
-            or_(*[PartyOrg.path.startswith(o.path, autoescape=True) for o in orgs])
-        )
-        hosted = select(MemberParticipation.member_id).where(
-            participating_on(local_today()), MemberParticipation.org_id.in_(subtree)
-        )
-        query = query.where(or_(Member.branch_id.in_(subtree), Member.id.in_(hosted)))
-    else:
-        query = query.where(Member.branch_id.is_not(None))
-    return list(session.scalars(query.order_by(Person.wecom_userid)))
+MAX_FILES = 5
 
 
 def send(
-    session: Session, actor: Actor, *, title: str, body: str, org_ids: list[uuid.UUID], needs_ack: bool
+    session: Session,
+    actor: Actor,
+    *,
+    title: str,
+    body: str,
+    org_ids: list[uuid.UUID],
+    needs_ack: bool,
+    roles: list[str] = (),
+    files: list[tuple[str, bytes]] = (),
 ) -> Notice:
-    """Send a notice now to the orgs' members (the whole hospital with none chosen: the office)."""
+    """Send a notice now to the orgs' members (the whole hospital with none chosen: the office),
+    or only those of them holding some roles (every 支部书记, say), with up to five files."""
     if not holds(actor, "notice.send"):
         raise Forbidden("您无权发布通知。")
     orgs = [session.get(PartyOrg, i) for i in dict.fromkeys(org_ids)]
@@ -58,7 +48,14 @@ def send(
         raise Forbidden("面向全院的通知由党委组织部发布，请选择您负责的党组织。")
     if any(not can(session, actor, "notice.send", obj=o) for o in orgs):
         raise Forbidden("只能向您负责的党组织发布通知。")
+    roles = [r for r in roles if r]
+    if any(r not in audiences.AUDIENCE_ROLES for r in roles):
+        raise ValidationFailed("接收对象的身份不正确。", field="roles")
+    files = [f for f in files if f[0] or f[1]]
+    if len(files) > MAX_FILES:
+        raise ValidationFailed(f"每条通知最多 {MAX_FILES} 个附件。", field="files")
     notice = Notice(
+        roles=roles,
         title=require_text(title, "title", "标题", max_length=60),
         body=require_text(body, "body", "正文", max_length=MAX_BODY),
         org_ids=[str(o.id) for o in orgs],
@@ -66,12 +63,24 @@ def send(
         sender_id=actor.person_id,
         sender_label=actor.label,
     )
-    people = _audience(session, orgs)
+    query = audiences.reached(session, org_ids=[o.id for o in orgs], roles=roles)
+    people = [person for person, _member in session.execute(query).tuples()]
     if not people:
-        raise ValidationFailed("所选党组织没有可以接收通知的党员。", field="org_ids")
+        raise ValidationFailed("所选范围内没有可以接收通知的党员。", field="org_ids")
     notice.recipients = len(people)
     session.add(notice)
     session.flush()
+    for filename, content in files:  # checked by content, as meeting attachments are
+        attachments.store(
+            session,
+            AttachmentOwner.notice,
+            notice.id,
+            filename=filename,
+            content=content,
+            uploaded_by=actor.label,
+            limit=MAX_FILES,
+            limit_message=f"每条通知最多 {MAX_FILES} 个附件。",
+        )
     session.execute(
         insert(NoticeRecipient),
         [{"id": uuid.uuid4(), "notice_id": notice.id, "person_id": p.id} for p in people],
@@ -96,7 +105,7 @@ def send(
         "notice.send",
         object_type="notice",
         object_id=notice.id,
-        detail={"recipients": len(people), "orgs": len(orgs)},
+        detail={"recipients": len(people), "orgs": len(orgs), "roles": roles, "files": len(files)},
     )
     return notice
 
@@ -118,6 +127,23 @@ def open_notice(session: Session, person: Person, notice_id: uuid.UUID) -> Notic
     if row.read_at is None:
         row.read_at = utcnow()
     return row
+
+
+def files_of(session: Session, notice: Notice) -> list[Attachment]:
+    return attachments.of(session, AttachmentOwner.notice, notice.id)
+
+
+def file_for_recipient(
+    session: Session, person: Person, notice_id: uuid.UUID, attachment_id: str
+) -> Attachment:
+    """One of a notice's files, for someone it reached; anyone else finds nothing."""
+    row = _own_row(session, person, notice_id)
+    return attachments.one_of(session, AttachmentOwner.notice, row.notice_id, attachment_id=attachment_id)
+
+
+def file_for_sender(session: Session, actor: Actor, notice_id: uuid.UUID, attachment_id: str) -> Attachment:
+    reached, _ = reach(session, actor, notice_id)
+    return attachments.one_of(session, AttachmentOwner.notice, reached.notice.id, attachment_id=attachment_id)
 
 
 def acknowledge(session: Session, person: Person, notice_id: uuid.UUID) -> NoticeRecipient:

@@ -20,6 +20,8 @@ class Notice(UUIDPrimaryKey, Base):
     body: Mapped[str] = mapped_column(Text)
     #: The orgs whose members (of record or taking part) it went to; [] for the whole hospital.
     org_ids: Mapped[list] = mapped_column(JSON)
+    #: Only those holding these roles (handlers/audiences.AUDIENCE_ROLES); [] for every member.
+    roles: Mapped[list] = mapped_column(JSON, default=list)
     needs_ack: Mapped[bool] = mapped_column(default=False)
     sender_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), index=True)
     sender_label: Mapped[str] = mapped_column(String(100))

@@ -109,3 +109,39 @@ def test_a_publication_is_public_for_its_period_and_the_dues_notice_uses_it(db_s
     )
     (public,) = notices.publications(db_session)
     assert public.source == "dues" and "检验科党支部" in public.title and "我的党费" not in public.body
+
+
+def test_a_notice_to_secretaries_only_with_its_file(db_session, hospital, make_actor):
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    lab_secretary = hospital["members"][0].person
+    make_actor(Role.secretary, hospital["lab"], person=lab_secretary)
+    notice = notices.send(
+        db_session,
+        hospital["office"],
+        title="书记培训班报名",
+        body="见附件。",
+        org_ids=[],
+        needs_ack=False,
+        roles=["secretary"],
+        files=[("培训安排.pdf", pdf)],
+    )
+    assert notice.recipients == 1 and notice.roles == ["secretary"]
+    (attachment,) = notices.files_of(db_session, notice)
+    found = notices.file_for_recipient(db_session, lab_secretary, notice.id, str(attachment.id))
+    assert found.content == pdf
+    with pytest.raises(NotFound):  # a member it did not reach cannot fetch its file
+        notices.file_for_recipient(db_session, hospital["members"][1].person, notice.id, str(attachment.id))
+    with pytest.raises(ValidationFailed, match="身份"):
+        notices.send(
+            db_session, hospital["office"], title="x", body="y", org_ids=[], needs_ack=False, roles=["boss"]
+        )
+    with pytest.raises(ValidationFailed):  # checked by content, as meeting attachments are
+        notices.send(
+            db_session,
+            hospital["office"],
+            title="x",
+            body="y",
+            org_ids=[],
+            needs_ack=False,
+            files=[("a.pdf", b"<script>alert(1)</script>")],
+        )

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from handlers import audit
+from handlers.audiences import AUDIENCE_ROLES
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.learning import quizzes
 from handlers.learning.media import StoredMedia
@@ -57,15 +58,6 @@ ALLOWED_TAGS = {
 def sanitize(html: str) -> str:
     """Article HTML as it may be stored: a stored script never runs."""
     return nh3.clean(html or "", tags=ALLOWED_TAGS, url_schemes={"http", "https"})
-
-
-#: Who a lesson is meant for (recommendations and campaign audiences use these).
-AUDIENCE_ROLES = {
-    "secretary": "支部书记",
-    "organizer": "组织委员",
-    "committee": "支委会成员",
-    "new_member": "新党员（预备期或入党一年内）",
-}
 
 
 KIND_LABELS = {

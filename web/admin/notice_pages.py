@@ -6,11 +6,12 @@ from __future__ import annotations
 from flask import abort, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import notices, rules
+from handlers import audiences, notices, rules, uploads
 from handlers.policy import can, holds
 from web import db_session
 from web.admin.frame import bp, parse_uuid
 from web.outcome import form_change
+from web.uploads import send_stored_file
 
 
 @bp.get("/notices")
@@ -25,6 +26,7 @@ def notice_list() -> ResponseReturnValue:
         hospital_wide=can(session, g.actor, "notice.send"),
         publications=notices.publications(session),
         public_days=rules.value(session, "notice.public_days"),
+        roles=audiences.AUDIENCE_ROLES,
     )
 
 
@@ -39,6 +41,12 @@ def notice_send() -> ResponseReturnValue:
             body=form.get("body", ""),
             org_ids=[parse_uuid(v) for v in form.getlist("org_ids") if v],
             needs_ack=form.get("needs_ack") == "1",
+            roles=form.getlist("roles"),
+            files=[
+                (f.filename or "", f.read(uploads.MAX_BYTES + 1))
+                for f in request.files.getlist("files")
+                if f.filename
+            ],
         ),
         done=lambda n: f"已发送给 {n.recipients} 名党员。",
         back=url_for("admin.notice_list"),
@@ -49,7 +57,19 @@ def notice_send() -> ResponseReturnValue:
 @bp.get("/notices/<notice_id>")
 def notice_detail(notice_id: str) -> ResponseReturnValue:
     reach, acks = notices.reach(db_session(), g.actor, parse_uuid(notice_id))
-    return render_template("admin/notice.html", reach=reach, acks=acks)
+    return render_template(
+        "admin/notice.html",
+        reach=reach,
+        acks=acks,
+        files=notices.files_of(db_session(), reach.notice),
+        roles=audiences.AUDIENCE_ROLES,
+    )
+
+
+@bp.get("/notices/<notice_id>/files/<attachment_id>")
+def notice_file(notice_id: str, attachment_id: str) -> ResponseReturnValue:
+    found = notices.file_for_sender(db_session(), g.actor, parse_uuid(notice_id), attachment_id)
+    return send_stored_file(found)
 
 
 @bp.post("/publications")

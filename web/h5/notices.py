@@ -10,6 +10,7 @@ from handlers import notices
 from web import db_session, parse_uuid
 from web.h5.frame import bp, member_pages
 from web.outcome import form_change
+from web.uploads import send_stored_file
 
 member_pages("h5.notice")
 
@@ -22,7 +23,13 @@ def notice_list() -> ResponseReturnValue:
 @bp.get("/notices/<notice_id>")
 def notice_page(notice_id: str) -> ResponseReturnValue:
     row = notices.open_notice(db_session(), g.person, parse_uuid(notice_id))
-    return render_template("h5/notice.html", row=row)
+    return render_template("h5/notice.html", row=row, files=notices.files_of(db_session(), row.notice))
+
+
+@bp.get("/notices/<notice_id>/files/<attachment_id>")
+def notice_file(notice_id: str, attachment_id: str) -> ResponseReturnValue:
+    found = notices.file_for_recipient(db_session(), g.person, parse_uuid(notice_id), attachment_id)
+    return send_stored_file(found)
 
 
 @bp.post("/notices/<notice_id>/ack")

@@ -7,10 +7,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, insert, or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
-from handlers import audit, links, reminders
+from handlers import audiences, audit, links, reminders
 from handlers.errors import Forbidden, ValidationFailed
 from handlers.learning import quizzes
 from handlers.learning.campaigns.progress import _local
@@ -19,17 +19,13 @@ from handlers.validation import require_text
 from models import (
     Campaign,
     CampaignRecipient,
-    CommitteeSeat,
     Lesson,
     LessonStatus,
     Member,
     MemberParticipation,
-    MemberStatus,
     OrgKind,
     PartyOrg,
     Person,
-    Role,
-    RoleGrant,
 )
 from models.archive import participating_on
 from models.base import CHINA, local_text, local_today, utcnow
@@ -68,8 +64,6 @@ def launch(
     now: datetime | None = None,
 ) -> Campaign:
     """Push lessons now (or at send_at), or start a repeating series."""
-    from handlers.learning import AUDIENCE_ROLES
-
     now = now or utcnow()
     if not holds(actor, "campaign.launch"):
         raise Forbidden("只有党委组织部或支部书记、组织委员可以推送学习。")
@@ -78,7 +72,7 @@ def launch(
     if repeat not in REPEATS:
         raise ValidationFailed("重复方式不正确。", field="repeat")
     roles = [r for r in (roles or []) if r]
-    if any(r not in AUDIENCE_ROLES for r in roles):
+    if any(r not in audiences.AUDIENCE_ROLES for r in roles):
         raise ValidationFailed("推送对象的身份不正确。", field="roles")
     audience = Audience(list(org_ids or []), roles, list(person_ids or []))
     orgs = _orgs_in_scope(session, actor, audience)
@@ -156,49 +150,11 @@ def _people_in_scope(session: Session, actor: Actor, audience: Audience) -> list
 
 
 def audience_of(session: Session, campaign: Campaign) -> list[tuple[Person, Member]]:
-    """The members a campaign reaches now: hand-picked, or by orgs and roles (active only).
-    Roles are matched in the query, so "every secretary in the hospital" is one statement.
-    Those taking part in an org (条例 art. 16) get its lessons as its own members do; a member
-    of record elsewhere who takes part nowhere here any more is not reached."""
-    taking_part = select(MemberParticipation.member_id).where(participating_on(local_today()))
-    query = (
-        select(Person, Member)
-        .join(Member, Member.person_id == Person.id)
-        .where(Member.left_at.is_(None), Person.is_active.is_(True))
-        .where(or_(Member.branch_id.is_not(None), Member.id.in_(taking_part)))
+    """The members a campaign reaches now: hand-picked, or by orgs and roles (handlers/audiences)."""
+    query = audiences.reached(
+        session, org_ids=campaign.org_ids, roles=campaign.roles, person_ids=campaign.person_ids
     )
-    if campaign.person_ids:
-        return list(
-            session.execute(
-                query.where(Person.id.in_([uuid.UUID(i) for i in campaign.person_ids])).order_by(
-                    Person.wecom_userid
-                )
-            ).tuples()
-        )
-    if campaign.org_ids:
-        roots = session.scalars(
-            select(PartyOrg).where(PartyOrg.id.in_([uuid.UUID(i) for i in campaign.org_ids]))
-        )
-        subtree = select(PartyOrg.id).where(
-            or_(*[PartyOrg.path.startswith(o.path, autoescape=True) for o in roots])
-        )
-        hosted = taking_part.where(MemberParticipation.org_id.in_(subtree))
-        query = query.where(or_(Member.branch_id.in_(subtree), Member.id.in_(hosted)))
-    if campaign.roles:
-        query = query.where(or_(*[_holding(role) for role in campaign.roles]))
-    return list(session.execute(query.order_by(Person.wecom_userid)).tuples())
-
-
-def _holding(role: str) -> ColumnElement[bool]:
-    """The SQL for "this member is a …" (learning.roles_of says the same for one member)."""
-    if role in ("secretary", "organizer"):
-        return Person.id.in_(
-            select(RoleGrant.person_id).where(RoleGrant.role == Role(role), RoleGrant.revoked_at.is_(None))
-        )
-    if role == "committee":
-        return Member.id.in_(select(CommitteeSeat.member_id).where(CommitteeSeat.ended_on.is_(None)))
-    year_ago = utcnow().astimezone(CHINA).date() - timedelta(days=365)
-    return or_(Member.status == MemberStatus.probationary, Member.joined_on > year_ago)
+    return list(session.execute(query).tuples())
 
 
 def _push(session: Session, campaign: Campaign, lessons: list[Lesson], now: datetime) -> None:

@@ -1,5 +1,6 @@
 """tasks: 任务督办 — a task sent to branches or people, each recipient's loop (收到, 提交, 退回整改,
-通过) with its history; a branch's plan items and the monthly 组织生活 report are tasks too.
+通过) with its history; a branch's plan items and the monthly 组织生活 report are tasks too. And a
+notice may go only to those holding some roles (every 支部书记, say).
 
 Revision ID: a7d4c2e9b315
 Revises: f3a9d7e05b18
@@ -24,6 +25,8 @@ def _enum(name: str, *values: str) -> sa.Enum:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("notice") as batch:
+        batch.add_column(sa.Column("roles", sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
     op.create_table(
         "task",
         sa.Column("kind", _enum("task_kind", "sent", "plan", "monthly_report"), nullable=False),
@@ -113,3 +116,5 @@ def downgrade() -> None:
     op.drop_table("task_event")
     op.drop_table("task_assignment")
     op.drop_table("task")
+    with op.batch_alter_table("notice") as batch:
+        batch.drop_column("roles")
