@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from handlers import attachments, audiences, audit, links, notify
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from handlers.paging import Page, paginate
 from handlers.policy import Actor, can, holds, scope_orgs
 from handlers.validation import require_text
 from models import Attachment, AttachmentOwner, Notice, NoticeRecipient, PartyOrg, Person, Publication
@@ -142,8 +143,8 @@ def file_for_recipient(
 
 
 def file_for_sender(session: Session, actor: Actor, notice_id: uuid.UUID, attachment_id: str) -> Attachment:
-    reached, _ = reach(session, actor, notice_id)
-    return attachments.one_of(session, AttachmentOwner.notice, reached.notice.id, attachment_id=attachment_id)
+    notice, _ = _followed(session, actor, notice_id)
+    return attachments.one_of(session, AttachmentOwner.notice, notice.id, attachment_id=attachment_id)
 
 
 def acknowledge(session: Session, person: Person, notice_id: uuid.UUID) -> NoticeRecipient:
@@ -204,29 +205,48 @@ def sent(session: Session, actor: Actor, limit: int = 100) -> list[Reach]:
     return [_reach(session, n) for n in found[:limit]]
 
 
-def reach(
-    session: Session, actor: Actor, notice_id: uuid.UUID
-) -> tuple[Reach, list[tuple[Person, bool]] | None]:
-    """A notice's counts, and — only for its sender and only when it asks for acknowledgement —
-    who has acknowledged and who has not."""
+#: The acknowledgement list is shown a page at a time (a hospital-wide notice reaches thousands).
+ACK_PAGE = 200
+
+
+def _followed(session: Session, actor: Actor, notice_id: uuid.UUID) -> tuple[Notice, bool]:
+    """The notice for its sender or the hospital-wide office (anyone else finds nothing), and
+    whether the actor sent it."""
     notice = session.get(Notice, notice_id)
     if notice is None or not holds(actor, "notice.send"):
         raise NotFound()
     is_sender = notice.sender_id is not None and notice.sender_id == actor.person_id
     if not is_sender and not can(session, actor, "notice.send"):
         raise NotFound()
+    return notice, is_sender
+
+
+def progress(session: Session, actor: Actor, notice_id: uuid.UUID) -> Reach:
+    """The counts alone, in one query: what the sender's page polls while acknowledgements come in."""
+    return _reach(session, _followed(session, actor, notice_id)[0])
+
+
+def reach(
+    session: Session, actor: Actor, notice_id: uuid.UUID, *, ack_page: int = 1
+) -> tuple[Reach, Page[tuple[Person, bool]] | None]:
+    """A notice's counts, and — only for its sender and only when it asks for acknowledgement —
+    who has acknowledged and who has not, a page at a time (those not yet first)."""
+    notice, is_sender = _followed(session, actor, notice_id)
     acks = None
     if is_sender and notice.needs_ack:
-        acks = [
-            (row.person, row.acked_at is not None)
-            for row in session.scalars(
-                select(NoticeRecipient)
-                .join(Person, NoticeRecipient.person_id == Person.id)
-                .where(NoticeRecipient.notice_id == notice.id)
-                .options(joinedload(NoticeRecipient.person))
-                .order_by(NoticeRecipient.acked_at.is_not(None), Person.name)
-            )
-        ]
+        rows = paginate(
+            session,
+            select(NoticeRecipient)
+            .join(Person, NoticeRecipient.person_id == Person.id)
+            .where(NoticeRecipient.notice_id == notice.id),
+            page=ack_page,
+            per_page=ACK_PAGE,
+            order_by=(NoticeRecipient.acked_at.is_not(None), Person.name, Person.id),
+            options=(joinedload(NoticeRecipient.person),),
+        )
+        acks = Page(
+            [(r.person, r.acked_at is not None) for r in rows.items], rows.page, rows.per_page, rows.total
+        )
     return _reach(session, notice), acks
 
 

@@ -56,7 +56,8 @@ def notice_send() -> ResponseReturnValue:
 
 @bp.get("/notices/<notice_id>")
 def notice_detail(notice_id: str) -> ResponseReturnValue:
-    reach, acks = notices.reach(db_session(), g.actor, parse_uuid(notice_id))
+    page = request.args.get("page", type=int)
+    reach, acks = notices.reach(db_session(), g.actor, parse_uuid(notice_id), ack_page=page or 1)
     return render_template(
         "admin/notice.html",
         reach=reach,
@@ -64,6 +65,18 @@ def notice_detail(notice_id: str) -> ResponseReturnValue:
         files=notices.files_of(db_session(), reach.notice),
         roles=audiences.AUDIENCE_ROLES,
     )
+
+
+@bp.get("/notices/<notice_id>/progress.json")
+def notice_progress(notice_id: str) -> ResponseReturnValue:
+    """The counts the notice's page refreshes while acknowledgements come in."""
+    reach = notices.progress(db_session(), g.actor, parse_uuid(notice_id))
+    return {
+        "recipients": reach.recipients,
+        "read": reach.read,
+        "unread": reach.recipients - reach.read,
+        "acked": reach.acked,
+    }
 
 
 @bp.get("/notices/<notice_id>/files/<attachment_id>")
