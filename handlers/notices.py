@@ -206,7 +206,7 @@ def sent(session: Session, actor: Actor, limit: int = 100) -> list[Reach]:
 
 
 #: The acknowledgement list is shown a page at a time (a hospital-wide notice reaches thousands).
-ACK_PAGE = 200
+ACK_PAGE = 100
 
 
 def _followed(session: Session, actor: Actor, notice_id: uuid.UUID) -> tuple[Notice, bool]:

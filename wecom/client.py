@@ -14,6 +14,7 @@ from typing import Any
 
 import requests
 from redis import Redis
+from requests.adapters import HTTPAdapter
 
 from wecom.limits import CorpRate
 
@@ -75,6 +76,10 @@ class WeComClient:
         self.redis = redis
         self.timeout = timeout
         self.http = requests.Session()
+        # A batch job has up to 64 calls in flight (OUTBOX_SENDER_THREADS): each keeps its
+        # connection alive rather than open a new one for every call past the default 10.
+        self.http.mount("https://", HTTPAdapter(pool_maxsize=64))
+        self.http.mount("http://", HTTPAdapter(pool_maxsize=64))
         # Per secret, not per corp: each app's token is its own, and the 通讯录同步 secret's
         # (cache_as "contacts") is another again (doc 91039).
         self.token_key = f"dj:wecom:token:{corp_id}:{cache_as or agent_id}"

@@ -167,10 +167,13 @@ def assign(
     session.flush()
     if task.kind == TaskKind.plan:
         return rows
-    for row in rows:
+    # Who is told is looked up first, so the cards are added in one flush and go out in batches
+    # (jobs/outbox.py) rather than one job each.
+    told = [(row, owers(session, row)) for row in rows]
+    for row, people in told:
         notify.tell(
             session,
-            owers(session, row),
+            people,
             "task",
             key=f"task:{row.id}",
             new_key=True,
