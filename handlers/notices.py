@@ -9,13 +9,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, joinedload
 
 from handlers import attachments, audiences, audit, links, notify
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from handlers.paging import Page, paginate
+from handlers.paging import Page, clamp_page
 from handlers.policy import Actor, can, holds, scope_orgs
 from handlers.validation import require_text
 from models import Attachment, AttachmentOwner, Notice, NoticeRecipient, PartyOrg, Person, Publication
@@ -221,6 +222,12 @@ def _followed(session: Session, actor: Actor, notice_id: uuid.UUID) -> tuple[Not
     return notice, is_sender
 
 
+def _bytewise(session: Session, column: Any) -> Any:
+    """The column ordered by its bytes: a locale's collation compares thousands of Chinese names
+    several times slower, and orders them no more usefully (by code point, not by pinyin)."""
+    return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
+
+
 def progress(session: Session, actor: Actor, notice_id: uuid.UUID) -> Reach:
     """The counts alone, in one query: what the sender's page polls while acknowledgements come in."""
     return _reach(session, _followed(session, actor, notice_id)[0])
@@ -228,25 +235,23 @@ def progress(session: Session, actor: Actor, notice_id: uuid.UUID) -> Reach:
 
 def reach(
     session: Session, actor: Actor, notice_id: uuid.UUID, *, ack_page: int = 1
-) -> tuple[Reach, Page[tuple[Person, bool]] | None]:
+) -> tuple[Reach, Page[tuple[str, bool]] | None]:
     """A notice's counts, and — only for its sender and only when it asks for acknowledgement —
     who has acknowledged and who has not, a page at a time (those not yet first)."""
     notice, is_sender = _followed(session, actor, notice_id)
     acks = None
     if is_sender and notice.needs_ack:
-        rows = paginate(
-            session,
-            select(NoticeRecipient)
+        # Names and whether acknowledged only: a narrow sort, even over a hospital's thousands.
+        page = clamp_page(ack_page)
+        rows = session.execute(
+            select(Person.name, NoticeRecipient.acked_at.is_not(None))
             .join(Person, NoticeRecipient.person_id == Person.id)
-            .where(NoticeRecipient.notice_id == notice.id),
-            page=ack_page,
-            per_page=ACK_PAGE,
-            order_by=(NoticeRecipient.acked_at.is_not(None), Person.name, Person.id),
-            options=(joinedload(NoticeRecipient.person),),
-        )
-        acks = Page(
-            [(r.person, r.acked_at is not None) for r in rows.items], rows.page, rows.per_page, rows.total
-        )
+            .where(NoticeRecipient.notice_id == notice.id)
+            .order_by(NoticeRecipient.acked_at.is_not(None), _bytewise(session, Person.name), Person.id)
+            .limit(ACK_PAGE)
+            .offset((page - 1) * ACK_PAGE)
+        ).all()
+        acks = Page([(name, bool(acked)) for name, acked in rows], page, ACK_PAGE, notice.recipients)
     return _reach(session, notice), acks
 
 

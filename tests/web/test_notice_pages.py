@@ -60,7 +60,8 @@ def test_the_notices_api_gives_counts_never_names(client, hospital, token, confo
     )
 
 
-def test_the_office_publishes_and_everyone_reads_it_on_the_phone(browser, hospital, db_session):
+def test_the_office_publishes_and_everyone_reads_it_on_the_phone(browser, hospital, db_session, make_person):
+    make_person(wecom_userid="staff01", name="后勤职工")  # staff, not a Party member
     qr_login(browser, "office01")
     page = browser.get("/admin/notices").get_data(as_text=True)
     done = browser.post(
@@ -77,3 +78,5 @@ def test_the_office_publishes_and_everyone_reads_it_on_the_phone(browser, hospit
     phone = browser.application.test_client()
     listing = login(phone, "surgeon01", "/m/notices/public").get_data(as_text=True)
     assert "发展对象公示" in listing
+    staff = browser.application.test_client()  # 党务公开 is for everyone inside the hospital
+    assert "发展对象公示" in login(staff, "staff01", "/m/notices/public").get_data(as_text=True)
