@@ -77,6 +77,17 @@ ACTION_LABELS = {
     "notice.publish": "发布党务公开",
     "notice.attach": "添加通知附件",
     "task.send": "发布督办任务",
+    "recruit.apply": "递交入党申请书",
+    "recruit.step": "记录发展党员步骤",
+    "recruit.vote": "记录支部大会表决",
+    "recruit.role": "指定培养联系人或入党介绍人",
+    "recruit.publicity": "发布发展党员公示",
+    "recruit.objection": "记录公示意见",
+    "recruit.objection_handled": "处理公示意见",
+    "recruit.close": "结束发展程序",
+    "recruit.extend": "延长预备期",
+    "calendar.mark": "标记节假日或调休",
+    "calendar.confirm": "确认年度节假日安排",
     "task.submit": "提交任务",
     "task.review": "审核任务",
     "task.escalate": "督办逾期任务",
@@ -145,6 +156,8 @@ OBJECT_LABELS = {
     "venue": "会场",
     "notice": "通知",
     "task": "任务",
+    "recruit": "发展党员",
+    "calendar": "节假日安排",
 }
 
 RESULT_LABELS = {"ok": "成功", "denied": "拒绝", "refused": "拒绝", "broken": "异常", "error": "失败"}
@@ -226,6 +239,12 @@ DETAIL_LABELS = {
     "files": "附件数",
     "assignment": "接收方",
     "accepted": "通过",
+    "question": "表决事项",
+    "passed": "通过",
+    "months": "月数",
+    "workday": "工作日",
+    "year": "年份",
+    "day": "日期",
 }
 
 #: Reason codes and other coded values that appear in details, read out.

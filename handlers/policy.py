@@ -74,6 +74,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # leaders keep its own annual plan and submit what is sent to it.
     "task.send": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "task.plan": frozenset({Role.secretary, Role.organizer}),
+    # 发展党员: the branch develops (its steps, votes, 公示, 联系人); the 上级党委 records its own
+    # steps (备案, 预审, 谈话, 审批).
+    "recruit.manage": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
+    "recruit.approve": frozenset({Role.committee_office}),
     "person.deactivate": frozenset({Role.committee_office, Role.sysadmin}),
     "config.manage": frozenset({Role.sysadmin}),
     "directory.sync": frozenset({Role.sysadmin, Role.committee_office}),

@@ -4,34 +4,13 @@ rule is handlers/rules.py."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from typing import Any
+from handlers.rule_types import Rule
+from handlers.rules_recruitment import RECRUITMENT_RULES
 
 BRANCH_RULES = "《中国共产党支部工作条例（试行）》（2018）"
 STUDY_PLAN = "《2019—2023年全国党员教育培训工作规划》"
 DUES_RULES = "《关于中国共产党党费收缴、使用和管理的规定》（中组发〔2008〕3号）"
 TERM_RULES = "《关于党的基层组织任期的意见》（2018）"
-
-
-@dataclass(frozen=True)
-class Rule:
-    key: str
-    label: str
-    #: "count", "hours" (学时), "duration_hours", "minutes", "yuan", "points", "percent", "time", "flag",
-    #: "text" (a sentence the hospital words itself)
-    kind: str
-    default: Any
-    source: str
-    #: Local practice rather than a national rule (DOMAIN.md's *local*).
-    local: bool = False
-    #: What a count counts (人, 年, 天, 条, 个月); the kind's own unit otherwise (次, 学时, 分钟…).
-    unit: str | None = None
-
-    @property
-    def label_text(self) -> str:
-        """The label without the unit in brackets, now that the value carries it."""
-        return re.sub(r"（(年|天|条|月数)）$", "", self.label)
 
 
 CATALOGUE: tuple[Rule, ...] = (
@@ -364,4 +343,5 @@ CATALOGUE: tuple[Rule, ...] = (
         local=True,
     ),
 )
+CATALOGUE += RECRUITMENT_RULES
 RULES = {rule.key: rule for rule in CATALOGUE}

@@ -75,31 +75,33 @@ def _digest_job_id(user: str, when: datetime) -> str:
 def deliver(message_id: str) -> str:
     message_id = uuid.UUID(str(message_id))  # job arguments arrive as JSON strings
     now = datetime.now(UTC)
+    budget = MemberBudget(queues().redis, str(wecom_client().agent_id))
+    # One transaction claims the row and settles who it goes to (the claim commits before the
+    # call, so no other sender takes it meanwhile).
     with unit_of_work() as session:
         if not _claim(session, message_id, now, (OutboundStatus.pending,)):
             return "not claimable (already sent, cancelled or being sent)"
-        closes_a_card = session.get(OutboundMessage, message_id).kind == CLOSE_CARD
+        row = session.get(OutboundMessage, message_id)
+        closes_a_card = row.kind == CLOSE_CARD
+        if not closes_a_card:
+            users = row.to_users.split("|")
+            admitted, waiting = budget.admit_many(users)
+            if len(users) == 1 and waiting:
+                _defer(session, row, waiting[users[0]], now)
+                return "deferred: member over budget"
+            for user, wait in waiting.items():  # a broadcast: over-budget members get their own row
+                follow_up = notify.tell(session, user, row.kind, key=f"{row.dedupe_key}|{user}", **row.params)
+                if follow_up is not None:  # None: a retry of this very job already split it off
+                    session.flush()
+                    _defer(session, follow_up, wait, now)
+            if not admitted:
+                row.status = OutboundStatus.cancelled
+                row.last_error = "every recipient was over budget: moved to per-member digests"
+                return "every recipient deferred"
+            row.to_users = "|".join(admitted)
+            kind, params = row.kind, dict(row.params)
     if closes_a_card:
         return update_card(message_id, now)
-    budget = MemberBudget(queues().redis, str(wecom_client().agent_id))
-    with unit_of_work() as session:
-        row = session.get(OutboundMessage, message_id)
-        users = row.to_users.split("|")
-        admitted, waiting = budget.admit_many(users)
-        if len(users) == 1 and waiting:
-            _defer(session, row, waiting[users[0]], now)
-            return "deferred: member over budget"
-        for user, wait in waiting.items():  # a broadcast: over-budget members get their own row
-            follow_up = notify.tell(session, user, row.kind, key=f"{row.dedupe_key}|{user}", **row.params)
-            if follow_up is not None:  # None: a retry of this very job already split it off
-                session.flush()
-                _defer(session, follow_up, wait, now)
-        if not admitted:
-            row.status = OutboundStatus.cancelled
-            row.last_error = "every recipient was over budget: moved to per-member digests"
-            return "every recipient deferred"
-        row.to_users = "|".join(admitted)
-        kind, params = row.kind, dict(row.params)
     message, _summary = render(kind, params)
     return _send(message_id, message, admitted)
 

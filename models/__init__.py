@@ -61,6 +61,17 @@ from models.notice import Notice, NoticeRecipient, Publication
 from models.org import OrgKind, PartyOrg
 from models.outbox import OutboundMessage, OutboundStatus
 from models.person import Person
+from models.recruitment import (
+    CalendarDay,
+    CalendarYear,
+    Recruit,
+    RecruitNote,
+    RecruitPublicity,
+    RecruitRole,
+    RecruitStage,
+    RecruitStep,
+    RecruitVote,
+)
 from models.reminder import Reminder, ReminderPause, ReminderPreference, ReminderPriority, ReminderStatus
 from models.role import Role, RoleGrant
 from models.roster import RosterImport, RosterShift, ShiftCode, ShiftKind
@@ -71,6 +82,15 @@ from models.transfer import MemberTransfer, TransferKind
 from models.web_session import WebSession
 
 __all__ = [
+    "CalendarDay",
+    "CalendarYear",
+    "Recruit",
+    "RecruitNote",
+    "RecruitPublicity",
+    "RecruitRole",
+    "RecruitStage",
+    "RecruitStep",
+    "RecruitVote",
     "AssignmentStatus",
     "DoneBy",
     "Task",

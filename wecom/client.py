@@ -9,6 +9,7 @@ gettoken, and exactly one refresh-and-retry on 40014/42001.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -80,6 +81,11 @@ class WeComClient:
         # connection alive rather than open a new one for every call past the default 10.
         self.http.mount("https://", HTTPAdapter(pool_maxsize=64))
         self.http.mount("http://", HTTPAdapter(pool_maxsize=64))
+        # A proxy the hospital sets in the environment is read once, here: requests would read the
+        # environment again on every call (5 ms each, measured in bench/tasks).
+        self.http.proxies = requests.utils.get_environ_proxies(self.api_base)
+        self.http.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        self.http.trust_env = False
         # Per secret, not per corp: each app's token is its own, and the 通讯录同步 secret's
         # (cache_as "contacts") is another again (doc 91039).
         self.token_key = f"dj:wecom:token:{corp_id}:{cache_as or agent_id}"

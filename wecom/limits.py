@@ -65,7 +65,10 @@ class MemberBudget:
 
     def admit_many(self, userids: list[str]) -> tuple[list[str], dict[str, float]]:
         """The same for each of a broadcast's recipients, in one round trip to Redis."""
-        waits = self._take(userids, self.redis.pipeline(transaction=False))
+        # One member (most rows) is one script call; a pipeline would first ask for the script.
+        waits = self._take(
+            userids, self.redis if len(userids) == 1 else self.redis.pipeline(transaction=False)
+        )
         admitted = [u for u, wait in zip(userids, waits, strict=True) if not wait]
         return admitted, {u: wait for u, wait in zip(userids, waits, strict=True) if wait}
 
