@@ -42,8 +42,8 @@ from bench._serving import (
     start_workers,
     verdict,
 )
-from settings import DEMO_WECOM
 from models import CallbackReceipt
+from settings import DEMO_WECOM
 from wecom.crypto import CallbackCrypto
 from wecom.emulator import wire
 
@@ -83,7 +83,7 @@ def _seed(app: Any) -> dict[str, Any]:
                     "is_active": True,
                     "created_at": now,
                     "updated_at": now,
-                }  # noqa: E501
+                }
                 for n, p in enumerate(people)
             ],
         )
@@ -105,7 +105,7 @@ def _seed(app: Any) -> dict[str, Any]:
         session.add_all(
             RoleGrant(person_id=people[b], role=Role.secretary, org_id=org.id)
             for b, org in enumerate(branches)
-        )  # noqa: E501
+        )
         session.add(RoleGrant(person_id=office, role=Role.committee_office, org_id=None))
         token = secrets.token_urlsafe(32)
         session.add(
@@ -166,7 +166,7 @@ def _acks(notice_id: uuid.UUID) -> list[_wrk.Request]:
     """Every member's 收到 tap on the notice card, as WeCom posts it: encrypted and signed."""
     crypto = CallbackCrypto(
         DEMO_WECOM["WECOM_TOKEN"], DEMO_WECOM["WECOM_ENCODING_AES_KEY"], DEMO_WECOM["WECOM_CORP_ID"]
-    )  # noqa: E501
+    )
     corp, agent, now = DEMO_WECOM["WECOM_CORP_ID"], DEMO_WECOM["WECOM_AGENT_ID"], int(time.time())
     items = []
     for n in range(MEMBERS):

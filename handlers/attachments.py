@@ -47,6 +47,35 @@ def store(
     return attachment
 
 
+def store_all(
+    session: Session,
+    owner_type: AttachmentOwner,
+    owner_id: uuid.UUID,
+    files: list[tuple[str, bytes]],
+    *,
+    uploaded_by: str | None,
+    limit: int,
+    limit_message: str,
+) -> list[Attachment]:
+    """The files a form sent with a new record (a notice, a task), each checked by content."""
+    files = [f for f in files if f[0] or f[1]]
+    if len(files) > limit:
+        raise ValidationFailed(limit_message, field="files")
+    return [
+        store(
+            session,
+            owner_type,
+            owner_id,
+            filename=name,
+            content=content,
+            uploaded_by=uploaded_by,
+            limit=limit,
+            limit_message=limit_message,
+        )
+        for name, content in files
+    ]
+
+
 def count(session: Session, owner_type: AttachmentOwner, owner_id: uuid.UUID) -> int:
     where = (Attachment.owner_type == owner_type, Attachment.owner_id == owner_id)
     return session.scalar(select(func.count()).select_from(Attachment).where(*where)) or 0

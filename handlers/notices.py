@@ -28,6 +28,20 @@ MAX_BODY = 5000
 MAX_FILES = 5
 
 
+def _orgs_to_send(session: Session, actor: Actor, org_ids: list[uuid.UUID]) -> list[PartyOrg]:
+    """The orgs a notice goes to, each one the sender keeps (none: the whole hospital, the office's)."""
+    if not holds(actor, "notice.send"):
+        raise Forbidden("您无权发布通知。")
+    orgs = [session.get(PartyOrg, i) for i in dict.fromkeys(org_ids)]
+    if any(o is None or o.dissolved_at is not None for o in orgs):
+        raise NotFound("所选党组织不存在。")
+    if not orgs and not can(session, actor, "notice.send"):
+        raise Forbidden("面向全院的通知由党委组织部发布，请选择您负责的党组织。")
+    if any(not can(session, actor, "notice.send", obj=o) for o in orgs):
+        raise Forbidden("只能向您负责的党组织发布通知。")
+    return orgs
+
+
 def send(
     session: Session,
     actor: Actor,
@@ -41,21 +55,10 @@ def send(
 ) -> Notice:
     """Send a notice now to the orgs' members (the whole hospital with none chosen: the office),
     or only those of them holding some roles (every 支部书记, say), with up to five files."""
-    if not holds(actor, "notice.send"):
-        raise Forbidden("您无权发布通知。")
-    orgs = [session.get(PartyOrg, i) for i in dict.fromkeys(org_ids)]
-    if any(o is None or o.dissolved_at is not None for o in orgs):
-        raise NotFound("所选党组织不存在。")
-    if not orgs and not can(session, actor, "notice.send"):
-        raise Forbidden("面向全院的通知由党委组织部发布，请选择您负责的党组织。")
-    if any(not can(session, actor, "notice.send", obj=o) for o in orgs):
-        raise Forbidden("只能向您负责的党组织发布通知。")
+    orgs = _orgs_to_send(session, actor, org_ids)
     roles = [r for r in roles if r]
     if any(r not in audiences.AUDIENCE_ROLES for r in roles):
         raise ValidationFailed("接收对象的身份不正确。", field="roles")
-    files = [f for f in files if f[0] or f[1]]
-    if len(files) > MAX_FILES:
-        raise ValidationFailed(f"每条通知最多 {MAX_FILES} 个附件。", field="files")
     notice = Notice(
         roles=roles,
         title=require_text(title, "title", "标题", max_length=60),
@@ -72,17 +75,15 @@ def send(
     notice.recipients = len(people)
     session.add(notice)
     session.flush()
-    for filename, content in files:  # checked by content, as meeting attachments are
-        attachments.store(
-            session,
-            AttachmentOwner.notice,
-            notice.id,
-            filename=filename,
-            content=content,
-            uploaded_by=actor.label,
-            limit=MAX_FILES,
-            limit_message=f"每条通知最多 {MAX_FILES} 个附件。",
-        )
+    stored = attachments.store_all(
+        session,
+        AttachmentOwner.notice,
+        notice.id,
+        files,
+        uploaded_by=actor.label,
+        limit=MAX_FILES,
+        limit_message=f"每条通知最多 {MAX_FILES} 个附件。",
+    )
     session.execute(
         insert(NoticeRecipient),
         [{"id": uuid.uuid4(), "notice_id": notice.id, "person_id": p.id} for p in people],
@@ -107,7 +108,7 @@ def send(
         "notice.send",
         object_type="notice",
         object_id=notice.id,
-        detail={"recipients": len(people), "orgs": len(orgs), "roles": roles, "files": len(files)},
+        detail={"recipients": len(people), "orgs": len(orgs), "roles": roles, "files": len(stored)},
     )
     return notice
 

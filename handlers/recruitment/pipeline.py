@@ -107,8 +107,37 @@ def _record(
     evidence: str,
     meeting_id: uuid.UUID | None,
 ) -> RecruitStep:
+    check(session, recruit, number, done_on, evidence)
+    row = RecruitStep(
+        recruit_id=recruit.id,
+        step=number,
+        done_on=done_on,
+        evidence=(evidence or "").strip()[:200],
+        meeting_id=meeting_id,
+        recorded_by=actor.label,
+    )
+    session.add(row)
+    recruit.steps.append(row)
+    _effects(session, actor, recruit, number, done_on)
+    audit.record(
+        session, actor, "recruit.step", object_type="recruit", object_id=recruit.id, detail={"step": number}
+    )
+    return row
+
+
+def check(
+    session: Session,
+    recruit: Recruit,
+    number: int,
+    done_on: date | None,
+    evidence: str = "",
+    *,
+    vote_to_come: bool = False,
+) -> None:
+    """Whether the step may be recorded on `done_on`: its stage, the steps before it, its date and
+    its rules (`vote_to_come`: the vote that records it is being taken now)."""
     the_step = BY_NUMBER[number]
-    if recruit.stage not in OPEN:
+    if recruit.stage not in OPEN and the_step.stage != recruit.stage:  # 材料归档 follows 转正
         raise Conflict(f"{STAGE_LABELS[recruit.stage]}，发展程序已结束。")
     if the_step.stage != recruit.stage:
         raise Conflict(
@@ -128,22 +157,7 @@ def _record(
     latest = max(steps[n].done_on for n in the_step.after) if the_step.after else recruit.applied_on
     if done_on < latest:
         raise ValidationFailed(f"完成日期不能早于前一步骤的日期（{latest}）。", field="done_on")
-    _check_rules(session, recruit, number, done_on, evidence)
-    row = RecruitStep(
-        recruit_id=recruit.id,
-        step=number,
-        done_on=done_on,
-        evidence=(evidence or "").strip()[:200],
-        meeting_id=meeting_id,
-        recorded_by=actor.label,
-    )
-    session.add(row)
-    recruit.steps.append(row)
-    _effects(session, actor, recruit, number, done_on)
-    audit.record(
-        session, actor, "recruit.step", object_type="recruit", object_id=recruit.id, detail={"step": number}
-    )
-    return row
+    _check_rules(session, recruit, number, done_on, evidence, vote_to_come)
 
 
 def _roles(session: Session, recruit: Recruit, role: str) -> int:
@@ -152,7 +166,9 @@ def _roles(session: Session, recruit: Recruit, role: str) -> int:
     )
 
 
-def _check_rules(session: Session, recruit: Recruit, number: int, done_on: date, evidence: str) -> None:
+def _check_rules(
+    session: Session, recruit: Recruit, number: int, done_on: date, evidence: str, vote_to_come: bool
+) -> None:
     """The rules a step must meet beyond its order (each refusal names its source)."""
     if number in PUBLICITY_BEFORE:
         _publicity_done(session, recruit, PUBLICITY_BEFORE[number], done_on)
@@ -190,7 +206,8 @@ def _check_rules(session: Session, recruit: Recruit, number: int, done_on: date,
             field="evidence",
         )
     elif number == 15:
-        _vote_passed(session, recruit, "admit", done_on)
+        if not vote_to_come:
+            _vote_passed(session, recruit, "admit", done_on)
         _political_review_valid(session, recruit, done_on)
     elif number == 17:
         limit = int(rules.value(session, "recruit.approval_max_days", done_on))
@@ -204,7 +221,8 @@ def _check_rules(session: Session, recruit: Recruit, number: int, done_on: date,
                 f"预备期到 {recruit.probation_ends_on} 期满，期满后方可讨论转正（{CHARTER}第七条）。",
                 field="done_on",
             )
-        _vote_passed(session, recruit, "full", done_on)
+        if not vote_to_come:
+            _vote_passed(session, recruit, "full", done_on)
 
 
 def _vote_passed(session: Session, recruit: Recruit, question: str, on: date) -> None:

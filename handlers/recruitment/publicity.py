@@ -6,7 +6,7 @@ received are recorded and hold the next step until handled."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,9 +42,9 @@ def start(
     if recruit.stage not in NEXT:
         raise Conflict("发展程序已结束。")
     stage = NEXT[recruit.stage]
-    starts_on = starts_on or local_today()
-    if starts_on < local_today():
-        raise ValidationFailed("公示不能从过去的日期开始。", field="starts_on")
+    starts_on = starts_on or local_today()  # an earlier day: a 公示 held on paper, recorded now
+    if starts_on < recruit.applied_on or starts_on > local_today() + timedelta(days=30):
+        raise ValidationFailed("公示开始日期不正确。", field="starts_on")
     minimum = int(rules.value(session, "recruit.publicity_working_days", starts_on))
     working_days = minimum if working_days is None else int(working_days)
     if working_days < minimum:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from handlers import audit
 from handlers.errors import Conflict, ValidationFailed
 from handlers.meetings import get_meeting, quorum
 from handlers.policy import Actor
-from handlers.recruitment.pipeline import _record, find
+from handlers.recruitment.pipeline import _record, check, find
 from handlers.rules_recruitment import RULES_2014
 from models import MeetingKind
 from models.meeting import meeting_obligation
@@ -73,25 +74,10 @@ def record_vote(
     ):
         raise Conflict(f"{held_on} 已对“{QUESTIONS[question]}”表决过，同一天不能对同一人再次表决。")
     if meeting_id is not None:
-        meeting = get_meeting(session, actor, meeting_id, manage=True)
-        kinds = set(
-            session.scalars(
-                select(meeting_obligation.c.kind).where(meeting_obligation.c.meeting_id == meeting.id)
-            )
-        )
-        if meeting.org_id != recruit.org_id or MeetingKind.general_assembly not in kinds:
-            raise ValidationFailed("请选择本支部的支部党员大会。", field="meeting_id")
-        counts = quorum(session, meeting)
-        should_attend, present = counts.should_attend, counts.present
-    numbers = [should_attend, present, yes, no, abstain, written_yes, written_no]
-    if any(n is None or n < 0 for n in numbers):
-        raise ValidationFailed("请填写应到、实到人数和票数（不能为负数）。", field="yes")
-    if present > should_attend:
-        raise ValidationFailed("实到有表决权的人数不能超过应到人数。", field="present")
-    if yes + no + abstain > present:
-        raise ValidationFailed(f"票数之和不能超过实到有表决权的 {present} 人。", field="yes")
-    if written_yes + written_no > should_attend - present:
-        raise ValidationFailed("书面意见只能来自因故缺席的有表决权党员。", field="written_yes")
+        should_attend, present = _meeting_counts(session, actor, recruit, meeting_id)
+    _check_numbers(should_attend, present, yes, no, abstain, written_yes, written_no)
+    if question in RECORDS_STEP:  # the step the vote would record must be due: else no vote at all
+        check(session, recruit, RECORDS_STEP[question], held_on, vote_to_come=True)
     vote = RecruitVote(
         recruit_id=recruit.id,
         question=question,
@@ -128,6 +114,39 @@ def record_vote(
             meeting_id,
         )
     return vote
+
+
+def _meeting_counts(session: Session, actor: Actor, recruit: Any, meeting_id: uuid.UUID) -> tuple[int, int]:
+    """Who should attend and who was present, as the branch's 支部党员大会 recorded them."""
+    meeting = get_meeting(session, actor, meeting_id, manage=True)
+    kinds = set(
+        session.scalars(
+            select(meeting_obligation.c.kind).where(meeting_obligation.c.meeting_id == meeting.id)
+        )
+    )
+    if meeting.org_id != recruit.org_id or MeetingKind.general_assembly not in kinds:
+        raise ValidationFailed("请选择本支部的支部党员大会。", field="meeting_id")
+    counts = quorum(session, meeting)
+    return counts.should_attend, counts.present
+
+
+def _check_numbers(
+    should_attend: int | None,
+    present: int | None,
+    yes: int,
+    no: int,
+    abstain: int,
+    written_yes: int,
+    written_no: int,
+) -> None:
+    if any(n is None or n < 0 for n in (should_attend, present, yes, no, abstain, written_yes, written_no)):
+        raise ValidationFailed("请填写应到、实到人数和票数（不能为负数）。", field="yes")
+    if present > should_attend:
+        raise ValidationFailed("实到有表决权的人数不能超过应到人数。", field="present")
+    if yes + no + abstain > present:
+        raise ValidationFailed(f"票数之和不能超过实到有表决权的 {present} 人。", field="yes")
+    if written_yes + written_no > should_attend - present:
+        raise ValidationFailed("书面意见只能来自因故缺席的有表决权党员。", field="written_yes")
 
 
 def explain(vote: RecruitVote) -> str:

@@ -113,22 +113,17 @@ def send(
         sender_label=actor.label,
     )
     orgs, people = _targets(session, actor, sender, list(org_ids), list(person_ids))
-    files = [f for f in files if f[0] or f[1]]
-    if len(files) > MAX_FILES:
-        raise ValidationFailed(f"每个任务最多 {MAX_FILES} 个附件。", field="files")
     session.add(task)
     session.flush()
-    for filename, content in files:  # checked by content, as meeting attachments are
-        attachments.store(
-            session,
-            AttachmentOwner.task,
-            task.id,
-            filename=filename,
-            content=content,
-            uploaded_by=actor.label,
-            limit=MAX_FILES,
-            limit_message=f"每个任务最多 {MAX_FILES} 个附件。",
-        )
+    stored = attachments.store_all(
+        session,
+        AttachmentOwner.task,
+        task.id,
+        list(files),
+        uploaded_by=actor.label,
+        limit=MAX_FILES,
+        limit_message=f"每个任务最多 {MAX_FILES} 个附件。",
+    )
     assign(session, task, orgs=orgs, people=people)
     audit.record(
         session,
@@ -136,7 +131,7 @@ def send(
         "task.send",
         object_type="task",
         object_id=task.id,
-        detail={"branches": len(orgs), "people": len(people), "files": len(files)},
+        detail={"branches": len(orgs), "people": len(people), "files": len(stored)},
     )
     return task
 
