@@ -123,3 +123,11 @@ def confirm_year(session: Session, actor: Actor, year: int) -> CalendarYear:
 def unconfirmed_years(session: Session, years: list[int]) -> list[int]:
     confirmed = set(session.scalars(select(CalendarYear.year))) | bundled_years()
     return [y for y in years if y not in confirmed]
+
+
+def marked(session: Session) -> list[CalendarDay]:
+    return list(session.scalars(select(CalendarDay).order_by(CalendarDay.day.desc()).limit(200)))
+
+
+def confirmed_years(session: Session) -> list[CalendarYear]:
+    return list(session.scalars(select(CalendarYear).order_by(CalendarYear.year.desc())))

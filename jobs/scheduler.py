@@ -26,6 +26,7 @@ from jobs import (
     compliance,
     directory,
     maintenance,
+    recruitment,
     reminders,
     tasks,
     workbench,
@@ -100,6 +101,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("archive_daily", timedelta(days=1), archive.archive_daily, timedelta(hours=1, minutes=23)),
     # 08:47 in Beijing: the month's 组织生活 reports go out; task deadlines and overdue follow-ups.
     Periodic("tasks_daily", timedelta(days=1), tasks.tasks_daily, timedelta(minutes=47)),
+    # 08:53 in Beijing: 发展党员 deadlines (talk, 考察, 思想汇报, approval, 转正).
+    Periodic("recruitment_daily", timedelta(days=1), recruitment.recruitment_daily, timedelta(minutes=53)),
     Periodic(
         "prune_callback_receipts",
         timedelta(days=1),

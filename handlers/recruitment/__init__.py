@@ -3,8 +3,8 @@
 leaves in writing (training), the 公示 with their objections (publicity), and the ways out or
 the one extension (exits)."""
 
-from handlers.recruitment import exits, publicity, training, votes
-from handlers.recruitment.pipeline import apply, done, find, record_step
+from handlers.recruitment import deadlines, exits, publicity, training, votes
+from handlers.recruitment.pipeline import apply, branches_to_apply, done, find, own, record_step
 from handlers.recruitment.steps import OPEN, STAGE_LABELS, STEPS, step
 
 __all__ = [
@@ -12,9 +12,12 @@ __all__ = [
     "STAGE_LABELS",
     "STEPS",
     "apply",
+    "branches_to_apply",
+    "deadlines",
     "done",
     "exits",
     "find",
+    "own",
     "publicity",
     "record_step",
     "step",

@@ -10,7 +10,7 @@ import uuid
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from handlers import audit, people, rules
 from handlers.archive import fields as archive_fields
@@ -66,6 +66,28 @@ def apply(session: Session, person: Person, *, org_id: uuid.UUID, applied_on: da
         detail={"org": str(org.id)},
     )
     return recruit
+
+
+def own(session: Session, person: Person) -> Recruit | None:
+    """The person's own way, the open one or the latest."""
+    return session.scalar(
+        select(Recruit).where(Recruit.person_id == person.id).order_by(Recruit.applied_on.desc()).limit(1)
+    )
+
+
+def branches_to_apply(session: Session, person: Person) -> list[PartyOrg]:
+    """The branches a staff member may apply to: their department's first (细则 art. 6: the
+    organisation of one's work unit), then every other branch of the hospital."""
+    branches = list(
+        session.scalars(
+            select(PartyOrg)
+            .where(PartyOrg.kind == OrgKind.branch, PartyOrg.dissolved_at.is_(None))
+            .options(selectinload(PartyOrg.departments))
+            .order_by(PartyOrg.path)
+        )
+    )
+    own_department = [b for b in branches if any(d.id == person.department_id for d in b.departments)]
+    return own_department + [b for b in branches if b not in own_department]
 
 
 def find(session: Session, actor: Actor, recruit_id: uuid.UUID, *, action: str = "recruit.manage") -> Recruit:

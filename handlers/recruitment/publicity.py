@@ -94,7 +94,7 @@ def start(
     return row, span
 
 
-def _publicity(session: Session, actor: Actor, publicity_id: uuid.UUID) -> RecruitPublicity:
+def one(session: Session, actor: Actor, publicity_id: uuid.UUID) -> RecruitPublicity:
     row = session.get(RecruitPublicity, publicity_id)
     if row is None:
         raise NotFound("公示不存在。")
@@ -104,7 +104,7 @@ def _publicity(session: Session, actor: Actor, publicity_id: uuid.UUID) -> Recru
 
 def record_objection(session: Session, actor: Actor, *, publicity_id: uuid.UUID) -> RecruitPublicity:
     """An objection received during the 公示 (its content is kept on paper or in the 信箱)."""
-    row = _publicity(session, actor, publicity_id)
+    row = one(session, actor, publicity_id)
     row.objections += 1
     audit.record(session, actor, "recruit.objection", object_type="recruit", object_id=row.recruit_id)
     return row
@@ -113,7 +113,7 @@ def record_objection(session: Session, actor: Actor, *, publicity_id: uuid.UUID)
 def handle_objections(
     session: Session, actor: Actor, *, publicity_id: uuid.UUID, note: str
 ) -> RecruitPublicity:
-    row = _publicity(session, actor, publicity_id)
+    row = one(session, actor, publicity_id)
     if row.objections == row.objections_handled:
         raise Conflict("没有待处理的意见。")
     row.handling_note = require_text(note, "note", "处理情况", max_length=2000)

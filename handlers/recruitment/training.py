@@ -106,3 +106,20 @@ def notes_of(session: Session, recruit: Recruit) -> list[RecruitNote]:
             select(RecruitNote).where(RecruitNote.recruit_id == recruit.id).order_by(RecruitNote.written_on)
         )
     )
+
+
+def eligible(session: Session, recruit: Recruit) -> list[Member]:
+    """The branch's 正式党员 who may train or sponsor the person."""
+    return list(
+        session.scalars(
+            select(Member)
+            .join(Person, Person.id == Member.person_id)
+            .where(
+                Member.branch_id == recruit.org_id,
+                Member.left_at.is_(None),
+                Member.status == MemberStatus.full,
+                Member.person_id != recruit.person_id,
+            )
+            .order_by(Person.name)
+        )
+    )

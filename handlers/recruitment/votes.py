@@ -157,3 +157,11 @@ def explain(vote: RecruitVote) -> str:
         return f"{counts}，未超过半数，不能表决（{RULES_2014}第二十条）。"
     verdict = "通过" if vote.passed else "未通过"
     return f"{counts}；赞成 {vote.yes + vote.written_yes} 票（需 {needed} 票，按应到人数计算），{verdict}。"
+
+
+def of(session: Session, recruit_id: uuid.UUID) -> list[RecruitVote]:
+    return list(
+        session.scalars(
+            select(RecruitVote).where(RecruitVote.recruit_id == recruit_id).order_by(RecruitVote.held_on)
+        )
+    )

@@ -45,6 +45,12 @@ CATEGORY_LABELS = {
     "task_due": "任务将到期",
     "task_overdue": "任务逾期",
     "task_review": "任务待审核",
+    "recruit_talk": "入党谈话到期（支部）",
+    "recruit_review": "培养考察到期",
+    "recruit_report": "思想汇报到期",
+    "recruit_approval": "接收预备党员待审批（组织部）",
+    "recruit_full_application": "转正申请到期",
+    "recruit_full_vote": "转正讨论到期（支部）",
 }
 
 

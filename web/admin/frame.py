@@ -32,6 +32,7 @@ NAVIGATION = {
     "mailbox": "mailbox.inbox",
     "notices": "notice.send",
     "tasks": "task.send",
+    "recruits": "recruit.manage",
     "members": "member.view",
     "exchange": "archive.exchange",
     "rules": "org.manage",

@@ -18,12 +18,27 @@ from web.h5 import (
     meetings,
     mine,
     notices,
+    recruit,
     reminders,
     tasks,
 )
 from web.h5.frame import bp
 
 #: The modules whose routes make up /m/.
-PAGES = (home, meetings, checkin, approvals, learning, reminders, mine, dues, mailbox, notices, branch, tasks)
+PAGES = (
+    home,
+    meetings,
+    checkin,
+    approvals,
+    learning,
+    reminders,
+    mine,
+    dues,
+    mailbox,
+    notices,
+    branch,
+    tasks,
+    recruit,
+)
 
 __all__ = ["PAGES", "bp"]

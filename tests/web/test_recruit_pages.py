@@ -1,0 +1,103 @@
+"""发展党员 on the phone and in the console: a staff member applies on the phone (under 18 refused
+in Chinese), the secretary sees them on the board with the talk due, records the talk, and the
+person's page shows it; the quarterly 思想汇报 goes in from the phone; another branch's secretary
+finds nothing."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from handlers import recruitment
+from handlers.recruitment import deadlines
+from handlers.reminders.planning import is_met
+from models import OrgKind, Recruit, RecruitNote, Reminder, Role, RoleGrant
+from models.base import local_today
+from tests.helpers.pages import csrf, login, qr_login
+
+pytestmark = pytest.mark.usefixtures("queues")
+
+
+def test_apply_on_the_phone_and_the_secretary_records_the_talk(
+    browser, hospital, db_session, make_person, make_org
+):
+    applicant = make_person(wecom_userid="young01", name="规培医生", birth_date=date(1999, 3, 8))
+    make_person(
+        wecom_userid="minor01",
+        name="实习学生",
+        birth_date=local_today().replace(year=local_today().year - 17),
+    )
+    phone = browser.application.test_client()
+    page = login(phone, "young01", "/m/recruit").get_data(as_text=True)
+    assert "递交入党申请书" in page and "心内科党支部" in page
+    done = phone.post(
+        "/m/recruit/apply",
+        data={"csrf_token": csrf(page), "org_id": str(hospital["cardio"].id)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "入党申请书已递交" in done and "第2步 党组织派人谈话" in done
+    minor = browser.application.test_client()
+    minor_page = login(minor, "minor01", "/m/recruit").get_data(as_text=True)
+    refused = minor.post(
+        "/m/recruit/apply",
+        data={"csrf_token": csrf(minor_page), "org_id": str(hospital["cardio"].id)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "年满18周岁" in refused
+    assert db_session.scalar(select(Recruit).where(Recruit.person_id == applicant.id)) is not None
+
+    qr_login(browser, "sec01")
+    board = browser.get("/admin/recruits").get_data(as_text=True)
+    assert "规培医生" in board and "第2步 党组织派人谈话" in board
+    recruit = db_session.scalar(select(Recruit).where(Recruit.person_id == applicant.id))
+    detail = browser.get(f"/admin/recruits/{recruit.id}").get_data(as_text=True)
+    assert "第1步 递交入党申请书" in detail
+    recorded = browser.post(
+        f"/admin/recruits/{recruit.id}/steps",
+        data={
+            "csrf_token": csrf(detail),
+            "step": "2",
+            "done_on": f"{local_today():%Y-%m-%d}",
+            "evidence": "书记乙",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "已记录第 2 步" in recorded
+    refused = browser.post(
+        f"/admin/recruits/{recruit.id}/steps",
+        data={"csrf_token": csrf(detail), "step": "3", "done_on": f"{local_today():%Y-%m-%d}"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "应先公示" in refused
+
+    mine = phone.get("/m/recruit").get_data(as_text=True)
+    assert "党组织派人谈话" in mine
+    phone.post("/m/recruit/report", data={"csrf_token": csrf(mine), "text": "本季度学习了党章。"})
+    (note,) = db_session.scalars(select(RecruitNote).where(RecruitNote.recruit_id == recruit.id)).all()
+    assert note.kind == "thought_report" and note.text == "本季度学习了党章。"
+    assert "本季度学习了党章" not in (note.text_ciphertext or "")  # encrypted at rest
+
+    # Another branch's secretary finds nothing, as if it did not exist.
+    other = make_person(wecom_userid="sec02", name="书记丙")
+    db_session.add(RoleGrant(person_id=other.id, role=Role.secretary, org_id=make_org(OrgKind.branch).id))
+    db_session.flush()
+    outsider = browser.application.test_client()
+    qr_login(outsider, "sec02")
+    assert outsider.get(f"/admin/recruits/{recruit.id}").status_code == 404
+
+
+def test_the_talk_reminder_goes_to_the_branch_and_stops_when_it_is_held(
+    db_session, hospital, make_person, make_actor
+):
+    secretary = make_actor(Role.secretary, hospital["cardio"])
+    person = make_person(name="申请人甲", birth_date=date(1990, 1, 1))
+    recruit = recruitment.apply(
+        db_session, person, org_id=hospital["cardio"].id, applied_on=local_today() - timedelta(days=25)
+    )
+    assert deadlines.queue_reminders(db_session, local_today()) >= 1
+    talk = db_session.scalars(select(Reminder).where(Reminder.category == "recruit_talk")).all()
+    assert secretary.person_id in {r.person_id for r in talk}
+    recruitment.record_step(db_session, secretary, recruit_id=recruit.id, number=2, done_on=local_today())
+    assert all(is_met(db_session, r.obligation) for r in talk)

@@ -1,0 +1,213 @@
+"""发展党员 in the console: the pipeline board (counts per stage per branch, and the people the
+reader develops with their next step and deadline), one person's way — the 25 steps as a
+timeline with the next one to record, the votes, the 公示 and their objections, the 联系人 and
+介绍人, the training's notes — and the working-day calendar the 公示 are counted in."""
+
+from __future__ import annotations
+
+from flask import abort, g, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from handlers import recruitment, workdays
+from handlers.policy import holds
+from handlers.recruitment import board, exits, publicity, training, votes
+from web import db_session
+from web.admin.frame import bp, form_date, parse_uuid
+from web.outcome import form_change
+
+
+def _int(name: str) -> int | None:
+    return request.form.get(name, type=int)
+
+
+@bp.get("/recruits")
+def recruit_board() -> ResponseReturnValue:
+    if not holds(g.actor, "recruit.manage"):
+        abort(404)
+    session = db_session()
+    return render_template(
+        "admin/recruits.html",
+        counts=board.counts(session, g.actor),
+        lines=board.lines(session, g.actor),
+        stages=recruitment.OPEN,
+        labels=recruitment.STAGE_LABELS,
+    )
+
+
+@bp.get("/recruits/<recruit_id>")
+def recruit_detail(recruit_id: str) -> ResponseReturnValue:
+    session = db_session()
+    recruit = recruitment.find(session, g.actor, parse_uuid(recruit_id))
+    nxt = board.next_step(recruit)
+    return render_template(
+        "admin/recruit.html",
+        recruit=recruit,
+        steps=recruitment.STEPS,
+        done=recruitment.done(recruit),
+        next_step=nxt,
+        deadline=board.deadline(session, recruit, nxt),
+        votes=votes.of(session, recruit.id),
+        explain=votes.explain,
+        questions=votes.QUESTIONS,
+        publicity=publicity.of(session, recruit.id),
+        roles=training.roles_of(session, recruit),
+        notes=training.notes_of(session, recruit),
+        note_kinds=training.NOTE_KINDS,
+        members=training.eligible(session, recruit),
+        labels=recruitment.STAGE_LABELS,
+    )
+
+
+def _back(recruit_id: str) -> str:
+    return url_for("admin.recruit_detail", recruit_id=recruit_id)
+
+
+@bp.post("/recruits/<recruit_id>/steps")
+def recruit_step(recruit_id: str) -> ResponseReturnValue:
+    form = request.form
+    return form_change(
+        lambda: recruitment.record_step(
+            db_session(),
+            g.actor,
+            recruit_id=parse_uuid(recruit_id),
+            number=form.get("step", type=int) or 0,
+            done_on=form_date("done_on"),
+            evidence=form.get("evidence", ""),
+        ),
+        done=lambda row: f"已记录第 {row.step} 步。",
+        back=_back(recruit_id),
+    )
+
+
+@bp.post("/recruits/<recruit_id>/votes")
+def recruit_vote(recruit_id: str) -> ResponseReturnValue:
+    form = request.form
+    return form_change(
+        lambda: votes.record_vote(
+            db_session(),
+            g.actor,
+            recruit_id=parse_uuid(recruit_id),
+            question=form.get("question", ""),
+            held_on=form_date("held_on"),
+            should_attend=_int("should_attend"),
+            present=_int("present"),
+            yes=_int("yes") or 0,
+            no=_int("no") or 0,
+            abstain=_int("abstain") or 0,
+            written_yes=_int("written_yes") or 0,
+            written_no=_int("written_no") or 0,
+        ),
+        done=lambda vote: votes.explain(vote),
+        back=_back(recruit_id),
+    )
+
+
+@bp.post("/recruits/<recruit_id>/publicity")
+def recruit_publicity(recruit_id: str) -> ResponseReturnValue:
+    form = request.form
+    return form_change(
+        lambda: publicity.start(
+            db_session(),
+            g.actor,
+            recruit_id=parse_uuid(recruit_id),
+            working_days=_int("working_days"),
+            starts_on=form_date("starts_on"),
+            contact=form.get("contact", ""),
+        ),
+        done=lambda made: f"已公示至 {made[1].ends_on}。{made[1].note}",
+        back=_back(recruit_id),
+    )
+
+
+@bp.post("/recruits/publicity/<publicity_id>/<action>")
+def recruit_objection(publicity_id: str, action: str) -> ResponseReturnValue:
+    session, form = db_session(), request.form
+    row = publicity.one(session, g.actor, parse_uuid(publicity_id))
+    back = _back(str(row.recruit_id))
+    if action == "objection":
+        change = lambda: publicity.record_objection(session, g.actor, publicity_id=parse_uuid(publicity_id))  # noqa: E731
+    elif action == "handled":
+        change = lambda: publicity.handle_objections(  # noqa: E731
+            session, g.actor, publicity_id=parse_uuid(publicity_id), note=form.get("note", "")
+        )
+    else:
+        abort(404)
+    return form_change(change, done="已记录。", back=back)
+
+
+@bp.post("/recruits/<recruit_id>/roles")
+def recruit_role(recruit_id: str) -> ResponseReturnValue:
+    form = request.form
+    return form_change(
+        lambda: training.assign(
+            db_session(),
+            g.actor,
+            recruit_id=parse_uuid(recruit_id),
+            member_id=parse_uuid(form.get("member_id", "")),
+            role=form.get("role", ""),
+        ),
+        done="已指定。",
+        back=_back(recruit_id),
+    )
+
+
+@bp.post("/recruits/<recruit_id>/notes")
+def recruit_note(recruit_id: str) -> ResponseReturnValue:
+    form = request.form
+    return form_change(
+        lambda: training.add_note(
+            db_session(),
+            g.actor,
+            recruit_id=parse_uuid(recruit_id),
+            kind=form.get("kind", ""),
+            written_on=form_date("written_on"),
+            text=form.get("text", ""),
+        ),
+        done="已记录。",
+        back=_back(recruit_id),
+    )
+
+
+@bp.post("/recruits/<recruit_id>/exit")
+def recruit_exit(recruit_id: str) -> ResponseReturnValue:
+    form, session, rid = request.form, db_session(), parse_uuid(recruit_id)
+    action, reason = form.get("action"), form.get("reason", "")
+    changes = {
+        "not_admit": lambda: exits.not_admit(session, g.actor, recruit_id=rid, reason=reason),
+        "transfer": lambda: exits.transfer_out(session, g.actor, recruit_id=rid, reason=reason),
+        "extend": lambda: exits.extend_probation(
+            session, g.actor, recruit_id=rid, months=_int("months") or 0, held_on=form_date("held_on")
+        ),
+        "cancel": lambda: exits.cancel_probation(
+            session, g.actor, recruit_id=rid, held_on=form_date("held_on"), reason=reason
+        ),
+    }
+    if action not in changes:
+        abort(404)
+    return form_change(changes[action], done="已记录。", back=_back(recruit_id))
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+def work_calendar() -> ResponseReturnValue:
+    """节假日安排: the days the office marks beside the bundled schedule, and confirmed years."""
+    if not holds(g.actor, "org.manage"):
+        abort(404)
+    session, form = db_session(), request.form
+    if request.method == "POST":
+        if form.get("action") == "confirm":
+            change = lambda: workdays.confirm_year(session, g.actor, _int("year") or 0)  # noqa: E731
+        else:
+            change = lambda: workdays.mark_day(  # noqa: E731
+                session,
+                g.actor,
+                day=form_date("day"),
+                is_workday=form.get("is_workday") == "1",
+                note=form.get("note", ""),
+            )
+        return form_change(change, done="已保存。", back=url_for("admin.work_calendar"))
+    return render_template(
+        "admin/calendar.html",
+        marks=workdays.marked(session),
+        years=workdays.confirmed_years(session),
+        bundled=sorted(workdays.bundled_years())[-3:],
+    )
