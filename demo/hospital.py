@@ -19,6 +19,7 @@ from demo.activity import DemoActivity
 from demo.archive import DemoArchive
 from demo.dues import DemoDues
 from demo.plan import CAMPUSES, GIVEN, HOSPITAL, ORG_PLAN, POSITIONS, REGIONS, SHIFT_GROUPS, SURNAMES
+from demo.recruitment import DemoRecruitment
 from handlers import attachments, people
 from handlers.policy import Actor
 from handlers.validation import id_check_digit
@@ -73,32 +74,43 @@ class DemoHospital(DemoActivity):
 
     # -- identities ------------------------------------------------------------------------
 
-    def name(self) -> str:
+    def name(self, rng: random.Random | None = None) -> str:
+        rng = rng or self.rng
         while True:
-            given = "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2, 2))))
-            name = self.rng.choice(SURNAMES) + given
+            given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+            name = rng.choice(SURNAMES) + given
             if name not in self.used_names:
                 self.used_names.add(name)
                 return name
 
-    def identity(self, born: date) -> tuple[str, str]:
-        first17 = f"{self.rng.choice(REGIONS)}{born:%Y%m%d}{self.rng.randrange(1000):03d}"
-        mobile = f"1{self.rng.choice('3456789')}{self.rng.randrange(10**9):09d}"
+    def identity(self, born: date, rng: random.Random | None = None) -> tuple[str, str]:
+        rng = rng or self.rng
+        first17 = f"{rng.choice(REGIONS)}{born:%Y%m%d}{rng.randrange(1000):03d}"
+        mobile = f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
         return first17 + id_check_digit(first17), mobile
 
-    def person(self, department: Department | None, kind: str, *, retired: bool = False):
+    def person(
+        self,
+        department: Department | None,
+        kind: str,
+        *,
+        retired: bool = False,
+        rng: random.Random | None = None,
+    ):
+        """A staff member; `rng`: a feature's own stream, so the main one stays as it was."""
+        rng = rng or self.rng
         self.serial += 1
-        age = self.rng.randint(62, 85) if retired else self.rng.randint(24, 58)
-        born = date(2026 - age, self.rng.randint(1, 12), self.rng.randint(1, 28))
-        id_number, mobile = self.identity(born)
+        age = rng.randint(62, 85) if retired else rng.randint(24, 58)
+        born = date(2026 - age, rng.randint(1, 12), rng.randint(1, 28))
+        id_number, mobile = self.identity(born, rng)
         person = people.create_person(
             self.session,
             self.actor,
             wecom_userid=f"demo{self.serial:04d}",
-            name=self.name(),
+            name=self.name(rng),
             # WeCom files staff outside any department (retirees here) under the root department.
             department_id=(department or self.root).id,
-            position=self.rng.choice(POSITIONS[kind]),
+            position=rng.choice(POSITIONS[kind]),
             id_number=id_number,
             mobile=mobile,
             birth_date=born,
@@ -138,6 +150,15 @@ class DemoHospital(DemoActivity):
         # The archive draws on a stream of its own, so the rest of the seed stays as it was.
         DemoArchive(
             self.session, random.Random(self.seed * 18 + 1), self.today, self.actor, self.report
+        ).build()
+        recruit_rng = random.Random(self.seed * 22 + 1)
+        # Before dues, so the members it makes are assessed; its own stream for the staff it adds.
+        self.report.members += DemoRecruitment(
+            self.session,
+            recruit_rng,
+            self.today,
+            self.actor,
+            new_staff=lambda department: self.person(department, "clinical", rng=recruit_rng)[0],
         ).build()
         DemoDues(self.session, random.Random(self.seed * 20 + 1), self.today, self.actor).build()
         self.meeting_history([branch for branch, _, _ in branches])

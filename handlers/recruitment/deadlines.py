@@ -7,6 +7,7 @@ the 转正申请 (the person, a month before) and the 支部大会 (the branch, 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
@@ -55,96 +56,102 @@ def _mentors(session: Session, recruit: Recruit) -> list[Person]:
     return [r.member.person for r in rows if r.member.person.is_active]
 
 
-def due_for(
-    session: Session, recruit: Recruit, today: date
-) -> list[tuple[str, str, str, date, list[Person], str]]:
-    """What the person's way owes now: (obligation, title, reason, due, who, page)."""
-    steps, found = done(recruit), []
+@dataclass(frozen=True)
+class Owed:
+    obligation: str
+    title: str
+    reason: str
+    due: date
+    people: list[Person]
+    page: str
+
+
+def due_for(session: Session, recruit: Recruit, today: date) -> list[Owed]:
+    """What the person's way owes now, and who owes it."""
     branch_page = links.page("admin.recruit_detail", recruit_id=recruit.id)
-    own_page = links.page("h5.recruit_page")
     leaders = branch_leaders(session, recruit.org)[1]
-    name = recruit.person.name
-    if recruit.stage == RecruitStage.applicant and 2 not in steps:
+    return [
+        *_training(session, recruit, today, leaders, branch_page),
+        *_approval(session, recruit, today, branch_page),
+        *_probation(recruit, today, leaders, branch_page),
+    ]
+
+
+def _training(
+    session: Session, recruit: Recruit, today: date, leaders: list[Person], page: str
+) -> list[Owed]:
+    found, name, rid = [], recruit.person.name, recruit.id
+    if recruit.stage == RecruitStage.applicant and 2 not in done(recruit):
         due = recruit.applied_on + timedelta(
             days=int(rules.value(session, "recruit.talk_within_days", today))
         )
-        found.append(
-            (
-                f"recruit_talk:{recruit.id}",
-                f"入党申请人{name}待谈话",
-                f"收到入党申请后应在一个月内谈话，最迟 {due:%m月%d日}。",
-                due,
-                leaders,
-                branch_page,
-            )
-        )
+        reason = f"收到入党申请后应在一个月内谈话，最迟 {due:%m月%d日}。"
+        found.append(Owed(f"recruit_talk:{rid}", f"入党申请人{name}待谈话", reason, due, leaders, page))
     if recruit.stage in (RecruitStage.activist, RecruitStage.candidate) and recruit.activist_on:
         months = int(rules.value(session, "recruit.review_months", today))
         due = _add_months(_last_note(session, recruit, "review") or recruit.activist_on, months)
-        found.append(
-            (
-                f"recruit_review:{recruit.id}:{due}",
-                f"请对{name}进行半年考察",
-                f"每半年考察一次，本次应在 {due:%m月%d日} 前完成。",
-                due,
-                _mentors(session, recruit) or leaders,
-                branch_page,
-            )
-        )
+        reason = f"每半年考察一次，本次应在 {due:%m月%d日} 前完成。"
+        who = _mentors(session, recruit) or leaders
+        found.append(Owed(f"recruit_review:{rid}:{due}", f"请对{name}进行半年考察", reason, due, who, page))
     if recruit.stage in (RecruitStage.activist, RecruitStage.candidate, RecruitStage.probationary):
         months = int(rules.value(session, "recruit.report_months", today))
         due = _add_months(_last_note(session, recruit, "thought_report") or recruit.applied_on, months)
+        reason = f"本季度思想汇报请于 {due:%m月%d日} 前在手机上递交。"
+        own = links.page("h5.recruit_page")
         found.append(
-            (
-                f"recruit_report:{recruit.id}:{due}",
-                "请递交思想汇报",
-                f"本季度思想汇报请于 {due:%m月%d日} 前在手机上递交。",
-                due,
+            Owed(f"recruit_report:{rid}:{due}", "请递交思想汇报", reason, due, [recruit.person], own)
+        )
+    return found
+
+
+def _approval(session: Session, recruit: Recruit, today: date, page: str) -> list[Owed]:
+    """Warned at 60 days, due at 90, never past 180 (细则 art. 24): to the office."""
+    if recruit.stage != RecruitStage.candidate or not recruit.admitted_on or 17 in done(recruit):
+        return []
+    waited, found = (today - recruit.admitted_on).days, []
+    limit = recruit.admitted_on + timedelta(
+        days=int(rules.value(session, "recruit.approval_max_days", today))
+    )
+    for phase, at in (("warn", 60), ("due", int(rules.value(session, "recruit.approval_days", today)))):
+        if waited >= at:
+            reason = f"支部大会已通过 {waited} 天，应在三个月内审批，最迟不超过 {limit:%Y年%m月%d日}。"
+            title = f"{recruit.person.name}的接收预备党员待审批"
+            found.append(
+                Owed(f"recruit_approval:{recruit.id}:{phase}", title, reason, limit, _office(session), page)
+            )
+    return found
+
+
+def _probation(recruit: Recruit, today: date, leaders: list[Person], page: str) -> list[Owed]:
+    if recruit.stage != RecruitStage.probationary or not recruit.probation_ends_on:
+        return []
+    ends, steps, found = recruit.probation_ends_on, done(recruit), []
+    if 22 not in steps and today >= ends - timedelta(days=30):
+        reason = f"您的预备期 {ends:%Y年%m月%d日} 期满，请提前一个月左右提交转正申请。"
+        own = links.page("h5.recruit_page")
+        found.append(
+            Owed(
+                f"recruit_full_application:{recruit.id}:{ends}",
+                "请提出转正申请",
+                reason,
+                ends,
                 [recruit.person],
-                own_page,
+                own,
             )
         )
-    if recruit.stage == RecruitStage.candidate and recruit.admitted_on and 17 not in steps:
-        waited = (today - recruit.admitted_on).days
-        for phase, at in (("warn", 60), ("due", int(rules.value(session, "recruit.approval_days", today)))):
-            if waited >= at:
-                limit = recruit.admitted_on + timedelta(
-                    days=int(rules.value(session, "recruit.approval_max_days", today))
-                )
-                found.append(
-                    (
-                        f"recruit_approval:{recruit.id}:{phase}",
-                        f"{name}的接收预备党员待审批",
-                        f"支部大会已通过 {waited} 天，应在三个月内审批，最迟不超过 {limit:%Y年%m月%d日}。",
-                        limit,
-                        _office(session),
-                        branch_page,
-                    )
-                )
-    if recruit.stage == RecruitStage.probationary and recruit.probation_ends_on:
-        ends = recruit.probation_ends_on
-        if 22 not in steps and today >= ends - timedelta(days=30):
-            found.append(
-                (
-                    f"recruit_full_application:{recruit.id}:{ends}",
-                    "请提出转正申请",
-                    f"您的预备期 {ends:%Y年%m月%d日} 期满，请提前一个月左右提交转正申请。",
-                    ends,
-                    [recruit.person],
-                    own_page,
-                )
+    if 23 not in steps and today >= ends:
+        reason = f"预备期于 {ends:%m月%d日} 期满，请及时召开支部党员大会讨论其转正。"
+        title = f"{recruit.person.name}预备期已满，待支部大会讨论转正"
+        found.append(
+            Owed(
+                f"recruit_full_vote:{recruit.id}:{ends}",
+                title,
+                reason,
+                today + timedelta(days=14),
+                leaders,
+                page,
             )
-        if 23 not in steps and today >= ends:
-            found.append(
-                (
-                    f"recruit_full_vote:{recruit.id}:{ends}",
-                    f"{name}预备期已满，待支部大会讨论转正",
-                    f"预备期于 {ends:%m月%d日} 期满，请及时召开支部党员大会讨论其转正。",
-                    today + timedelta(days=14),
-                    leaders,
-                    branch_page,
-                )
-            )
+        )
     return found
 
 
@@ -157,27 +164,29 @@ def queue_reminders(session: Session, today: date) -> int:
         .options(joinedload(Recruit.person), joinedload(Recruit.org))
     ).unique()
     for recruit in recruits:
-        for obligation, title, reason, due, people, page in due_for(session, recruit, today):
-            lead = 7 if not obligation.startswith("recruit_approval") else 0
-            if today < due - timedelta(days=lead) and not obligation.startswith(
-                ("recruit_approval", "recruit_full")
+        for owed in due_for(session, recruit, today):
+            kind = owed.obligation.partition(":")[0]
+            if today < owed.due - timedelta(days=7) and kind in (
+                "recruit_talk",
+                "recruit_review",
+                "recruit_report",
             ):
-                continue
-            asks += [
-                reminders.Ask(
-                    person,
-                    obligation.partition(":")[0],
-                    obligation,
-                    title,
-                    reason,
-                    page,
-                    due_at=_noon(max(due, today)),
-                    earliest=now,
-                    latest=now + timedelta(days=2),
-                    priority=ReminderPriority.normal,
-                )  # fmt: skip
-                for person in people
-            ]
+                continue  # the talk, 考察 and 思想汇报 are asked for a week ahead (the others gate themselves)
+            for person in owed.people:
+                asks.append(
+                    reminders.Ask(
+                        person,
+                        kind,
+                        owed.obligation,
+                        owed.title,
+                        owed.reason,
+                        owed.page,
+                        due_at=_noon(max(owed.due, today)),
+                        earliest=now,
+                        latest=now + timedelta(days=2),
+                        priority=ReminderPriority.normal,
+                    )
+                )
     return reminders.remind_many(session, asks, now=now)
 
 
