@@ -171,7 +171,7 @@ def queue_reminders(session: Session, today: date) -> int:
                 "recruit_review",
                 "recruit_report",
             ):
-                continue  # the talk, 考察 and 思想汇报 are asked for a week ahead (the others gate themselves)
+                continue  # asked a week ahead (the others gate themselves)
             for person in owed.people:
                 asks.append(
                     reminders.Ask(
