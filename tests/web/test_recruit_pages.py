@@ -101,3 +101,21 @@ def test_the_talk_reminder_goes_to_the_branch_and_stops_when_it_is_held(
     assert secretary.person_id in {r.person_id for r in talk}
     recruitment.record_step(db_session, secretary, recruit_id=recruit.id, number=2, done_on=local_today())
     assert all(is_met(db_session, r.obligation) for r in talk)
+
+
+def test_the_applicants_api_gives_steps_and_deadlines_in_scope(
+    client, hospital, token, conforms, db_session, make_person, make_org
+):
+    person = make_person(name="申请人乙", birth_date=date(1992, 2, 2))
+    recruit = recruitment.apply(db_session, person, org_id=hospital["cardio"].id, applied_on=local_today())
+    office = token(Role.committee_office)
+    listing = client.get("/api/v1/applicants", headers=office)
+    conforms("/applicants", 200, listing.get_json())
+    (item,) = listing.get_json()["items"]
+    assert (item["stage"], item["next_step"]) == ("applicant", 2) and item["deadline"]
+    one = client.get(f"/api/v1/applicants/{recruit.id}", headers=office)
+    conforms("/applicants/{applicant_id}", 200, one.get_json())
+    assert [s["step"] for s in one.get_json()["steps"]] == [1]
+    elsewhere = token(Role.secretary, make_org(OrgKind.branch).code)
+    assert client.get(f"/api/v1/applicants/{recruit.id}", headers=elsewhere).status_code == 404
+    assert client.get("/api/v1/applicants", headers=elsewhere).get_json()["total"] == 0

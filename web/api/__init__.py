@@ -9,6 +9,7 @@ module here and its paths to the document.
 from __future__ import annotations
 
 from web.api import (
+    applicants,
     approvals,
     archive,
     dues,
@@ -32,6 +33,7 @@ RESOURCES = (
     messages,
     notices,
     tasks,
+    applicants,
     meetings,
     approvals,
     learning,

@@ -10,7 +10,14 @@ from web.api.openapi.common import ERROR, PAGING, UUID, _body, _errors, _items_o
 from web.api.openapi.dues import dues_paths, dues_schemas
 from web.api.openapi.learning import CAMPAIGN, LESSON, STUDY_RECORD, learning_paths
 from web.api.openapi.meetings import ATTENDANCE, MEETING, SESSION, meeting_paths
-from web.api.openapi.messages import message_paths, message_schemas, task_paths, task_schemas
+from web.api.openapi.messages import (
+    applicant_paths,
+    applicant_schemas,
+    message_paths,
+    message_schemas,
+    task_paths,
+    task_schemas,
+)
 from web.api.openapi.people import MEMBER, MEMBER_CREATE, MEMBER_UPDATE, ORG, ORG_CREATE, ORG_UPDATE
 from web.api.openapi.rosters import REMINDER, ROSTER_RESULT, roster_paths
 from web.api.openapi.venues import VENUE, venue_paths
@@ -107,6 +114,7 @@ def _document() -> dict[str, Any]:
                 **dues_schemas(_page_of),
                 **message_schemas(_page_of),
                 **task_schemas(_page_of),
+                **applicant_schemas(_page_of),
             },
         },
         "paths": {
@@ -195,6 +203,7 @@ def _document() -> dict[str, Any]:
             **dues_paths(),
             **message_paths(),
             **task_paths(),
+            **applicant_paths(),
             **learning_paths(),
         },
     }

@@ -1,4 +1,4 @@
-"""Schemas and paths of the 书记信箱 (messages) and 通知公告 (notices)."""
+"""Schemas and paths of the 书记信箱 (messages), 通知公告 (notices), 任务督办 (tasks) and 发展党员 (applicants)."""
 
 from __future__ import annotations
 
@@ -189,6 +189,87 @@ def task_paths() -> dict[str, Any]:
                 "summary": "一项任务及每个接收方的办理步骤（不含报告正文）",
                 "parameters": [{"name": "task_id", "in": "path", "required": True, "schema": UUID}],
                 "responses": {**_ok("#/components/schemas/TaskDetail"), **_errors(401, 404, 422, 429)},
+            }
+        },
+    }
+
+
+_RECRUIT_STAGES = [
+    "applicant",
+    "activist",
+    "candidate",
+    "probationary",
+    "full",
+    "not_admitted",
+    "cancelled",
+    "transferred",
+]
+APPLICANT = {
+    "type": "object",
+    "required": ["id", "name", "org_id", "stage", "applied_on", "next_step", "next_step_label", "deadline"],
+    "properties": {
+        "id": UUID,
+        "name": {"type": "string"},
+        "org_id": UUID,
+        "stage": {"type": "string", "enum": _RECRUIT_STAGES},
+        "applied_on": {"type": "string", "format": "date"},
+        "next_step": {"type": ["integer", "null"], "description": "《发展党员工作细则》25个步骤中的下一步"},
+        "next_step_label": {"type": ["string", "null"]},
+        "deadline": {
+            "type": ["string", "null"],
+            "format": "date",
+            "description": "规则规定的期限；没有期限为 null",
+        },
+    },
+}
+STEP = {
+    "type": "object",
+    "required": ["step", "label", "done_on", "evidence"],
+    "properties": {
+        "step": {"type": "integer"},
+        "label": {"type": "string"},
+        "done_on": {"type": "string", "format": "date"},
+        "evidence": {"type": "string"},
+    },
+}
+
+
+def applicant_schemas(page_of: Any) -> dict[str, Any]:
+    detail = {
+        "allOf": [
+            {"$ref": "#/components/schemas/Applicant"},
+            {
+                "type": "object",
+                "required": ["steps", "probation_ends_on"],
+                "properties": {
+                    "probation_ends_on": {"type": ["string", "null"], "format": "date"},
+                    "steps": {"type": "array", "items": {"$ref": "#/components/schemas/ApplicantStep"}},
+                },
+            },
+        ]
+    }
+    return {
+        "Applicant": APPLICANT,
+        "ApplicantPage": page_of("#/components/schemas/Applicant"),
+        "ApplicantStep": STEP,
+        "ApplicantDetail": detail,
+    }
+
+
+def applicant_paths() -> dict[str, Any]:
+    return {
+        "/applicants": {
+            "get": {
+                "summary": "发展党员：令牌范围内正在培养的人员、阶段、下一步和期限（按期限排列，不作排名）",
+                "parameters": [*PAGING],
+                "responses": {**_ok("#/components/schemas/ApplicantPage"), **_errors(401, 422, 429)},
+            }
+        },
+        "/applicants/{applicant_id}": {
+            "get": {
+                "summary": "一名发展对象已完成的步骤及日期（不含考察和谈话记录）",
+                "parameters": [{"name": "applicant_id", "in": "path", "required": True, "schema": UUID}],
+                "responses": {**_ok("#/components/schemas/ApplicantDetail"), **_errors(401, 404, 422, 429)},
             }
         },
     }
