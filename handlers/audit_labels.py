@@ -86,6 +86,7 @@ ACTION_LABELS = {
     "recruit.objection_handled": "处理公示意见",
     "recruit.close": "结束发展程序",
     "recruit.extend": "延长预备期",
+    "recruit.export": "导出发展党员纪实表",
     "calendar.mark": "标记节假日或调休",
     "calendar.confirm": "确认年度节假日安排",
     "task.submit": "提交任务",

@@ -298,3 +298,19 @@ def test_a_year_nobody_has_confirmed_says_so_until_the_office_marks_it(db_sessio
     workdays.confirm_year(db_session, office, 2027)
     span = workdays.working_span(db_session, date(2026, 12, 28), 5)
     assert span.ends_on == date(2027, 1, 4) and span.unconfirmed_years == ()
+
+
+def test_the_record_is_a_word_document_of_every_step(db_session, branch_world):
+    from io import BytesIO
+
+    from docx import Document
+
+    from handlers.recruitment import documents
+
+    w = branch_world
+    recruit = recruitment.apply(db_session, w["nurse"], org_id=w["branch"].id, applied_on=ago(30))
+    _step(db_session, w, recruit, 2, 20, "书记谈话")
+    name, content = documents.record_docx(db_session, w["secretary"], recruit.id)
+    table = Document(BytesIO(content)).tables[0]
+    assert name.endswith(".docx") and len(table.rows) == 26
+    assert [c.text for c in table.rows[2].cells][2:4] == [f"{ago(20):%Y-%m-%d}", "书记谈话"]

@@ -5,14 +5,15 @@ timeline with the next one to record, the votes, the 公示 and their objections
 
 from __future__ import annotations
 
-from flask import abort, g, render_template, request, url_for
+from flask import Response, abort, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from handlers import recruitment, workdays
 from handlers.policy import holds
-from handlers.recruitment import board, exits, publicity, training, votes
+from handlers.recruitment import board, documents, exits, publicity, training, votes
 from web import db_session
 from web.admin.frame import bp, form_date, parse_uuid
+from web.admin.meeting_pages import DOCX
 from web.outcome import form_change
 
 
@@ -32,6 +33,12 @@ def recruit_board() -> ResponseReturnValue:
         stages=recruitment.OPEN,
         labels=recruitment.STAGE_LABELS,
     )
+
+
+@bp.get("/recruits/<recruit_id>/record.docx")
+def recruit_record(recruit_id: str) -> ResponseReturnValue:
+    name, content = documents.record_docx(db_session(), g.actor, parse_uuid(recruit_id))
+    return Response(content, mimetype=DOCX, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
 @bp.get("/recruits/<recruit_id>")

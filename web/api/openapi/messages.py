@@ -1,4 +1,4 @@
-"""Schemas and paths of the 书记信箱 (messages), 通知公告 (notices), 任务督办 (tasks) and 发展党员 (applicants)."""
+"""Schemas and paths of the 书记信箱, 通知公告, 任务督办 and 发展党员 (applicants) collections."""
 
 from __future__ import annotations
 
