@@ -440,3 +440,55 @@ def test_a_topic_that_names_its_kind_is_not_prefixed_twice(db_session, make_org,
         for topic in ("党课：学习党章", "学习党章")
     ]
     assert [meetings.headline(db_session, m) for m in planned] == ["党课：学习党章", "党课：学习党章"]
+
+
+def test_a_general_assembly_votes_on_a_candidate_from_its_own_roster(
+    db_session, people, branch, venue, make_person
+):
+    """发展党员 (issue 19): the 支部党员大会's vote on a candidate takes who should attend and who is
+    present from the meeting's roster, and its result goes into the meeting's resolutions."""
+    from datetime import date
+
+    from handlers import recruitment
+    from handlers.recruitment import votes
+    from models import RecruitPublicity, RecruitStage, RecruitStep
+
+    meeting = plan(db_session, people["secretary"], branch, venue, has_vote=True)
+    secretary = people["secretary"]
+    for member in people["full"][:3]:
+        meetings.confirm(
+            db_session, secretary, meeting_id=meeting.id, member_id=member.id, present=True, now=NOW
+        )
+    candidate = make_person(name="发展对象甲", birth_date=date(1995, 1, 1))
+    recruit = recruitment.apply(db_session, candidate, org_id=branch.id, applied_on=date(2024, 1, 2))
+    recruit.stage = RecruitStage.candidate
+    for number in range(2, 15):
+        db_session.add(
+            RecruitStep(recruit_id=recruit.id, step=number, done_on=date(2026, 10, 1), recorded_by="测试")
+        )
+    db_session.add(
+        RecruitPublicity(
+            recruit_id=recruit.id,
+            stage=RecruitStage.probationary,
+            starts_on=date(2026, 10, 2),
+            ends_on=date(2026, 10, 10),
+            working_days=5,
+        )
+    )
+    db_session.flush()
+    db_session.refresh(recruit)
+    assert votes.on_the_agenda(db_session, meeting) == [(recruit, "admit")]
+    vote = votes.record_vote(
+        db_session,
+        secretary,
+        recruit_id=recruit.id,
+        question="admit",
+        held_on=date(2026, 11, 20),
+        yes=3,
+        no=0,
+        abstain=0,
+        meeting_id=meeting.id,
+    )
+    assert (vote.should_attend, vote.present, vote.passed) == (5, 3, True)  # 3 of 5 who should attend
+    assert recruit.admitted_on == date(2026, 11, 20) and "发展对象甲接收为预备党员" in meeting.resolutions
+    assert votes.on_the_agenda(db_session, meeting) == []

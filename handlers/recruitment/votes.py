@@ -18,9 +18,9 @@ from handlers.meetings import get_meeting, quorum
 from handlers.policy import Actor
 from handlers.recruitment.pipeline import _record, check, find
 from handlers.rules_recruitment import RULES_2014
-from models import MeetingKind
+from models import Meeting, MeetingKind, MeetingStatus
 from models.meeting import meeting_obligation
-from models.recruitment import RecruitStage, RecruitVote
+from models.recruitment import Recruit, RecruitStage, RecruitVote
 
 QUESTIONS = {
     "admit": "接收为预备党员",
@@ -103,6 +103,8 @@ def record_vote(
         object_id=recruit.id,
         detail={"question": question, "passed": vote.passed},
     )
+    if meeting_id is not None:  # recorded with the minutes, while they are still open
+        _with_the_minutes(session, meeting_id, recruit, vote)
     if vote.passed and question in RECORDS_STEP:
         _record(
             session,
@@ -114,6 +116,41 @@ def record_vote(
             meeting_id,
         )
     return vote
+
+
+def _with_the_minutes(session: Session, meeting_id: uuid.UUID, recruit: Any, vote: RecruitVote) -> None:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting.status != MeetingStatus.planned:
+        return
+    line = f"{recruit.person.name}{QUESTIONS[vote.question]}：{explain(vote)}"
+    meeting.resolutions = "\n".join(x for x in (meeting.resolutions.strip(), line) if x)[:5000]
+
+
+def on_the_agenda(session: Session, meeting: Meeting) -> list[tuple[Recruit, str]]:
+    """At a branch's 支部党员大会: those whose admission or 转正 is due for its vote."""
+    kinds = set(
+        session.scalars(
+            select(meeting_obligation.c.kind).where(meeting_obligation.c.meeting_id == meeting.id)
+        )
+    )
+    if MeetingKind.general_assembly not in kinds:
+        return []
+    recruits = session.scalars(
+        select(Recruit)
+        .where(
+            Recruit.org_id == meeting.org_id,
+            Recruit.stage.in_((RecruitStage.candidate, RecruitStage.probationary)),
+        )
+        .order_by(Recruit.applied_on)
+    )
+    due = []
+    for recruit in recruits:
+        steps = {s.step for s in recruit.steps}
+        if recruit.stage == RecruitStage.candidate and 14 in steps and 15 not in steps:
+            due.append((recruit, "admit"))
+        elif recruit.stage == RecruitStage.probationary and 22 in steps and 23 not in steps:
+            due.append((recruit, "full"))
+    return due
 
 
 def _meeting_counts(session: Session, actor: Actor, recruit: Any, meeting_id: uuid.UUID) -> tuple[int, int]:

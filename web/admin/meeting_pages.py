@@ -12,6 +12,8 @@ from flask.typing import ResponseReturnValue
 from handlers import compliance, meetings, members
 from handlers.errors import DomainError
 from handlers.meetings.ledger import record_docx as meeting_record_docx
+from handlers.policy import holds
+from handlers.recruitment import votes as recruit_votes
 from models.base import local_today
 from web import charts, db_session
 from web.admin.frame import bp, parse_uuid, scope_org_id, scoped
@@ -97,6 +99,8 @@ def meeting_detail(meeting_id: str) -> ResponseReturnValue:
         methods=meetings.METHOD_LABELS,
         statuses=STATUS_LABELS,
         corrections=meetings.corrections(db_session(), meeting),
+        agenda=recruit_votes.on_the_agenda(db_session(), meeting) if holds(g.actor, "recruit.manage") else [],
+        questions=recruit_votes.QUESTIONS,
     )
 
 

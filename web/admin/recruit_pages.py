@@ -12,7 +12,7 @@ from handlers import recruitment, workdays
 from handlers.policy import holds
 from handlers.recruitment import board, documents, exits, publicity, training, votes
 from web import db_session
-from web.admin.frame import bp, form_date, parse_uuid
+from web.admin.frame import bp, form_date, parse_uuid, safe_next
 from web.admin.meeting_pages import DOCX
 from web.outcome import form_change
 
@@ -103,9 +103,10 @@ def recruit_vote(recruit_id: str) -> ResponseReturnValue:
             abstain=_int("abstain") or 0,
             written_yes=_int("written_yes") or 0,
             written_no=_int("written_no") or 0,
+            meeting_id=parse_uuid(form["meeting_id"]) if form.get("meeting_id") else None,
         ),
         done=lambda vote: votes.explain(vote),
-        back=_back(recruit_id),
+        back=safe_next(form.get("back")) if form.get("back") else _back(recruit_id),
     )
 
 
