@@ -91,8 +91,9 @@ def _training(
         months = int(rules.value(session, "recruit.review_months", today))
         due = _add_months(_last_note(session, recruit, "review") or recruit.activist_on, months)
         reason = f"每半年考察一次，本次应在 {due:%m月%d日} 前完成。"
-        who = _mentors(session, recruit) or leaders
-        found.append(Owed(f"recruit_review:{rid}:{due}", f"请对{name}进行半年考察", reason, due, who, page))
+        mentors = _mentors(session, recruit)  # a 联系人 records it on the phone, the branch in the console
+        who, where = (mentors, links.page("h5.recruit_page")) if mentors else (leaders, page)
+        found.append(Owed(f"recruit_review:{rid}:{due}", f"请对{name}进行半年考察", reason, due, who, where))
     if recruit.stage in (RecruitStage.activist, RecruitStage.candidate, RecruitStage.probationary):
         months = int(rules.value(session, "recruit.report_months", today))
         due = _add_months(_last_note(session, recruit, "thought_report") or recruit.applied_on, months)

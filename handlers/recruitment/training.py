@@ -123,3 +123,24 @@ def eligible(session: Session, recruit: Recruit) -> list[Member]:
             .order_by(Person.name)
         )
     )
+
+
+def mentored_by(session: Session, person: Person) -> list[Recruit]:
+    """Those the person trains as 培养联系人, still on the way."""
+    return list(
+        session.scalars(
+            select(Recruit)
+            .join(RecruitRole, RecruitRole.recruit_id == Recruit.id)
+            .join(Member, Member.id == RecruitRole.member_id)
+            .where(Member.person_id == person.id, RecruitRole.role == "mentor", Recruit.stage.in_(OPEN))
+            .order_by(Recruit.applied_on)
+        )
+    )
+
+
+def add_mentor_review(session: Session, person: Person, *, recruit_id: uuid.UUID, text: str) -> RecruitNote:
+    """The 培养联系人's half-yearly 考察, from the phone (细则 art. 11)."""
+    recruit = next((r for r in mentored_by(session, person) if r.id == recruit_id), None)
+    if recruit is None:
+        raise NotFound("您不是该同志的培养联系人。")
+    return _note(session, recruit, person.name, "review", local_today(), text)

@@ -119,3 +119,26 @@ def test_the_applicants_api_gives_steps_and_deadlines_in_scope(
     elsewhere = token(Role.secretary, make_org(OrgKind.branch).code)
     assert client.get(f"/api/v1/applicants/{recruit.id}", headers=elsewhere).status_code == 404
     assert client.get("/api/v1/applicants", headers=elsewhere).get_json()["total"] == 0
+
+
+def test_a_mentor_records_the_half_yearly_review_on_the_phone(
+    browser, hospital, db_session, make_person, make_actor
+):
+    from handlers.recruitment import training
+
+    secretary = make_actor(Role.secretary, hospital["cardio"])
+    person = make_person(name="积极分子丙", birth_date=date(1993, 3, 3))
+    recruit = recruitment.apply(db_session, person, org_id=hospital["cardio"].id)
+    training.assign(
+        db_session, secretary, recruit_id=recruit.id, member_id=hospital["nurse"].id, role="mentor"
+    )
+    phone = browser.application.test_client()
+    mine = login(phone, "nurse01", "/m/mine").get_data(as_text=True)
+    assert "我培养的入党积极分子" in mine
+    page = phone.get("/m/recruit").get_data(as_text=True)
+    assert "积极分子丙" in page and "递交入党申请书" not in page  # a member does not apply again
+    phone.post(
+        f"/m/recruit/review/{recruit.id}", data={"csrf_token": csrf(page), "text": "工作积极，群众评价好。"}
+    )
+    (note,) = training.notes_of(db_session, recruit)
+    assert (note.kind, note.author_label, note.text) == ("review", "李护士", "工作积极，群众评价好。")

@@ -7,6 +7,7 @@ from flask import g, render_template
 from flask.typing import ResponseReturnValue
 
 from handlers import compliance, learning, meetings, my_year
+from handlers.recruitment import training
 from web import db_session
 from web.h5.frame import bp, member_pages
 
@@ -24,6 +25,7 @@ def mine() -> ResponseReturnValue:
         hours=learning.hours_this_year(session, g.person) if member else None,
         when=meetings.when_text,
         runs_a_branch=bool(compliance.managed_branches(session, g.actor)),
+        mentoring=bool(training.mentored_by(session, g.person)) if member else False,
     )
 
 

@@ -20,6 +20,8 @@ member_pages("h5.recruit")
 def recruit_page() -> ResponseReturnValue:
     session = db_session()
     recruit = recruitment.own(session, g.person)
+    membership = g.person.membership
+    may_apply = recruit is None and (membership is None or membership.left_at is not None)
     return render_template(
         "h5/recruit.html",
         recruit=recruit,
@@ -28,11 +30,12 @@ def recruit_page() -> ResponseReturnValue:
         next_step=board.next_step(recruit) if recruit else None,
         labels=recruitment.STAGE_LABELS,
         branches=[(b.id, b.name) for b in recruitment.branches_to_apply(session, g.person)]
-        if recruit is None
+        if may_apply
         else [],
         reports=[n for n in training.notes_of(session, recruit) if n.kind == "thought_report"]
         if recruit
         else [],
+        mentored=training.mentored_by(session, g.person),
     )
 
 
@@ -50,5 +53,16 @@ def recruit_report() -> ResponseReturnValue:
     return form_change(
         lambda: training.add_own_report(db_session(), g.person, text=request.form.get("text", "")),
         done="思想汇报已递交。",
+        back=url_for("h5.recruit_page"),
+    )
+
+
+@bp.post("/recruit/review/<recruit_id>")
+def recruit_review(recruit_id: str) -> ResponseReturnValue:
+    return form_change(
+        lambda: training.add_mentor_review(
+            db_session(), g.person, recruit_id=parse_uuid(recruit_id), text=request.form.get("text", "")
+        ),
+        done="考察情况已记录，支部可以看到。",
         back=url_for("h5.recruit_page"),
     )
