@@ -314,3 +314,31 @@ def test_the_record_is_a_word_document_of_every_step(db_session, branch_world):
     table = Document(BytesIO(content)).tables[0]
     assert name.endswith(".docx") and len(table.rows) == 26
     assert [c.text for c in table.rows[2].cells][2:4] == [f"{ago(20):%Y-%m-%d}", "书记谈话"]
+
+
+def test_the_deadlines_go_to_whoever_owes_them(db_session, branch_world, make_person):
+    from sqlalchemy import select
+
+    from handlers.recruitment import deadlines
+    from models import RecruitStep, Reminder
+
+    w = branch_world
+    waiting = recruitment.apply(db_session, w["nurse"], org_id=w["branch"].id, applied_on=ago(800))
+    waiting.stage, waiting.admitted_on = RecruitStage.candidate, ago(75)  # approval waiting at day 75
+    for number in range(2, 17):
+        db_session.add(RecruitStep(recruit_id=waiting.id, step=number, done_on=ago(80), recorded_by="测试"))
+    ending = recruitment.apply(
+        db_session,
+        make_person(name="预备党员乙", birth_date=date(1990, 1, 1)),
+        org_id=w["branch"].id,
+        applied_on=ago(1000),
+    )
+    ending.stage, ending.probation_ends_on = RecruitStage.probationary, T + timedelta(days=20)
+    db_session.flush()
+    db_session.refresh(waiting)
+    assert deadlines.queue_reminders(db_session, T) >= 2
+    by_category = {}
+    for reminder in db_session.scalars(select(Reminder)):
+        by_category.setdefault(reminder.category, set()).add(reminder.person_id)
+    assert by_category["recruit_approval"] == {w["office"].person_id}
+    assert by_category["recruit_full_application"] == {ending.person_id}
