@@ -9,12 +9,16 @@ from flask import Response, abort, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from handlers import recruitment, workdays
+from handlers.paging import Page, clamp_page
 from handlers.policy import holds
 from handlers.recruitment import board, documents, exits, publicity, training, votes
 from web import db_session
 from web.admin.frame import bp, form_date, parse_uuid, safe_next
 from web.admin.meeting_pages import DOCX
 from web.outcome import form_change
+
+#: The to-do list under the board, a page at a time (a hospital has over a thousand on the way).
+LINES_PER_PAGE = 100
 
 
 def _int(name: str) -> int | None:
@@ -26,10 +30,13 @@ def recruit_board() -> ResponseReturnValue:
     if not holds(g.actor, "recruit.manage"):
         abort(404)
     session = db_session()
+    everyone = board.lines(session, g.actor)
+    page = clamp_page(request.args.get("page", type=int))
+    start = (page - 1) * LINES_PER_PAGE
     return render_template(
         "admin/recruits.html",
         counts=board.counts(session, g.actor),
-        lines=board.lines(session, g.actor),
+        lines=Page(everyone[start : start + LINES_PER_PAGE], page, LINES_PER_PAGE, len(everyone)),
         stages=recruitment.OPEN,
         labels=recruitment.STAGE_LABELS,
     )

@@ -16,13 +16,12 @@ from web.api.frame import bp, listing_response, page_args, parse_uuid
 
 
 def _summary(line: board.Line) -> dict[str, Any]:
-    recruit = line.recruit
     return {
-        "id": str(recruit.id),
-        "name": recruit.person.name,
-        "org_id": str(recruit.org_id),
-        "stage": recruit.stage.value,
-        "applied_on": recruit.applied_on.isoformat(),
+        "id": str(line.recruit_id),
+        "name": line.name,
+        "org_id": str(line.org_id),
+        "stage": line.stage.value,
+        "applied_on": line.applied_on.isoformat(),
         "next_step": line.next_step.number if line.next_step else None,
         "next_step_label": line.next_step.label if line.next_step else None,
         "deadline": line.deadline.isoformat() if line.deadline else None,
@@ -44,7 +43,17 @@ def applicant_one(applicant_id: str) -> ResponseReturnValue:
     session = db_session()
     recruit = recruitment.find(session, g.actor, parse_uuid(applicant_id, "applicant_id"))
     step = board.next_step(recruit)
-    body = _summary(board.Line(recruit, step, board.deadline(session, recruit, step)))
+    line = board.Line(
+        recruit.id,
+        recruit.person.name,
+        recruit.org_id,
+        recruit.org.name,
+        recruit.stage,
+        recruit.applied_on,
+        step,
+        board.deadline(session, recruit, step),
+    )
+    body = _summary(line)
     body["probation_ends_on"] = recruit.probation_ends_on.isoformat() if recruit.probation_ends_on else None
     body["steps"] = [
         {
