@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from handlers import links, reminders, rules
 from handlers.recruitment.pipeline import _add_months, done
@@ -202,13 +202,16 @@ def _probation(recruit: Recruit, today: date, leaders: list[Person], page: str) 
 def queue_reminders(session: Session, today: date) -> int:
     """Daily: plan what every open way owes (one reminder per person and obligation)."""
     now, asks = utcnow(), []
-    recruits = session.scalars(
-        select(Recruit)
-        .where(Recruit.stage.in_(OPEN))
-        .options(joinedload(Recruit.person), joinedload(Recruit.org))
-    ).unique()
+    recruits = list(
+        session.scalars(
+            select(Recruit)
+            .where(Recruit.stage.in_(OPEN))
+            .options(joinedload(Recruit.person), selectinload(Recruit.steps))
+        ).unique()
+    )
+    known = Known.load(session, recruits)
     for recruit in recruits:
-        for owed in due_for(session, recruit, today):
+        for owed in due_for(session, recruit, today, known):
             kind = owed.obligation.partition(":")[0]
             if today < owed.due - timedelta(days=7) and kind in (
                 "recruit_talk",
