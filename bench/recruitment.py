@@ -31,7 +31,7 @@ from bench._serving import ServicesMissing, drop_schema, fresh_schema, percentil
 SCHEMA = "bench_recruitment"
 BRANCHES, MEMBERS_EACH, OPEN_WAYS, FINISHED_WAYS = 300, 5, 1500, 1500
 GOAL_BOARD_MS, GOAL_PLANNING_S = 300.0, 5.0
-SECONDS, CONNECTIONS = 4, 1  # one reader at a time: the board is the office's, not a crowd's
+SECONDS, CONNECTIONS = 4, 2  # one reader per wrk thread: the board is the office's, not a crowd's
 #: The last step done for each open stage, in turn.
 OPEN_UPTO = {"applicant": 2, "activist": 6, "candidate": 12, "probationary": 21}
 
