@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from handlers import recruitment, workdays
 from handlers.errors import Conflict, Forbidden, ValidationFailed
 from handlers.recruitment import exits, publicity, training, votes
-from models import MemberStatus, OrgKind, RecruitStage, Role
+from models import MemberStatus, Notice, OrgKind, RecruitStage, Role
 from models.base import local_today
 
 T = local_today()
@@ -218,6 +219,11 @@ def test_objections_hold_the_next_step_until_handled(db_session, branch_world):
         db_session, w["secretary"], publicity_id=row.id, note="经核实，反映情况不属实。"
     )
     _step(db_session, w, recruit, 3, 200)
+    # That 公示 was held on paper and is over: recorded, not announced; one running now is.
+    assert db_session.scalars(select(Notice)).all() == []
+    _publicise(db_session, w, recruit, 0)
+    (notice,) = db_session.scalars(select(Notice)).all()
+    assert notice.title == "发展对象公示" and notice.org_ids == [str(w["branch"].id)]
 
 
 def test_the_probation_is_extended_once_by_six_to_twelve_months(db_session, branch_world):

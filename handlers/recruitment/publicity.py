@@ -75,14 +75,15 @@ def start(
         publication_id=publication.id,
     )
     session.add(row)
-    notices.send(
-        session,
-        actor,
-        title=title,
-        body=body + (f"\n{span.note}" if span.note else ""),
-        org_ids=[recruit.org_id],
-        needs_ack=False,
-    )
+    if span.ends_on >= local_today():  # a 公示 held on paper and over already is recorded, not announced
+        notices.send(
+            session,
+            actor,
+            title=title,
+            body=body + (f"\n{span.note}" if span.note else ""),
+            org_ids=[recruit.org_id],
+            needs_ack=False,
+        )
     audit.record(
         session,
         actor,
