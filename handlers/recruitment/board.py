@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import BigInteger, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from handlers import rules
@@ -103,10 +103,11 @@ def lines(session: Session, actor: Actor) -> list[Line]:
         .join(PartyOrg, PartyOrg.id == Recruit.org_id)
         .where(*open_ways)
     ).all()
-    # The steps done, one bit each: one row per person rather than one per step.
+    # The steps done, one bit each: one row per person rather than one per step (a bigint: a
+    # bare 1 is bound as smallint on PostgreSQL, which would drop steps 16 to 25).
     masks = dict(
         session.execute(
-            select(RecruitStep.recruit_id, func.sum(literal(1).op("<<")(RecruitStep.step)))
+            select(RecruitStep.recruit_id, func.sum(cast(literal(1), BigInteger).op("<<")(RecruitStep.step)))
             .join(Recruit, Recruit.id == RecruitStep.recruit_id)
             .where(*open_ways)
             .group_by(RecruitStep.recruit_id)

@@ -25,7 +25,7 @@ def branch(live):
     with app.app_context(), app.extensions["dangjian.db"].unit_of_work() as session:
         committee = PartyOrg(kind=OrgKind.committee, code="E2E19", name="发展测试党委")
         committee.set_parent(None)
-        org = PartyOrg(kind=OrgKind.branch, code="E2E19B", name="超声科党支部")
+        org = PartyOrg(kind=OrgKind.branch, code="E2E19B", name="介入科党支部")
         org.set_parent(committee)
         session.add_all([committee, org])
         session.flush()
@@ -43,7 +43,7 @@ def test_apply_on_the_phone_and_the_talk_in_the_console(live, branch, chromium):
     context = chromium.new_context(viewport=PHONE, locale="zh-CN")
     phone = as_member(context, live, "r19-app", "/m/recruit")
     assert phone.is_visible("text=递交入党申请书")
-    phone.select_option("select[name=org_id]", label="超声科党支部")
+    phone.select_option("select[name=org_id]", label="介入科党支部")
     ARTIFACTS.mkdir(exist_ok=True)
     phone.screenshot(path=str(ARTIFACTS / "phone-recruit-apply.png"), full_page=True)
     phone.click("button:has-text('递交申请')")

@@ -142,3 +142,20 @@ def test_a_mentor_records_the_half_yearly_review_on_the_phone(
     )
     (note,) = training.notes_of(db_session, recruit)
     assert (note.kind, note.author_label, note.text) == ("review", "李护士", "工作积极，群众评价好。")
+
+
+def test_the_board_knows_every_step_done_up_to_the_last(db_session, hospital, make_person, make_actor):
+    from handlers.recruitment import board
+    from models import RecruitStage, RecruitStep
+
+    secretary = make_actor(Role.secretary, hospital["cardio"])
+    person = make_person(name="预备党员丁", birth_date=date(1991, 4, 4))
+    recruit = recruitment.apply(db_session, person, org_id=hospital["cardio"].id, applied_on=date(2023, 1, 3))
+    recruit.stage = RecruitStage.probationary
+    for number in range(2, 22):
+        db_session.add(
+            RecruitStep(recruit_id=recruit.id, step=number, done_on=date(2024, 1, 1), recorded_by="测试")
+        )
+    db_session.flush()
+    (line,) = board.lines(db_session, secretary)
+    assert line.next_step.number == 22  # steps 16 to 21 counted done too
