@@ -149,6 +149,27 @@ def test_the_january_assessment_is_imported_checked_and_confirmed(db_session, ho
     assert dues.owed(db_session, hospital["nurse"], date(2026, 8, 1)) == Decimal("210.00")
 
 
+def test_a_member_admitted_mid_year_is_listed_until_assessed_from_the_month_they_joined(db_session, hospital):
+    office = hospital["office"]
+    dues.import_bases(db_session, office, "bases.xlsx", _bases(["dn-nurse", "", "6800", "", ""]), year=2026)
+    dues.confirm_year(db_session, office, year=2026)
+    waiting = {m.id for m in dues.unassessed(db_session, office, year=2026)}
+    assert waiting == {hospital["retiree"].id, hospital["fresh"].id}
+    # The template carries them, the newly admitted from the month of the 支部大会.
+    template = {row[0]: row for row in dues.template_rows(db_session, office, year=2026)}
+    assert template["dn-new"][2:] == ["", "在职", "2026-03"]
+    assert template["dn-old"][3:] == ["离退休", "2026-01"]
+    # A blank 起始月份 for a member who joined this year starts from that month, not January.
+    dues.import_bases(db_session, office, "new.xlsx", _bases(["dn-new", "", "4000", "", ""]), year=2026)
+    dues.confirm_year(db_session, office, year=2026)
+    fresh = [line.row for line in dues.assessments_for(db_session, office, year=2026)]
+    assert [r.from_month for r in fresh if r.member_id == hospital["fresh"].id] == [date(2026, 3, 1)]
+    assert dues.owed(db_session, hospital["fresh"], date(2026, 4, 1)) == Decimal("40.00")
+    assert {m.id for m in dues.unassessed(db_session, office, year=2026)} == {hospital["retiree"].id}
+    with pytest.raises(Forbidden):
+        dues.unassessed(db_session, hospital["secretary"], year=2026)
+
+
 def test_a_bad_bases_file_is_refused_by_row_and_writes_nothing(db_session, hospital):
     content = _bases(
         ["dn-nurse", "", "6800", "", ""],

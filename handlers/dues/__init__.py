@@ -10,6 +10,8 @@ from handlers.dues.annual import (  # noqa: F401
     current_assessment,
     import_bases,
     owed,
+    template_rows,
+    unassessed,
 )
 from handlers.dues.assessment import CATEGORY_LABELS, Assessment, assess  # noqa: F401
 from handlers.dues.book import (  # noqa: F401

@@ -157,13 +157,48 @@ def _check_row(lookups: _Lookups, cells: list[Any], year: int, bound: int) -> _R
     if label and label not in CATEGORY_OF:
         raise ValidationFailed(f"人员类别应为：{'、'.join(CATEGORY_OF)}。")
     category = CATEGORY_OF[label] if label else member.dues_category
-    month = parse_month(cells[4]) if cells[4] not in (None, "") else date(year, 1, 1)
+    month = parse_month(cells[4]) if cells[4] not in (None, "") else _first_month(member, year)
     if month is None or month.year != year:
         raise ValidationFailed(f"起始月份应为 {year} 年内的月份，如 {year}-01。")
     raw_base = cells[2]
     flat = category not in (DuesCategory.in_service, DuesCategory.retired)
     base = None if flat and raw_base in (None, "") else _base(raw_base, bound)
     return _Row(member, base, category, month)
+
+
+def _first_month(member: Member, year: int) -> date:
+    """Where a year's assessment starts when the file leaves it blank: January, or the month a
+    member joined that year (预备党员 owe from the 支部大会 that admitted them)."""
+    joined = member.joined_on
+    return date(year, joined.month, 1) if joined is not None and joined.year == year else date(year, 1, 1)
+
+
+def unassessed(session: Session, actor: Actor, *, year: int) -> list[Member]:
+    """Members of record in the actor's scope with no assessment for the year at all — in January
+    everyone, later the newly admitted and those transferred in — so the office knows whom the
+    next bases file must carry (until then the book shows their months as 待核定)."""
+    _require_assess(actor)
+    assessed = select(DuesAssessment.member_id).where(DuesAssessment.year == year)
+    return list(
+        session.scalars(
+            scope_members(actor, select(Member), "dues.assess")
+            .join(Person, Member.person_id == Person.id)
+            .join(PartyOrg, Member.branch_id == PartyOrg.id)
+            .where(Member.left_at.is_(None), Member.id.not_in(assessed))
+            .options(joinedload(Member.person), joinedload(Member.branch))
+            .order_by(PartyOrg.path, Person.name)
+        )
+    )
+
+
+def template_rows(session: Session, actor: Actor, *, year: int) -> list[list[str]]:
+    """The bases template, filled with the year's unassessed members (account, category and
+    first month set; base left for HR or finance), or one sample row when there are none."""
+    rows = [
+        [m.person.wecom_userid, "", "", CATEGORY_LABELS[m.dues_category], f"{_first_month(m, year):%Y-%m}"]
+        for m in unassessed(session, actor, year=year)
+    ]
+    return rows or [["zhangsan", "", "6800.00", CATEGORY_LABELS[DuesCategory.in_service], f"{year}-01"]]
 
 
 def _draft(

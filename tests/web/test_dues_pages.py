@@ -36,6 +36,10 @@ def test_a_january_assessment_in_the_console_changes_what_the_member_sees(browse
     before = login(member_phone, "nurse01", "/m/dues").get_data(as_text=True)
     assert "本年尚未核定" in before
     qr_login(browser, "office01")
+    waiting = browser.get(f"/admin/dues/assessments?year={year}").get_data(as_text=True)
+    assert "本年尚未核定（" in waiting and "nurse01" in browser.get(
+        f"/admin/dues/assessments/template.csv?year={year}"
+    ).get_data(as_text=True)
     imported = _import_bases(browser, year, [["nurse01", "", "6800", "", ""]]).get_data(as_text=True)
     assert "已导入 1 名党员的计算基数" in imported and "5000元至10000元（含） 1.5%" in imported
     assert "6800" in imported  # the office sees the base it imported

@@ -33,6 +33,7 @@ def _page(year: int, error: str | None = None, problems: list | None = None) -> 
         "admin/dues_assessments.html",
         year=year,
         lines=lines,
+        unassessed=dues.unassessed(session, g.actor, year=year),
         drafts=sum(1 for line in lines if line.row.confirmed_at is None),
         category_words={c.value: words for c, words in dues.CATEGORY_LABELS.items()},
         components=rules.value(session, "dues.base_components"),
@@ -93,8 +94,8 @@ def dues_assessments_confirm() -> ResponseReturnValue:
 def dues_bases_template() -> ResponseReturnValue:
     if not holds(g.actor, "dues.assess"):
         abort(404)
-    sample = [["zhangsan", "", "6800.00", "在职", f"{_year()}-01"]]
-    body = exports.csv_text(dues.BASE_COLUMNS, sample)
+    rows = dues.template_rows(db_session(), g.actor, year=_year())
+    body = exports.csv_text(dues.BASE_COLUMNS, rows)
     return Response(
         body, mimetype=exports.CSV, headers={"Content-Disposition": "attachment; filename=dues-bases.csv"}
     )
