@@ -32,7 +32,6 @@ from models import (
     Person,
     ReminderPriority,
     Role,
-    RoleGrant,
 )
 from models.base import CHINA, local_today, utcnow
 
@@ -198,22 +197,11 @@ def author_names(session: Session, actor: Actor) -> dict[uuid.UUID, str]:
 
 def recipients_of(session: Session, message: MailboxMessage) -> list[Person]:
     """Who answers it: the branch's secretary (or 组织委员), or the office."""
-    if message.org_id is not None:
-        from handlers.roles import branch_leaders
+    from handlers.roles import branch_leaders, office_people
 
+    if message.org_id is not None:
         return branch_leaders(session, session.get(PartyOrg, message.org_id))[1]
-    return list(
-        session.scalars(
-            select(Person)
-            .join(RoleGrant, RoleGrant.person_id == Person.id)
-            .where(
-                RoleGrant.role == Role.committee_office,
-                RoleGrant.org_id.is_(None),
-                RoleGrant.revoked_at.is_(None),
-                Person.is_active.is_(True),
-            )
-        ).unique()
-    )
+    return office_people(session)
 
 
 def queue_open_reminders(session: Session, today: date) -> int:

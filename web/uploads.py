@@ -20,6 +20,15 @@ def read_upload(field: str = "file") -> tuple[str, bytes]:
     return (upload.filename or "", upload.read(uploads.MAX_BYTES + 1)) if upload else ("", b"")
 
 
+def read_uploads(field: str = "files") -> list[tuple[str, bytes]]:
+    """Every file of a multiple-file field, each read no further than the limit (empty slots a
+    browser sends for an unused input are left out); the handler checks count and content, and
+    MAX_CONTENT_LENGTH bounds the request as a whole."""
+    return [
+        (f.filename or "", f.read(uploads.MAX_BYTES + 1)) for f in request.files.getlist(field) if f.filename
+    ]
+
+
 def send_stored_file(found: Any) -> Response:
     """A stored attachment as a download (never rendered inline: no stored content runs)."""
     disposition = f"attachment; filename*=UTF-8''{quote(found.filename)}"

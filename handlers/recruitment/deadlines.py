@@ -17,28 +17,14 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from handlers import links, reminders, rules
 from handlers.recruitment.pipeline import _add_months, done
 from handlers.recruitment.steps import OPEN
-from models import Member, Person, ReminderPriority, Role, RoleGrant
+from handlers.roles import branch_leaders_of, office_people
+from models import Member, Person, ReminderPriority
 from models.base import CHINA, utcnow
 from models.recruitment import Recruit, RecruitNote, RecruitRole, RecruitStage
 
 
 def _noon(day: date) -> datetime:
     return datetime.combine(day, time(12), CHINA)
-
-
-def _office(session: Session) -> list[Person]:
-    return list(
-        session.scalars(
-            select(Person)
-            .join(RoleGrant, RoleGrant.person_id == Person.id)
-            .where(
-                RoleGrant.role == Role.committee_office,
-                RoleGrant.org_id.is_(None),
-                RoleGrant.revoked_at.is_(None),
-                Person.is_active.is_(True),
-            )
-        ).unique()
-    )
 
 
 def _last_note(session: Session, recruit: Recruit, kind: str) -> date | None:
@@ -63,20 +49,7 @@ class Known:
     @classmethod
     def load(cls, session: Session, recruits: list[Recruit]) -> Known:
         ids, orgs = [r.id for r in recruits], {r.org_id for r in recruits}
-        by_role: dict[tuple[uuid.UUID, Role], list[Person]] = defaultdict(list)
-        for org_id, role, person in session.execute(
-            select(RoleGrant.org_id, RoleGrant.role, Person)
-            .join(Person, Person.id == RoleGrant.person_id)
-            .where(
-                RoleGrant.org_id.in_(orgs),
-                RoleGrant.role.in_((Role.secretary, Role.organizer)),
-                RoleGrant.revoked_at.is_(None),
-                Person.is_active.is_(True),
-            )
-            .order_by(Person.name)
-        ):
-            by_role[(org_id, role)].append(person)
-        leaders = {o: by_role.get((o, Role.secretary)) or by_role.get((o, Role.organizer), []) for o in orgs}
+        leaders = {o: people for o, (_role, people) in branch_leaders_of(session, orgs).items()}
         last_notes = {
             (recruit_id, kind): day
             for recruit_id, kind, day in session.execute(
@@ -93,7 +66,7 @@ class Known:
             .where(RecruitRole.recruit_id.in_(ids), RecruitRole.role == "mentor", Person.is_active.is_(True))
         ):
             mentors[recruit_id].append(person)
-        return cls(leaders, last_notes, dict(mentors), _office(session))
+        return cls(leaders, last_notes, dict(mentors), office_people(session))
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,16 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers import audit
 from handlers.errors import Conflict, ValidationFailed
 from handlers.policy import Actor
-from handlers.recruitment.pipeline import CHARTER, _add_months, find
+from handlers.recruitment.pipeline import CHARTER, _add_months, find, vote_passed
 from handlers.recruitment.steps import OPEN, STAGE_LABELS
 from handlers.validation import require_text
 from models.base import local_today, utcnow
-from models.recruitment import Recruit, RecruitStage, RecruitVote
+from models.recruitment import Recruit, RecruitStage
 
 BEFORE_ADMISSION = (RecruitStage.applicant, RecruitStage.activist, RecruitStage.candidate)
 
@@ -51,13 +50,8 @@ def transfer_out(session: Session, actor: Actor, *, recruit_id: uuid.UUID, reaso
 
 
 def _passed_vote(session: Session, recruit: Recruit, question: str, on: date) -> None:
-    vote = session.scalar(
-        select(RecruitVote).where(
-            RecruitVote.recruit_id == recruit.id, RecruitVote.question == question, RecruitVote.held_on == on
-        )
-    )
-    if vote is None or not vote.passed:
-        raise ValidationFailed(f"需经支部党员大会表决通过（{CHARTER}第七条）。", field="held_on")
+    refusal = f"需经支部党员大会表决通过（{CHARTER}第七条）。"
+    vote_passed(session, recruit, question, on, refusal=refusal, field="held_on")
 
 
 def extend_probation(

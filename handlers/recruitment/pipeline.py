@@ -229,7 +229,7 @@ def _check_rules(
         )
     elif number == 15:
         if not vote_to_come:
-            _vote_passed(session, recruit, "admit", done_on)
+            vote_passed(session, recruit, "admit", done_on)
         _political_review_valid(session, recruit, done_on)
     elif number == 17:
         limit = int(rules.value(session, "recruit.approval_max_days", done_on))
@@ -244,17 +244,26 @@ def _check_rules(
                 field="done_on",
             )
         if not vote_to_come:
-            _vote_passed(session, recruit, "full", done_on)
+            vote_passed(session, recruit, "full", done_on)
 
 
-def _vote_passed(session: Session, recruit: Recruit, question: str, on: date) -> None:
+def vote_passed(
+    session: Session,
+    recruit: Recruit,
+    question: str,
+    on: date,
+    *,
+    refusal: str = "请先记录支部党员大会当天通过的表决结果。",
+    field: str = "step",
+) -> None:
+    """Refuse unless the 支部党员大会 of that day passed the question for this person."""
     vote = session.scalar(
         select(RecruitVote).where(
             RecruitVote.recruit_id == recruit.id, RecruitVote.question == question, RecruitVote.held_on == on
         )
     )
     if vote is None or not vote.passed:
-        raise ValidationFailed("请先记录支部党员大会当天通过的表决结果。", field="step")
+        raise ValidationFailed(refusal, field=field)
 
 
 def _political_review_valid(session: Session, recruit: Recruit, on: date) -> None:

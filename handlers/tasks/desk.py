@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from handlers.errors import NotFound
 from handlers.policy import Actor, can, scope_paths
-from handlers.roles import branch_leaders
-from models import AssignmentStatus, Member, PartyOrg, Person, Role, RoleGrant, Task, TaskAssignment
+from handlers.roles import branch_leaders, office_people
+from models import AssignmentStatus, Member, PartyOrg, Person, Task, TaskAssignment
 
 STATUS_LABELS = {
     AssignmentStatus.sent: "待接收",
@@ -69,19 +69,7 @@ def desk_people(session: Session, task: Task) -> list[Person]:
     if task.sender_org_id is not None:
         people = branch_leaders(session, session.get(PartyOrg, task.sender_org_id))[1]
     else:
-        people = list(
-            session.scalars(
-                select(Person)
-                .join(RoleGrant, RoleGrant.person_id == Person.id)
-                .where(
-                    RoleGrant.role == Role.committee_office,
-                    RoleGrant.org_id.is_(None),
-                    RoleGrant.revoked_at.is_(None),
-                    Person.is_active.is_(True),
-                )
-                .order_by(Person.wecom_userid)
-            ).unique()
-        )
+        people = office_people(session)
     sender = [p for p in people if p.id == task.sender_id]
     return sender or people
 

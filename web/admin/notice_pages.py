@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask import abort, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import audiences, notices, rules, uploads
+from handlers import audiences, notices, rules
 from handlers.policy import can, holds
 from web import db_session
 from web.admin.frame import bp, parse_uuid
 from web.outcome import form_change
-from web.uploads import send_stored_file
+from web.uploads import read_uploads, send_stored_file
 
 
 @bp.get("/notices")
@@ -42,11 +42,7 @@ def notice_send() -> ResponseReturnValue:
             org_ids=[parse_uuid(v) for v in form.getlist("org_ids") if v],
             needs_ack=form.get("needs_ack") == "1",
             roles=form.getlist("roles"),
-            files=[
-                (f.filename or "", f.read(uploads.MAX_BYTES + 1))
-                for f in request.files.getlist("files")
-                if f.filename
-            ],
+            files=read_uploads(),
         ),
         done=lambda n: f"已发送给 {n.recipients} 名党员。",
         back=url_for("admin.notice_list"),

@@ -8,22 +8,14 @@ from __future__ import annotations
 from flask import abort, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import attachments, tasks, uploads
+from handlers import attachments, tasks
 from handlers.policy import holds
 from models import AttachmentOwner
 from models.base import local_today
 from web import db_session
 from web.admin.frame import bp, form_date, parse_uuid
 from web.outcome import form_change
-from web.uploads import send_stored_file
-
-
-def _files() -> list[tuple[str, bytes]]:
-    return [
-        (f.filename or "", f.read(uploads.MAX_BYTES + 1))
-        for f in request.files.getlist("files")
-        if f.filename
-    ]
+from web.uploads import read_uploads, send_stored_file
 
 
 @bp.get("/tasks")
@@ -55,7 +47,7 @@ def task_send() -> ResponseReturnValue:
             deadline=form_date("deadline"),
             org_ids=[parse_uuid(v) for v in form.getlist("org_ids") if v],
             person_ids=tasks.people_named(session, form.get("people", "")),
-            files=_files(),
+            files=read_uploads(),
         ),
         done=lambda t: f"任务已发出，共 {len(t.assignments)} 个接收方。",
         back=url_for("admin.task_list"),
