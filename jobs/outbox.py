@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -213,31 +211,6 @@ def _batch_marker(message_id: object) -> str:
     return f"dj:outbox:batch:{message_id}"
 
 
-@job(queue="push", timeout=600, retries=3, intervals=(5, 30, 120))
-def deliver_batch(message_ids: list[str]) -> str:
-    """Send many rows with a pool of threads; each row is claimed and sent exactly as
-    `deliver` does alone (so a row a rescue job already took is skipped). A row whose send
-    fails transiently gets a job of its own, with deliver's backoff."""
-    app = current_app._get_current_object()
-
-    def one(message_id: str) -> str:
-        with app.app_context():
-            try:
-                return deliver(message_id)
-            except WeComError as error:
-                if error.retryable:
-                    queues().enqueue(deliver, message_id, job_id=f"deliver-{message_id}-retry")
-                    return "retry queued"
-                logger.error("outbox row %s failed for good: %s", message_id, error)
-                return "failed"
-
-    with ThreadPoolExecutor(min(setting("OUTBOX_SENDER_THREADS"), len(message_ids))) as pool:
-        results = list(pool.map(one, message_ids))
-    sent = sum(r.startswith("sent") for r in results)
-    others = sorted({r for r in results if not r.startswith("sent")})
-    return f"{sent} of {len(message_ids)} sent; others: {others}"
-
-
 def install() -> None:
     """Enqueue delivery of every outbox row added in any session, once its transaction commits."""
     if not event.contains(Session, "after_flush", enqueue_new_messages):
@@ -273,6 +246,8 @@ def _enqueue_batch(jobs: Any, chunk: list[str]) -> None:
     for message_id in chunk:
         pipe.set(_batch_marker(message_id), job_id, ex=3600)
     pipe.execute()
+    from jobs.outbox_batch import deliver_batch  # it builds on this module's deliver
+
     jobs.enqueue(deliver_batch, chunk, job_id=job_id)
 
 

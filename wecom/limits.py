@@ -65,12 +65,16 @@ class MemberBudget:
 
     def admit_many(self, userids: list[str]) -> tuple[list[str], dict[str, float]]:
         """The same for each of a broadcast's recipients, in one round trip to Redis."""
-        # One member (most rows) is one script call; a pipeline would first ask for the script.
-        waits = self._take(
-            userids, self.redis if len(userids) == 1 else self.redis.pipeline(transaction=False)
-        )
+        waits = self.admit_each(userids)
         admitted = [u for u, wait in zip(userids, waits, strict=True) if not wait]
         return admitted, {u: wait for u, wait in zip(userids, waits, strict=True) if wait}
+
+    def admit_each(self, userids: list[str]) -> list[float]:
+        """One call each, in order (a member named twice takes two): the seconds each must wait."""
+        # One member (most rows) is one script call; a pipeline would first ask for the script.
+        return self._take(
+            userids, self.redis if len(userids) == 1 else self.redis.pipeline(transaction=False)
+        )
 
     def _take(self, userids: list[str], client: Any) -> list[float]:
         now_ms = int(time.time() * 1000)

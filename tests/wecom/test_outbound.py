@@ -486,3 +486,40 @@ def test_a_large_flush_goes_out_in_batch_jobs_and_the_reconciler_leaves_them_be(
     assert sorted(d.to_user for d in delivered(emulator)) == sorted(f"bt{n:03d}" for n in range(len(rows)))
     with app.app_context():  # a finished batch carries nothing any more
         assert outbox._in_live_batches([str(rows[0].id)]) == set()
+
+
+def test_a_batch_claims_and_marks_in_bulk_and_treats_each_odd_row_as_deliver_would(
+    run_jobs, app, client, emulator, db_session, queues
+):
+    """One batch of 30: single-member rows (one a name WeCom does not know, one already sent, one
+    whose call fails transiently), a broadcast row and a member named twice. Each ends as
+    `deliver` alone would leave it, and every reachable member gets each message once."""
+    names = [f"bk{n:02d}" for n in range(26)]
+    emulator.state.users = {u: {"userid": u, "name": u, "department": [1]} for u in [*names, "bkall"]}
+    rows = [notice(db_session, user, f"通知{n}") for n, user in enumerate(names)]
+    rows.append(notice(db_session, "bk00", "第二条", key="bk00-second"))
+    unknown = notice(db_session, "bk-gone", "查无此人")
+    wide = OutboundMessage(
+        kind="text", to_users="bk01|bkall", params={"content": "全体"}, dedupe_key="bk-wide"
+    )
+    db_session.add(wide)
+    done_already = notice(db_session, "bk02", "早已发出", key="bk-done")
+    db_session.commit()
+    done_already.status = OutboundStatus.sent  # a rescue job sent it before the batch ran
+    db_session.commit()
+    client.access_token()
+    emulator.state.faults.append(("message/send", -1))  # the first call anywhere in the batch
+    run_jobs()
+    db_session.expire_all()
+    assert unknown.status == OutboundStatus.failed and unknown.errcode == 81013
+    assert done_already.status == OutboundStatus.sent and done_already.attempts == 0
+    assert {r.status for r in [*rows, wide]} == {OutboundStatus.sent}
+    assert all(r.msgid for r in [*rows, wide]) and {r.attempts for r in rows} <= {1, 2}
+    # The one the fault hit (any of them: the calls run in threads) went again in a job of its own.
+    assert sum(r.attempts == 2 for r in [*rows, wide, unknown]) == 1
+    texts = sorted((d.to_user, d.body["text"]["content"]) for d in delivered(emulator))
+    wanted = sorted(
+        [(u, f"通知{n}") for n, u in enumerate(names)]
+        + [("bk00", "第二条"), ("bk01", "全体"), ("bkall", "全体")]
+    )
+    assert texts == wanted
