@@ -16,6 +16,7 @@ from handlers.approval_kinds import (
     general,
     makeup_confirmation,
     meeting_leave,
+    recruit_decision,
     transfer_out,
 )
 from handlers.approval_kinds.registry import (  # noqa: F401
@@ -43,5 +44,6 @@ KIND_MODULES = (
     general,
     makeup_confirmation,
     meeting_leave,
+    recruit_decision,
     transfer_out,
 )

@@ -203,5 +203,18 @@ def secretary_step(name: str = "支部书记审批") -> StepSpec:
     )
 
 
+def in_the_office_name(actor: Actor) -> Actor:
+    """Who an effect of the office's approval acts as: the office itself, whoever decided for it
+    (a delegate included) — the approval is the authority, and the label says who gave it."""
+    from handlers.policy import Actor, Grant
+
+    return Actor(
+        kind="system",
+        id=None,
+        label=f"{actor.label}（审批通过）",
+        grants=(Grant(Role.committee_office, None),),
+    )
+
+
 def office_step(name: str = "党委组织部审批") -> StepSpec:
     return StepSpec(name, deciders=committee_office_slot)

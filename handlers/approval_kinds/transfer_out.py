@@ -13,12 +13,13 @@ from handlers.approval_kinds.registry import (
     Cleaned,
     Field,
     branch_of,
+    in_the_office_name,
     office_step,
     register,
     secretary_step,
 )
-from handlers.policy import Actor, Grant
-from models import ApprovalRequest, Person, Role
+from handlers.policy import Actor
+from models import ApprovalRequest, Person
 
 REASONS = ("工作调动", "升学", "退休迁居", "其他")
 
@@ -36,16 +37,9 @@ def _clean(session: Session, person: Person, form: dict, now: datetime) -> Clean
 def _on_approved(session: Session, request: ApprovalRequest, actor: Actor, now: datetime) -> None:
     from handlers import transfers
 
-    # The office's approval is the authority: the record is written in its name.
-    office = Actor(
-        kind="system",
-        id=None,
-        label=f"{actor.label}（审批通过）",
-        grants=(Grant(Role.committee_office, None),),
-    )
     transfers.transfer_out(
         session,
-        office,
+        in_the_office_name(actor),
         member_id=request.subject_id,
         destination=request.form["destination"],
         reason=f"{request.form['reason']}：{request.form.get('note') or ''}".rstrip("："),

@@ -3,7 +3,7 @@
 leaves in writing (training), the 公示 with their objections (publicity), and the ways out or
 the one extension (exits)."""
 
-from handlers.recruitment import deadlines, exits, publicity, training, votes
+from handlers.recruitment import deadlines, decisions, exits, publicity, training, votes
 from handlers.recruitment.pipeline import apply, branches_to_apply, done, find, own, record_step
 from handlers.recruitment.steps import OPEN, STAGE_LABELS, STEPS, step
 
@@ -14,6 +14,7 @@ __all__ = [
     "apply",
     "branches_to_apply",
     "deadlines",
+    "decisions",
     "done",
     "exits",
     "find",

@@ -159,3 +159,55 @@ def test_the_board_knows_every_step_done_up_to_the_last(db_session, hospital, ma
     db_session.flush()
     (line,) = board.lines(db_session, secretary)
     assert line.next_step.number == 22  # steps 16 to 21 counted done too
+
+
+def test_the_secretary_reports_the_filing_up_and_the_office_approves_it_in_the_console(
+    browser, hospital, db_session, make_person
+):
+    from handlers.policy import load_actor
+    from handlers.recruitment import publicity
+    from models import ApprovalSlot, Person
+
+    secretary = load_actor(
+        db_session, db_session.scalar(select(Person).where(Person.wecom_userid == "sec01"))
+    )
+    person = make_person(wecom_userid="resident02", name="住院医师周", birth_date=date(1995, 6, 1))
+    today = local_today()
+    recruit = recruitment.apply(
+        db_session, person, org_id=hospital["cardio"].id, applied_on=today - timedelta(300)
+    )
+    recruitment.record_step(
+        db_session, secretary, recruit_id=recruit.id, number=2, done_on=today - timedelta(290)
+    )
+    publicity.start(db_session, secretary, recruit_id=recruit.id, starts_on=today - timedelta(120))
+    recruitment.record_step(
+        db_session, secretary, recruit_id=recruit.id, number=3, done_on=today - timedelta(100)
+    )
+    db_session.commit()
+
+    qr_login(browser, "sec01")
+    page = browser.get(f"/admin/recruits/{recruit.id}").get_data(as_text=True)
+    assert "报党委组织部审批" in page and 'name="done_on"' not in page.split("纪实")[0]
+    reported = browser.post(
+        f"/admin/recruits/{recruit.id}/report",
+        data={"csrf_token": csrf(page), "step": "4", "note": "积极分子名单及支委会记录"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert (
+        "已报党委组织部" in reported and "待审批" in reported and "报党委组织部审批</button>" not in reported
+    )
+
+    office = browser.application.test_client()
+    qr_login(office, "office01")
+    detail = office.get(f"/admin/recruits/{recruit.id}").get_data(as_text=True)
+    assert "去审批" in detail
+    slot = db_session.scalar(select(ApprovalSlot).where(ApprovalSlot.request.has(subject_id=recruit.id)))
+    approval_page = office.get(f"/admin/approvals/{slot.request_id}").get_data(as_text=True)
+    assert "住院医师周" in approval_page and "上级党委备案" in approval_page
+    office.post(
+        f"/admin/approvals/{slot.request_id}/decide",
+        data={"csrf_token": csrf(approval_page), "slot_id": str(slot.id), "decision": "approve"},
+        follow_redirects=True,
+    )
+    after = browser.get(f"/admin/recruits/{recruit.id}").get_data(as_text=True)
+    assert "第5步 指定培养联系人" in after and "审批通过" in after

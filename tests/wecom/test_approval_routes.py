@@ -83,3 +83,41 @@ def test_study_commands_answer_with_hours_and_lessons(app, db_session, send, wec
     assert hours.startswith("本年已学 0 / 32 学时") and "/m/study" in hours
     week = opened(wecom, say(app, send, "yj-1", "学习")).find("Content").text
     assert week.startswith("本周学习：") and "· 微党课：初心（1 学时，本周新课）" in week
+
+
+def test_the_office_approves_a_recruitment_step_with_one_tap_and_it_is_recorded(
+    app, db_session, send, wecom, run_jobs, emulator, make_org, make_person, make_actor
+):
+    from datetime import date, timedelta
+
+    from handlers import recruitment
+    from handlers.recruitment import decisions, publicity
+    from models.base import local_today
+
+    org = make_org(OrgKind.branch, name="眼科党支部")
+    secretary = make_actor(Role.secretary, org)
+    office = make_person(wecom_userid="zzb-1", name="组织部杨")
+    make_actor(Role.committee_office, None, person=office)
+    today = local_today()
+    recruit = recruitment.apply(
+        db_session,
+        make_person(name="医生吕", birth_date=date(1993, 1, 9)),
+        org_id=org.id,
+        applied_on=today - timedelta(300),
+    )
+    recruitment.record_step(
+        db_session, secretary, recruit_id=recruit.id, number=2, done_on=today - timedelta(290)
+    )
+    publicity.start(db_session, secretary, recruit_id=recruit.id, starts_on=today - timedelta(120))
+    recruitment.record_step(
+        db_session, secretary, recruit_id=recruit.id, number=3, done_on=today - timedelta(100)
+    )
+    request = decisions.report(db_session, secretary, recruit_id=recruit.id, number=4)
+    db_session.commit()
+    run_jobs()
+    card = card_for(emulator, "zzb-1", "ap")
+    assert "医生吕" in str(card.body) and "上级党委备案" in str(card.body)
+    reply = tap(app, send, "zzb-1", f"approval_ok:{request.slots[0].id}", card)
+    assert opened(wecom, reply).find("Button/ReplaceName").text == "已同意"
+    db_session.expire_all()
+    assert recruitment.done(recruit)[4].done_on == today and recruit.activist_on == today

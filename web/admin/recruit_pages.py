@@ -10,8 +10,8 @@ from flask.typing import ResponseReturnValue
 
 from handlers import recruitment, workdays
 from handlers.paging import Page, clamp_page
-from handlers.policy import holds
-from handlers.recruitment import board, documents, exits, publicity, training, votes
+from handlers.policy import can, holds
+from handlers.recruitment import board, decisions, documents, exits, publicity, training, votes
 from web import db_session
 from web.admin.frame import bp, form_date, parse_uuid, safe_next
 from web.admin.meeting_pages import DOCX
@@ -69,6 +69,9 @@ def recruit_detail(recruit_id: str) -> ResponseReturnValue:
         note_kinds=training.NOTE_KINDS,
         members=training.eligible(session, recruit),
         labels=recruitment.STAGE_LABELS,
+        reports=decisions.open_reports(session, recruit),
+        decision_steps=decisions.DECISION_STEPS,
+        may_decide=can(session, g.actor, "recruit.approve", obj=recruit.org),
     )
 
 
@@ -89,6 +92,23 @@ def recruit_step(recruit_id: str) -> ResponseReturnValue:
             evidence=form.get("evidence", ""),
         ),
         done=lambda row: f"已记录第 {row.step} 步。",
+        back=_back(recruit_id),
+    )
+
+
+@bp.post("/recruits/<recruit_id>/report")
+def recruit_report(recruit_id: str) -> ResponseReturnValue:
+    """The branch reports a decision step up: it goes to the office as an approval request."""
+    form = request.form
+    return form_change(
+        lambda: decisions.report(
+            db_session(),
+            g.actor,
+            recruit_id=parse_uuid(recruit_id),
+            number=form.get("step", type=int) or 0,
+            note=form.get("note", ""),
+        ),
+        done="已报党委组织部，审批后自动记入纪实。",
         back=_back(recruit_id),
     )
 
