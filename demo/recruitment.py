@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from demo.mailbox import named_office
 from handlers import recruitment
-from handlers.policy import Actor
-from handlers.recruitment import exits, publicity, training, votes
+from handlers.policy import Actor, load_actor
+from handlers.recruitment import decisions, exits, plans, publicity, training, votes
+from handlers.roles import branch_leaders
 from models import Member, MemberStatus, OrgKind, PartyOrg, Person, Recruit, RecruitStage
 
 #: Days after the application each step is done on (the rules' minimum times kept).
@@ -77,8 +78,13 @@ class DemoRecruitment:
                 self.walk(person, branch, started, last)
         person, branch = candidates.pop()  # the talk overdue: applied 40 days ago, no talk yet
         recruitment.apply(self.session, person, org_id=branch.id, applied_on=self.today - timedelta(days=40))
-        person, branch = candidates.pop()  # approval waiting at day 75
-        self.walk(person, branch, 610 + 75, 16)
+        person, branch = candidates.pop()  # approval waiting at day 75, reported up to the office
+        waiting = self.walk(person, branch, 610 + 75, 16)
+        leader = self.leader(branch)
+        if leader is not None:
+            decisions.report(
+                self.session, leader, recruit_id=waiting.id, number=17, note="支部大会决议及志愿书"
+            )
         person, branch = candidates.pop()  # probation ending this month (step 22 done)
         self.walk(person, branch, 975 - 12, 22)
         person, branch = candidates.pop()  # an extended probation
@@ -89,11 +95,38 @@ class DemoRecruitment:
         person, branch = candidates.pop()  # a 公示 running now, before the 支部大会
         recruit = self.walk(person, branch, 600, 14)
         publicity.start(self.session, self.office, recruit_id=recruit.id, starts_on=self.today)
+        self.plans()
         return self.session.scalar(
             select(func.count())
             .select_from(Recruit)
             .where(Recruit.stage.in_((RecruitStage.probationary, RecruitStage.full)))
         )
+
+    def leader(self, branch: PartyOrg) -> Actor | None:
+        """The branch's secretary (or 组织委员) as an actor, for what the branch files itself."""
+        _role, people = branch_leaders(self.session, branch)
+        return load_actor(self.session, people[0]) if people else None
+
+    def plans(self) -> None:
+        """This year's 发展计划 proposed by each branch developing members and issued by the office;
+        next year's proposed by half of them (November is when they are due)."""
+        year = self.today.year
+        branches = self.session.scalars(
+            select(PartyOrg).where(PartyOrg.id.in_(select(Recruit.org_id))).order_by(PartyOrg.code)
+        ).all()
+        for n, branch in enumerate(branches):
+            leader = self.leader(branch)
+            if leader is None:
+                continue
+            wanted = self.rng.randint(1, 3)
+            plans.propose(self.session, leader, org_id=branch.id, year=year, count=str(wanted))
+            plans.issue(
+                self.session, self.office, org_id=branch.id, year=year, count=str(max(1, wanted - n % 2))
+            )
+            if n % 2 == 0:
+                plans.propose(
+                    self.session, leader, org_id=branch.id, year=year + 1, count=str(self.rng.randint(1, 3))
+                )
 
     def applicants(self) -> list[tuple[Person, PartyOrg]]:
         """Staff who are not members, with the branch of their department, in a stable order."""

@@ -87,6 +87,8 @@ ACTION_LABELS = {
     "recruit.close": "结束发展程序",
     "recruit.extend": "延长预备期",
     "recruit.export": "导出发展党员纪实表",
+    "recruit.plan_propose": "上报年度发展计划",
+    "recruit.plan_issue": "下达年度发展计划",
     "calendar.mark": "标记节假日或调休",
     "calendar.confirm": "确认年度节假日安排",
     "task.submit": "提交任务",

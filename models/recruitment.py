@@ -144,6 +144,24 @@ class RecruitPublicity(UUIDPrimaryKey, Base):
     handling_note: Mapped[str | None] = mapped_column(Text)
 
 
+class RecruitPlan(UUIDPrimaryKey, Base):
+    """A branch's 发展计划 for a year: the number it proposes to admit (by the end of November,
+    rule recruit.plan_propose_month) and the number the 党委 issues (rule recruit.plan_issue_month)."""
+
+    __tablename__ = "recruit_plan"
+    __table_args__ = (UniqueConstraint("org_id", "year"),)
+
+    org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("party_org.id"), index=True)
+    year: Mapped[int]
+    proposed: Mapped[int | None]
+    proposed_by: Mapped[str | None] = mapped_column(String(100))
+    proposed_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(String(200), default="")
+    issued: Mapped[int | None]
+    issued_by: Mapped[str | None] = mapped_column(String(100))
+    issued_at: Mapped[datetime | None]
+
+
 class CalendarDay(Base):
     """A day the office marks against the State Council's schedule: a 法定节假日 or a 调休 working
     day the bundled calendar does not know (a new year's schedule, a local correction)."""

@@ -19,6 +19,7 @@ __all__ = [
     "exits",
     "find",
     "own",
+    "plans",
     "publicity",
     "record_step",
     "step",

@@ -51,6 +51,7 @@ CATEGORY_LABELS = {
     "recruit_approval": "接收预备党员待审批（组织部）",
     "recruit_full_application": "转正申请到期",
     "recruit_full_vote": "转正讨论到期（支部）",
+    "recruit_plan": "年度发展计划待提出（支部）",
 }
 
 

@@ -211,3 +211,40 @@ def test_the_secretary_reports_the_filing_up_and_the_office_approves_it_in_the_c
     )
     after = browser.get(f"/admin/recruits/{recruit.id}").get_data(as_text=True)
     assert "第5步 指定培养联系人" in after and "审批通过" in after
+
+
+def test_the_secretary_proposes_next_years_plan_and_the_office_issues_it(browser, hospital, db_session):
+    from models import RecruitPlan
+
+    year = local_today().year
+    qr_login(browser, "sec01")
+    page = browser.get(f"/admin/recruits/plan?year={year + 1}").get_data(as_text=True)
+    assert "心内科党支部" in page and "提出计划" in page and "下达</button>" not in page
+    cardio = hospital["cardio"].id
+    saved = browser.post(
+        f"/admin/recruits/plan/{cardio}/propose?year={year + 1}",
+        data={"csrf_token": csrf(page), "count": "3", "note": "含一名规培医生"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert f"已保存 {year + 1} 年发展计划" in saved and "含一名规培医生" in saved
+    refused = browser.post(
+        f"/admin/recruits/plan/{cardio}/propose?year={year + 1}",
+        data={"csrf_token": csrf(page), "count": "三"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "0–200 之间的整数" in refused
+
+    office = browser.application.test_client()
+    qr_login(office, "office01")
+    office_page = office.get(f"/admin/recruits/plan?year={year + 1}").get_data(as_text=True)
+    assert "下达</button>" in office_page and "提出计划" not in office_page
+    office.post(
+        f"/admin/recruits/plan/{cardio}/issue?year={year + 1}",
+        data={"csrf_token": csrf(office_page), "issued": "2"},
+        follow_redirects=True,
+    )
+    row = db_session.scalar(select(RecruitPlan).where(RecruitPlan.org_id == cardio))
+    assert (row.proposed, row.issued) == (3, 2)
+    closed = browser.get(f"/admin/recruits/plan?year={year + 1}").get_data(as_text=True)
+    assert "提出计划" not in closed  # issued: the branch's proposal is closed
+    assert "年度发展计划" in browser.get("/admin/recruits").get_data(as_text=True)

@@ -11,7 +11,8 @@ from flask.typing import ResponseReturnValue
 from handlers import recruitment, workdays
 from handlers.paging import Page, clamp_page
 from handlers.policy import can, holds
-from handlers.recruitment import board, decisions, documents, exits, publicity, training, votes
+from handlers.recruitment import board, decisions, documents, exits, plans, publicity, training, votes
+from models.base import local_today
 from web import db_session
 from web.admin.frame import bp, form_date, parse_uuid, safe_next
 from web.admin.meeting_pages import DOCX
@@ -36,9 +37,57 @@ def recruit_board() -> ResponseReturnValue:
     return render_template(
         "admin/recruits.html",
         counts=board.counts(session, g.actor),
+        plan={line.org.id: line for line in plans.lines(session, g.actor, year=local_today().year)},
+        year=local_today().year,
         lines=Page(everyone[start : start + LINES_PER_PAGE], page, LINES_PER_PAGE, len(everyone)),
         stages=recruitment.OPEN,
         labels=recruitment.STAGE_LABELS,
+    )
+
+
+def _plan_year() -> int:
+    """The year the plan page opens on: next year from the month plans are proposed, else this."""
+    today = local_today()
+    propose_month, _issue_month = plans.months(db_session())
+    year = request.values.get("year", type=int) or (
+        today.year + 1 if today.month >= propose_month else today.year
+    )
+    if not today.year - 1 <= year <= today.year + 1:
+        abort(404)
+    return year
+
+
+@bp.get("/recruits/plan")
+def recruit_plan() -> ResponseReturnValue:
+    if not holds(g.actor, "recruit.manage"):
+        abort(404)
+    session, year = db_session(), _plan_year()
+    propose_month, issue_month = plans.months(session)
+    return render_template(
+        "admin/recruit_plan.html",
+        year=year,
+        lines=plans.lines(session, g.actor, year=year),
+        propose_month=propose_month,
+        issue_month=issue_month,
+        this_year=local_today().year,
+    )
+
+
+@bp.post("/recruits/plan/<org_id>/<action>")
+def recruit_plan_change(org_id: str, action: str) -> ResponseReturnValue:
+    year, form = _plan_year(), request.form
+    if action not in ("propose", "issue"):
+        abort(404)
+
+    def change() -> object:
+        session, org = db_session(), parse_uuid(org_id)
+        if action == "propose":
+            count, note = form.get("count"), form.get("note", "")
+            return plans.propose(session, g.actor, org_id=org, year=year, count=count, note=note)
+        return plans.issue(session, g.actor, org_id=org, year=year, count=form.get("issued"))
+
+    return form_change(
+        change, done=f"已保存 {year} 年发展计划。", back=url_for("admin.recruit_plan", year=year)
     )
 
 
