@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from demo.mailbox import named_office
 from handlers import recruitment
 from handlers.policy import Actor, load_actor
-from handlers.recruitment import decisions, exits, plans, publicity, training, votes
+from handlers.recruitment import decisions, documents, exits, plans, publicity, training, votes
 from handlers.roles import branch_leaders
 from models import Member, MemberStatus, OrgKind, PartyOrg, Person, Recruit, RecruitStage
 
@@ -195,6 +195,8 @@ class DemoRecruitment:
             if number in (15, 23):
                 self.vote(recruit, "admit" if number == 15 else "full", on)
                 continue  # the passing vote records the step
+            if number == 25:
+                documents.mark_archived(self.session, self.office, recruit.id, list(documents.ARCHIVE_FILES))
             evidence = "合格" if number == 10 else "见纸质材料"
             recruitment.record_step(
                 self.session, self.office, recruit_id=recruit.id, number=number, done_on=on, evidence=evidence

@@ -64,6 +64,7 @@ from models.person import Person
 from models.recruitment import (
     CalendarDay,
     CalendarYear,
+    DocumentTemplate,
     Recruit,
     RecruitNote,
     RecruitPlan,
@@ -85,6 +86,7 @@ from models.web_session import WebSession
 __all__ = [
     "CalendarDay",
     "CalendarYear",
+    "DocumentTemplate",
     "Recruit",
     "RecruitNote",
     "RecruitPlan",

@@ -10,7 +10,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Timestamps, UUIDPrimaryKey, utcnow
@@ -52,6 +52,8 @@ class Recruit(UUIDPrimaryKey, Timestamps, Base):
     full_on: Mapped[date | None]
     closed_on: Mapped[date | None]
     closed_reason: Mapped[str | None] = mapped_column(String(200))
+    #: 材料归档: the files of handlers/recruitment/documents.ARCHIVE_FILES confirmed in the 人事档案.
+    archived_files: Mapped[list[str] | None] = mapped_column(JSON)
 
     person = relationship("Person")
     org = relationship("PartyOrg")
@@ -160,6 +162,19 @@ class RecruitPlan(UUIDPrimaryKey, Base):
     issued: Mapped[int | None]
     issued_by: Mapped[str | None] = mapped_column(String(100))
     issued_at: Mapped[datetime | None]
+
+
+class DocumentTemplate(Base):
+    """A Word template the office has put in place of a shipped one (a letter it signs), kept in
+    the database so every server renders the same; deleting the row restores the shipped one."""
+
+    __tablename__ = "document_template"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class CalendarDay(Base):

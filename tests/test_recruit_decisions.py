@@ -80,3 +80,75 @@ def test_a_rejected_report_records_nothing_and_may_be_sent_again(db_session, act
     assert 4 not in recruitment.done(recruit) and request.status == ApprovalStatus.rejected
     again = decisions.report(db_session, activist["secretary"], recruit_id=recruit.id, number=4)
     assert again.status == ApprovalStatus.pending
+
+
+# --- the letters the office signs, and its own templates ---------------------------------------
+
+
+def _docx(*paragraphs: str) -> bytes:
+    from io import BytesIO
+
+    from docx import Document
+
+    document = Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _text(content: bytes) -> str:
+    from io import BytesIO
+
+    from docx import Document
+
+    return "\n".join(p.text for p in Document(BytesIO(content)).paragraphs)
+
+
+def test_a_letter_is_filled_from_the_record_once_its_step_is_done(db_session, activist):
+    from handlers.recruitment import letters
+
+    recruit, office = activist["recruit"], activist["office"]
+    with pytest.raises(Conflict, match="第4步尚未完成"):
+        letters.letter_docx(db_session, office, recruit.id, "activist")
+    recruitment.record_step(
+        db_session, office, recruit_id=recruit.id, number=4, done_on=T, evidence="备〔2026〕7号"
+    )
+    recruit.person.name = "韩<&>医生"  # what XML would choke on is escaped
+    name, content = letters.letter_docx(db_session, activist["secretary"], recruit.id, "activist")
+    text = _text(content)
+    assert name.startswith("关于确定入党积极分子的通知") and "病理科党支部：" in text
+    assert "同意确定韩<&>医生同志为入党积极分子" in text and f"{T:%Y年%m月%d日}" in text
+    with pytest.raises(NotFound):
+        letters.letter_docx(db_session, activist["stranger"], recruit.id, "activist")
+    with pytest.raises(NotFound):
+        letters.letter_docx(db_session, office, recruit.id, "no-such-letter")
+
+
+def test_the_office_replaces_a_template_and_a_bad_one_is_refused_with_nothing_changed(db_session, activist):
+    from handlers.errors import Forbidden
+    from handlers.recruitment import letters
+    from models import DocumentTemplate
+
+    recruit, office = activist["recruit"], activist["office"]
+    recruitment.record_step(
+        db_session, office, recruit_id=recruit.id, number=4, done_on=T, evidence="备〔2026〕8号"
+    )
+    own = _docx("某某医院党委文件", "{{ 党支部 }}：同意{{ 姓名 }}为积极分子（{{ 文号 }}）。")
+    letters.replace_template(db_session, office, "activist", "本院模板.docx", own)
+    assert "某某医院党委文件" in _text(letters.letter_docx(db_session, office, recruit.id, "activist")[1])
+    for bad, message in (
+        (b"%PDF-1.7 not a template", "Word 文件"),
+        (_docx("{{ 身份证号 }}"), "占位符有误"),
+        (_docx("{{ 姓名.__class__.__mro__ }}"), "占位符有误"),
+        (_docx("{% for x in 姓名 %}"), "占位符有误"),
+        (b"PK\x03\x04 a torn zip", "无法读取"),
+    ):
+        with pytest.raises(ValidationFailed, match=message):
+            letters.replace_template(db_session, office, "activist", "坏模板.docx", bad)
+    assert db_session.get(DocumentTemplate, "recruit.activist").filename == "本院模板.docx"
+    with pytest.raises(Forbidden):
+        letters.replace_template(db_session, activist["secretary"], "activist", "x.docx", own)
+    letters.restore_template(db_session, office, "activist")
+    assert "某某医院党委文件" not in _text(letters.letter_docx(db_session, office, recruit.id, "activist")[1])

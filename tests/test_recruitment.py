@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from handlers import recruitment, workdays
 from handlers.errors import Conflict, Forbidden, ValidationFailed
-from handlers.recruitment import exits, publicity, training, votes
+from handlers.recruitment import documents, exits, publicity, training, votes
 from models import MemberStatus, Notice, OrgKind, RecruitStage, Role
 from models.base import local_today
 
@@ -187,7 +187,14 @@ def test_one_person_from_application_to_full_membership(db_session, branch_world
     _step(db_session, w, recruit, 24, 210, "组干〔2025〕3号", who="office")
     assert recruit.stage == RecruitStage.full and member.status == MemberStatus.full
     assert member.full_on == recruit.probation_ends_on
-    _step(db_session, w, recruit, 25, 200, "入党志愿书、申请书、政审材料、转正申请书、考察材料", who="office")
+    with pytest.raises(ValidationFailed, match="尚未确认：入党申请书"):
+        _step(db_session, w, recruit, 25, 200, "归档清单", who="office")
+    documents.mark_archived(db_session, w["office"], recruit.id, ["入党申请书", "入党志愿书", "政治审查材料"])
+    with pytest.raises(ValidationFailed, match="尚未确认：培养考察材料、转正申请书"):
+        _step(db_session, w, recruit, 25, 200, "归档清单", who="office")
+    documents.mark_archived(db_session, w["office"], recruit.id, list(documents.ARCHIVE_FILES) + ["别的"])
+    assert recruit.archived_files == list(documents.ARCHIVE_FILES)
+    _step(db_session, w, recruit, 25, 200, "归档清单", who="office")
     assert len(recruitment.done(recruit)) == 25
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "done",
     "exits",
     "find",
+    "letters",
     "own",
     "plans",
     "publicity",

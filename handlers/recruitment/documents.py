@@ -13,13 +13,11 @@ from docx.shared import Pt
 from sqlalchemy.orm import Session
 
 from handlers import audit
+from handlers.errors import Conflict
 from handlers.policy import Actor
 from handlers.recruitment import publicity, votes
 from handlers.recruitment.pipeline import done, find
-from handlers.recruitment.steps import STAGE_LABELS, STEPS
-
-#: 材料归档 (step 25): what goes into the 人事档案 after 转正.
-ARCHIVE_FILES = ("入党申请书", "入党志愿书", "政治审查材料", "培养考察材料", "转正申请书")
+from handlers.recruitment.steps import ARCHIVE_FILES, STAGE_LABELS, STEPS
 
 
 def record_docx(session: Session, actor: Actor, recruit_id: uuid.UUID) -> tuple[str, bytes]:
@@ -60,10 +58,28 @@ def record_docx(session: Session, actor: Actor, recruit_id: uuid.UUID) -> tuple[
             f"（{row.working_days} 个工作日）{objections}"
         )
     document.add_paragraph().add_run("材料归档清单").bold = True
-    archived = 25 in steps
+    archived = set(recruit.archived_files or [])
     for name in ARCHIVE_FILES:
-        document.add_paragraph(f"{'☑' if archived else '☐'} {name}")
+        document.add_paragraph(f"{'☑' if name in archived else '☐'} {name}")
     out = BytesIO()
     document.save(out)
     audit.record(session, actor, "recruit.export", object_type="recruit", object_id=recruit.id)
     return f"{recruit.org.code}-{recruit.applied_on:%Y%m%d}-record.docx", out.getvalue()
+
+
+def mark_archived(session: Session, actor: Actor, recruit_id: uuid.UUID, files: list[str]) -> list[str]:
+    """Tick the files confirmed in the 人事档案 (the list replaces the earlier one); 材料归档 (step
+    25) waits until every one is ticked."""
+    recruit = find(session, actor, recruit_id)
+    if 24 not in done(recruit):
+        raise Conflict("转正审批后才能归档材料。")
+    recruit.archived_files = [name for name in ARCHIVE_FILES if name in set(files)]
+    audit.record(
+        session,
+        actor,
+        "recruit.archive_files",
+        object_type="recruit",
+        object_id=recruit.id,
+        detail={"files": len(recruit.archived_files)},
+    )
+    return recruit.archived_files

@@ -16,7 +16,7 @@ from handlers import audit, people, rules
 from handlers.archive import fields as archive_fields
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.policy import Actor, can
-from handlers.recruitment.steps import BY_NUMBER, OPEN, PUBLICITY_BEFORE, STAGE_LABELS, step
+from handlers.recruitment.steps import ARCHIVE_FILES, BY_NUMBER, OPEN, PUBLICITY_BEFORE, STAGE_LABELS, step
 from handlers.rules_recruitment import RULES_2014
 from models import MemberStatus, OrgKind, PartyOrg, Person
 from models.base import local_today
@@ -245,6 +245,12 @@ def _check_rules(
             )
         if not vote_to_come:
             vote_passed(session, recruit, "full", done_on)
+    elif number == 25:
+        missing = [name for name in ARCHIVE_FILES if name not in (recruit.archived_files or [])]
+        if missing:
+            raise ValidationFailed(
+                f"请先在材料归档清单中逐项确认，尚未确认：{'、'.join(missing)}。", field="step"
+            )
 
 
 def vote_passed(

@@ -55,6 +55,8 @@ STEPS: tuple[Step, ...] = (
     Step(25, S.full, "材料归档", "office", (24,), evidence="归档清单"),
 )
 BY_NUMBER = {step.number: step for step in STEPS}
+#: 材料归档 (step 25): what goes into the 人事档案 after 转正, each confirmed before the step.
+ARCHIVE_FILES = ("入党申请书", "入党志愿书", "政治审查材料", "培养考察材料", "转正申请书")
 
 STAGE_LABELS = {
     S.applicant: "入党申请人",

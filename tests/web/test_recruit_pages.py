@@ -248,3 +248,30 @@ def test_the_secretary_proposes_next_years_plan_and_the_office_issues_it(browser
     closed = browser.get(f"/admin/recruits/plan?year={year + 1}").get_data(as_text=True)
     assert "提出计划" not in closed  # issued: the branch's proposal is closed
     assert "年度发展计划" in browser.get("/admin/recruits").get_data(as_text=True)
+
+
+def test_the_office_keeps_its_own_letter_templates_in_the_console(browser, hospital):
+    import io
+
+    qr_login(browser, "office01")
+    page = browser.get("/admin/recruits/letters").get_data(as_text=True)
+    assert "关于接收预备党员的批复" in page and "系统默认模板" in page and "{{ 姓名 }}" in page
+    shipped = browser.get("/admin/recruits/letters/admission/template.docx")
+    assert shipped.status_code == 200 and shipped.data.startswith(b"PK")
+    refused = browser.post(
+        "/admin/recruits/letters/admission/replace",
+        data={"csrf_token": csrf(page), "file": (io.BytesIO(b"%PDF-1.4"), "x.pdf")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Word 文件" in refused and "系统默认模板" in refused
+    replaced = browser.post(
+        "/admin/recruits/letters/admission/replace",
+        data={"csrf_token": csrf(page), "file": (io.BytesIO(shipped.data), "本院批复.docx")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "已更换模板" in replaced and "本院模板：本院批复.docx" in replaced
+    secretary = browser.application.test_client()
+    qr_login(secretary, "sec01")
+    assert secretary.get("/admin/recruits/letters").status_code == 404

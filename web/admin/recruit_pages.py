@@ -11,7 +11,17 @@ from flask.typing import ResponseReturnValue
 from handlers import recruitment, workdays
 from handlers.paging import Page, clamp_page
 from handlers.policy import can, holds
-from handlers.recruitment import board, decisions, documents, exits, plans, publicity, training, votes
+from handlers.recruitment import (
+    board,
+    decisions,
+    documents,
+    exits,
+    letters,
+    plans,
+    publicity,
+    training,
+    votes,
+)
 from models.base import local_today
 from web import db_session
 from web.admin.frame import bp, form_date, parse_uuid, safe_next
@@ -119,6 +129,8 @@ def recruit_detail(recruit_id: str) -> ResponseReturnValue:
         members=training.eligible(session, recruit),
         labels=recruitment.STAGE_LABELS,
         reports=decisions.open_reports(session, recruit),
+        letters=letters.LETTERS,
+        archive_files=documents.ARCHIVE_FILES,
         decision_steps=decisions.DECISION_STEPS,
         may_decide=can(session, g.actor, "recruit.approve", obj=recruit.org),
     )

@@ -1,4 +1,5 @@
-"""recruit plans: each branch's 发展计划 per year — proposed by the branch, issued by the 党委.
+"""recruit plans and papers: each branch's 发展计划 per year (proposed by the branch, issued by the
+党委); the Word templates the office puts in place of the shipped letters; the 材料归档 checklist.
 
 Revision ID: d4b9e6a1c732
 Revises: c3e8a1f5d290
@@ -36,8 +37,22 @@ def upgrade() -> None:
         sa.UniqueConstraint("org_id", "year", name=op.f("uq_recruit_plan_org_id_year")),
     )
     op.create_index(op.f("ix_recruit_plan_org_id"), "recruit_plan", ["org_id"])
+    op.create_table(
+        "document_template",
+        sa.Column("key", sa.String(40), nullable=False),
+        sa.Column("filename", sa.String(100), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("uploaded_by", sa.String(100), nullable=False),
+        sa.Column("uploaded_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_document_template")),
+    )
+    with op.batch_alter_table("recruit") as batch:
+        batch.add_column(sa.Column("archived_files", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("recruit") as batch:
+        batch.drop_column("archived_files")
+    op.drop_table("document_template")
     op.drop_index(op.f("ix_recruit_plan_org_id"), table_name="recruit_plan")
     op.drop_table("recruit_plan")
