@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from demo import ballots as demo_ballots
 from demo import campus_map
 from demo import mailbox as demo_mailbox
 from demo import tasks as demo_tasks
@@ -166,6 +167,7 @@ class DemoHospital(DemoActivity):
         demo_mailbox.build(self.session, branches[0][0], self.actor)
         demo_mailbox.notices(self.session, branches[0][0], self.actor)
         demo_tasks.build(self.session, [branch for branch, _, _ in branches], self.actor, self.today)
+        demo_ballots.build(self.session, branches[0][0], self.actor)
         self.library()
         return self.report
 

@@ -89,6 +89,7 @@ ACTION_LABELS = {
     "recruit.export": "导出发展党员纪实表",
     "recruit.plan_propose": "上报年度发展计划",
     "recruit.plan_issue": "下达年度发展计划",
+    "ballot.create": "发起问卷",
     "recruit.letter": "出具发展党员文书",
     "recruit.archive_files": "确认材料归档",
     "template.replace": "更换文书模板",

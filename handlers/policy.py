@@ -73,6 +73,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # 任务督办: the office sends to any branch or member, a 总支 to those under it; a branch's
     # leaders keep its own annual plan and submit what is sent to it.
     "task.send": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
+    "ballot.manage": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "task.plan": frozenset({Role.secretary, Role.organizer}),
     # 发展党员: the branch develops (its steps, votes, 公示, 联系人); the 上级党委 records its own
     # steps (备案, 预审, 谈话, 审批).

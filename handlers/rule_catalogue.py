@@ -291,6 +291,15 @@ CATALOGUE: tuple[Rule, ...] = (
         unit="日",
     ),
     Rule(
+        "ballot.min_answers",
+        "投票和问卷少于多少人作答时不显示分布（人）",
+        "count",
+        5,
+        "本地做法：少于5人的统计不细分，避免由结果推知个人（隐私保护做法，党内法规未规定）",
+        local=True,
+        unit="人",
+    ),
+    Rule(
         "notice.public_days",
         "党务公开默认公示天数（天）",
         "count",

@@ -23,6 +23,7 @@ from jobs import (
     JobQueues,
     approvals,
     archive,
+    ballots,
     compliance,
     directory,
     maintenance,
@@ -103,6 +104,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("tasks_daily", timedelta(days=1), tasks.tasks_daily, timedelta(minutes=47)),
     # 08:53 in Beijing: 发展党员 deadlines (talk, 考察, 思想汇报, approval, 转正).
     Periodic("recruitment_daily", timedelta(days=1), recruitment.recruitment_daily, timedelta(minutes=53)),
+    # Results of ballots closed in the last five minutes (minutes 3, 8, 13 …).
+    Periodic("close_ballots", timedelta(minutes=5), ballots.close_ballots, timedelta(minutes=3)),
     Periodic(
         "prune_callback_receipts",
         timedelta(days=1),

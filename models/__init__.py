@@ -19,6 +19,7 @@ from models.archive import (
 )
 from models.attachment import Attachment, AttachmentOwner
 from models.audit import AuditEvent
+from models.ballot import Ballot, BallotQuestion, BallotSubmission, BallotVoter
 from models.base import Base
 from models.callback_receipt import CallbackReceipt
 from models.campus import Campus, Venue
@@ -84,6 +85,10 @@ from models.transfer import MemberTransfer, TransferKind
 from models.web_session import WebSession
 
 __all__ = [
+    "Ballot",
+    "BallotQuestion",
+    "BallotSubmission",
+    "BallotVoter",
     "CalendarDay",
     "CalendarYear",
     "DocumentTemplate",

@@ -8,11 +8,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from wecom import approval_cards, learning_cards, meeting_cards, notice_cards, reminder_cards, task_cards
+from wecom import (
+    approval_cards,
+    ballot_cards,
+    learning_cards,
+    meeting_cards,
+    notice_cards,
+    reminder_cards,
+    task_cards,
+)
 from wecom.renderers import RENDERERS, Rendered, digest, renderer
 
 #: The modules whose renderers make up every outbox kind.
-CARD_MODULES = (approval_cards, learning_cards, meeting_cards, notice_cards, reminder_cards, task_cards)
+CARD_MODULES = (
+    approval_cards,
+    ballot_cards,
+    learning_cards,
+    meeting_cards,
+    notice_cards,
+    reminder_cards,
+    task_cards,
+)
 
 __all__ = ["CARD_MODULES", "RENDERERS", "Rendered", "digest", "render", "renderer"]
 

@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from handlers import accounts, members, people
 from handlers.errors import DomainError, ValidationFailed
 from handlers.policy import holds, load_actor
+from models.base import CHINA
 from web import db_session, parse_uuid  # noqa: F401  (pages import it from here)
 from web.csrf import protect
 
@@ -33,6 +34,7 @@ NAVIGATION = {
     "notices": "notice.send",
     "tasks": "task.send",
     "recruits": "recruit.manage",
+    "ballots": "ballot.manage",
     "members": "member.view",
     "exchange": "archive.exchange",
     "rules": "org.manage",
@@ -116,6 +118,14 @@ def choose_scope() -> ResponseReturnValue:
 def safe_next(target: str | None) -> str:
     """Only ever send the user back inside the console (no open redirect)."""
     return target if target and target.startswith("/admin/") and not target.startswith("//") else "/admin/"
+
+
+def local_time(raw: str, field: str) -> datetime:
+    """A datetime-local input's value, read as Beijing time."""
+    try:
+        return datetime.strptime(raw, "%Y-%m-%dT%H:%M").replace(tzinfo=CHINA)
+    except ValueError:
+        raise ValidationFailed("请选择日期和时间。", field=field) from None
 
 
 def form_date(name: str) -> Any:

@@ -17,9 +17,9 @@ from handlers.errors import DomainError, ValidationFailed
 from handlers.learning import campaigns, lesson_import, media, quizzes, training
 from handlers.policy import can, holds
 from models import Lesson
-from models.base import CHINA, local_text, utcnow
+from models.base import local_text, utcnow
 from web import charts, db_session
-from web.admin.frame import bp, form_date, parse_uuid
+from web.admin.frame import bp, form_date, local_time, parse_uuid
 from web.outcome import form_change
 from web.transaction import note_refusal
 
@@ -256,8 +256,8 @@ def campaign_index() -> ResponseReturnValue:
     if request.method == "POST":
         form = request.form
         try:
-            send_at = _local_time(form.get("send_at", ""), "send_at")
-            deadline = _local_time(form.get("deadline", ""), "deadline")
+            send_at = local_time(form.get("send_at", ""), "send_at")
+            deadline = local_time(form.get("deadline", ""), "deadline")
             campaign = campaigns.launch(
                 session,
                 g.actor,
@@ -331,13 +331,6 @@ def launched_text(campaign: Any, now: datetime) -> str:
         when = local_text(campaign.send_at, "%m月%d日 %H:%M")
         return f"已安排于 {when} 推送“{campaign.title}”给 {campaign.recipients} 位党员，届时按各自班次送达。"
     return f"已推送“{campaign.title}”给 {campaign.recipients} 位党员。"
-
-
-def _local_time(raw: str, field: str) -> datetime:
-    try:
-        return datetime.strptime(raw, "%Y-%m-%dT%H:%M").replace(tzinfo=CHINA)
-    except ValueError:
-        raise ValidationFailed("请选择日期和时间。", field=field) from None
 
 
 # -- training days ------------------------------------------------------------------------------

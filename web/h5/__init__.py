@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from web.h5 import (
     approvals,
+    ballots,
     branch,
     checkin,
     dues,
@@ -37,6 +38,7 @@ PAGES = (
     mailbox,
     notices,
     branch,
+    ballots,
     tasks,
     recruit,
 )

@@ -1,0 +1,182 @@
+"""问卷: the office (or a branch, for its own members) asks its members questions on the ballot
+engine — anonymous or named, announced as which on the card and the form; results only after it
+closes, and no breakdown of an item fewer than the rule's minimum answered."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from handlers import audiences, audit, links, notify, rules
+from handlers.ballots.engine import tally, turnout
+from handlers.errors import Forbidden, NotFound, ValidationFailed
+from handlers.policy import Actor, can, holds, scope_orgs, scope_paths
+from handlers.validation import require_text
+from models import Ballot, BallotQuestion, BallotVoter, OrgKind, PartyOrg
+from models.base import CHINA, utcnow
+
+MAX_QUESTIONS, MAX_OPTIONS = 30, 10
+MAX_DAYS = 90
+#: How a question is written, one per line: 单选：题目｜甲｜乙, 多选2：题目｜甲｜乙｜丙, 问答：题目.
+LINE = re.compile(r"^(单选|多选(\d*)|问答)[:：]\s*(.+)$")
+FORMAT = "每行一题：“单选：题目｜选项｜选项”“多选2：题目｜选项｜选项｜选项”（最多选2项）或“问答：题目”。"
+
+
+def parse_questions(text: str) -> list[BallotQuestion]:
+    """The questions written one per line; a line that cannot be read is refused with its number."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if not lines:
+        raise ValidationFailed(f"请填写问题。{FORMAT}", field="questions")
+    if len(lines) > MAX_QUESTIONS:
+        raise ValidationFailed(f"最多 {MAX_QUESTIONS} 题。", field="questions")
+    questions = []
+    for n, line in enumerate(lines, start=1):
+        found = LINE.match(line)
+        if found is None:
+            raise ValidationFailed(f"第 {n} 行无法识别。{FORMAT}", field="questions")
+        kind_word, limit, rest = found.groups()
+        parts = [p.strip() for p in re.split(r"[｜|]", rest)]
+        text, options = parts[0], [p for p in parts[1:] if p]
+        if not text or len(text) > 200:
+            raise ValidationFailed(f"第 {n} 行的题目应为 1–200 字。", field="questions")
+        if kind_word == "问答":
+            questions.append(BallotQuestion(position=n, kind="text", text=text, options=[]))
+            continue
+        if not 2 <= len(options) <= MAX_OPTIONS or len(set(options)) != len(options):
+            raise ValidationFailed(f"第 {n} 行应有 2–{MAX_OPTIONS} 个不重复的选项。", field="questions")
+        if any(len(o) > 40 for o in options):
+            raise ValidationFailed(f"第 {n} 行的选项每个不超过 40 字。", field="questions")
+        kind = "single" if kind_word == "单选" else "multiple"
+        most = int(limit) if limit else len(options)
+        if kind == "multiple" and not 1 <= most <= len(options):
+            raise ValidationFailed(f"第 {n} 行最多可选的项数应在 1–{len(options)} 之间。", field="questions")
+        questions.append(
+            BallotQuestion(
+                position=n,
+                kind=kind,
+                text=text,
+                options=options,
+                max_choices=most if kind == "multiple" else None,
+            )
+        )
+    return questions
+
+
+def _scope(session: Session, actor: Actor, org_id: uuid.UUID | None) -> PartyOrg | None:
+    if not holds(actor, "ballot.manage"):
+        raise Forbidden("问卷由党委组织部或支部书记、组织委员发起。")
+    if org_id is None:
+        if scope_paths(actor, "ballot.manage") is not None:
+            raise Forbidden("面向全院的问卷由党委组织部发起。")
+        return None
+    org = session.get(PartyOrg, org_id)
+    if org is None or not can(session, actor, "ballot.manage", obj=org):
+        raise NotFound()
+    return org
+
+
+def create_survey(
+    session: Session,
+    actor: Actor,
+    *,
+    title: str,
+    description: str,
+    org_id: uuid.UUID | None,
+    anonymous: bool,
+    closes_at: datetime,
+    questions: str,
+    opens_at: datetime | None = None,
+) -> Ballot:
+    """Open a survey to the members of an org (or the hospital) now or at `opens_at`, and send
+    each of them a card. The electorate is fixed now: who joins later is not asked."""
+    org = _scope(session, actor, org_id)
+    now = utcnow()
+    opens_at = opens_at or now
+    if closes_at <= max(now, opens_at):
+        raise ValidationFailed("截止时间应晚于开始时间和现在。", field="closes_at")
+    if closes_at - opens_at > timedelta(days=MAX_DAYS):
+        raise ValidationFailed(f"问卷最长开放 {MAX_DAYS} 天。", field="closes_at")
+    ballot = Ballot(
+        kind="survey",
+        title=require_text(title, "title", "标题", max_length=60),
+        description=(description or "").strip()[:2000],
+        org_id=org.id if org else None,
+        anonymous=bool(anonymous),
+        opens_at=opens_at,
+        closes_at=closes_at,
+        min_answers=int(rules.value(session, "ballot.min_answers")),
+        created_by_id=actor.person_id,
+        created_by=actor.label[:100],
+    )
+    ballot.questions = parse_questions(questions)
+    people = [
+        p for p, _member in session.execute(audiences.reached(session, org_ids=[org.id] if org else []))
+    ]
+    if not people:
+        raise ValidationFailed("所选范围内没有党员。", field="org_id")
+    ballot.electorate = len(people)
+    session.add(ballot)
+    session.flush()
+    session.execute(
+        insert(BallotVoter),
+        [{"id": uuid.uuid4(), "ballot_id": ballot.id, "person_id": p.id, "voted": False} for p in people],
+    )
+    path = links.page("h5.ballot_page", ballot_id=ballot.id)
+    for n, start in enumerate(range(0, len(people), notify.MAX_RECIPIENTS)):
+        notify.tell(
+            session,
+            people[start : start + notify.MAX_RECIPIENTS],
+            "ballot",
+            key=f"ballot:{ballot.id}:{n}",
+            label="问卷",
+            title=ballot.title,
+            anonymous=ballot.anonymous,
+            closes=f"{closes_at.astimezone(CHINA):%m月%d日 %H:%M}",
+            summary=ballot.description[:60],
+            path=path,
+        )
+    audit.record(
+        session,
+        actor,
+        "ballot.create",
+        object_type="ballot",
+        object_id=ballot.id,
+        detail={"electorate": ballot.electorate, "anonymous": ballot.anonymous},
+    )
+    return ballot
+
+
+def orgs_to_ask(session: Session, actor: Actor) -> tuple[list[PartyOrg], bool]:
+    """The orgs whose members the actor may ask (党小组 aside), and whether the whole hospital."""
+    query = scope_orgs(actor, select(PartyOrg).where(PartyOrg.kind != OrgKind.group), "ballot.manage")
+    return list(session.scalars(query.order_by(PartyOrg.path))), scope_paths(actor, "ballot.manage") is None
+
+
+def managed(session: Session, actor: Actor) -> list[Ballot]:
+    """The surveys the actor's desk may follow: hospital-wide ones for the office, their orgs'."""
+    if not holds(actor, "ballot.manage"):
+        raise Forbidden("无权查看问卷。")
+    orgs = scope_orgs(actor, select(PartyOrg.id), "ballot.manage")
+    query = select(Ballot).where(Ballot.org_id.in_(orgs))
+    if scope_paths(actor, "ballot.manage") is None:
+        query = select(Ballot)
+    return list(session.scalars(query.order_by(Ballot.closes_at.desc()).limit(100)))
+
+
+def followed(session: Session, actor: Actor, ballot_id: uuid.UUID) -> tuple[Ballot, int, list | None]:
+    """(the survey, how many have answered, its results — None until it has closed)."""
+    ballot = session.get(Ballot, ballot_id)
+    if ballot is None or not holds(actor, "ballot.manage"):
+        raise NotFound("问卷不存在。")
+    if ballot.org_id is None and scope_paths(actor, "ballot.manage") is not None:
+        raise NotFound("问卷不存在。")
+    if ballot.org_id is not None and not can(
+        session, actor, "ballot.manage", obj=session.get(PartyOrg, ballot.org_id)
+    ):
+        raise NotFound("问卷不存在。")
+    results = tally(session, ballot) if utcnow() >= ballot.closes_at else None
+    return ballot, turnout(session, ballot), results
