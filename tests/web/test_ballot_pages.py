@@ -70,3 +70,43 @@ def test_a_survey_from_the_console_answered_on_the_phone(browser, hospital, db_s
     db_session.commit()
     results = browser.get(f"/admin/ballots/{ballot.id}").get_data(as_text=True)
     assert "1 人作答" in results and "不显示分布" in results  # one answer: below the minimum of 5
+
+
+def test_the_ballots_api_gives_turnout_and_results_only_after_close(
+    client, hospital, token, conforms, db_session, make_actor, make_member
+):
+    from handlers import ballots
+    from models import Role
+
+    survey = ballots.create_survey(
+        db_session,
+        make_actor(Role.committee_office, None),
+        title="接口问卷",
+        description="",
+        org_id=hospital["cardio"].id,
+        anonymous=True,
+        closes_at=utcnow() + timedelta(days=1),
+        questions="单选：是否满意｜满意｜不满意",
+    )
+    voters = [make_member(branch=hospital["cardio"]).person for _ in range(5)]
+    # The electorate was fixed when it opened: members added afterwards are not asked.
+    assert survey.electorate == 1
+    ballots.vote(db_session, hospital["nurse"].person, survey.id, {"q1": "满意"})
+    office = token(Role.committee_office)
+    listing = client.get("/api/v1/ballots", headers=office)
+    conforms("/ballots", 200, listing.get_json())
+    assert [(b["title"], b["answered"]) for b in listing.get_json()["items"]] == [("接口问卷", 1)]
+    one = client.get(f"/api/v1/ballots/{survey.id}", headers=office).get_json()
+    conforms("/ballots/{ballot_id}", 200, one)
+    assert one["results"] is None and one["questions"][0]["options"] == ["满意", "不满意"]
+    db_session.execute(
+        update(Ballot).where(Ballot.id == survey.id).values(closes_at=utcnow() - timedelta(minutes=1))
+    )
+    db_session.flush()
+    closed = client.get(f"/api/v1/ballots/{survey.id}", headers=office).get_json()
+    conforms("/ballots/{ballot_id}", 200, closed)
+    assert closed["results"][0]["shown"] is False and "counts" not in closed["results"][0]
+    assert (
+        client.get("/api/v1/ballots/00000000-0000-0000-0000-000000000000", headers=office).status_code == 404
+    )
+    assert voters  # (they exist, and were not asked)
