@@ -86,6 +86,12 @@ def test_one_vote_each_with_a_receipt_and_results_only_after_close(db_session, b
     assert q2["counts"] == [["现场教学", 3], ["微党课", 2], ["读书会", 2]]
     assert (q3["answers"], q3["shown"], "texts" in q3) == (2, False, False)  # 2 < 5: no breakdown
     assert ballots.close_due(db_session) == 0  # tallied once
+    # Resealed under new keys in a random order: the receipts still prove each vote counted.
+    assert all(
+        ballots.counted(db_session, m.person, survey.id, c)
+        for m, c in zip(branch["members"][:5], codes, strict=True)
+    )
+    assert ballots.open_for(db_session, first, survey.id)[1] is True
 
 
 @pytest.mark.parametrize(

@@ -97,3 +97,25 @@ def task_submit(ctx: CallbackContext) -> Reply:
         "text",
         f"请在任务页面填写并提交「{row.task.title}」：{page_url('h5.task_page', assignment_id=row.id)}",
     )
+
+
+@router.card_action("ballot")
+def ballot_on_card(ctx: CallbackContext) -> Reply:
+    """A short ballot's 提交 on its vote card: one vote, as on the H5 form; the receipt code comes
+    back in the member's own chat, once (a second submit of the card is refused, nothing changes)."""
+    from handlers import ballots
+
+    ballot_id = _card_id(ctx, "这张投票卡片无效。")
+    ballot, _voted = ballots.open_for(ctx.session, _staff(ctx), ballot_id)
+    (question,) = ballot.questions
+    chosen = [
+        question.options[int(o)]
+        for item in ctx.inbound.selected_items
+        for o in item.option_ids
+        if o.isdigit() and int(o) < len(question.options)
+    ]
+    answer = chosen if question.kind == "multiple" else (chosen[0] if len(chosen) == 1 else chosen)
+    code = ballots.vote(ctx.session, ctx.person, ballot.id, {"q1": answer})
+    return Reply(
+        "text", f"已提交“{ballot.title}”。回执码：{code}（只显示这一次，可在手机“投票和问卷”中核对已计入）"
+    )

@@ -5,9 +5,11 @@ breakdown of fewer than `min_answers` answers.
 Secrecy by construction. The vote is one transaction that flips the voter's `voted` flag (a
 compare-and-set, so a second tap or a second device cannot vote twice) and inserts the answers
 with a random key and no voter or time. What is left that could join them is the database's own
-bookkeeping — PostgreSQL stamps both rows with the same transaction id (xmin) — so the tally
-rewrites every submission and every voter row of the ballot in its own transaction, after which
-nothing in the tables says which submission came with which voter.
+bookkeeping — PostgreSQL stamps both rows with the same transaction id (xmin), and rows land on
+disk in the order they were written — so the tally writes every submission again in a random
+order and every voter row in the order of its id, in its own transaction, after which nothing in
+the tables says which submission came with which voter. While a ballot is open, someone reading
+those internals as votes come in could still narrow it down; results are closed until then.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from handlers.errors import Conflict, NotFound, ValidationFailed
@@ -151,20 +153,49 @@ def tally(session: Session, ballot: Ballot, now: datetime | None = None) -> list
             counts = Counter(c for g in given for c in (g if isinstance(g, list) else [g]))
             item["counts"] = [[option, counts.get(option, 0)] for option in question.options]
         results.append(item)
-    session.execute(
-        update(BallotSubmission)
-        .where(BallotSubmission.ballot_id == ballot.id)
-        .values(sealed=True)
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(BallotVoter)
-        .where(BallotVoter.ballot_id == ballot.id)
-        .values(voted=BallotVoter.voted)
-        .execution_options(synchronize_session=False)
-    )
+    _reseal(session, ballot)
     ballot.results, ballot.tallied_at = results, now
     return results
+
+
+def _reseal(session: Session, ballot: Ballot) -> None:
+    """Write the ballot's submissions again in a random order under new keys, and its voters in
+    the order of their ids: afterwards neither a transaction id nor a row's place on disk says
+    which submission came in with which flip of a voter's flag (the old row versions go at the
+    next VACUUM)."""
+    submissions = session.execute(
+        select(BallotSubmission.answers, BallotSubmission.receipt_hash, BallotSubmission.person_id).where(
+            BallotSubmission.ballot_id == ballot.id
+        )
+    ).all()
+    voters = session.execute(
+        select(BallotVoter.person_id, BallotVoter.voted)
+        .where(BallotVoter.ballot_id == ballot.id)
+        .order_by(BallotVoter.person_id)
+    ).all()
+    secrets.SystemRandom().shuffle(submissions)
+    session.execute(delete(BallotSubmission).where(BallotSubmission.ballot_id == ballot.id))
+    session.execute(delete(BallotVoter).where(BallotVoter.ballot_id == ballot.id))
+    if submissions:
+        session.execute(
+            insert(BallotSubmission),
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "ballot_id": ballot.id,
+                    "answers": a,
+                    "receipt_hash": h,
+                    "person_id": p,
+                    "sealed": True,
+                }
+                for a, h, p in submissions
+            ],
+        )
+    if voters:
+        session.execute(
+            insert(BallotVoter),
+            [{"id": uuid.uuid4(), "ballot_id": ballot.id, "person_id": p, "voted": v} for p, v in voters],
+        )
 
 
 @dataclass(frozen=True)

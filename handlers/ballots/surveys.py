@@ -125,20 +125,7 @@ def create_survey(
         insert(BallotVoter),
         [{"id": uuid.uuid4(), "ballot_id": ballot.id, "person_id": p.id, "voted": False} for p in people],
     )
-    path = links.page("h5.ballot_page", ballot_id=ballot.id)
-    for n, start in enumerate(range(0, len(people), notify.MAX_RECIPIENTS)):
-        notify.tell(
-            session,
-            people[start : start + notify.MAX_RECIPIENTS],
-            "ballot",
-            key=f"ballot:{ballot.id}:{n}",
-            label="问卷",
-            title=ballot.title,
-            anonymous=ballot.anonymous,
-            closes=f"{closes_at.astimezone(CHINA):%m月%d日 %H:%M}",
-            summary=ballot.description[:60],
-            path=path,
-        )
+    _announce(session, ballot, people)
     audit.record(
         session,
         actor,
@@ -148,6 +135,52 @@ def create_survey(
         detail={"electorate": ballot.electorate, "anonymous": ballot.anonymous},
     )
     return ballot
+
+
+def on_the_card(ballot: Ballot) -> bool:
+    """A short ballot — one choice question whose options fit a vote card — is answered on the
+    card itself; anything longer opens the form in H5."""
+    if len(ballot.questions) != 1:
+        return False
+    (question,) = ballot.questions
+    return (
+        question.kind != "text"
+        and len(question.options) <= 20
+        and all(len(o) <= 17 for o in question.options)
+    )
+
+
+def _announce(session: Session, ballot: Ballot, people: list) -> None:
+    """A card to every voter: the vote itself when short, else a link to the form."""
+    path = links.page("h5.ballot_page", ballot_id=ballot.id)
+    common = {
+        "label": "问卷",
+        "title": ballot.title,
+        "anonymous": ballot.anonymous,
+        "closes": f"{ballot.closes_at.astimezone(CHINA):%m月%d日 %H:%M}",
+        "path": path,
+    }
+    card = on_the_card(ballot)
+    for n, start in enumerate(range(0, len(people), notify.MAX_RECIPIENTS)):
+        if card:
+            (question,) = ballot.questions
+            extra = {
+                "ballot_id": str(ballot.id),
+                "question": question.text,
+                "options": question.options,
+                "multiple": question.kind == "multiple",
+                "chunk": n,
+            }
+        else:
+            extra = {"summary": ballot.description[:60]}
+        notify.tell(
+            session,
+            people[start : start + notify.MAX_RECIPIENTS],
+            "ballot_vote" if card else "ballot",
+            key=f"ballot:{ballot.id}:{n}",
+            **common,
+            **extra,
+        )
 
 
 def orgs_to_ask(session: Session, actor: Actor) -> tuple[list[PartyOrg], bool]:

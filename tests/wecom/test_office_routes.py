@@ -88,3 +88,74 @@ def test_a_task_card_takes_收到_and_提交_opens_the_page(
     assert "报送志愿服务人数（办理中" in listing
     # A member who does not owe the step gets nothing from the card's key.
     assert "没有需要您办理的任务" in opened(wecom, say(app, send, "tk-2", "任务")).find("Content").text
+
+
+def test_a_short_ballot_is_answered_on_its_vote_card_once(
+    app, db_session, send, wecom, emulator, run_jobs, make_org, make_member, make_person, make_actor
+):
+    import time
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from handlers import ballots
+    from models import BallotSubmission
+    from models.base import utcnow
+    from tests.helpers.chat import card_for
+    from wecom.emulator import wire
+
+    branch = make_org(OrgKind.branch)
+    make_member(branch=branch, person=make_person(wecom_userid="bv-1", name="党员癸"))
+    survey = ballots.create_survey(
+        db_session,
+        make_actor(Role.secretary, branch),
+        title="活动时间",
+        description="",
+        org_id=branch.id,
+        anonymous=True,
+        closes_at=utcnow() + timedelta(days=1),
+        questions="单选：主题党日放在哪天｜周三下午｜周六上午",
+    )
+    db_session.commit()
+    run_jobs()
+    card = card_for(emulator, "bv-1", "bl")
+    options = card.body["template_card"]["checkbox"]["option_list"]
+    assert [o["text"] for o in options] == ["周三下午", "周六上午"]
+
+    key = f"ballot:{survey.id}"
+
+    def submit(option, later=0):
+        xml = wire.card_event_xml(
+            app.config["WECOM_CORP_ID"], "bv-1", app.config["WECOM_AGENT_ID"], event_key=key,
+            task_id=card.task_id, response_code=card.response_code, card_type="vote_interaction",
+            selected=[("q1", [option])], create_time=int(time.time()) + later,
+        )  # fmt: skip
+        return send(xml)
+
+    first = submit("1")
+    run_jobs()
+    told = _told(wecom, first, emulator, "bv-1")
+    assert "回执码：" in told and "只显示这一次" in told
+    again = submit("0", later=5)  # the card again: refused, the first vote stands
+    run_jobs()
+    assert "每人只能投一次" in _told(wecom, again, emulator, "bv-1")
+    db_session.expire_all()
+    (answers,) = db_session.scalars(
+        select(BallotSubmission.answers).where(BallotSubmission.ballot_id == survey.id)
+    )
+    assert answers == {"1": "周六上午"}
+    assert db_session.scalar(select(func.count()).where(BallotSubmission.ballot_id == survey.id)) == 1
+
+
+def _told(wecom, response, emulator, user):
+    """What the member was told: the passive reply, or the message sent to their chat instead."""
+    if response.data:
+        content = opened(wecom, response).find("Content")
+        if content is not None:
+            return content.text
+    texts = [
+        d.body["text"]["content"]
+        for d in emulator.state.deliveries
+        if d.to_user == user and d.msgtype == "text"
+    ]
+    return texts[-1] if texts else ""
