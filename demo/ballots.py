@@ -1,10 +1,11 @@
-"""The demo hospital's 问卷 (issue 21): an anonymous survey of the whole hospital running now with
-a few answers in (no results until it closes), and last month's survey of the first branch
-closed with its results — one item under the minimum, so shown without a breakdown."""
+"""The demo hospital's 问卷 and 谈心谈话 (issue 21): an anonymous survey of the whole hospital
+running now with a few answers in (no results until it closes); last month's survey of the first
+branch closed with its results — one item under the minimum, so shown without a breakdown; and
+that branch's talks plan half done."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -13,7 +14,7 @@ from demo.mailbox import named_office
 from handlers import ballots
 from handlers.policy import Actor
 from models import Ballot, BallotVoter, PartyOrg, Person
-from models.base import utcnow
+from models.base import local_today, utcnow
 
 RUNNING = """单选：您认为本院组织生活会的时间安排是否合适｜合适｜基本合适｜不合适
 多选2：您希望今后增加哪些学习形式｜现场教学｜微党课｜读书会｜专题辅导
@@ -76,3 +77,34 @@ def build(session: Session, branch: PartyOrg, fallback: Actor) -> None:
     session.execute(update(Ballot).where(Ballot.id == closed.id).values(closes_at=now - timedelta(days=20)))
     session.expire(closed)
     ballots.close_due(session)
+
+
+def talks(session: Session, branch: PartyOrg, fallback: Actor) -> None:
+    """The first branch's 谈心谈话 this year, half done: every other pair of its plan has talked,
+    earliest first, a short note on a few; one pair explained (援派在外)."""
+    from handlers import talks as talk_handlers
+    from handlers.policy import load_actor
+    from handlers.roles import branch_leaders
+
+    _role, leaders = branch_leaders(session, branch)
+    actor = load_actor(session, leaders[0]) if leaders else fallback
+    today = local_today()
+    plan = talk_handlers.coverage_of(session, branch, today.year)
+    pairs = sorted(plan.required, key=str)
+    for n, (first, second) in enumerate(pairs[::2]):
+        held_on = max(date(today.year, 1, 5), today - timedelta(days=3 * (len(pairs) - n)))
+        note = "谈岗位职责和本年度学习安排。" if n % 3 == 0 else ""
+        talk_handlers.record(
+            session, actor, org_id=branch.id, first_id=first, second_id=second, held_on=held_on, note=note
+        )
+    if len(pairs) > 1:
+        first, second = pairs[1]
+        talk_handlers.explain(
+            session,
+            actor,
+            org_id=branch.id,
+            year=today.year,
+            first_id=first,
+            second_id=second,
+            reason="援派在外，已电话沟通",
+        )

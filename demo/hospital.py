@@ -168,6 +168,7 @@ class DemoHospital(DemoActivity):
         demo_mailbox.notices(self.session, branches[0][0], self.actor)
         demo_tasks.build(self.session, [branch for branch, _, _ in branches], self.actor, self.today)
         demo_ballots.build(self.session, branches[0][0], self.actor)
+        demo_ballots.talks(self.session, branches[0][0], self.actor)
         self.library()
         return self.report
 

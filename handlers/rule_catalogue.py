@@ -291,6 +291,15 @@ CATALOGUE: tuple[Rule, ...] = (
         unit="日",
     ),
     Rule(
+        "talk.remind_days_before",
+        "组织生活会前多少天提醒未完成的谈心谈话（天）",
+        "count",
+        14,
+        "本地做法：组织生活会前开展谈心谈话，会前两周提醒尚未谈话的支委（条例要求会前谈心谈话，未规定天数）",
+        local=True,
+        unit="天",
+    ),
+    Rule(
         "ballot.min_answers",
         "投票和问卷少于多少人作答时不显示分布（人）",
         "count",

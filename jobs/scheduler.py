@@ -29,6 +29,7 @@ from jobs import (
     maintenance,
     recruitment,
     reminders,
+    talks,
     tasks,
     workbench,
 )
@@ -104,6 +105,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("tasks_daily", timedelta(days=1), tasks.tasks_daily, timedelta(minutes=47)),
     # 08:53 in Beijing: 发展党员 deadlines (talk, 考察, 思想汇报, approval, 转正).
     Periodic("recruitment_daily", timedelta(days=1), recruitment.recruitment_daily, timedelta(minutes=53)),
+    # 08:41 in Beijing: 谈心谈话 owed before a 组织生活会.
+    Periodic("talks_daily", timedelta(days=1), talks.talks_daily, timedelta(minutes=41)),
     # Results of ballots closed in the last five minutes (minutes 3, 8, 13 …).
     Periodic("close_ballots", timedelta(minutes=5), ballots.close_ballots, timedelta(minutes=3)),
     Periodic(

@@ -80,11 +80,14 @@ from models.role import Role, RoleGrant
 from models.roster import RosterImport, RosterShift, ShiftCode, ShiftKind
 from models.rule import RuleOverride
 from models.schedule import ScheduleEntry
+from models.talk import Talk, TalkGap
 from models.task import AssignmentStatus, DoneBy, Task, TaskAssignment, TaskEvent, TaskKind
 from models.transfer import MemberTransfer, TransferKind
 from models.web_session import WebSession
 
 __all__ = [
+    "Talk",
+    "TalkGap",
     "Ballot",
     "BallotQuestion",
     "BallotSubmission",

@@ -101,6 +101,9 @@ class Meeting(UUIDPrimaryKey, Timestamps, Base):
     resolutions: Mapped[str] = mapped_column(Text, default="")
     signed_off_at: Mapped[datetime | None]
     signed_off_by: Mapped[str | None] = mapped_column(String(100))
+    #: A 组织生活会 signed off as prepared: its 谈心谈话 were complete or their gaps explained.
+    prepared_at: Mapped[datetime | None]
+    prepared_by: Mapped[str | None] = mapped_column(String(100))
     #: 补学: what absentees read afterwards, and one question to confirm they did.
     makeup_material: Mapped[str] = mapped_column(Text, default="", server_default="")
     makeup_question: Mapped[str | None] = mapped_column(String(200))

@@ -52,6 +52,7 @@ CATEGORY_LABELS = {
     "recruit_full_application": "转正申请到期",
     "recruit_full_vote": "转正讨论到期（支部）",
     "recruit_plan": "年度发展计划待提出（支部）",
+    "talk_due": "组织生活会前谈心谈话",
 }
 
 

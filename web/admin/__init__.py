@@ -29,6 +29,7 @@ from web.admin import (
     reminder_pages,
     role_pages,
     rule_pages,
+    talk_pages,
     task_pages,
     venue_pages,
 )
@@ -52,6 +53,7 @@ PAGES = (
     recruit_pages,
     recruit_paper_pages,
     ballot_pages,
+    talk_pages,
     reminder_pages,
     rule_pages,
     role_pages,

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Response, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import compliance, meetings, members
+from handlers import compliance, meetings, members, talks
 from handlers.errors import DomainError
 from handlers.meetings.ledger import record_docx as meeting_record_docx
 from handlers.policy import holds
@@ -101,6 +101,16 @@ def meeting_detail(meeting_id: str) -> ResponseReturnValue:
         corrections=meetings.corrections(db_session(), meeting),
         agenda=recruit_votes.on_the_agenda(db_session(), meeting) if holds(g.actor, "recruit.manage") else [],
         questions=recruit_votes.QUESTIONS,
+        talk_plan=talks.for_meeting(db_session(), meeting),
+    )
+
+
+@bp.post("/meetings/<meeting_id>/prepare")
+def meeting_prepare(meeting_id: str) -> ResponseReturnValue:
+    return form_change(
+        lambda: talks.prepare(db_session(), g.actor, parse_uuid(meeting_id)),
+        done="已确认组织生活会准备就绪。",
+        back=url_for("admin.meeting_detail", meeting_id=meeting_id),
     )
 
 

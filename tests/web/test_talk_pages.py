@@ -1,0 +1,69 @@
+"""谈心谈话 in the console: the secretary sees the branch's matrix, records a talk, explains a gap,
+and signs the 组织生活会 off as prepared only once nothing is left."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from handlers import meetings
+from handlers.meetings import SessionPlan
+from handlers.policy import load_actor
+from models import Person
+from models.base import local_today, utcnow
+from tests.helpers.pages import csrf, qr_login
+
+pytestmark = pytest.mark.usefixtures("queues")
+
+
+def test_the_secretary_keeps_the_talk_plan_and_prepares_the_org_life_meeting(
+    browser, hospital, db_session, make_member
+):
+    cardio = hospital["cardio"]
+    secretary = db_session.scalar(select(Person).where(Person.wecom_userid == "sec01"))
+    make_member(branch=cardio, person=secretary)
+    start = utcnow() + timedelta(days=5)
+    meeting = meetings.plan_meeting(
+        db_session,
+        load_actor(db_session, secretary),
+        org_id=cardio.id,
+        kinds=["org_life_meeting"],
+        topic="年度组织生活会",
+        agenda="",
+        venue_mode="online",
+        online_room="会议号 3",
+        sessions=[SessionPlan("全体", start, start + timedelta(hours=2))],
+    )
+    db_session.commit()
+    qr_login(browser, "sec01")
+    page = browser.get(f"/admin/meetings/{meeting.id}").get_data(as_text=True)
+    assert "会前谈心谈话" in page and "尚未谈 1 对" in page
+    refused = browser.post(
+        f"/admin/meetings/{meeting.id}/prepare", data={"csrf_token": csrf(page)}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "还有 1 对未谈" in refused
+    plan = browser.get(f"/admin/talks/{cardio.id}").get_data(as_text=True)
+    assert "李护士" in plan and "未谈" in plan
+    nurse = hospital["nurse"].person
+    recorded = browser.post(
+        f"/admin/talks/{cardio.id}/record",
+        data={
+            "csrf_token": csrf(plan),
+            "first_id": str(secretary.id),
+            "second_id": str(nurse.id),
+            "held_on": f"{local_today():%Y-%m-%d}",
+            "note": "谈夜班后的学习安排",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "已记录谈心谈话" in recorded and "谈夜班后的学习安排" in recorded and "尚未谈话" not in recorded
+    prepared = browser.post(
+        f"/admin/meetings/{meeting.id}/prepare", data={"csrf_token": csrf(page)}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "已确认组织生活会准备就绪" in prepared
+    office = browser.application.test_client()
+    qr_login(office, "office01")
+    seen = office.get(f"/admin/talks/{cardio.id}").get_data(as_text=True)
+    assert "已谈 1 对" in seen and "谈夜班后的学习安排" not in seen  # the office sees counts, not notes
