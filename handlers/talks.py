@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from handlers import audit, links, reminders, rules
@@ -124,6 +124,94 @@ def coverage(session: Session, actor: Actor, org_id: uuid.UUID, year: int) -> Co
     return coverage_of(session, _branch(session, actor, org_id), year)
 
 
+def _talk(
+    session: Session,
+    org: PartyOrg,
+    label: str,
+    first_id: uuid.UUID,
+    second_id: uuid.UUID,
+    held_on: date | None,
+    note: str,
+) -> Talk:
+    plan = coverage_of(session, org, (held_on or local_today()).year)
+    ids = {p.id for p in plan.people}
+    if first_id == second_id or first_id not in ids or second_id not in ids:
+        raise ValidationFailed("请选择本支部的两名党员。", field="second_id")
+    if held_on is None or held_on > local_today():
+        raise ValidationFailed("请填写谈话日期（不晚于今天）。", field="held_on")
+    text = (note or "").strip()
+    if len(text) > MAX_NOTE:
+        raise ValidationFailed(f"谈话要点最多 {MAX_NOTE} 字。", field="note")
+    a, b = pair(first_id, second_id)
+    talk = Talk(org_id=org.id, year=held_on.year, first_id=a, second_id=b, held_on=held_on, recorded_by=label)
+    talk.note = text or None
+    session.add(talk)
+    session.flush()
+    return talk
+
+
+@dataclass(frozen=True)
+class Mine:
+    """A branch where the person sits on the committee, with whom they still owe a talk."""
+
+    org: PartyOrg
+    year: int
+    owed: list[Person]
+
+
+def _seated(person: Person) -> Select:
+    return (
+        select(PartyOrg)
+        .join(CommitteeSeat, CommitteeSeat.org_id == PartyOrg.id)
+        .join(Member, Member.id == CommitteeSeat.member_id)
+        .where(
+            Member.person_id == person.id, CommitteeSeat.ended_on.is_(None), PartyOrg.kind == OrgKind.branch
+        )
+    )
+
+
+def on_committee(session: Session, person: Person) -> bool:
+    """Whether the person sits on a branch committee (the phone offers them 谈心谈话)."""
+    return session.scalar(_seated(person).limit(1)) is not None
+
+
+def mine(session: Session, person: Person) -> list[Mine]:
+    """The talks a committee member owes this year, branch by branch (for their phone)."""
+    year = local_today().year
+    orgs = session.scalars(_seated(person)).all()
+    found = []
+    for org in orgs:
+        plan = coverage_of(session, org, year)
+        owed_ids = {b if a == person.id else a for a, b in plan.gaps if person.id in (a, b)}
+        found.append(Mine(org, year, [p for p in plan.people if p.id in owed_ids]))
+    return found
+
+
+def record_own(
+    session: Session,
+    person: Person,
+    *,
+    org_id: uuid.UUID,
+    other_id: uuid.UUID,
+    held_on: date | None,
+    note: str = "",
+) -> Talk:
+    """A committee member records a talk they held themselves, on their phone."""
+    org = next((m.org for m in mine(session, person) if m.org.id == org_id), None)
+    if org is None:
+        raise NotFound()
+    talk = _talk(session, org, person.name, person.id, other_id, held_on, note)
+    audit.record(
+        session,
+        Actor(kind="person", id=str(person.id), label=person.name, person_id=person.id),
+        "talk.record",
+        object_type="org",
+        object_id=org.id,
+        detail={"year": talk.year},
+    )
+    return talk
+
+
 def record(
     session: Session,
     actor: Actor,
@@ -136,24 +224,9 @@ def record(
 ) -> Talk:
     """A talk between two people of the branch, recorded by the secretary or the branch's leaders."""
     org = _branch(session, actor, org_id)
-    plan = coverage_of(session, org, (held_on or local_today()).year)
-    ids = {p.id for p in plan.people}
-    if first_id == second_id or first_id not in ids or second_id not in ids:
-        raise ValidationFailed("请选择本支部的两名党员。", field="second_id")
-    if held_on is None or held_on > local_today():
-        raise ValidationFailed("请填写谈话日期（不晚于今天）。", field="held_on")
-    text = (note or "").strip()
-    if len(text) > MAX_NOTE:
-        raise ValidationFailed(f"谈话要点最多 {MAX_NOTE} 字。", field="note")
-    a, b = pair(first_id, second_id)
-    talk = Talk(
-        org_id=org.id, year=held_on.year, first_id=a, second_id=b, held_on=held_on, recorded_by=actor.label
-    )
-    talk.note = text or None
-    session.add(talk)
-    session.flush()
+    talk = _talk(session, org, actor.label, first_id, second_id, held_on, note)
     audit.record(
-        session, actor, "talk.record", object_type="org", object_id=org.id, detail={"year": held_on.year}
+        session, actor, "talk.record", object_type="org", object_id=org.id, detail={"year": talk.year}
     )
     return talk
 

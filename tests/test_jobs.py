@@ -73,6 +73,7 @@ def test_a_missed_run_is_caught_up_once_after_downtime(database, db_session, que
     caught_up = scheduler.tick(queues=queues, db=database, now=back)
     assert sorted(j.split("-")[1] for j in caught_up) == [
         "approval_sweep",
+        "close_ballots",
         "expire_sessions",
         "reconcile",
         "reminders",

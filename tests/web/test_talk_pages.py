@@ -67,3 +67,41 @@ def test_the_secretary_keeps_the_talk_plan_and_prepares_the_org_life_meeting(
     qr_login(office, "office01")
     seen = office.get(f"/admin/talks/{cardio.id}").get_data(as_text=True)
     assert "已谈 1 对" in seen and "谈夜班后的学习安排" not in seen  # the office sees counts, not notes
+
+
+def test_a_committee_member_records_their_own_talk_on_the_phone(browser, hospital, db_session, make_member):
+    from datetime import date
+
+    from models import CommitteePost, CommitteeSeat, Talk
+    from tests.helpers.pages import login
+
+    cardio = hospital["cardio"]
+    committee_member = make_member(
+        branch=cardio, person=db_session.scalar(select(Person).where(Person.wecom_userid == "sec01"))
+    )
+    db_session.add(
+        CommitteeSeat(
+            org_id=cardio.id, member_id=committee_member.id, post=CommitteePost.publicity,
+            elected_on=date(2024, 1, 1), recorded_by="测试",
+        )
+    )  # fmt: skip
+    db_session.commit()
+    phone = browser.application.test_client()
+    mine = login(phone, "sec01", "/m/mine").get_data(as_text=True)
+    assert "谈心谈话" in mine
+    page = phone.get("/m/talks").get_data(as_text=True)
+    assert "李护士" in page and "待谈" in page
+    done = phone.post(
+        f"/m/talks/{cardio.id}",
+        data={
+            "csrf_token": csrf(page),
+            "other_id": str(hospital["nurse"].person.id),
+            "held_on": f"{local_today():%Y-%m-%d}",
+            "note": "谈科室带教",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "已记录谈心谈话" in done and "本年度应谈的都已谈过" in done
+    assert db_session.scalar(select(Talk.recorded_by).where(Talk.org_id == cardio.id)) == "书记乙"
+    nurse_phone = browser.application.test_client()
+    assert "谈心谈话" not in login(nurse_phone, "nurse01", "/m/mine").get_data(as_text=True)

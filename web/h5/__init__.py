@@ -21,6 +21,7 @@ from web.h5 import (
     notices,
     recruit,
     reminders,
+    talks,
     tasks,
 )
 from web.h5.frame import bp
@@ -39,6 +40,7 @@ PAGES = (
     notices,
     branch,
     ballots,
+    talks,
     tasks,
     recruit,
 )

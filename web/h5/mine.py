@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import g, render_template
 from flask.typing import ResponseReturnValue
 
-from handlers import compliance, learning, meetings, my_year
+from handlers import compliance, learning, meetings, my_year, talks
 from handlers.recruitment import training
 from web import db_session
 from web.h5.frame import bp, member_pages
@@ -26,6 +26,7 @@ def mine() -> ResponseReturnValue:
         when=meetings.when_text,
         runs_a_branch=bool(compliance.managed_branches(session, g.actor)),
         mentoring=bool(training.mentored_by(session, g.person)) if member else False,
+        on_committee=talks.on_committee(session, g.person) if member else False,
     )
 
 
