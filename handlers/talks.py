@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from handlers import audit, links, reminders, rules
 from handlers.errors import Conflict, NotFound, ValidationFailed
-from handlers.policy import Actor, can
+from handlers.policy import Actor, can, scope_orgs
 from handlers.roles import branch_leaders
 from models import (
     CommitteeSeat,
@@ -117,6 +117,12 @@ def coverage_of(session: Session, org: PartyOrg, year: int) -> Coverage:
         )
     }
     return Coverage(org, year, committee, people, done, explained)
+
+
+def branches(session: Session, actor: Actor) -> list[PartyOrg]:
+    """The branches whose talk plans the actor follows (those whose meetings they run)."""
+    query = select(PartyOrg).where(PartyOrg.kind == OrgKind.branch).order_by(PartyOrg.path)
+    return list(session.scalars(scope_orgs(actor, query, "meeting.manage")))
 
 
 def coverage(session: Session, actor: Actor, org_id: uuid.UUID, year: int) -> Coverage:

@@ -105,3 +105,29 @@ def test_a_committee_member_records_their_own_talk_on_the_phone(browser, hospita
     assert db_session.scalar(select(Talk.recorded_by).where(Talk.org_id == cardio.id)) == "书记乙"
     nurse_phone = browser.application.test_client()
     assert "谈心谈话" not in login(nurse_phone, "nurse01", "/m/mine").get_data(as_text=True)
+
+
+def test_the_talks_api_gives_counts_and_pairs_never_notes(
+    client, hospital, token, conforms, db_session, make_member
+):
+    from handlers import talks
+    from models import Role
+
+    cardio = hospital["cardio"]
+    secretary = db_session.scalar(select(Person).where(Person.wecom_userid == "sec01"))
+    make_member(branch=cardio, person=secretary)
+    talks.record(
+        db_session, load_actor(db_session, secretary), org_id=cardio.id, first_id=secretary.id,
+        second_id=hospital["nurse"].person.id, held_on=local_today(), note="机密的谈话要点",
+    )  # fmt: skip
+    office = token(Role.committee_office)
+    listing = client.get("/api/v1/talks", headers=office)
+    conforms("/talks", 200, listing.get_json())
+    mine = next(i for i in listing.get_json()["items"] if i["org_id"] == str(cardio.id))
+    assert (mine["required"], mine["done"], mine["gaps"]) == (1, 1, 0)
+    one = client.get(f"/api/v1/talks/{cardio.id}", headers=office)
+    conforms("/talks/{org_id}", 200, one.get_json())
+    ((pair_of),) = one.get_json()["pairs"]
+    assert {pair_of["first"], pair_of["second"]} == {"书记乙", "李护士"} and pair_of["state"] == "done"
+    assert "机密的谈话要点" not in one.get_data(as_text=True)
+    assert client.get("/api/v1/talks?year=1999", headers=office).status_code == 422

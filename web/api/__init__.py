@@ -21,6 +21,7 @@ from web.api import (
     openapi,
     people,
     rosters,
+    talks,
     tasks,
     venues,
 )
@@ -34,6 +35,7 @@ RESOURCES = (
     messages,
     notices,
     ballots,
+    talks,
     tasks,
     applicants,
     meetings,

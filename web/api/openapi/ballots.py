@@ -1,5 +1,6 @@
-"""Schemas and paths of the ballots collection: definitions, turnout, and results after close as
-the secrecy rules allow (no breakdown under the minimum; never who answered what)."""
+"""Schemas and paths of the ballots and talks collections. Ballots: definitions, turnout, and
+results after close as the secrecy rules allow (no breakdown under the minimum; never who answered
+what). Talks: plans and coverage, never a note."""
 
 from __future__ import annotations
 
@@ -102,6 +103,71 @@ def ballot_paths() -> dict[str, Any]:
                 "summary": "一份问卷的题目；截止后附结果（少于规定人数的题目不显示分布，从不显示谁答了什么）",
                 "parameters": [{"name": "ballot_id", "in": "path", "required": True, "schema": UUID}],
                 "responses": {**_ok("#/components/schemas/BallotDetail"), **_errors(401, 404, 422, 429)},
+            }
+        },
+    }
+
+
+YEAR = {"name": "year", "in": "query", "schema": {"type": "integer", "minimum": 2000, "maximum": 2100}}
+TALK_PLAN = {
+    "type": "object",
+    "required": ["org_id", "org", "year", "required", "done", "explained", "gaps"],
+    "properties": {
+        "org_id": UUID,
+        "org": {"type": "string"},
+        "year": {"type": "integer"},
+        "required": {"type": "integer", "description": "本年度应谈的对数"},
+        "done": {"type": "integer"},
+        "explained": {"type": "integer", "description": "已说明未谈原因的对数"},
+        "gaps": {"type": "integer"},
+    },
+}
+TALK_PAIR = {
+    "type": "object",
+    "required": ["first", "second", "state"],
+    "properties": {
+        "first": {"type": "string"},
+        "second": {"type": "string"},
+        "state": {"type": "string", "enum": ["done", "explained", "open"]},
+    },
+}
+
+
+def talk_schemas(page_of: Any) -> dict[str, Any]:
+    detail = {
+        "allOf": [
+            {"$ref": "#/components/schemas/TalkPlan"},
+            {
+                "type": "object",
+                "required": ["pairs"],
+                "properties": {
+                    "pairs": {"type": "array", "items": {"$ref": "#/components/schemas/TalkPair"}}
+                },
+            },
+        ]
+    }
+    return {
+        "TalkPlan": TALK_PLAN,
+        "TalkPlanPage": page_of("#/components/schemas/TalkPlan"),
+        "TalkPair": TALK_PAIR,
+        "TalkPlanDetail": detail,
+    }
+
+
+def talk_paths() -> dict[str, Any]:
+    return {
+        "/talks": {
+            "get": {
+                "summary": "谈心谈话：令牌范围内各支部本年度应谈、已谈、说明原因和未谈的对数（不含谈话内容）",
+                "parameters": [*PAGING, YEAR],
+                "responses": {**_ok("#/components/schemas/TalkPlanPage"), **_errors(401, 422, 429)},
+            }
+        },
+        "/talks/{org_id}": {
+            "get": {
+                "summary": "一个支部的谈心谈话计划：每一对是否已谈（不含谈话内容）",
+                "parameters": [{"name": "org_id", "in": "path", "required": True, "schema": UUID}, YEAR],
+                "responses": {**_ok("#/components/schemas/TalkPlanDetail"), **_errors(401, 404, 422, 429)},
             }
         },
     }

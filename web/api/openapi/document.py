@@ -6,7 +6,7 @@ from typing import Any
 
 from web.api.openapi.approvals import APPROVAL, approval_paths
 from web.api.openapi.archive import archive_paths, archive_schemas
-from web.api.openapi.ballots import ballot_paths, ballot_schemas
+from web.api.openapi.ballots import ballot_paths, ballot_schemas, talk_paths, talk_schemas
 from web.api.openapi.common import ERROR, PAGING, UUID, _body, _errors, _items_of, _ok, _page_of
 from web.api.openapi.dues import dues_paths, dues_schemas
 from web.api.openapi.learning import CAMPAIGN, LESSON, STUDY_RECORD, learning_paths
@@ -117,6 +117,7 @@ def _document() -> dict[str, Any]:
                 **task_schemas(_page_of),
                 **applicant_schemas(_page_of),
                 **ballot_schemas(_page_of),
+                **talk_schemas(_page_of),
             },
         },
         "paths": {
@@ -207,6 +208,7 @@ def _document() -> dict[str, Any]:
             **task_paths(),
             **applicant_paths(),
             **ballot_paths(),
+            **talk_paths(),
             **learning_paths(),
         },
     }
