@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from handlers import audit, links, reminders, rules
 from handlers.errors import Conflict, NotFound, ValidationFailed
-from handlers.policy import Actor, can, scope_orgs
+from handlers.policy import Actor, can, load_actor, scope_orgs
 from handlers.roles import branch_leaders
 from models import (
     CommitteeSeat,
@@ -209,7 +209,7 @@ def record_own(
     talk = _talk(session, org, person.name, person.id, other_id, held_on, note)
     audit.record(
         session,
-        Actor(kind="person", id=str(person.id), label=person.name, person_id=person.id),
+        load_actor(session, person),
         "talk.record",
         object_type="org",
         object_id=org.id,

@@ -13,6 +13,27 @@ from models.base import CHINA
 #: Dates and times typed in forms are Beijing time.
 
 
+def local_time(raw: str, field: str) -> datetime:
+    """A datetime-local input's value, read as Beijing time."""
+    try:
+        return datetime.strptime(raw, "%Y-%m-%dT%H:%M").replace(tzinfo=CHINA)
+    except ValueError:
+        raise ValidationFailed("请选择日期和时间。", field=field) from None
+
+
+def form_date(name: str) -> Any:
+    """A date input of the current form (None when left empty)."""
+    from flask import request
+
+    value = request.form.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise ValidationFailed("日期格式应为 2026-01-31。", field=name) from None
+
+
 def session_plans(form: Any, rows: int) -> list[SessionPlan]:
     """Sessions from rows of fields s<i>_label, s<i>_date, s<i>_start, s<i>_end, s<i>_shift;
     empty rows are skipped."""

@@ -73,6 +73,12 @@ def _clean_answer(question: BallotQuestion, raw: Any) -> Any:
     return chosen if question.kind == "multiple" else chosen[0]
 
 
+def is_open(ballot: Ballot, now: datetime | None = None) -> bool:
+    """Whether votes are taken now: inside its window and not yet tallied."""
+    now = now or utcnow()
+    return ballot.opens_at <= now < ballot.closes_at and ballot.tallied_at is None
+
+
 def vote(session: Session, person: Person, ballot_id: uuid.UUID, raw: dict[str, Any]) -> str:
     """Cast the person's one vote; returns the receipt code, shown to them once and stored
     nowhere (only its hash, beside the answers)."""
@@ -80,7 +86,7 @@ def vote(session: Session, person: Person, ballot_id: uuid.UUID, raw: dict[str, 
     now = utcnow()
     if now < ballot.opens_at:
         raise Conflict("投票尚未开始。")
-    if now >= ballot.closes_at or ballot.tallied_at is not None:
+    if not is_open(ballot, now):
         raise Conflict("投票已截止。")
     answers = {str(q.position): _clean_answer(q, raw.get(f"q{q.position}")) for q in ballot.questions}
     flipped = session.execute(

@@ -4,18 +4,17 @@ switcher and the form helpers."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 from handlers import accounts, members, people
-from handlers.errors import DomainError, ValidationFailed
+from handlers.errors import DomainError
 from handlers.policy import holds, load_actor
-from models.base import CHINA
 from web import db_session, parse_uuid  # noqa: F401  (pages import it from here)
 from web.csrf import protect
+from web.forms import form_date, local_time  # noqa: F401 — the console's pages import them from here
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 protect(bp)
@@ -118,21 +117,3 @@ def choose_scope() -> ResponseReturnValue:
 def safe_next(target: str | None) -> str:
     """Only ever send the user back inside the console (no open redirect)."""
     return target if target and target.startswith("/admin/") and not target.startswith("//") else "/admin/"
-
-
-def local_time(raw: str, field: str) -> datetime:
-    """A datetime-local input's value, read as Beijing time."""
-    try:
-        return datetime.strptime(raw, "%Y-%m-%dT%H:%M").replace(tzinfo=CHINA)
-    except ValueError:
-        raise ValidationFailed("请选择日期和时间。", field=field) from None
-
-
-def form_date(name: str) -> Any:
-    value = request.form.get(name, "").strip()
-    if not value:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise ValidationFailed("日期格式应为 2026-01-31。", field=name) from None

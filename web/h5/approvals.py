@@ -12,11 +12,11 @@ from flask.typing import ResponseReturnValue
 
 from handlers import approvals
 from handlers.approval_kinds import KINDS, kind_of
-from handlers.errors import DomainError, Forbidden, ValidationFailed
+from handlers.errors import DomainError, Forbidden
 from models import ApprovalStatus
-from models.base import CHINA, utcnow
+from models.base import utcnow
 from web import db_session
-from web.forms import approval_decision
+from web.forms import approval_decision, local_time
 from web.h5.frame import bp, member_pages
 from web.outcome import form_change
 from web.transaction import note_refusal
@@ -172,7 +172,4 @@ def approval_delegate() -> ResponseReturnValue:
 
 
 def _local_time(name: str) -> datetime:
-    try:
-        return datetime.strptime(request.form.get(name, ""), "%Y-%m-%dT%H:%M").replace(tzinfo=CHINA)
-    except ValueError:
-        raise ValidationFailed("请选择日期和时间。", field=name) from None
+    return local_time(request.form.get(name, ""), name)

@@ -21,19 +21,16 @@ def ballot_list() -> ResponseReturnValue:
     return render_template("h5/ballots.html", rows=ballots.mine(db_session(), g.person), now=utcnow())
 
 
-def _page(ballot_id: str, receipt: str | None = None, status: int = 200) -> ResponseReturnValue:
-    session = db_session()
-    ballot, voted = ballots.open_for(session, g.person, parse_uuid(ballot_id))
-    now = utcnow()
-    results = ballot.results if ballot.tallied_at else None
+def _page(ballot_id: str, receipt: str | None = None) -> ResponseReturnValue:
+    ballot, voted = ballots.open_for(db_session(), g.person, parse_uuid(ballot_id))
     return render_template(
         "h5/ballot.html",
         ballot=ballot,
         voted=voted,
-        is_open=ballot.opens_at <= now < ballot.closes_at and ballot.tallied_at is None,
-        results=results,
+        is_open=ballots.is_open(ballot),
+        results=ballot.results if ballot.tallied_at else None,
         receipt=receipt,
-    ), status
+    )
 
 
 @bp.get("/ballots/<ballot_id>")

@@ -4,14 +4,13 @@ secretary only)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from handlers import talks
 from models.base import local_today
 from web import db_session, parse_uuid
+from web.forms import form_date
 from web.h5.frame import bp, member_pages
 from web.outcome import form_change
 
@@ -30,16 +29,12 @@ def talk_record_own(org_id: str) -> ResponseReturnValue:
     form = request.form
 
     def record() -> object:
-        try:
-            held_on = date.fromisoformat(form.get("held_on", ""))
-        except ValueError:
-            held_on = None
         return talks.record_own(
             db_session(),
             g.person,
             org_id=parse_uuid(org_id),
             other_id=parse_uuid(form.get("other_id", "")),
-            held_on=held_on,
+            held_on=form_date("held_on"),
             note=form.get("note", ""),
         )
 
