@@ -90,6 +90,14 @@ ACTION_LABELS = {
     "recruit.plan_propose": "上报年度发展计划",
     "recruit.plan_issue": "下达年度发展计划",
     "ballot.create": "发起问卷",
+    "review.open": "开启民主评议",
+    "review.propose": "提出民主评议等次意见",
+    "review.decide": "记录支部党员大会评定结果",
+    "review.confirm": "确认民主评议结果",
+    "review.follow_up": "记录不合格党员处置",
+    "election.create": "发起换届选举投票",
+    "nomination.create": "发起两优一先推荐投票",
+    "nomination.review": "审核两优一先推荐",
     "talk.record": "记录谈心谈话",
     "talk.explain": "说明未谈心谈话的原因",
     "meeting.prepared": "确认组织生活会准备就绪",
@@ -169,6 +177,10 @@ OBJECT_LABELS = {
     "task": "任务",
     "recruit": "发展党员",
     "calendar": "节假日安排",
+    "ballot": "投票",
+    "member_review": "民主评议",
+    "review_entry": "民主评议对象",
+    "nomination": "两优一先推荐",
 }
 
 RESULT_LABELS = {"ok": "成功", "denied": "拒绝", "refused": "拒绝", "broken": "异常", "error": "失败"}

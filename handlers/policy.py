@@ -74,6 +74,16 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # leaders keep its own annual plan and submit what is sent to it.
     "task.send": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "ballot.manage": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
+    # 民主评议党员: the branch's secretary and 组织委员 open it, read its self-assessments and 互评
+    # counts, propose the grades and record the assembly's decision and any follow-up; the office
+    # (the 上级党委) confirms. A member reads their own; nobody else sees anyone's grade.
+    "review.manage": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
+    "review.confirm": frozenset({Role.committee_office}),
+    # 换届 elections: the branch's leaders (or the office) put candidates to the vote.
+    "election.manage": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
+    # 两优一先: a branch nominates and votes; the office reviews what the branches pass.
+    "nomination.propose": frozenset({Role.secretary, Role.organizer}),
+    "nomination.review": frozenset({Role.committee_office}),
     "task.plan": frozenset({Role.secretary, Role.organizer}),
     # 发展党员: the branch develops (its steps, votes, 公示, 联系人); the 上级党委 records its own
     # steps (备案, 预审, 谈话, 审批).

@@ -131,3 +131,16 @@ def marked(session: Session) -> list[CalendarDay]:
 
 def confirmed_years(session: Session) -> list[CalendarYear]:
     return list(session.scalars(select(CalendarYear).order_by(CalendarYear.year.desc())))
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day `months` calendar months later (the month's last day where it is shorter:
+    a probation from 31 January ends on the last day of February)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

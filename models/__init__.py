@@ -76,6 +76,16 @@ from models.recruitment import (
     RecruitVote,
 )
 from models.reminder import Reminder, ReminderPause, ReminderPreference, ReminderPriority, ReminderStatus
+from models.review import (
+    AWARDS,
+    FOLLOW_UPS,
+    GRADES,
+    MemberReview,
+    Nomination,
+    NominationStatus,
+    ReviewEntry,
+    ReviewStage,
+)
 from models.role import Role, RoleGrant
 from models.roster import RosterImport, RosterShift, ShiftCode, ShiftKind
 from models.rule import RuleOverride
@@ -86,6 +96,14 @@ from models.transfer import MemberTransfer, TransferKind
 from models.web_session import WebSession
 
 __all__ = [
+    "AWARDS",
+    "Nomination",
+    "NominationStatus",
+    "FOLLOW_UPS",
+    "GRADES",
+    "MemberReview",
+    "ReviewEntry",
+    "ReviewStage",
     "Talk",
     "TalkGap",
     "Ballot",

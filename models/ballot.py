@@ -21,7 +21,7 @@ from models.base import Base, Timestamps, UUIDPrimaryKey
 class Ballot(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "ballot"
 
-    #: survey (问卷) for now; the evaluation, the election and nominations use the same engine.
+    #: survey (问卷), review (民主评议's 互评), election (换届) or nomination (两优一先's branch vote).
     kind: Mapped[str] = mapped_column(String(16), default="survey")
     title: Mapped[str] = mapped_column(String(60))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -35,6 +35,8 @@ class Ballot(UUIDPrimaryKey, Timestamps, Base):
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"))
     created_by: Mapped[str] = mapped_column(String(100))
     electorate: Mapped[int] = mapped_column(default=0)
+    #: An election's seats: a ballot with more 赞成 than seats is refused (选举工作条例).
+    seats: Mapped[int | None]
     #: Set when the tally is taken, after close; the results then never change.
     tallied_at: Mapped[datetime | None]
     results: Mapped[list | None] = mapped_column(JSON)
@@ -50,11 +52,14 @@ class BallotQuestion(UUIDPrimaryKey, Base):
 
     ballot_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ballot.id"), index=True)
     position: Mapped[int]
-    #: single, multiple (at most max_choices) or text.
+    #: single, multiple (at most max_choices), text, or grade (one of the options for the person
+    #: the question is about: 民主评议's grades, a nomination's 同意/不同意).
     kind: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(String(200))
     options: Mapped[list] = mapped_column(JSON, default=list)
     max_choices: Mapped[int | None]
+    #: The person a grade question is about (who may not grade themselves).
+    subject_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"))
 
 
 class BallotVoter(UUIDPrimaryKey, Base):

@@ -36,3 +36,28 @@ def ballot_vote(params: dict[str, Any]) -> Rendered:
         submit_key=f"ballot:{params['ballot_id']}",
     )
     return cards.template_card(card), f"{params['label']}：{params['title']}"
+
+
+@renderer("review_result")
+def review_result(params: dict[str, Any]) -> Rendered:
+    """The year's 民主评议 confirmed: the member's own result waits on their page (the card itself
+    says no grade — a chat screen is seen over shoulders)."""
+    card = cards.textcard(
+        title=f"{params['year']}年度民主评议结果已确认",
+        description="上级党委已确认本支部的民主评议结果。您的评议结果只有您本人可以查看。",
+        url=absolute(params["path"]),
+        button_text="查看",
+    )
+    return card, f"{params['year']}年度民主评议结果已确认"
+
+
+@renderer("review_follow_up")
+def review_follow_up(params: dict[str, Any]) -> Rendered:
+    card = cards.textcard(
+        title=f"{params['org']}：民主评议不合格党员待处置",
+        description=f"{params['year']}年度民主评议有 {params['count']} 名党员评为不合格，"
+        "请按规定记录限期改正或劝退。",
+        url=absolute(params["path"]),
+        button_text="去处置",
+    )
+    return card, f"{params['org']}：民主评议不合格党员待处置"

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from handlers import rules
 from handlers.errors import Conflict, NotFound, ValidationFailed
 from models import Ballot, BallotQuestion, BallotSubmission, BallotVoter, Person
 from models.base import utcnow
@@ -45,6 +46,15 @@ def _voter_row(session: Session, ballot: Ballot, person: Person) -> BallotVoter:
     return row
 
 
+def has_voted(session: Session, ballot_id: uuid.UUID, person: Person) -> bool | None:
+    """Whether the person has voted; None when they are not in the electorate."""
+    return session.scalar(
+        select(BallotVoter.voted).where(
+            BallotVoter.ballot_id == ballot_id, BallotVoter.person_id == person.id
+        )
+    )
+
+
 def open_for(session: Session, person: Person, ballot_id: uuid.UUID) -> tuple[Ballot, bool]:
     """The ballot as a member of its electorate sees it, and whether they have voted."""
     ballot = session.get(Ballot, ballot_id)
@@ -54,7 +64,7 @@ def open_for(session: Session, person: Person, ballot_id: uuid.UUID) -> tuple[Ba
 
 
 def _clean_answer(question: BallotQuestion, raw: Any) -> Any:
-    label = f"第{question.position}题"
+    label = f"“{question.text}”" if question.kind == "grade" else f"第{question.position}题"
     if question.kind == "text":
         text = "" if raw is None else str(raw).strip()
         if len(text) > MAX_TEXT:
@@ -73,6 +83,33 @@ def _clean_answer(question: BallotQuestion, raw: Any) -> Any:
     return chosen if question.kind == "multiple" else chosen[0]
 
 
+def _answer_of(session: Session, ballot: Ballot, question: BallotQuestion, person: Person, raw: dict) -> Any:
+    """The voter's answer to one question; a grade question about the voter themselves is left
+    blank unless the rule lets members grade themselves."""
+    given = raw.get(f"q{question.position}")
+    if question.kind == "grade" and question.subject_id == person.id:
+        if not rules.value(session, "review.self_grade"):
+            if given not in (None, "", []):
+                raise ValidationFailed(
+                    f"不能给自己评定等次（规则“{rules.RULES['review.self_grade'].label_text}”为否）。",
+                    field=f"q{question.position}",
+                )
+            return None
+    return _clean_answer(question, given)
+
+
+#: The mark on an election ballot that counts as a vote for the candidate.
+FOR = "赞成"
+
+
+def _within_seats(ballot: Ballot, answers: dict[str, Any]) -> None:
+    """选举工作条例: a ballot with more candidates marked 赞成 than there are seats is void —
+    refused here, before it is cast, so it can be put right."""
+    marked = sum(1 for answer in answers.values() if answer == FOR)
+    if marked > ballot.seats:
+        raise ValidationFailed(f"赞成的候选人不能多于应选的 {ballot.seats} 名，多于应选人数的选票无效。")
+
+
 def is_open(ballot: Ballot, now: datetime | None = None) -> bool:
     """Whether votes are taken now: inside its window and not yet tallied."""
     now = now or utcnow()
@@ -88,7 +125,9 @@ def vote(session: Session, person: Person, ballot_id: uuid.UUID, raw: dict[str, 
         raise Conflict("投票尚未开始。")
     if not is_open(ballot, now):
         raise Conflict("投票已截止。")
-    answers = {str(q.position): _clean_answer(q, raw.get(f"q{q.position}")) for q in ballot.questions}
+    answers = {str(q.position): _answer_of(session, ballot, q, person, raw) for q in ballot.questions}
+    if ballot.seats is not None:
+        _within_seats(ballot, answers)
     flipped = session.execute(
         update(BallotVoter)
         .where(
@@ -151,6 +190,8 @@ def tally(session: Session, ballot: Ballot, now: datetime | None = None) -> list
         given = [a.get(str(question.position)) for a in rows]
         given = [g for g in given if g not in (None, "", [])]
         item: dict[str, Any] = {"position": question.position, "text": question.text, "kind": question.kind}
+        if question.subject_id is not None:
+            item["subject_id"] = str(question.subject_id)
         item["answers"] = len(given)
         item["shown"] = len(given) >= ballot.min_answers
         if item["shown"] and question.kind == "text":

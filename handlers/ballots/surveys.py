@@ -8,16 +8,17 @@ import re
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers import audiences, audit, links, notify, rules
+from handlers import audiences, audit, rules
 from handlers.ballots.engine import tally, turnout
+from handlers.ballots.opening import open_ballot
 from handlers.errors import Forbidden, NotFound, ValidationFailed
 from handlers.policy import Actor, can, holds, scope_orgs, scope_paths
 from handlers.validation import require_text
-from models import Ballot, BallotQuestion, BallotVoter, OrgKind, PartyOrg
-from models.base import CHINA, utcnow
+from models import Ballot, BallotQuestion, OrgKind, PartyOrg
+from models.base import utcnow
 
 MAX_QUESTIONS, MAX_OPTIONS = 30, 10
 MAX_DAYS = 90
@@ -69,14 +70,11 @@ def parse_questions(text: str) -> list[BallotQuestion]:
 def _scope(session: Session, actor: Actor, org_id: uuid.UUID | None) -> PartyOrg | None:
     if not holds(actor, "ballot.manage"):
         raise Forbidden("问卷由党委组织部或支部书记、组织委员发起。")
-    if org_id is None:
-        if scope_paths(actor, "ballot.manage") is not None:
-            raise Forbidden("面向全院的问卷由党委组织部发起。")
-        return None
-    org = session.get(PartyOrg, org_id)
-    if org is None or not can(session, actor, "ballot.manage", obj=org):
+    if org_id is None and not _may_manage(session, actor, None):
+        raise Forbidden("面向全院的问卷由党委组织部发起。")
+    if org_id is not None and not _may_manage(session, actor, org_id):
         raise NotFound()
-    return org
+    return session.get(PartyOrg, org_id) if org_id else None
 
 
 def create_survey(
@@ -116,16 +114,7 @@ def create_survey(
     people = [
         p for p, _member in session.execute(audiences.reached(session, org_ids=[org.id] if org else []))
     ]
-    if not people:
-        raise ValidationFailed("所选范围内没有党员。", field="org_id")
-    ballot.electorate = len(people)
-    session.add(ballot)
-    session.flush()
-    session.execute(
-        insert(BallotVoter),
-        [{"id": uuid.uuid4(), "ballot_id": ballot.id, "person_id": p.id, "voted": False} for p in people],
-    )
-    _announce(session, ballot, people)
+    open_ballot(session, ballot, people)
     audit.record(
         session,
         actor,
@@ -137,79 +126,41 @@ def create_survey(
     return ballot
 
 
-def on_the_card(ballot: Ballot) -> bool:
-    """A short ballot — one choice question whose options fit a vote card — is answered on the
-    card itself; anything longer opens the form in H5."""
-    if len(ballot.questions) != 1:
-        return False
-    (question,) = ballot.questions
-    return (
-        question.kind != "text"
-        and len(question.options) <= 20
-        and all(len(o) <= 17 for o in question.options)
-    )
-
-
-def _announce(session: Session, ballot: Ballot, people: list) -> None:
-    """A card to every voter: the vote itself when short, else a link to the form."""
-    path = links.page("h5.ballot_page", ballot_id=ballot.id)
-    common = {
-        "label": "问卷",
-        "title": ballot.title,
-        "anonymous": ballot.anonymous,
-        "closes": f"{ballot.closes_at.astimezone(CHINA):%m月%d日 %H:%M}",
-        "path": path,
-    }
-    card = on_the_card(ballot)
-    for n, start in enumerate(range(0, len(people), notify.MAX_RECIPIENTS)):
-        if card:
-            (question,) = ballot.questions
-            extra = {
-                "ballot_id": str(ballot.id),
-                "question": question.text,
-                "options": question.options,
-                "multiple": question.kind == "multiple",
-                "chunk": n,
-            }
-        else:
-            extra = {"summary": ballot.description[:60]}
-        notify.tell(
-            session,
-            people[start : start + notify.MAX_RECIPIENTS],
-            "ballot_vote" if card else "ballot",
-            key=f"ballot:{ballot.id}:{n}",
-            **common,
-            **extra,
-        )
-
-
 def orgs_to_ask(session: Session, actor: Actor) -> tuple[list[PartyOrg], bool]:
     """The orgs whose members the actor may ask (党小组 aside), and whether the whole hospital."""
     query = scope_orgs(actor, select(PartyOrg).where(PartyOrg.kind != OrgKind.group), "ballot.manage")
     return list(session.scalars(query.order_by(PartyOrg.path))), scope_paths(actor, "ballot.manage") is None
 
 
+#: The kinds the 问卷 desk follows: 民主评议's 互评 is read in the evaluation alone, by those the
+#: policy names (handlers/reviews), never among the surveys.
+FOLLOWED_KINDS = ("survey", "election", "nomination")
+
+
+def _may_manage(session: Session, actor: Actor, org_id: uuid.UUID | None) -> bool:
+    """Whether the actor's desk covers a ballot of this org (None: a hospital-wide one)."""
+    if not holds(actor, "ballot.manage"):
+        return False
+    if org_id is None:
+        return scope_paths(actor, "ballot.manage") is None
+    org = session.get(PartyOrg, org_id)
+    return org is not None and can(session, actor, "ballot.manage", obj=org)
+
+
 def managed(session: Session, actor: Actor) -> list[Ballot]:
-    """The surveys the actor's desk may follow: hospital-wide ones for the office, their orgs'."""
+    """The ballots the actor's desk may follow: every one for the office, their orgs' otherwise."""
     if not holds(actor, "ballot.manage"):
         raise Forbidden("无权查看问卷。")
-    orgs = scope_orgs(actor, select(PartyOrg.id), "ballot.manage")
-    query = select(Ballot).where(Ballot.org_id.in_(orgs))
-    if scope_paths(actor, "ballot.manage") is None:
-        query = select(Ballot)
+    query = select(Ballot).where(Ballot.kind.in_(FOLLOWED_KINDS))
+    if scope_paths(actor, "ballot.manage") is not None:
+        query = query.where(Ballot.org_id.in_(scope_orgs(actor, select(PartyOrg.id), "ballot.manage")))
     return list(session.scalars(query.order_by(Ballot.closes_at.desc()).limit(100)))
 
 
 def followed(session: Session, actor: Actor, ballot_id: uuid.UUID) -> tuple[Ballot, int, list | None]:
-    """(the survey, how many have answered, its results — None until it has closed)."""
+    """(the ballot, how many have answered, its results — None until it has closed)."""
     ballot = session.get(Ballot, ballot_id)
-    if ballot is None or not holds(actor, "ballot.manage"):
-        raise NotFound("问卷不存在。")
-    if ballot.org_id is None and scope_paths(actor, "ballot.manage") is not None:
-        raise NotFound("问卷不存在。")
-    if ballot.org_id is not None and not can(
-        session, actor, "ballot.manage", obj=session.get(PartyOrg, ballot.org_id)
-    ):
+    if ballot is None or ballot.kind not in FOLLOWED_KINDS or not _may_manage(session, actor, ballot.org_id):
         raise NotFound("问卷不存在。")
     results = tally(session, ballot) if utcnow() >= ballot.closes_at else None
     return ballot, turnout(session, ballot), results

@@ -75,6 +75,8 @@ from handlers.meetings.record import (  # noqa: F401
     Quorum,
     RosterLine,
     add_correction,
+    assemblies,
+    assembly_quorum,
     confirm,
     corrections,
     headcount,

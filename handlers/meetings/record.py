@@ -24,10 +24,13 @@ from models import (
     Invitation,
     Meeting,
     MeetingCorrection,
+    MeetingKind,
+    MeetingSession,
     MeetingStatus,
     Member,
 )
 from models.base import utcnow
+from models.meeting import meeting_obligation
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,40 @@ def quorum(session: Session, meeting: Meeting) -> Quorum:
         select(func.count()).where(Invitation.meeting_id == meeting.id, Invitation.voting.is_(True))
     )
     return Quorum(should or 0, _present(session, meeting, Invitation.voting.is_(True)))
+
+
+def assemblies(session: Session, org_id: uuid.UUID, since: datetime) -> list[Meeting]:
+    """The org's 支部党员大会 (alone or held with other obligations) that began after `since`,
+    newest first: the meetings whose roster decides a vote on a person or the members' grades."""
+    return list(
+        session.scalars(
+            select(Meeting)
+            .join(meeting_obligation, meeting_obligation.c.meeting_id == Meeting.id)
+            .join(MeetingSession, MeetingSession.meeting_id == Meeting.id)
+            .where(
+                Meeting.org_id == org_id,
+                meeting_obligation.c.kind == MeetingKind.general_assembly,
+                Meeting.status != MeetingStatus.cancelled,
+                MeetingSession.starts_at >= since,
+            )
+            .distinct()
+            .order_by(Meeting.created_at.desc())
+        )
+    )
+
+
+def assembly_quorum(session: Session, actor: Actor, org_id: uuid.UUID, meeting_id: uuid.UUID) -> Quorum:
+    """Who should attend and who was present at the org's own 支部党员大会, as its roster has
+    them — refused for any other meeting (a 支委会, another branch's assembly)."""
+    meeting = get_meeting(session, actor, meeting_id, manage=True)
+    kinds = set(
+        session.scalars(
+            select(meeting_obligation.c.kind).where(meeting_obligation.c.meeting_id == meeting.id)
+        )
+    )
+    if meeting.org_id != org_id or MeetingKind.general_assembly not in kinds:
+        raise ValidationFailed("请选择本支部的支部党员大会。", field="meeting_id")
+    return quorum(session, meeting)
 
 
 def _present(session: Session, meeting: Meeting, *among: Any) -> int:

@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from handlers import links, reminders, rules
-from handlers.recruitment.pipeline import _add_months, done
+from handlers.recruitment.pipeline import done
 from handlers.recruitment.steps import OPEN
 from handlers.roles import branch_leaders_of, office_people
+from handlers.workdays import months_after
 from models import Member, Person, ReminderPriority
 from models.base import CHINA, utcnow
 from models.recruitment import Recruit, RecruitNote, RecruitRole, RecruitStage
@@ -103,7 +104,7 @@ def _training(
         found.append(Owed(f"recruit_talk:{rid}", f"入党申请人{name}待谈话", reason, due, leaders, page))
     if recruit.stage in (RecruitStage.activist, RecruitStage.candidate) and recruit.activist_on:
         months = int(rules.value(session, "recruit.review_months", today))
-        due = _add_months(known.last_notes.get((recruit.id, "review")) or recruit.activist_on, months)
+        due = months_after(known.last_notes.get((recruit.id, "review")) or recruit.activist_on, months)
         reason = f"每半年考察一次，本次应在 {due:%m月%d日} 前完成。"
         mentors = known.mentors.get(
             recruit.id, []
@@ -112,7 +113,7 @@ def _training(
         found.append(Owed(f"recruit_review:{rid}:{due}", f"请对{name}进行半年考察", reason, due, who, where))
     if recruit.stage in (RecruitStage.activist, RecruitStage.candidate, RecruitStage.probationary):
         months = int(rules.value(session, "recruit.report_months", today))
-        due = _add_months(known.last_notes.get((recruit.id, "thought_report")) or recruit.applied_on, months)
+        due = months_after(known.last_notes.get((recruit.id, "thought_report")) or recruit.applied_on, months)
         reason = f"本季度思想汇报请于 {due:%m月%d日} 前在手机上递交。"
         own = links.page("h5.recruit_page")
         found.append(
@@ -236,7 +237,7 @@ def _note_written_since(kind: str):
         due = date.fromisoformat(key.split(":")[1])
         months = int(rules.value(session, f"recruit.{'review' if kind == 'review' else 'report'}_months"))
         latest = _last_note(session, recruit, kind)
-        return latest is not None and _add_months(latest, months) > due
+        return latest is not None and months_after(latest, months) > due
 
     return met
 

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from handlers import audit
 from handlers.errors import Conflict, ValidationFailed
 from handlers.policy import Actor
-from handlers.recruitment.pipeline import CHARTER, _add_months, find, vote_passed
+from handlers.recruitment.pipeline import CHARTER, find, vote_passed
 from handlers.recruitment.steps import OPEN, STAGE_LABELS
 from handlers.validation import require_text
+from handlers.workdays import months_after
 from models.base import local_today, utcnow
 from models.recruitment import Recruit, RecruitStage
 
@@ -67,7 +68,7 @@ def extend_probation(
         raise ValidationFailed(f"延长预备期不能少于半年，最长不超过一年（{CHARTER}第七条）。", field="months")
     _passed_vote(session, recruit, "extend", held_on)
     recruit.extended_months = int(months)
-    recruit.probation_ends_on = _add_months(recruit.probation_ends_on, int(months))
+    recruit.probation_ends_on = months_after(recruit.probation_ends_on, int(months))
     audit.record(
         session,
         actor,

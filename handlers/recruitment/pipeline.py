@@ -18,6 +18,7 @@ from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.policy import Actor, can
 from handlers.recruitment.steps import ARCHIVE_FILES, BY_NUMBER, OPEN, PUBLICITY_BEFORE, STAGE_LABELS, step
 from handlers.rules_recruitment import RULES_2014
+from handlers.workdays import months_after
 from models import MemberStatus, OrgKind, PartyOrg, Person
 from models.base import local_today
 from models.recruitment import (
@@ -196,7 +197,7 @@ def _check_rules(
         _publicity_done(session, recruit, PUBLICITY_BEFORE[number], done_on)
     if number == 3:
         months = int(rules.value(session, "recruit.activist_after_months", done_on))
-        if done_on < _add_months(recruit.applied_on, months):
+        if done_on < months_after(recruit.applied_on, months):
             raise ValidationFailed(
                 f"递交入党申请书{months}个月以上方可确定为入党积极分子（本院规则）。", field="done_on"
             )
@@ -294,17 +295,6 @@ def _publicity_done(session: Session, recruit: Recruit, stage: RecruitStage, on:
         raise ValidationFailed(f"公示到 {latest.ends_on} 结束，结束后方可进行下一步。", field="done_on")
     if any(r.objections > r.objections_handled for r in rows):
         raise ValidationFailed("公示期间收到的意见还没有处理完，处理后方可进行下一步。", field="step")
-
-
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def _effects(session: Session, actor: Actor, recruit: Recruit, number: int, done_on: date) -> None:

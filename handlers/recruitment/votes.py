@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from handlers import audit
 from handlers.errors import Conflict, ValidationFailed
-from handlers.meetings import get_meeting, quorum
+from handlers.meetings import assembly_quorum
 from handlers.policy import Actor
 from handlers.recruitment.pipeline import _record, check, find
 from handlers.rules_recruitment import RULES_2014
@@ -74,7 +74,8 @@ def record_vote(
     ):
         raise Conflict(f"{held_on} 已对“{QUESTIONS[question]}”表决过，同一天不能对同一人再次表决。")
     if meeting_id is not None:
-        should_attend, present = _meeting_counts(session, actor, recruit, meeting_id)
+        counts = assembly_quorum(session, actor, recruit.org_id, meeting_id)
+        should_attend, present = counts.should_attend, counts.present
     _check_numbers(should_attend, present, yes, no, abstain, written_yes, written_no)
     if question in RECORDS_STEP:  # the step the vote would record must be due: else no vote at all
         check(session, recruit, RECORDS_STEP[question], held_on, vote_to_come=True)
@@ -151,20 +152,6 @@ def on_the_agenda(session: Session, meeting: Meeting) -> list[tuple[Recruit, str
         elif recruit.stage == RecruitStage.probationary and 22 in steps and 23 not in steps:
             due.append((recruit, "full"))
     return due
-
-
-def _meeting_counts(session: Session, actor: Actor, recruit: Any, meeting_id: uuid.UUID) -> tuple[int, int]:
-    """Who should attend and who was present, as the branch's 支部党员大会 recorded them."""
-    meeting = get_meeting(session, actor, meeting_id, manage=True)
-    kinds = set(
-        session.scalars(
-            select(meeting_obligation.c.kind).where(meeting_obligation.c.meeting_id == meeting.id)
-        )
-    )
-    if meeting.org_id != recruit.org_id or MeetingKind.general_assembly not in kinds:
-        raise ValidationFailed("请选择本支部的支部党员大会。", field="meeting_id")
-    counts = quorum(session, meeting)
-    return counts.should_attend, counts.present
 
 
 def _check_numbers(

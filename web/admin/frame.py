@@ -34,6 +34,7 @@ NAVIGATION = {
     "tasks": "task.send",
     "recruits": "recruit.manage",
     "ballots": "ballot.manage",
+    "reviews": "review.manage",
     "members": "member.view",
     "exchange": "archive.exchange",
     "rules": "org.manage",

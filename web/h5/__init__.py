@@ -21,6 +21,7 @@ from web.h5 import (
     notices,
     recruit,
     reminders,
+    reviews,
     talks,
     tasks,
 )
@@ -40,6 +41,7 @@ PAGES = (
     notices,
     branch,
     ballots,
+    reviews,
     talks,
     tasks,
     recruit,

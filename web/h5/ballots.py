@@ -22,13 +22,18 @@ def ballot_list() -> ResponseReturnValue:
 
 
 def _page(ballot_id: str, receipt: str | None = None) -> ResponseReturnValue:
-    ballot, voted = ballots.open_for(db_session(), g.person, parse_uuid(ballot_id))
+    session = db_session()
+    ballot, voted = ballots.open_for(session, g.person, parse_uuid(ballot_id))
+    # 民主评议's 互评 counts are the committee's to read (and each member's own grade comes on
+    # their evaluation page): voters see no breakdown of it.
+    shown = ballot.tallied_at is not None and ballot.kind != "review"
     return render_template(
         "h5/ballot.html",
         ballot=ballot,
         voted=voted,
         is_open=ballots.is_open(ballot),
-        results=ballot.results if ballot.tallied_at else None,
+        results=ballot.results if shown else None,
+        outcome=ballots.outcome(session, ballot),
         receipt=receipt,
     )
 
