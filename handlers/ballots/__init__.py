@@ -3,7 +3,7 @@ to its electorate (opening), and what runs on it: the office's 问卷 (surveys),
 (elections) and 两优一先 nominations (nominations). 民主评议党员 is handlers/reviews, on the same
 engine."""
 
-from handlers.ballots.elections import create_election, least_candidates, outcome, voting_members
+from handlers.ballots.elections import create_election, desk, least_candidates, outcome, voting_members
 from handlers.ballots.engine import (
     close_due,
     counted,
@@ -29,6 +29,7 @@ __all__ = [
     "counted",
     "create_election",
     "create_survey",
+    "desk",
     "followed",
     "has_voted",
     "is_open",

@@ -19,10 +19,10 @@ from handlers import audit, rules
 from handlers.ballots.engine import FOR, turnout
 from handlers.ballots.opening import open_ballot
 from handlers.errors import NotFound, ValidationFailed
-from handlers.policy import Actor, can
+from handlers.policy import Actor, can, scope_orgs
 from handlers.validation import require_text
 from models import Ballot, BallotQuestion, Member, MemberStatus, OrgKind, PartyOrg, Person
-from models.base import utcnow
+from models.base import local_today, utcnow
 
 MARKS = [FOR, "不赞成", "弃权"]
 MAX_DAYS = 7
@@ -158,3 +158,36 @@ def outcome(session: Session, ballot: Ballot) -> Outcome | None:
             tied = [n for p, n, _ in counts if p in at] if len(elected) < ballot.seats else []
             break
     return Outcome(True, voted, needed, [(n, v, p in elected) for p, n, v in counts], tied)
+
+
+@dataclass(frozen=True)
+class Desk:
+    """What the 换届 and 两优一先 page shows the actor."""
+
+    branches: list[PartyOrg]
+    chosen: PartyOrg | None
+    #: The chosen branch's 正式党员: candidates and nominees come from them.
+    members: list[Person]
+    elections: list[Ballot]
+    nominations: list
+
+
+def desk(session: Session, actor: Actor, org_id: uuid.UUID | None) -> Desk:
+    from handlers.ballots.nominations import listed
+
+    query = select(PartyOrg).where(PartyOrg.kind == OrgKind.branch).order_by(PartyOrg.path)
+    branches = list(session.scalars(scope_orgs(actor, query, "election.manage")))
+    chosen = next((b for b in branches if b.id == org_id), None)
+    elections = session.scalars(
+        select(Ballot)
+        .where(Ballot.kind == "election", Ballot.org_id.in_([b.id for b in branches]))
+        .order_by(Ballot.closes_at.desc())
+        .limit(50)
+    )
+    return Desk(
+        branches,
+        chosen,
+        voting_members(session, chosen) if chosen else [],
+        list(elections),
+        listed(session, actor, local_today().year),
+    )

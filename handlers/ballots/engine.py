@@ -84,10 +84,11 @@ def _clean_answer(question: BallotQuestion, raw: Any) -> Any:
 
 
 def _answer_of(session: Session, ballot: Ballot, question: BallotQuestion, person: Person, raw: dict) -> Any:
-    """The voter's answer to one question; a grade question about the voter themselves is left
-    blank unless the rule lets members grade themselves."""
+    """The voter's answer to one question; in 民主评议's 互评 the question about the voter
+    themselves is left blank unless the rule lets members grade themselves (a candidate in an
+    election may vote for themselves, as on paper)."""
     given = raw.get(f"q{question.position}")
-    if question.kind == "grade" and question.subject_id == person.id:
+    if ballot.kind == "review" and question.subject_id == person.id:
         if not rules.value(session, "review.self_grade"):
             if given not in (None, "", []):
                 raise ValidationFailed(

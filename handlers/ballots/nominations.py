@@ -152,12 +152,8 @@ def settle(session: Session, ballot: Ballot) -> None:
 
 def settle_due(session: Session) -> int:
     """Settle every tallied nomination vote whose nominees still wait (the five-minute job)."""
-    due = session.scalars(
-        select(Ballot)
-        .join(Nomination, Nomination.ballot_id == Ballot.id)
-        .where(Ballot.tallied_at.is_not(None), Nomination.status == NominationStatus.voting)
-        .distinct()
-    ).all()
+    waiting = select(Nomination.ballot_id).where(Nomination.status == NominationStatus.voting)
+    due = session.scalars(select(Ballot).where(Ballot.tallied_at.is_not(None), Ballot.id.in_(waiting))).all()
     for ballot in due:
         settle(session, ballot)
     return len(due)

@@ -136,18 +136,19 @@ def quorum(session: Session, meeting: Meeting) -> Quorum:
 def assemblies(session: Session, org_id: uuid.UUID, since: datetime) -> list[Meeting]:
     """The org's 支部党员大会 (alone or held with other obligations) that began after `since`,
     newest first: the meetings whose roster decides a vote on a person or the members' grades."""
+    assembly = select(meeting_obligation.c.meeting_id).where(
+        meeting_obligation.c.kind == MeetingKind.general_assembly
+    )
+    started = select(MeetingSession.meeting_id).where(MeetingSession.starts_at >= since)
     return list(
         session.scalars(
             select(Meeting)
-            .join(meeting_obligation, meeting_obligation.c.meeting_id == Meeting.id)
-            .join(MeetingSession, MeetingSession.meeting_id == Meeting.id)
             .where(
                 Meeting.org_id == org_id,
-                meeting_obligation.c.kind == MeetingKind.general_assembly,
+                Meeting.id.in_(assembly),
+                Meeting.id.in_(started),
                 Meeting.status != MeetingStatus.cancelled,
-                MeetingSession.starts_at >= since,
             )
-            .distinct()
             .order_by(Meeting.created_at.desc())
         )
     )

@@ -3,6 +3,7 @@ self-assessments and 互评 (evaluation), confirmed, read and followed up (outco
 
 from handlers.reviews.evaluation import (
     EXCELLENT,
+    ballot_of,
     branches,
     cap_for,
     check_cap,
@@ -29,6 +30,7 @@ __all__ = [
     "EXCELLENT",
     "FAILED",
     "OwnResult",
+    "ballot_of",
     "branches",
     "cap_for",
     "check_cap",

@@ -67,6 +67,15 @@ def of_branch(session: Session, org_id: uuid.UUID, year: int) -> MemberReview | 
     )
 
 
+def ballot_of(session: Session, review: MemberReview) -> Ballot:
+    """The review's 互评, tallied once its window has closed (the five-minute job may not have
+    come by yet), so the committee sees the counts the moment they may."""
+    ballot = session.get(Ballot, review.ballot_id)
+    if ballot.tallied_at is None and utcnow() >= ballot.closes_at:
+        tally(session, ballot)
+    return ballot
+
+
 def cap_for(session: Session, graded: int) -> int:
     """How many may be 优秀 among `graded` members: at most the rule's fraction (a third)."""
     return graded // int(rules.value(session, "review.excellent_cap"))
@@ -172,10 +181,8 @@ def propose(
     review = get_review(session, actor, review_id)
     if review.stage not in (ReviewStage.open, ReviewStage.proposed):
         raise Conflict("支部党员大会已作出决定，评定意见不能再修改。")
-    ballot = session.get(Ballot, review.ballot_id)
-    if utcnow() < ballot.closes_at:
+    if ballot_of(session, review).tallied_at is None:
         raise Conflict("互评投票尚未截止，截止后才能提出评定意见。")
-    tally(session, ballot)
     graded = [e for e in review.entries if e.graded]
     for entry in review.entries:
         given = grades.get(entry.person_id)

@@ -51,5 +51,12 @@ def ballot_create() -> ResponseReturnValue:
 
 @bp.get("/ballots/<ballot_id>")
 def ballot_detail(ballot_id: str) -> ResponseReturnValue:
-    ballot, answered, results = ballots.followed(db_session(), g.actor, parse_uuid(ballot_id))
-    return render_template("admin/ballot.html", ballot=ballot, answered=answered, results=results)
+    session = db_session()
+    ballot, answered, results = ballots.followed(session, g.actor, parse_uuid(ballot_id))
+    return render_template(
+        "admin/ballot.html",
+        ballot=ballot,
+        answered=answered,
+        results=results,
+        outcome=ballots.outcome(session, ballot),
+    )

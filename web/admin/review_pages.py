@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from handlers import meetings, reviews
 from handlers.policy import can, holds
-from models import FOLLOW_UPS, GRADES, Ballot, PartyOrg, Person
+from models import FOLLOW_UPS, GRADES, PartyOrg, Person
 from models.base import CHINA, local_today
 from web import db_session
 from web.admin.frame import bp, form_date, local_time, parse_uuid
@@ -65,7 +65,7 @@ def review_detail(review_id: str) -> ResponseReturnValue:
         "admin/review.html",
         review=review,
         org=org,
-        ballot=session.get(Ballot, review.ballot_id),
+        ballot=reviews.ballot_of(session, review),
         entries=entries,
         people=people,
         counts=reviews.mutual_counts(session, review),
