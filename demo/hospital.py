@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from demo import ballots as demo_ballots
 from demo import campus_map
 from demo import mailbox as demo_mailbox
+from demo import reviews as demo_reviews
 from demo import tasks as demo_tasks
 from demo.activity import DemoActivity
 from demo.archive import DemoArchive
@@ -169,6 +170,7 @@ class DemoHospital(DemoActivity):
         demo_tasks.build(self.session, [branch for branch, _, _ in branches], self.actor, self.today)
         demo_ballots.build(self.session, branches[0][0], self.actor)
         demo_ballots.talks(self.session, branches[0][0], self.actor)
+        demo_reviews.build(self.session, [branch for branch, _, _ in branches], self.actor)
         self.library()
         return self.report
 

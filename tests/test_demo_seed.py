@@ -7,7 +7,20 @@ from sqlalchemy import func, select
 
 from demo import seed_demo
 from handlers.validation import validate_id_number, validate_mobile
-from models import Campus, Member, MemberStatus, OrgKind, PartyOrg, Person, Role, RoleGrant, Venue
+from models import (
+    Campus,
+    Member,
+    MemberReview,
+    MemberStatus,
+    OrgKind,
+    PartyOrg,
+    Person,
+    ReviewStage,
+    Role,
+    RoleGrant,
+    Venue,
+)
+from models.base import local_today
 
 
 def snapshot(session):
@@ -68,6 +81,15 @@ def test_demo_hospital_is_realistic(db_session):
     roles = Counter(db_session.scalars(select(RoleGrant.role)))
     assert roles[Role.secretary] == kinds[OrgKind.branch] and roles[Role.committee_office] >= 1
     assert roles[Role.sysadmin] == roles[Role.security_officer] == roles[Role.auditor] == 1
+    # 民主评议: last year's confirmed in every branch, held to the cap; this year's open in two.
+    year = local_today().year
+    last = db_session.scalars(select(MemberReview).where(MemberReview.year == year - 1)).all()
+    assert len(last) == kinds[OrgKind.branch] and {r.stage for r in last} == {ReviewStage.confirmed}
+    for review in last:
+        grades = [e.grade for e in review.entries if e.graded]
+        assert None not in grades and grades.count("优秀") * 3 <= len(grades)
+    current = db_session.scalars(select(MemberReview).where(MemberReview.year == year)).all()
+    assert [r.stage for r in current] == [ReviewStage.open, ReviewStage.open]
     for person in db_session.scalars(select(Person).limit(50)):
         validate_id_number(person.id_number)
         validate_mobile(person.mobile)
