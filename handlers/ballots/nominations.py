@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from handlers import audit, rules
 from handlers.ballots.elections import voting_members
-from handlers.ballots.engine import turnout
+from handlers.ballots.engine import tally, turnout
 from handlers.ballots.opening import open_ballot
 from handlers.errors import Conflict, NotFound, ValidationFailed
 from handlers.policy import Actor, can, holds, scope_orgs
@@ -151,10 +151,12 @@ def settle(session: Session, ballot: Ballot) -> None:
 
 
 def settle_due(session: Session) -> int:
-    """Settle every tallied nomination vote whose nominees still wait (the five-minute job)."""
+    """Settle every closed nomination vote whose nominees still wait — tallying it first if the
+    five-minute job has not yet come by (so the office's page is never behind)."""
     waiting = select(Nomination.ballot_id).where(Nomination.status == NominationStatus.voting)
-    due = session.scalars(select(Ballot).where(Ballot.tallied_at.is_not(None), Ballot.id.in_(waiting))).all()
+    due = session.scalars(select(Ballot).where(Ballot.closes_at <= utcnow(), Ballot.id.in_(waiting))).all()
     for ballot in due:
+        tally(session, ballot)
         settle(session, ballot)
     return len(due)
 
