@@ -13,6 +13,7 @@ from handlers.ballots.engine import (
     open_for,
     tally,
     turnout,
+    turnouts,
     vote,
 )
 from handlers.ballots.nominations import listed as nominations_listed
@@ -48,6 +49,7 @@ __all__ = [
     "settle_nominations",
     "tally",
     "turnout",
+    "turnouts",
     "vote",
     "voting_members",
 ]

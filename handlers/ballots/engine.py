@@ -174,6 +174,18 @@ def turnout(session: Session, ballot: Ballot) -> int:
     )
 
 
+def turnouts(session: Session, ballot_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """`turnout` for a page of ballots in one query."""
+    if not ballot_ids:
+        return {}
+    rows = session.execute(
+        select(BallotVoter.ballot_id, func.count())
+        .where(BallotVoter.ballot_id.in_(ballot_ids), BallotVoter.voted.is_(True))
+        .group_by(BallotVoter.ballot_id)
+    )
+    return dict(rows.all())
+
+
 def tally(session: Session, ballot: Ballot, now: datetime | None = None) -> list[dict[str, Any]]:
     """After close, once: count every question, drop the breakdown of any with fewer answers
     than the ballot's minimum, and rewrite the ballot's rows so no transaction id joins a

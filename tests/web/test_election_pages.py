@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from handlers import ballots
-from models import Ballot, Nomination, NominationStatus, Person
+from models import Ballot, Nomination, NominationStatus, Person, Role
 from models.base import CHINA, utcnow
 from tests.helpers.pages import csrf, qr_login
 
@@ -77,3 +77,29 @@ def _actor(db_session, userid):
     from handlers.policy import load_actor
 
     return load_actor(db_session, db_session.scalar(select(Person).where(Person.wecom_userid == userid)))
+
+
+def test_the_ballots_api_gives_an_elections_count_in_candidate_order(
+    client, hospital, token, conforms, db_session, make_member
+):
+    cardio = hospital["cardio"]
+    members = [make_member(branch=cardio) for _ in range(5)]
+    election = ballots.create_election(
+        db_session, _actor(db_session, "office01"), org_id=cardio.id, title="接口选举", seats=1,
+        candidate_ids=[members[0].person.id, members[1].person.id], closes_at=utcnow() + timedelta(days=1),
+    )  # fmt: skip
+    for member in members:
+        ballots.vote(db_session, member.person, election.id, {"q1": "不赞成", "q2": "赞成"})
+    office = token(Role.committee_office)
+    listing = client.get("/api/v1/ballots", headers=office).get_json()
+    conforms("/ballots", 200, listing)
+    assert [(b["kind"], b["seats"], b["answered"]) for b in listing["items"]] == [("election", 1, 5)]
+    db_session.execute(
+        update(Ballot).where(Ballot.id == election.id).values(closes_at=utcnow() - timedelta(seconds=1))
+    )
+    db_session.flush()
+    one = client.get(f"/api/v1/ballots/{election.id}", headers=office).get_json()
+    conforms("/ballots/{ballot_id}", 200, one)
+    assert one["questions"][0]["subject_id"] == str(members[0].person.id)
+    assert [(c["votes"], c["elected"]) for c in one["outcome"]["candidates"]] == [(0, False), (5, True)]
+    assert one["outcome"]["valid"] and "当选" in one["outcome"]["text"]

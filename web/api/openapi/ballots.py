@@ -1,6 +1,7 @@
-"""Schemas and paths of the ballots and talks collections. Ballots: definitions, turnout, and
-results after close as the secrecy rules allow (no breakdown under the minimum; never who answered
-what). Talks: plans and coverage, never a note."""
+"""Schemas and paths of the ballots and talks collections. Ballots (问卷, 换届选举, 两优一先 votes;
+never 民主评议's 互评): definitions, turnout, and results after close as the secrecy rules allow
+(no breakdown under the minimum; never who answered what), an election's count. Talks: plans
+and coverage, never a note."""
 
 from __future__ import annotations
 
@@ -13,10 +14,15 @@ QUESTION = {
     "required": ["position", "kind", "text", "options"],
     "properties": {
         "position": {"type": "integer"},
-        "kind": {"type": "string", "enum": ["single", "multiple", "text"]},
+        "kind": {"type": "string", "enum": ["single", "multiple", "text", "grade"]},
         "text": {"type": "string"},
         "options": {"type": "array", "items": {"type": "string"}},
         "max_choices": {"type": ["integer", "null"]},
+        "subject_id": {
+            "type": ["string", "null"],
+            "format": "uuid",
+            "description": "grade 题所评的人：选举的候选人、推荐对象",
+        },
     },
 }
 RESULT = {
@@ -33,6 +39,31 @@ RESULT = {
             "items": {"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}]},
         },
         "texts": {"type": "array", "items": {"type": "string"}},
+        "subject_id": {"type": "string", "format": "uuid"},
+    },
+}
+OUTCOME = {
+    "type": "object",
+    "description": "换届选举的计票结果：候选人按名单顺序，不按票数排列",
+    "required": ["valid", "voted", "needed_turnout", "candidates", "tied", "text"],
+    "properties": {
+        "valid": {"type": "boolean"},
+        "voted": {"type": "integer"},
+        "needed_turnout": {"type": "integer"},
+        "candidates": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "votes", "elected"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "votes": {"type": "integer"},
+                    "elected": {"type": "boolean"},
+                },
+            },
+        },
+        "tied": {"type": "array", "items": {"type": "string"}},
+        "text": {"type": "string"},
     },
 }
 BALLOT = {
@@ -50,9 +81,10 @@ BALLOT = {
     ],
     "properties": {
         "id": UUID,
-        "kind": {"type": "string"},
+        "kind": {"type": "string", "enum": ["survey", "election", "nomination"]},
         "title": {"type": "string"},
         "org_id": {"type": ["string", "null"], "format": "uuid", "description": "null 为全院"},
+        "seats": {"type": ["integer", "null"], "description": "换届选举的应选人数"},
         "anonymous": {"type": "boolean"},
         "opens_at": {"type": "string", "format": "date-time"},
         "closes_at": {"type": "string", "format": "date-time"},
@@ -68,8 +100,12 @@ def ballot_schemas(page_of: Any) -> dict[str, Any]:
             {"$ref": "#/components/schemas/Ballot"},
             {
                 "type": "object",
-                "required": ["questions", "results"],
+                "required": ["questions", "results", "outcome"],
                 "properties": {
+                    "outcome": {
+                        "oneOf": [{"$ref": "#/components/schemas/ElectionOutcome"}, {"type": "null"}],
+                        "description": "换届选举截止后的计票结果；其他投票为 null",
+                    },
                     "questions": {"type": "array", "items": {"$ref": "#/components/schemas/BallotQuestion"}},
                     "results": {
                         "type": ["array", "null"],
@@ -86,6 +122,7 @@ def ballot_schemas(page_of: Any) -> dict[str, Any]:
         "BallotQuestion": QUESTION,
         "BallotResult": RESULT,
         "BallotDetail": detail,
+        "ElectionOutcome": OUTCOME,
     }
 
 
