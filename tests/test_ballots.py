@@ -176,3 +176,33 @@ def test_who_may_open_a_survey_and_for_whom(db_session, branch):
     with pytest.raises(NotFound):  # another branch's survey is not there for its secretary
         ballots.followed(db_session, branch["stranger"], survey.id)
     assert ballots.followed(db_session, branch["office"], survey.id)[1] == 0
+
+
+def test_a_survey_goes_to_the_committee_or_a_hand_picked_list_within_its_scope(db_session, branch):
+    from datetime import date
+
+    from models import CommitteePost, CommitteeSeat
+
+    seated = branch["members"][:2]
+    for member, post in zip(seated, (CommitteePost.secretary, CommitteePost.organization), strict=True):
+        seat = CommitteeSeat(
+            org_id=branch["org"].id, member_id=member.id, post=post, elected_on=date(2024, 1, 1)
+        )
+        seat.recorded_by = "测试"
+        db_session.add(seat)
+    db_session.flush()
+
+    def survey(**electorate):
+        return ballots.create_survey(
+            db_session, branch["secretary"], title="支委会意见", description="", org_id=branch["org"].id,
+            anonymous=True, closes_at=utcnow() + timedelta(days=1), questions=QUESTIONS, **electorate,
+        )  # fmt: skip
+
+    assert survey(electorate="committee").electorate == 2
+    picked = [m.person.wecom_userid for m in branch["members"][2:5]]
+    assert survey(electorate="listed", userids="\n".join(picked + picked[:1])).electorate == 3
+    outsider = branch["outsider"].person.wecom_userid
+    with pytest.raises(ValidationFailed, match=f"不是所选范围内的党员：{outsider}"):
+        survey(electorate="listed", userids=f"{picked[0]}，{outsider}")
+    with pytest.raises(ValidationFailed, match="企业微信账号"):
+        survey(electorate="listed", userids="  ")

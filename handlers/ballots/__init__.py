@@ -21,9 +21,18 @@ from handlers.ballots.nominations import nominate
 from handlers.ballots.nominations import review as review_nomination
 from handlers.ballots.nominations import settle_due as settle_nominations
 from handlers.ballots.opening import LABELS, on_the_card, open_ballot
-from handlers.ballots.surveys import FORMAT, create_survey, followed, managed, orgs_to_ask, parse_questions
+from handlers.ballots.surveys import (
+    ELECTORATES,
+    FORMAT,
+    create_survey,
+    followed,
+    managed,
+    orgs_to_ask,
+    parse_questions,
+)
 
 __all__ = [
+    "ELECTORATES",
     "FORMAT",
     "LABELS",
     "close_due",

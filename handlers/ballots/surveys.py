@@ -17,7 +17,7 @@ from handlers.ballots.opening import open_ballot
 from handlers.errors import Forbidden, NotFound, ValidationFailed
 from handlers.policy import Actor, can, holds, scope_orgs, scope_paths
 from handlers.validation import require_text
-from models import Ballot, BallotQuestion, OrgKind, PartyOrg
+from models import Ballot, BallotQuestion, CommitteeSeat, Member, OrgKind, PartyOrg, Person
 from models.base import utcnow
 
 MAX_QUESTIONS, MAX_OPTIONS = 30, 10
@@ -77,6 +77,43 @@ def _scope(session: Session, actor: Actor, org_id: uuid.UUID | None) -> PartyOrg
     return session.get(PartyOrg, org_id) if org_id else None
 
 
+#: Who may be asked: everyone in the scope, its committee, or the accounts listed.
+ELECTORATES = {"members": "全体党员", "committee": "委员会成员", "listed": "指定人员"}
+
+
+def _electorate(session: Session, org: PartyOrg | None, kind: str, userids: str) -> list[Person]:
+    members = [
+        p for p, _member in session.execute(audiences.reached(session, org_ids=[org.id] if org else []))
+    ]
+    if kind == "members":
+        return members
+    if kind == "committee":
+        if org is None:
+            raise ValidationFailed("请选择党组织，问卷发给它的委员会成员。", field="org_id")
+        seated = set(
+            session.scalars(
+                select(Member.person_id)
+                .join(CommitteeSeat, CommitteeSeat.member_id == Member.id)
+                .where(CommitteeSeat.org_id == org.id, CommitteeSeat.ended_on.is_(None))
+            )
+        )
+        chosen = [p for p in members if p.id in seated]
+        if not chosen:
+            raise ValidationFailed(f"{org.name}没有在任的委员会成员。", field="electorate")
+        return chosen
+    if kind != "listed":
+        raise ValidationFailed("请选择发给谁。", field="electorate")
+    wanted = [u for u in re.split(r"[\s,，、;；]+", userids or "") if u]
+    if not wanted or len(wanted) > 2000:
+        raise ValidationFailed("请填写企业微信账号（每行一个，最多 2000 个）。", field="userids")
+    by_userid = {p.wecom_userid: p for p in members}
+    unknown = [u for u in wanted if u not in by_userid]
+    if unknown:
+        shown = "、".join(unknown[:10]) + ("等" if len(unknown) > 10 else "")
+        raise ValidationFailed(f"以下账号不是所选范围内的党员：{shown}。", field="userids")
+    return [by_userid[u] for u in dict.fromkeys(wanted)]
+
+
 def create_survey(
     session: Session,
     actor: Actor,
@@ -88,9 +125,12 @@ def create_survey(
     closes_at: datetime,
     questions: str,
     opens_at: datetime | None = None,
+    electorate: str = "members",
+    userids: str = "",
 ) -> Ballot:
-    """Open a survey to the members of an org (or the hospital) now or at `opens_at`, and send
-    each of them a card. The electorate is fixed now: who joins later is not asked."""
+    """Open a survey now or at `opens_at` to an electorate within an org (or the hospital) —
+    all its members, its committee, or a hand-picked list of accounts — and send each of them a
+    card. The electorate is fixed now: who joins later is not asked."""
     org = _scope(session, actor, org_id)
     now = utcnow()
     opens_at = opens_at or now
@@ -111,10 +151,7 @@ def create_survey(
         created_by=actor.label[:100],
     )
     ballot.questions = parse_questions(questions)
-    people = [
-        p for p, _member in session.execute(audiences.reached(session, org_ids=[org.id] if org else []))
-    ]
-    open_ballot(session, ballot, people)
+    open_ballot(session, ballot, _electorate(session, org, electorate, userids))
     audit.record(
         session,
         actor,

@@ -26,6 +26,7 @@ def ballot_list() -> ResponseReturnValue:
         orgs=orgs,
         hospital_wide=hospital_wide,
         fmt=ballots.FORMAT,
+        electorates=ballots.ELECTORATES,
     )
 
 
@@ -42,6 +43,8 @@ def ballot_create() -> ResponseReturnValue:
             anonymous=form.get("anonymous") != "named",
             closes_at=local_time(form.get("closes_at", ""), "closes_at"),
             questions=form.get("questions", ""),
+            electorate=form.get("electorate", "members"),
+            userids=form.get("userids", ""),
         ),
         done=lambda b: f"已发给 {b.electorate} 名党员。",
         back=url_for("admin.ballot_list"),
