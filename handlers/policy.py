@@ -77,6 +77,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # 民主评议党员: the branch's secretary and 组织委员 open it, read its self-assessments and 互评
     # counts, propose the grades and record the assembly's decision and any follow-up; the office
     # (the 上级党委) confirms. A member reads their own; nobody else sees anyone's grade.
+    # 数据中心: figures (never a person's record) over the actor's own subtree; the 大屏's display
+    # token reads them and nothing else.
+    "stats.view": frozenset({Role.secretary, Role.organizer, Role.committee_office, Role.display}),
     "review.manage": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "review.confirm": frozenset({Role.committee_office}),
     # 换届 elections: the branch's leaders (or the office) put candidates to the vote.

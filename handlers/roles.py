@@ -29,6 +29,7 @@ ROLE_LABELS = {
     Role.sysadmin: "系统管理员",
     Role.security_officer: "安全管理员",
     Role.auditor: "审计管理员",
+    Role.display: "大屏展示",
 }
 SEPARATED = frozenset({Role.sysadmin, Role.security_officer, Role.auditor})
 #: Roles that cover one org subtree, and the kinds of org each may cover.
@@ -64,6 +65,8 @@ def grant_role(
         role = Role(role)
     except ValueError:
         raise ValidationFailed("角色不正确。", field="role") from None
+    if role == Role.display:
+        raise ValidationFailed("大屏展示只用于大屏的显示令牌，不授予个人。", field="role")
     person = people.find_by_wecom_userid(session, (wecom_userid or "").strip())
     if person is None or not person.is_active:
         raise NotFound("未找到该职工（请确认企业微信账号，且已同步通讯录）。")

@@ -22,6 +22,8 @@ class Role(enum.StrEnum):
     sysadmin = "sysadmin"
     security_officer = "security_officer"
     auditor = "auditor"
+    #: A 大屏 in the Party committee room: a display token that reads figures and nothing else.
+    display = "display"
 
 
 RoleType = Enum(Role, name="role", native_enum=False, length=20, validate_strings=True)

@@ -1,0 +1,197 @@
+"""Figures of what the members did: attendance at the meetings of each month (never per person)
+against the same months last year, and the year's study hours against the target (32, or 56 for
+secretaries and committee members)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from handlers import rules
+from handlers.stats.model import Figure, Series, people_series, rate
+from handlers.stats.scope import Scope
+from models import (
+    Attendance,
+    CommitteeSeat,
+    Invitation,
+    Meeting,
+    MeetingKind,
+    MeetingSession,
+    MeetingStatus,
+    Member,
+    Role,
+    RoleGrant,
+    StudyRecord,
+    TrainingAttendance,
+    TrainingDay,
+)
+from models.base import CHINA, local_today
+from models.meeting import meeting_obligation
+
+MONTHS = [f"{m}月" for m in range(1, 13)]
+
+
+def _first_sessions():
+    return (
+        select(MeetingSession.meeting_id, func.min(MeetingSession.starts_at).label("starts_at"))
+        .group_by(MeetingSession.meeting_id)
+        .subquery()
+    )
+
+
+def attendance_by_month(session: Session, scope: Scope, year: int) -> dict[int, tuple[int, int, int]]:
+    """{month: (invited, present, distinct people invited)} for the scope's meetings whose first
+    session began that month (cancelled ones aside)."""
+    first = _first_sessions()
+    start, end = datetime(year, 1, 1, tzinfo=CHINA), datetime(year + 1, 1, 1, tzinfo=CHINA)
+    present = (
+        select(Attendance.id)
+        .where(
+            Attendance.meeting_id == Invitation.meeting_id,
+            Attendance.member_id == Invitation.member_id,
+            Attendance.present.is_(True),
+        )
+        .exists()
+    )
+    rows = session.execute(
+        select(first.c.starts_at, Invitation.member_id, present)
+        .join(Meeting, Meeting.id == first.c.meeting_id)
+        .join(Invitation, Invitation.meeting_id == Meeting.id)
+        .where(
+            Meeting.org_id.in_(select_orgs(scope)),
+            Meeting.status != MeetingStatus.cancelled,
+            first.c.starts_at >= start,
+            first.c.starts_at < end,
+        )
+    ).all()
+    invited: dict[int, int] = defaultdict(int)
+    came: dict[int, int] = defaultdict(int)
+    people: dict[int, set] = defaultdict(set)
+    for starts_at, member_id, was_present in rows:
+        m = starts_at.astimezone(CHINA).month
+        invited[m] += 1
+        came[m] += 1 if was_present else 0
+        people[m].add(member_id)
+    return {m: (invited[m], came[m], len(people[m])) for m in invited}
+
+
+def select_orgs(scope: Scope):
+    from models import PartyOrg
+
+    return select(PartyOrg.id).where(scope.orgs())
+
+
+def attendance(session: Session, scope: Scope, year: int) -> Figure:
+    this, last = attendance_by_month(session, scope, year), attendance_by_month(session, scope, year - 1)
+    months = range(1, 13 if year < local_today().year else local_today().month + 1)
+
+    def value(table: dict, m: int) -> int | str:
+        invited, came, people = table.get(m, (0, 0, 0))
+        return rate(came, invited, people) if invited else "—"
+
+    return Figure(
+        "attendance",
+        "参会率",
+        "本范围内各党组织当月召开（第一场开始于当月、未取消）的会议，实到人次除以应到人次；按月统计，不统计到个人。"
+        "当月应到少于5人的不显示。",
+        scope.label,
+        f"{year}年",
+        [
+            Series(
+                "各月参会率",
+                "%",
+                [(MONTHS[m - 1], value(this, m)) for m in months],
+                compare=[value(last, m) for m in months],
+                compare_label=f"{year - 1}年同期",
+            )
+        ],
+        people=max((p for _, _, p in this.values()), default=0),
+    )
+
+
+def _leaders(session: Session, member_ids: list) -> set:
+    """Members whose target is 56 hours: on a committee, or holding a secretary's or organizer's role."""
+    seated = set(
+        session.scalars(
+            select(CommitteeSeat.member_id).where(
+                CommitteeSeat.member_id.in_(member_ids), CommitteeSeat.ended_on.is_(None)
+            )
+        )
+    )
+    granted = set(
+        session.scalars(
+            select(Member.id)
+            .join(RoleGrant, RoleGrant.person_id == Member.person_id)
+            .where(
+                Member.id.in_(member_ids),
+                RoleGrant.role.in_((Role.secretary, Role.organizer)),
+                RoleGrant.revoked_at.is_(None),
+            )
+        )
+    )
+    return seated | granted
+
+
+def study(session: Session, scope: Scope, year: int) -> Figure:
+    members = [m for m, _ in session.execute(scope.members()).all()]
+    ids = [m.id for m in members]
+    online = dict(
+        session.execute(
+            select(StudyRecord.member_id, func.sum(StudyRecord.credited_hours))
+            .where(StudyRecord.member_id.in_(ids), StudyRecord.year == year)
+            .group_by(StudyRecord.member_id)
+        ).all()
+    )
+    start, end = datetime(year, 1, 1, tzinfo=CHINA), datetime(year + 1, 1, 1, tzinfo=CHINA)
+    lectures = dict(
+        session.execute(
+            select(Attendance.member_id, func.count(func.distinct(Attendance.meeting_id)))
+            .join(MeetingSession, MeetingSession.id == Attendance.session_id)
+            .join(meeting_obligation, meeting_obligation.c.meeting_id == Attendance.meeting_id)
+            .where(
+                Attendance.member_id.in_(ids),
+                Attendance.present.is_(True),
+                meeting_obligation.c.kind == MeetingKind.party_lecture,
+                MeetingSession.starts_at >= start,
+                MeetingSession.starts_at < end,
+            )
+            .group_by(Attendance.member_id)
+        ).all()
+    )
+    training = dict(
+        session.execute(
+            select(TrainingAttendance.member_id, func.sum(TrainingDay.hours))
+            .join(TrainingDay, TrainingDay.id == TrainingAttendance.training_id)
+            .where(
+                TrainingAttendance.member_id.in_(ids),
+                TrainingDay.held_on >= start.date(),
+                TrainingDay.held_on < end.date(),
+            )
+            .group_by(TrainingAttendance.member_id)
+        ).all()
+    )
+    per_lecture = Decimal(rules.value(session, "study.lecture_hours"))
+    member_target = Decimal(rules.value(session, "study.member_hours"))
+    leader_target = Decimal(rules.value(session, "study.leader_hours"))
+    leaders = _leaders(session, ids)
+    bands = {"尚未开始": 0, "不足一半": 0, "过半未达标": 0, "已达标": 0}
+    for m in ids:
+        hours = Decimal(online.get(m) or 0) + lectures.get(m, 0) * per_lecture + Decimal(training.get(m) or 0)
+        target = leader_target if m in leaders else member_target
+        key = "已达标" if hours >= target else "过半未达标" if hours * 2 >= target else "不足一半"
+        bands["尚未开始" if hours == 0 else key] += 1
+    total = len(ids)
+    return Figure(
+        "study",
+        "学习学时",
+        f"在册党员{year}年的学时：线上课程记入的学时、出席党课（每次按规则折算）和集中培训之和，对照年度目标"
+        f"（党员{member_target:g}学时，书记和支委会成员{leader_target:g}学时）分档；不列出个人。",
+        scope.label,
+        f"{year}年",
+        [people_series("学时完成情况", list(bands.items()), total)],
+        people=total,
+    )
