@@ -10,6 +10,8 @@ ACTION_LABELS = {
     "access.denied": "越权访问被拒绝",
     "api_token.create": "创建接口令牌",
     "api_token.revoke": "吊销接口令牌",
+    "display_token.create": "创建大屏令牌",
+    "display_token.revoke": "吊销大屏令牌",
     "approval.create": "创建申请",
     "approval.submit": "提交申请",
     "approval.decide": "审批",

@@ -80,6 +80,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # 数据中心: figures (never a person's record) over the actor's own subtree; the 大屏's display
     # token reads them and nothing else.
     "stats.view": frozenset({Role.secretary, Role.organizer, Role.committee_office, Role.display}),
+    "stats.screen": frozenset({Role.committee_office}),
     "review.manage": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "review.confirm": frozenset({Role.committee_office}),
     # 换届 elections: the branch's leaders (or the office) put candidates to the vote.

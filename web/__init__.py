@@ -41,7 +41,19 @@ def _choices(items: Any, value: str = "id", text: str = "name") -> list[tuple[An
 
 def init_app(app: Flask) -> None:
     from handlers import links
-    from web import admin, api, charts, errors, h5, health, input_boundary, security, sessions, transaction
+    from web import (
+        admin,
+        api,
+        charts,
+        errors,
+        h5,
+        health,
+        input_boundary,
+        screen,
+        security,
+        sessions,
+        transaction,
+    )
 
     transaction.dispatch_in_one_transaction(app)
     # Use-cases name pages by route (handlers/links.py); this app's URL map builds the paths.
@@ -60,4 +72,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(h5.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(screen.bp)
     input_boundary.init_app(app)  # after the app-wide hooks (a page may raise its body limit)

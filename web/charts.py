@@ -151,3 +151,32 @@ def completion_row(line: tuple[str, Any]) -> list[Any]:
         b.not_started,
         b.nudged,
     ]
+
+
+def series_chart(series: Any) -> dict[str, Any] | None:
+    """One 数据中心 series (handlers.stats.Series) as a chart: months as columns (with the same months
+    last year beside them when given), categories as bars. A series with a masked cell ("少于5人")
+    is shown as its table alone, so the words are read, and so is one with nothing to draw."""
+
+    def number(value: Any) -> float | None:
+        return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+    labels = [label for label, _ in series.rows]
+    values = [number(v) for _, v in series.rows]
+    if all(v is None for v in values) or any(isinstance(v, str) and v != "—" for _, v in series.rows):
+        return None  # masked cells are words: the table shows them, a chart would hide them
+    if not series.title.startswith("各月"):
+        return bars(labels, values, unit=series.unit if series.unit == "%" else "")
+    chart = columns(labels, values, unit=series.unit, top=100 if series.unit == "%" else None)
+    if series.compare is not None:
+        chart["legend"] = {"top": 0, "data": ["本年", series.compare_label]}
+        chart["series"][0]["name"] = "本年"
+        chart["series"].append(
+            {
+                "type": "bar",
+                "name": series.compare_label,
+                "data": [number(v) for v in series.compare],
+                "itemStyle": {"color": "#b8bcc4"},
+            }
+        )
+    return chart

@@ -37,7 +37,7 @@ class RedactSecrets(logging.Filter):
     """Mask credentials in logged request lines (the demo serves the emulator's
     `?access_token=…` and `?corpsecret=…` URLs through Werkzeug, which logs every request)."""
 
-    PATTERN = re.compile(r"(access_token|corpsecret|code|echostr|msg_signature)=[^&\s\"']+")
+    PATTERN = re.compile(r"(access_token|corpsecret|code|echostr|msg_signature|token)=[^&\s\"']+")
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args:

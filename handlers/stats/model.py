@@ -35,12 +35,12 @@ class Figure:
 
     @property
     def masked(self) -> bool:
-        return self.people is not None and not may_break_down(self.people)
+        return self.people is not None and 0 < self.people and not may_break_down(self.people)
 
 
 def people_series(title: str, counts: list[tuple[str, int]], total: int) -> Series:
     """A breakdown of people, masked as the privacy rules require."""
-    if not may_break_down(total):
+    if 0 < total and not may_break_down(total):  # none at all gives nobody away: zeros are shown
         return Series(title, "人", [(label, MASKED) for label, _ in counts])
     return Series(title, "人", masked_counts(counts))
 

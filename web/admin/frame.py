@@ -35,6 +35,7 @@ NAVIGATION = {
     "recruits": "recruit.manage",
     "ballots": "ballot.manage",
     "reviews": "review.manage",
+    "stats": "stats.view",
     "members": "member.view",
     "exchange": "archive.exchange",
     "rules": "org.manage",

@@ -21,6 +21,7 @@ from web.api.openapi.messages import (
 )
 from web.api.openapi.people import MEMBER, MEMBER_CREATE, MEMBER_UPDATE, ORG, ORG_CREATE, ORG_UPDATE
 from web.api.openapi.rosters import REMINDER, ROSTER_RESULT, roster_paths
+from web.api.openapi.stats import stat_paths, stat_schemas
 from web.api.openapi.venues import VENUE, venue_paths
 
 #: What every string of a request may hold: no NUL or other C0 control but tab, LF and CR (the
@@ -118,6 +119,7 @@ def _document() -> dict[str, Any]:
                 **applicant_schemas(_page_of),
                 **ballot_schemas(_page_of),
                 **talk_schemas(_page_of),
+                **stat_schemas(),
             },
         },
         "paths": {
@@ -209,6 +211,7 @@ def _document() -> dict[str, Any]:
             **applicant_paths(),
             **ballot_paths(),
             **talk_paths(),
+            **stat_paths(),
             **learning_paths(),
         },
     }

@@ -1,0 +1,79 @@
+"""数据中心 in the console, the 大屏 and /api/v1/stats: the office reads any scope and drills down,
+a branch secretary only their own (another's is a 404); the office makes a display token whose
+address is shown once; the 大屏 opens with it and no login, an integration's API token or none
+is a 404 there; the display token reads figures through the API and nothing else."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from models import Role
+from tests.helpers.pages import csrf, qr_login
+
+pytestmark = pytest.mark.usefixtures("queues")
+
+
+def test_the_office_reads_the_hospital_and_drills_into_a_branch(browser, hospital, db_session, make_member):
+    for _ in range(5):
+        make_member(branch=hospital["cardio"])
+    db_session.commit()
+    qr_login(browser, "office01")
+    page = browser.get("/admin/stats").get_data(as_text=True)
+    assert "数据中心" in page and "党员结构" in page and "口径" in page and "心内科党支部" in page
+    cardio = browser.get(f"/admin/stats?name=attendance&org_id={hospital['cardio'].id}").get_data(
+        as_text=True
+    )
+    assert "心内科党支部 · 参会率" in cardio and "返回上一级" in cardio
+    assert browser.get("/admin/stats?name=nonsense").status_code == 404
+
+    made = browser.post(
+        "/admin/stats/screens", data={"csrf_token": csrf(page), "screen_name": "党委会议室大屏", "org_id": ""}
+    )
+    shown = made.get_data(as_text=True)
+    address = re.search(r'<code class="screen-url">([^<]+)</code>', shown).group(1)
+    assert "token=dj_" in address and made.status_code == 200
+    again = browser.get("/admin/stats").get_data(as_text=True)
+    assert "党委会议室大屏" in again and address not in again  # shown once
+
+    screen = browser.get(address.replace("http://localhost", ""))
+    text = screen.get_data(as_text=True)
+    assert (
+        screen.status_code == 200
+        and "全院 · 党建工作数据" in text
+        and 'http-equiv="refresh" content="60"' in text
+    )
+    assert screen.headers["Cache-Control"] == "no-store"
+
+
+def test_a_secretary_sees_their_own_branch_only(browser, hospital):
+    qr_login(browser, "sec01")
+    own = browser.get("/admin/stats").get_data(as_text=True)
+    assert "心内科党支部 · 党员结构" in own and "人数过少不显示" in own
+    other = hospital["surgeon"].branch_id
+    assert browser.get(f"/admin/stats?org_id={other}").status_code == 404
+    refused = browser.post("/admin/stats/screens", data={"csrf_token": csrf(own), "screen_name": "x"})
+    assert refused.status_code in (302, 403, 404)
+
+
+def test_the_screen_takes_only_a_display_token(client, hospital, token, conforms, db_session):
+    from handlers import display_tokens
+    from handlers.policy import Actor
+
+    _row, secret = display_tokens.create(db_session, Actor.cli(), name="大屏", org_id=None)
+    db_session.flush()
+    assert client.get(f"/screen?token={secret}").status_code == 200
+    integration = token(Role.committee_office)["Authorization"].removeprefix("Bearer ")
+    assert client.get(f"/screen?token={integration}").status_code == 404
+    assert client.get("/screen").status_code == 404
+    display = {"Authorization": f"Bearer {secret}"}
+    figure = client.get("/api/v1/stats/members", headers=display)
+    conforms("/stats/{name}", 200, figure.get_json())
+    assert figure.get_json()["scope"] == "全院"
+    assert client.get("/api/v1/members", headers=display).status_code in (403, 404)
+    office = token(Role.committee_office)
+    orgs = client.get(f"/api/v1/stats/orgs?org_id={hospital['cardio'].id}", headers=office)
+    conforms("/stats/{name}", 200, orgs.get_json())
+    assert client.get("/api/v1/stats/nonsense", headers=office).status_code == 404
+    assert client.get("/api/v1/stats/members?year=abc", headers=office).status_code == 422
