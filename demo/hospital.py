@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from demo import ballots as demo_ballots
+from demo import business as demo_business
 from demo import campus_map
 from demo import mailbox as demo_mailbox
 from demo import reviews as demo_reviews
@@ -171,6 +172,7 @@ class DemoHospital(DemoActivity):
         demo_ballots.build(self.session, branches[0][0], self.actor)
         demo_ballots.talks(self.session, branches[0][0], self.actor)
         demo_reviews.build(self.session, [branch for branch, _, _ in branches], self.actor)
+        demo_business.build(self.session, self.actor)
         self.library()
         return self.report
 

@@ -11,6 +11,9 @@ ACTION_LABELS = {
     "api_token.create": "创建接口令牌",
     "api_token.revoke": "吊销接口令牌",
     "display_token.create": "创建大屏令牌",
+    "business.measure": "添加业务指标",
+    "business.import": "导入科室业务指标",
+    "business.vanguard": "记录党员先锋岗、示范岗",
     "display_token.revoke": "吊销大屏令牌",
     "approval.create": "创建申请",
     "approval.submit": "提交申请",
@@ -183,6 +186,8 @@ OBJECT_LABELS = {
     "member_review": "民主评议",
     "review_entry": "民主评议对象",
     "nomination": "两优一先推荐",
+    "business_measure": "业务指标",
+    "department": "科室",
 }
 
 RESULT_LABELS = {"ok": "成功", "denied": "拒绝", "refused": "拒绝", "broken": "异常", "error": "失败"}

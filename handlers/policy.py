@@ -81,6 +81,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # token reads them and nothing else.
     "stats.view": frozenset({Role.secretary, Role.organizer, Role.committee_office, Role.display}),
     "stats.screen": frozenset({Role.committee_office}),
+    # 党建+业务: the office configures the department measures, imports them, records 先锋岗.
+    "business.manage": frozenset({Role.committee_office}),
     "review.manage": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "review.confirm": frozenset({Role.committee_office}),
     # 换届 elections: the branch's leaders (or the office) put candidates to the vote.

@@ -21,6 +21,7 @@ from models.attachment import Attachment, AttachmentOwner
 from models.audit import AuditEvent
 from models.ballot import Ballot, BallotQuestion, BallotSubmission, BallotVoter
 from models.base import Base
+from models.business import VANGUARD_KINDS, BusinessMeasure, DepartmentMeasure, Vanguard
 from models.callback_receipt import CallbackReceipt
 from models.campus import Campus, Venue
 from models.committee import CommitteePost, CommitteeSeat
@@ -96,6 +97,10 @@ from models.transfer import MemberTransfer, TransferKind
 from models.web_session import WebSession
 
 __all__ = [
+    "VANGUARD_KINDS",
+    "BusinessMeasure",
+    "DepartmentMeasure",
+    "Vanguard",
     "AWARDS",
     "Nomination",
     "NominationStatus",

@@ -180,3 +180,22 @@ def series_chart(series: Any) -> dict[str, Any] | None:
             }
         )
     return chart
+
+
+def scatter(points: list[tuple[str, float, float]], *, x_name: str, y_name: str) -> dict[str, Any]:
+    """One dot per branch (its name on hover): a Party figure across, a department measure up."""
+    return {
+        "animation": False,
+        "grid": {"left": 8, "right": 24, "top": 24, "bottom": 24, "containLabel": True},
+        "tooltip": {"trigger": "item"},
+        "xAxis": {"type": "value", "name": x_name, "nameLocation": "middle", "nameGap": 24},
+        "yAxis": {"type": "value", "name": y_name, "scale": True},
+        "series": [
+            {
+                "type": "scatter",
+                "symbolSize": 12,
+                "itemStyle": {"color": RED},
+                "data": [{"name": name, "value": [x, y]} for name, x, y in points],
+            }
+        ],
+    }

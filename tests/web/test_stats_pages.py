@@ -5,6 +5,7 @@ is a 404 there; the display token reads figures through the API and nothing else
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -77,3 +78,34 @@ def test_the_screen_takes_only_a_display_token(client, hospital, token, conforms
     conforms("/stats/{name}", 200, orgs.get_json())
     assert client.get("/api/v1/stats/nonsense", headers=office).status_code == 404
     assert client.get("/api/v1/stats/members?year=abc", headers=office).status_code == 422
+
+
+def test_the_office_imports_measures_and_reads_them_beside_attendance(browser, hospital, db_session):
+    from models import Department
+
+    department = Department(wecom_id=9901, name="心血管内科")
+    db_session.add(department)
+    hospital["cardio"].departments.append(department)
+    db_session.commit()
+    qr_login(browser, "office01")
+    page = browser.get("/admin/stats/business").get_data(as_text=True)
+    browser.post(
+        "/admin/stats/business/measures", data={"csrf_token": csrf(page), "name": "患者满意度", "unit": "%"}
+    )
+    bad = "科室,月份,指标,数值\n心血管内科,2020-01,患者满意度,九十\n".encode()
+    refused = browser.post(
+        "/admin/stats/business/import",
+        data={"csrf_token": csrf(page), "file": (io.BytesIO(bad), "m.csv")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "没有导入任何数据" in refused and "第 2 行" in refused and "数值应为数字" in refused
+    good = "科室,月份,指标,数值\n心血管内科,2020-01,患者满意度,96.5\n".encode()
+    browser.post(
+        "/admin/stats/business/import",
+        data={"csrf_token": csrf(page), "file": (io.BytesIO(good), "m.csv")},
+        content_type="multipart/form-data",
+    )
+    shown = browser.get(f"/admin/stats/business?year=2020&department_id={department.id}").get_data(
+        as_text=True
+    )
+    assert "心血管内科 · 2020年" in shown and "96.5" in shown and "心内科党支部" in shown
