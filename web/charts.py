@@ -168,6 +168,8 @@ def series_chart(series: Any) -> dict[str, Any] | None:
     if not series.title.startswith("各月"):
         return bars(labels, values, unit=series.unit if series.unit == "%" else "")
     chart = columns(labels, values, unit=series.unit, top=100 if series.unit == "%" else None)
+    if len(labels) > 24:  # years of months: a line reads better than sixty columns
+        chart["series"][0].update({"type": "line", "connectNulls": False, "label": {"show": False}})
     if series.compare is not None:
         chart["legend"] = {"top": 0, "data": ["本年", series.compare_label]}
         chart["series"][0]["name"] = "本年"

@@ -21,9 +21,10 @@ from handlers.compliance.calendar import (  # noqa: F401
     OrgCalendar,
     Period,
     calendar,
+    calendars_of,
     member_attendance,
 )
-from handlers.compliance.rates import Rate, by_general_branch, by_month  # noqa: F401
+from handlers.compliance.rates import Rate, by_general_branch, by_kind, by_month  # noqa: F401
 from handlers.compliance.warnings import (  # noqa: F401
     WARN_WITHIN,
     queue_due_warnings,

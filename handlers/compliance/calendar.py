@@ -156,6 +156,12 @@ def calendar(
     orgs = list(session.scalars(stmt.order_by(PartyOrg.path)))
     if org_id is None and not holds(actor, "meeting.manage"):
         raise Forbidden("您无权查看组织生活情况。")
+    return sorted(calendars_of(session, orgs, year, today), key=lambda c: (-c.overdue, -c.due, c.org.path))
+
+
+def calendars_of(session: Session, orgs: list[PartyOrg], year: int, today: date) -> list[OrgCalendar]:
+    """The year's obligations of these orgs (branches and 党小组), period by period, in their order:
+    the one reckoning behind the calendar page, the warnings and the 数据中心's completion."""
     targets = {
         kind: rules.value(session, key, date(year, 12, 31))
         for pairs in OBLIGATIONS.values()
@@ -189,7 +195,7 @@ def calendar(
                     period.status = "due"
             entry.obligations.append(obligation)
         calendars.append(entry)
-    return sorted(calendars, key=lambda c: (-c.overdue, -c.due, c.org.path))
+    return calendars
 
 
 @dataclass(frozen=True)

@@ -78,3 +78,19 @@ def by_month(calendars: list[OrgCalendar], year: int, today: date) -> list[Rate]
                     done[month] += status == "done"
     months = range(1, 13) if year < today.year else range(1, today.month + 1)
     return [Rate(f"{m}月", done[m], owed[m]) for m in months if owed[m]]
+
+
+def by_kind(calendars: list[OrgCalendar]) -> list[Rate]:
+    """One rate per kind of meeting (支委会, 党员大会, 主题党日 …): of the periods owed so far, how
+    many were done."""
+    done: dict[str, int] = defaultdict(int)
+    owed: dict[str, int] = defaultdict(int)
+    order: list[str] = []
+    for entry in calendars:
+        for obligation in entry.obligations:
+            if obligation.label not in order:
+                order.append(obligation.label)
+            d, o = _tally(obligation.periods)
+            done[obligation.label] += d
+            owed[obligation.label] += o
+    return [Rate(label, done[label], owed[label]) for label in order if owed[label]]

@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from handlers.errors import NotFound
 from handlers.policy import Actor
-from handlers.stats.activity import attendance, study
+from handlers.stats.activity import approvals, attendance, org_life, reminders, study
 from handlers.stats.model import Figure, Series
 from handlers.stats.progress import dues, recruitment, reviews
 from handlers.stats.scope import Scope, resolve
 from handlers.stats.structure import members, orgs
+from handlers.stats.trends import trends
 from models import Member
 from models.base import local_today
 
@@ -25,11 +26,15 @@ from models.base import local_today
 FAMILIES: dict[str, tuple[str, Callable[[Session, Scope, int], Figure]]] = {
     "members": ("党员结构", members),
     "orgs": ("组织建设", orgs),
+    "org_life": ("组织生活完成率", org_life),
     "attendance": ("参会率", attendance),
     "study": ("学习学时", study),
     "recruitment": ("发展党员", recruitment),
     "dues": ("党费收缴率", dues),
     "reviews": ("民主评议等次", reviews),
+    "approvals": ("审批用时", approvals),
+    "reminders": ("提醒", reminders),
+    "trends": ("近五年趋势", trends),
 }
 FIRST_YEAR = 2000
 

@@ -5,13 +5,14 @@ secretaries and committee members)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from handlers import rules
+from handlers.figures import MASKED
 from handlers.stats.model import Figure, Series, people_series, rate
 from handlers.stats.scope import Scope
 from models import (
@@ -194,4 +195,116 @@ def study(session: Session, scope: Scope, year: int) -> Figure:
         f"{year}年",
         [people_series("学时完成情况", list(bands.items()), total)],
         people=total,
+    )
+
+
+def org_life(session: Session, scope: Scope, year: int) -> Figure:
+    from handlers import compliance
+    from models import OrgKind, PartyOrg
+
+    orgs = list(
+        session.scalars(
+            select(PartyOrg)
+            .where(
+                scope.orgs(),
+                PartyOrg.kind.in_((OrgKind.branch, OrgKind.group)),
+                PartyOrg.dissolved_at.is_(None),
+            )
+            .order_by(PartyOrg.path)
+        )
+    )
+    today = local_today()
+    calendars = compliance.calendars_of(session, orgs, year, min(today, date(year + 1, 1, 1)))
+    return Figure(
+        "org_life",
+        "组织生活完成率",
+        "本范围内党支部和党小组按规则应开展的组织生活（支委会、党员大会、主题党日、党课、组织生活会、民主评议、"
+        "党小组会），已到期的各期中会议记录已签署的比例；按类别和按期末所在月份统计。",
+        scope.label,
+        f"{year}年",
+        [
+            Series("各类组织生活完成率", "%", [(r.label, r.percent) for r in compliance.by_kind(calendars)]),
+            Series(
+                "各月完成率", "%", [(r.label, r.percent) for r in compliance.by_month(calendars, year, today)]
+            ),
+        ],
+    )
+
+
+def approvals(session: Session, scope: Scope, year: int) -> Figure:
+    """How long the approvals closed this year took, submitted to decided, kind by kind."""
+    from statistics import median
+
+    from handlers.approval_kinds import KINDS
+    from models import ApprovalRequest, ApprovalStatus, PartyOrg
+
+    start, end = datetime(year, 1, 1, tzinfo=CHINA), datetime(year + 1, 1, 1, tzinfo=CHINA)
+    hours: dict[str, list[float]] = defaultdict(list)
+    for kind, submitted, closed in session.execute(
+        select(ApprovalRequest.kind, ApprovalRequest.submitted_at, ApprovalRequest.closed_at).where(
+            ApprovalRequest.org_id.in_(select(PartyOrg.id).where(scope.orgs())),
+            ApprovalRequest.status.in_((ApprovalStatus.approved, ApprovalStatus.rejected)),
+            ApprovalRequest.submitted_at.is_not(None),
+            ApprovalRequest.closed_at >= start,
+            ApprovalRequest.closed_at < end,
+        )
+    ):
+        hours[kind].append((closed - submitted).total_seconds() / 3600)
+    label = {name: k.label for name, k in KINDS.items()}
+    kinds = sorted(hours, key=lambda k: label.get(k, k))
+    return Figure(
+        "approvals",
+        "审批用时",
+        "本范围内党组织当年办结（同意或不同意）的审批，从提交到办结的小时数，按类别取中位数；件数少于5件的类别不显示用时。",
+        scope.label,
+        f"{year}年",
+        [
+            Series("各类审批件数", "件", [(label.get(k, k), len(hours[k])) for k in kinds]),
+            Series(
+                "各类审批用时中位数",
+                "小时",
+                [
+                    (label.get(k, k), round(median(hours[k]), 1) if len(hours[k]) >= 5 else MASKED)
+                    for k in kinds
+                ],
+            ),
+        ],
+    )
+
+
+def reminders(session: Session, scope: Scope, year: int) -> Figure:
+    """The reminders due this year to members of the scope: sent, cancelled because met, failed."""
+    from models import Reminder, ReminderStatus
+
+    start, end = datetime(year, 1, 1, tzinfo=CHINA), datetime(year + 1, 1, 1, tzinfo=CHINA)
+    people = select(Member.person_id).where(
+        Member.branch_id.in_(scope.branch_ids()), Member.left_at.is_(None)
+    )
+    rows = session.execute(
+        select(Reminder.status, func.count(), func.count(func.distinct(Reminder.person_id)))
+        .where(Reminder.person_id.in_(people), Reminder.due_at >= start, Reminder.due_at < end)
+        .group_by(Reminder.status)
+    ).all()
+    counts = {status: n for status, n, _ in rows}
+    reached = session.scalar(
+        select(func.count(func.distinct(Reminder.person_id))).where(
+            Reminder.person_id.in_(people), Reminder.due_at >= start, Reminder.due_at < end
+        )
+    )
+    shown = [
+        ("已发送", counts.get(ReminderStatus.sent, 0)),
+        ("已办理而取消", counts.get(ReminderStatus.cancelled, 0)),
+        ("发送失败", counts.get(ReminderStatus.failed, 0)),
+        ("待发送", counts.get(ReminderStatus.planned, 0)),
+    ]
+    masked = 0 < (reached or 0) < 5
+    return Figure(
+        "reminders",
+        "提醒",
+        "当年到期的提醒（会议、学习、党费、谈心谈话等）中已发送的、因事项已办理而取消的、发送失败的和待发送的条数；"
+        "涉及少于5人的不显示。",
+        scope.label,
+        f"{year}年",
+        [Series("提醒条数", "条", [(label, MASKED if masked else n) for label, n in shown])],
+        people=reached or 0,
     )

@@ -1,0 +1,117 @@
+"""数据中心's activity figures checked against counts made here: 组织生活 completion per kind and
+per month, approvals' turnaround (a median over five or more, else not shown), reminders by what
+became of them (masked under five people), and five years of monthly attendance."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from handlers import stats
+from handlers.figures import MASKED
+from models import (
+    ApprovalRequest,
+    ApprovalStatus,
+    Reminder,
+    ReminderPriority,
+    ReminderStatus,
+)
+from models.base import CHINA, local_today
+from tests.test_stats import _meeting, _rows, hospital  # noqa: F401 (the fixture)
+
+TODAY = local_today()
+LAST_YEAR = TODAY.year - 1
+
+
+def test_org_life_completion_per_kind_and_month(db_session, hospital):  # noqa: F811
+    big = hospital["big"]
+    _meeting(db_session, big, datetime(LAST_YEAR, 3, 10, 9, 0, tzinfo=CHINA), hospital["members"], present=8)
+    figure = stats.figure(db_session, hospital["office"], "org_life", org_id=big.id, year=LAST_YEAR)
+    kinds = _rows(figure, "各类组织生活完成率")
+    # The one signed-off 支部党员大会 in March meets one of last year's four quarters.
+    assert kinds["支部党员大会"] == 1 * 100 // 4 and kinds["支委会"] == 0
+    months = _rows(figure, "各月完成率")
+    assert months["3月"] > 0 and months["1月"] == 0
+
+
+def test_approval_turnaround_is_a_median_over_five(db_session, hospital):  # noqa: F811
+    big, person = hospital["big"], hospital["members"][0].person
+    start = datetime(LAST_YEAR, 5, 1, 9, 0, tzinfo=CHINA)
+    for n, (kind, hours) in enumerate(
+        [("meeting_leave", h) for h in (1, 2, 3, 10, 20)] + [("general", 5), ("general", 7)]
+    ):
+        db_session.add(
+            ApprovalRequest(
+                kind=kind,
+                title=f"申请{n}",
+                org_id=big.id,
+                applicant_id=person.id,
+                form={},
+                status=ApprovalStatus.approved,
+                submitted_at=start,
+                closed_at=start + timedelta(hours=hours),
+            )  # fmt: skip
+        )
+    db_session.flush()
+    figure = stats.figure(db_session, hospital["office"], "approvals", org_id=big.id, year=LAST_YEAR)
+    counts, medians = _rows(figure, "各类审批件数"), _rows(figure, "各类审批用时中位数")
+    leave, general = "请假", "其他事项"
+    assert counts[leave] == 5 and counts[general] == 2
+    assert medians[leave] == 3.0 and medians[general] == MASKED
+
+
+def test_reminders_by_outcome_masked_under_five_people(db_session, hospital):  # noqa: F811
+    due = datetime(LAST_YEAR, 6, 1, 9, 0, tzinfo=CHINA)
+    outcomes = [ReminderStatus.sent] * 4 + [ReminderStatus.cancelled] * 3 + [ReminderStatus.failed]
+    for member, status in zip(hospital["members"], outcomes, strict=True):
+        db_session.add(
+            Reminder(
+                person_id=member.person_id,
+                category="meeting",
+                obligation=f"o:{member.id}",
+                title="会议",
+                reason="测试",
+                path="/m/",
+                due_at=due,
+                earliest_at=due,
+                latest_at=due,
+                deliver_at=due,
+                priority=ReminderPriority.normal,
+                status=status,
+            )  # fmt: skip
+        )
+    db_session.flush()
+    figure = stats.figure(
+        db_session, hospital["office"], "reminders", org_id=hospital["big"].id, year=LAST_YEAR
+    )
+    assert _rows(figure, "提醒条数") == {"已发送": 4, "已办理而取消": 3, "发送失败": 1, "待发送": 0}
+    small = hospital["smalls"][0]
+    db_session.add(
+        Reminder(
+            person_id=small.person_id,
+            category="meeting",
+            obligation="o:small",
+            title="会议",
+            reason="测试",
+            path="/m/",
+            due_at=due,
+            earliest_at=due,
+            latest_at=due,
+            deliver_at=due,
+            priority=ReminderPriority.normal,
+            status=ReminderStatus.sent,
+        )  # fmt: skip
+    )
+    db_session.flush()
+    masked = stats.figure(
+        db_session, hospital["office"], "reminders", org_id=hospital["small"].id, year=LAST_YEAR
+    )
+    assert set(_rows(masked, "提醒条数").values()) == {MASKED}
+
+
+def test_five_years_of_monthly_attendance(db_session, hospital):  # noqa: F811
+    big, members = hospital["big"], hospital["members"]
+    _meeting(db_session, big, datetime(TODAY.year - 4, 2, 10, 9, 0, tzinfo=CHINA), members, present=2)
+    figure = stats.figure(db_session, hospital["office"], "trends", org_id=big.id)
+    rows = dict(figure.series[0].rows)
+    assert rows[f"{TODAY.year - 4}年2月"] == 2 * 100 // 8 and rows[f"{TODAY.year - 4}年1月"] == "—"
+    assert len(rows) == 4 * 12 + TODAY.month
