@@ -62,3 +62,36 @@ def build(session: Session, fallback: Actor) -> None:
             title=f"{department.name}{kind}",
             since=since,
         )
+
+
+#: Last year's 支部考核 as the office set it up: four measured items and one entered with evidence.
+ITEMS = (
+    ("按期开展组织生活", 30, "org_life"),
+    ("党员参加组织生活", 20, "attendance"),
+    ("党员学习教育", 20, "study"),
+    ("按时交纳党费", 10, "dues"),
+    ("党建与业务融合", 20, "manual"),
+)
+
+
+def assessment(session: Session, branches: list, fallback: Actor) -> None:
+    """Last year's items, every branch's entered item with its evidence, and the first branches
+    graded — the rest still waiting for the committee."""
+    from handlers.stats import assessment as branch_assessment
+
+    office = named_office(session, fallback)
+    year = local_today().year - 1
+    made = [
+        branch_assessment.define_item(session, office, year=year, title=title, weight=weight, source=source)
+        for title, weight, source in ITEMS
+    ]
+    grades = branch_assessment.grades(session)
+    for n, branch in enumerate(branches):
+        branch_assessment.enter_score(
+            session, office, item_id=made[-1].id, org_id=branch.id, percent=str(60 + n * 7 % 40),
+            evidence="科室党建与医疗质量提升项目总结",
+        )  # fmt: skip
+        if n < 6:
+            branch_assessment.record_grade(
+                session, office, org_id=branch.id, year=year, grade=grades[n % 3], note="党委会议研究决定"
+            )

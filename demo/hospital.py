@@ -173,6 +173,7 @@ class DemoHospital(DemoActivity):
         demo_ballots.talks(self.session, branches[0][0], self.actor)
         demo_reviews.build(self.session, [branch for branch, _, _ in branches], self.actor)
         demo_business.build(self.session, self.actor)
+        demo_business.assessment(self.session, [branch for branch, _, _ in branches], self.actor)
         self.library()
         return self.report
 

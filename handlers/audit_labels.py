@@ -14,6 +14,9 @@ ACTION_LABELS = {
     "business.measure": "添加业务指标",
     "business.import": "导入科室业务指标",
     "business.vanguard": "记录党员先锋岗、示范岗",
+    "assessment.item": "设置支部考核项目",
+    "assessment.score": "录入支部考核数据",
+    "assessment.grade": "评定支部考核等次",
     "display_token.revoke": "吊销大屏令牌",
     "approval.create": "创建申请",
     "approval.submit": "提交申请",
@@ -188,6 +191,7 @@ OBJECT_LABELS = {
     "nomination": "两优一先推荐",
     "business_measure": "业务指标",
     "department": "科室",
+    "assessment_item": "支部考核项目",
 }
 
 RESULT_LABELS = {"ok": "成功", "denied": "拒绝", "refused": "拒绝", "broken": "异常", "error": "失败"}

@@ -83,6 +83,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "stats.screen": frozenset({Role.committee_office}),
     # 党建+业务: the office configures the department measures, imports them, records 先锋岗.
     "business.manage": frozenset({Role.committee_office}),
+    # 支部考核: the office sets the items and grades the branches; a branch's leaders (or the office)
+    # enter the manual items' values with their evidence.
+    "assessment.manage": frozenset({Role.committee_office}),
+    "assessment.enter": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "review.manage": frozenset({Role.secretary, Role.organizer, Role.committee_office}),
     "review.confirm": frozenset({Role.committee_office}),
     # 换届 elections: the branch's leaders (or the office) put candidates to the vote.

@@ -354,6 +354,14 @@ CATALOGUE: tuple[Rule, ...] = (
         unit="天",
     ),
     Rule(
+        "assessment.grades",
+        "支部考核等次（用“、”分隔，从高到低）",
+        "text",
+        "五星、四星、三星、二星、一星",
+        "本地做法：星级党支部评定（也可改为“标准化先进、标准化达标、未达标”等本院采用的等次）",
+        local=True,
+    ),
+    Rule(
         "archive.political_birthday_text",
         "政治生日卡片寄语",
         "text",

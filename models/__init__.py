@@ -17,6 +17,7 @@ from models.archive import (
     ParticipationDirection,
     ParticipationKind,
 )
+from models.assessment import AssessmentGrade, AssessmentItem, AssessmentScore
 from models.attachment import Attachment, AttachmentOwner
 from models.audit import AuditEvent
 from models.ballot import Ballot, BallotQuestion, BallotSubmission, BallotVoter
@@ -97,6 +98,9 @@ from models.transfer import MemberTransfer, TransferKind
 from models.web_session import WebSession
 
 __all__ = [
+    "AssessmentGrade",
+    "AssessmentItem",
+    "AssessmentScore",
     "VANGUARD_KINDS",
     "BusinessMeasure",
     "DepartmentMeasure",

@@ -137,7 +137,8 @@ def _leaders(session: Session, member_ids: list) -> set:
     return seated | granted
 
 
-def study(session: Session, scope: Scope, year: int) -> Figure:
+def study_hours(session: Session, scope: Scope, year: int) -> dict:
+    """{member id: (the year's hours, their target)} for the scope's members of record."""
     members = [m for m, _ in session.execute(scope.members()).all()]
     ids = [m.id for m in members]
     online = dict(
@@ -179,13 +180,24 @@ def study(session: Session, scope: Scope, year: int) -> Figure:
     member_target = Decimal(rules.value(session, "study.member_hours"))
     leader_target = Decimal(rules.value(session, "study.leader_hours"))
     leaders = _leaders(session, ids)
+    return {
+        m: (
+            Decimal(online.get(m) or 0) + lectures.get(m, 0) * per_lecture + Decimal(training.get(m) or 0),
+            leader_target if m in leaders else member_target,
+        )
+        for m in ids
+    }
+
+
+def study(session: Session, scope: Scope, year: int) -> Figure:
+    member_target = Decimal(rules.value(session, "study.member_hours"))
+    leader_target = Decimal(rules.value(session, "study.leader_hours"))
     bands = {"尚未开始": 0, "不足一半": 0, "过半未达标": 0, "已达标": 0}
-    for m in ids:
-        hours = Decimal(online.get(m) or 0) + lectures.get(m, 0) * per_lecture + Decimal(training.get(m) or 0)
-        target = leader_target if m in leaders else member_target
+    hours_of = study_hours(session, scope, year)
+    for hours, target in hours_of.values():
         key = "已达标" if hours >= target else "过半未达标" if hours * 2 >= target else "不足一半"
         bands["尚未开始" if hours == 0 else key] += 1
-    total = len(ids)
+    total = len(hours_of)
     return Figure(
         "study",
         "学习学时",

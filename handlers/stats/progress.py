@@ -78,7 +78,8 @@ def recruitment(session: Session, scope: Scope, year: int) -> Figure:
     )
 
 
-def dues(session: Session, scope: Scope, year: int) -> Figure:
+def dues_months(session: Session, scope: Scope, year: int) -> list[tuple[int, int, int]]:
+    """(month, members owing that month, of them paid) for the year's months so far."""
     members = session.execute(
         select(Member.id, Member.joined_on).where(
             Member.branch_id.in_(scope.branch_ids()), Member.left_at.is_(None)
@@ -95,12 +96,20 @@ def dues(session: Session, scope: Scope, year: int) -> Figure:
         paid[(member_id, month.month)] += 1
     today = local_today()
     last = 12 if year < today.year else today.month
-    rows = []
+    found = []
     for m in range(1, last + 1):
         month = date(year, m, 1)
         owing = [member_id for member_id, _ in members if owed.of(member_id, month)]
-        came = sum(1 for member_id in owing if paid.get((member_id, m)))
-        rows.append((MONTHS[m - 1], rate(came, len(owing), len(owing)) if owing else "—"))
+        found.append((m, len(owing), sum(1 for member_id in owing if paid.get((member_id, m)))))
+    return found
+
+
+def dues(session: Session, scope: Scope, year: int) -> Figure:
+    months = dues_months(session, scope, year)
+    rows = [(MONTHS[m - 1], rate(came, owing, owing) if owing else "—") for m, owing, came in months]
+    people = session.scalar(
+        select(func.count()).where(Member.branch_id.in_(scope.branch_ids()), Member.left_at.is_(None))
+    )
     return Figure(
         "dues",
         "党费收缴率",
@@ -108,7 +117,7 @@ def dues(session: Session, scope: Scope, year: int) -> Figure:
         scope.label,
         f"{year}年",
         [Series("各月收缴率", "%", rows)],
-        people=len(members),
+        people=people or 0,
     )
 
 

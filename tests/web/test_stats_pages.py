@@ -109,3 +109,28 @@ def test_the_office_imports_measures_and_reads_them_beside_attendance(browser, h
         as_text=True
     )
     assert "心血管内科 · 2020年" in shown and "96.5" in shown and "心内科党支部" in shown
+
+
+def test_the_office_sets_items_and_grades_a_branch_sheet(browser, hospital, db_session):
+    qr_login(browser, "office01")
+    year = 2025
+    page = browser.get(f"/admin/stats/assessment?year={year}").get_data(as_text=True)
+    assert "2025年支部考核" in page and "心内科党支部" in page
+    browser.post(
+        f"/admin/stats/assessment/items?year={year}",
+        data={"csrf_token": csrf(page), "title": "党建品牌", "weight": "20", "source": "manual"},
+    )
+    cardio = hospital["cardio"].id
+    sheet = browser.get(f"/admin/stats/assessment/{cardio}?year={year}").get_data(as_text=True)
+    assert "党建品牌" in sheet and "待录入" in sheet
+    item = re.search(r'<option value="([0-9a-f-]{36})">党建品牌</option>', sheet).group(1)
+    browser.post(
+        f"/admin/stats/assessment/{cardio}/score?year={year}",
+        data={"csrf_token": csrf(sheet), "item_id": item, "percent": "80", "evidence": "院级品牌立项文件"},
+    )
+    browser.post(
+        f"/admin/stats/assessment/{cardio}/grade?year={year}",
+        data={"csrf_token": csrf(sheet), "grade": "四星", "note": "党委会议研究"},
+    )
+    done = browser.get(f"/admin/stats/assessment/{cardio}?year={year}").get_data(as_text=True)
+    assert "院级品牌立项文件" in done and "16.0" in done and "四星（党委会议研究）" in done

@@ -11,6 +11,7 @@ from __future__ import annotations
 from web.admin import (
     approval_pages,
     archive_pages,
+    assessment_pages,
     audit_pages,
     ballot_pages,
     business_pages,
@@ -58,6 +59,7 @@ PAGES = (
     recruit_paper_pages,
     ballot_pages,
     business_pages,
+    assessment_pages,
     election_pages,
     review_pages,
     stats_pages,
