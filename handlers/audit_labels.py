@@ -17,6 +17,7 @@ ACTION_LABELS = {
     "assessment.item": "设置支部考核项目",
     "assessment.score": "录入支部考核数据",
     "assessment.grade": "评定支部考核等次",
+    "data_pack.request": "生成数据报告",
     "display_token.revoke": "吊销大屏令牌",
     "approval.create": "创建申请",
     "approval.submit": "提交申请",
@@ -192,6 +193,7 @@ OBJECT_LABELS = {
     "business_measure": "业务指标",
     "department": "科室",
     "assessment_item": "支部考核项目",
+    "data_pack": "数据报告",
 }
 
 RESULT_LABELS = {"ok": "成功", "denied": "拒绝", "refused": "拒绝", "broken": "异常", "error": "失败"}

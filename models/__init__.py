@@ -26,6 +26,7 @@ from models.business import VANGUARD_KINDS, BusinessMeasure, DepartmentMeasure, 
 from models.callback_receipt import CallbackReceipt
 from models.campus import Campus, Venue
 from models.committee import CommitteePost, CommitteeSeat
+from models.data_pack import PACK_KINDS, DataPack
 from models.department import Department
 from models.dues import DuesAssessment, DuesPayment, DuesReliefMonth, DuesRemittance, DuesVoluntary
 from models.learning import (
@@ -98,6 +99,8 @@ from models.transfer import MemberTransfer, TransferKind
 from models.web_session import WebSession
 
 __all__ = [
+    "PACK_KINDS",
+    "DataPack",
     "AssessmentGrade",
     "AssessmentItem",
     "AssessmentScore",
