@@ -19,7 +19,7 @@ from jobs import maintenance, outbox
 from models import OutboundMessage, OutboundStatus, Person
 from tests import jobs_for_tests
 from tests.conftest import EMULATOR_CORP, TEST_AUDIT_KEY, TEST_FIELD_KEYS, TEST_REDIS_URL, needs_real_services
-from tests.helpers.processes import ROOT, children_of, events, wait_for
+from tests.helpers.processes import ROOT, events, kill_tree, wait_for
 
 pytestmark = [pytest.mark.integration, needs_real_services]
 
@@ -38,8 +38,7 @@ def test_a_killed_worker_is_detected_within_minutes_and_the_job_runs_again(integ
     wait_for(lambda: "killed" in events(integration_app, "test.start"), 60, "the job to start")
     # The node dies: worker and work horse alike (RQ puts the horse in a session of its own,
     # so killing the worker's process group alone would leave it running).
-    for pid in [*children_of(first.pid), first.pid]:
-        os.kill(pid, signal.SIGKILL)
+    kill_tree(first.pid)
     first.wait(10)
     killed_at = time.monotonic()
 
@@ -165,8 +164,7 @@ def test_killing_a_worker_during_a_1000_member_broadcast_leaves_each_member_one_
 
     doomed = spawn("jobs", "worker", "--queue", "push", "--name", "broadcast-doomed")
     wait_for(lambda: len(emulator.state.deliveries) >= 250, 120, "the broadcast to get going")
-    for pid in [*children_of(doomed.pid), doomed.pid]:
-        os.kill(pid, signal.SIGKILL)
+    kill_tree(doomed.pid)
     doomed.wait(10)
 
     # What production runs: a worker, and the scheduler's reconcile every minute (here every 5 s).

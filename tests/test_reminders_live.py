@@ -3,8 +3,6 @@ worker killed in the middle of a batch. Each reminder is sent once, nothing is l
 
 from __future__ import annotations
 
-import os
-import signal
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -15,7 +13,7 @@ from sqlalchemy import func, insert, select
 from jobs.reminders import dispatch_reminders
 from models import OutboundMessage, Person, Reminder, ReminderPriority, ReminderStatus
 from tests.conftest import needs_real_services
-from tests.helpers.processes import children_of, wait_for
+from tests.helpers.processes import kill_tree, wait_for
 
 pytestmark = [pytest.mark.integration, needs_real_services]
 PEOPLE, EACH = 3000, 3
@@ -84,8 +82,7 @@ def test_three_workers_and_a_killed_one_send_each_reminder_once(integration_app,
     doomed = spawn("jobs", "worker", "--queue", "default", "--name", "reminders-doomed")
     wait_for(lambda: jobs.queue("default").started_job_registry.count > 0, 30, "the dispatch to start")
     time.sleep(0.3)
-    for pid in [*children_of(doomed.pid), doomed.pid]:
-        os.kill(pid, signal.SIGKILL)
+    kill_tree(doomed.pid)
     doomed.wait(10)
     # Three workers, three dispatch runs at once (as two schedulers and a rescue would enqueue).
     for n in range(3):

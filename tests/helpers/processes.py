@@ -97,6 +97,16 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def kill_tree(pid: int) -> None:
+    """SIGKILL a worker and the work horse it forked (killing the process group alone would leave
+    the horse running). A horse that finished its job a moment ago is already gone: not an error."""
+    for each in [*children_of(pid), pid]:
+        try:
+            os.kill(each, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
 def wait_for(condition, timeout, what):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
