@@ -2,9 +2,11 @@
 
 Design (shared/reference/security-notes.md §1):
 
-* AEAD only: AES-256-GCM by default (pycryptodome), SM4-GCM for keys marked `sm4` where a
-  hospital needs 商用密码 (pyca/cryptography; checked against RFC 8998 A.1 at start).
-* A fresh random 96-bit nonce per value; pycryptodome defaults to 16 bytes, so it is passed.
+* AEAD only: AES-256-GCM by default, SM4-GCM for keys marked `sm4` where a hospital needs
+  商用密码 (both pyca/cryptography; SM4 checked against RFC 8998 A.1 at start). AES-GCM was
+  pycryptodome's until the 数据中心 decrypted 10,000 values a figure: its per-call overhead was
+  ~100 µs against ~5 µs here; the stored format is the same, so old values read unchanged.
+* A fresh random 96-bit nonce per value (passed explicitly: the format fixes it at 12 bytes).
 * Stored form `v1:<key id>:<base64(nonce ‖ ciphertext ‖ tag)>`. The prefix is not
   authenticated by GCM, so the key id is also inside the associated data
   `table|column|row id|key id|v1`: a value copied into another row or column fails.
@@ -20,17 +22,17 @@ from __future__ import annotations
 import base64
 import hmac
 import math
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import sha256
 from typing import Any, Generic, TypeVar
 
-from Crypto.Cipher import AES  # nosec B413 - this is pycryptodome, not the abandoned pyCrypto
-from Crypto.Random import get_random_bytes
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from settings import RETIRED, FieldKey
@@ -64,19 +66,11 @@ class SelfTestFailed(Exception):
 
 
 def _aes_gcm_encrypt(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes:
-    cipher = AES.new(key, AES.MODE_GCM, nonce=nonce, mac_len=TAG_BYTES)
-    cipher.update(aad)
-    ciphertext, tag = cipher.encrypt_and_digest(plaintext)
-    return ciphertext + tag
+    return AESGCM(key).encrypt(nonce, plaintext, aad)  # ciphertext ‖ 16-byte tag
 
 
 def _aes_gcm_decrypt(key: bytes, nonce: bytes, sealed: bytes, aad: bytes) -> bytes:
-    cipher = AES.new(key, AES.MODE_GCM, nonce=nonce, mac_len=TAG_BYTES)
-    cipher.update(aad)
-    try:
-        return cipher.decrypt_and_verify(sealed[:-TAG_BYTES], sealed[-TAG_BYTES:])
-    except ValueError:  # pycryptodome's "MAC check failed"
-        raise InvalidTag() from None
+    return AESGCM(key).decrypt(nonce, sealed, aad)  # InvalidTag when altered or moved
 
 
 def _sm4_gcm_encrypt(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes:
@@ -177,7 +171,7 @@ def _aad(table: str, column: str, row_id: Any, key_id: str) -> bytes:
 
 def encrypt_value(keyring: Keyring, table: str, column: str, row_id: Any, plaintext: str) -> str:
     key = keyring.active
-    nonce = get_random_bytes(NONCE_BYTES)
+    nonce = os.urandom(NONCE_BYTES)
     encrypt, _ = CIPHERS[key.algorithm]
     sealed = encrypt(key.secret, nonce, plaintext.encode(), _aad(table, column, row_id, key.key_id))
     return f"{FORMAT_VERSION}:{key.key_id}:{base64.b64encode(nonce + sealed).decode()}"

@@ -115,3 +115,56 @@ def test_five_years_of_monthly_attendance(db_session, hospital):  # noqa: F811
     rows = dict(figure.series[0].rows)
     assert rows[f"{TODAY.year - 4}年2月"] == 2 * 100 // 8 and rows[f"{TODAY.year - 4}年1月"] == "—"
     assert len(rows) == 4 * 12 + TODAY.month
+
+
+def test_dues_collected_counts_reliefs_changes_and_late_joiners_as_the_book_does(db_session, hospital):  # noqa: F811
+    """The figure's quick path (one amount from one month on) and its slow one (a relief, a
+    change of pay, a member admitted mid-year) give what the dues book's own table gives."""
+    from datetime import date
+    from decimal import Decimal
+
+    from handlers.dues.collection import OwedTable
+    from handlers.stats.progress import dues_months
+    from handlers.stats.scope import Scope
+    from models import DuesAssessment, DuesPayment, DuesReliefMonth
+
+    members = hospital["members"]
+    confirmed = datetime(LAST_YEAR, 1, 2, tzinfo=CHINA)
+
+    def assess(member, month, amount):
+        row = DuesAssessment(member_id=member.id, year=LAST_YEAR, from_month=date(LAST_YEAR, month, 1))
+        row.category, row.bracket, row.computed, row.amount = (
+            "in_service",
+            "1%",
+            Decimal(amount),
+            Decimal(amount),
+        )
+        row.confirmed_at, row.created_by = confirmed, "测试"
+        db_session.add(row)
+
+    for member in members:
+        member.joined_on = date(2000, 1, 1)
+        assess(member, 1, "50")
+    assess(members[1], 7, "80")  # a change of pay from July
+    members[2].joined_on = date(LAST_YEAR, 5, 20)  # admitted in May: owes from May
+    relief = ApprovalRequest(kind="dues_relief", title="免交", org_id=hospital["big"].id, form={},
+                             applicant_id=members[3].person_id, status=ApprovalStatus.approved)  # fmt: skip
+    db_session.add(relief)
+    db_session.flush()
+    db_session.add(DuesReliefMonth(member_id=members[3].id, month=date(LAST_YEAR, 3, 1), owed=Decimal("0"),
+                                   approval_id=relief.id))  # fmt: skip
+    for n, member in enumerate(members):
+        for month in range(1, 13):
+            if (n + month) % 3:
+                on = date(LAST_YEAR, month, 1)
+                paid = DuesPayment(
+                    member_id=member.id, month=on, amount=Decimal("50"), paid_on=on, recorded_by="测试"
+                )
+                db_session.add(paid)
+    db_session.flush()
+    table = OwedTable(db_session, {m.id: m.joined_on for m in members}, LAST_YEAR)
+    expected = []
+    for month in range(1, 13):
+        owing = [n for n, m in enumerate(members) if table.of(m.id, date(LAST_YEAR, month, 1))]
+        expected.append((month, len(owing), sum(1 for n in owing if (n + month) % 3)))
+    assert dues_months(db_session, Scope(hospital["big"], None), LAST_YEAR) == expected

@@ -5,7 +5,7 @@ secretaries and committee members)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -36,48 +36,50 @@ from models.meeting import meeting_obligation
 MONTHS = [f"{m}月" for m in range(1, 13)]
 
 
-def _first_sessions():
-    return (
-        select(MeetingSession.meeting_id, func.min(MeetingSession.starts_at).label("starts_at"))
-        .group_by(MeetingSession.meeting_id)
-        .subquery()
-    )
-
-
 def attendance_by_month(session: Session, scope: Scope, year: int) -> dict[int, tuple[int, int, int]]:
-    """{month: (invited, present, distinct people invited)} for the scope's meetings whose first
-    session began that month (cancelled ones aside)."""
-    first = _first_sessions()
-    start, end = datetime(year, 1, 1, tzinfo=CHINA), datetime(year + 1, 1, 1, tzinfo=CHINA)
+    """{month: (invited, present, the most people one meeting invited)} for the scope's meetings
+    whose first session began that month (cancelled ones aside). The database counts per meeting;
+    a month whose every meeting invited fewer than five is masked by its caller."""
+    return {month: counts for (_, month), counts in attendance_by_months(session, scope, year, year).items()}
+
+
+def attendance_by_months(
+    session: Session, scope: Scope, first_year: int, last_year: int
+) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """`attendance_by_month` for several years in one reading: {(year, month): counts}."""
+    start, end = datetime(first_year, 1, 1, tzinfo=CHINA), datetime(last_year + 1, 1, 1, tzinfo=CHINA)
+    scoped = select(Meeting.id).where(
+        Meeting.org_id.in_(select_orgs(scope)), Meeting.status != MeetingStatus.cancelled
+    )
+    first = func.min(MeetingSession.starts_at)
+    # One row per meeting, its invitations and those present counted by the database.
+    invited = select(func.count()).where(Invitation.meeting_id == MeetingSession.meeting_id).scalar_subquery()
     present = (
-        select(Attendance.id)
-        .where(
-            Attendance.meeting_id == Invitation.meeting_id,
-            Attendance.member_id == Invitation.member_id,
-            Attendance.present.is_(True),
+        select(func.count())
+        .select_from(Attendance)
+        .join(
+            Invitation,
+            (Invitation.meeting_id == Attendance.meeting_id) & (Invitation.member_id == Attendance.member_id),
         )
-        .exists()
+        .where(Attendance.meeting_id == MeetingSession.meeting_id, Attendance.present.is_(True))
+        .scalar_subquery()
     )
     rows = session.execute(
-        select(first.c.starts_at, Invitation.member_id, present)
-        .join(Meeting, Meeting.id == first.c.meeting_id)
-        .join(Invitation, Invitation.meeting_id == Meeting.id)
-        .where(
-            Meeting.org_id.in_(select_orgs(scope)),
-            Meeting.status != MeetingStatus.cancelled,
-            first.c.starts_at >= start,
-            first.c.starts_at < end,
-        )
+        select(first, invited, present)
+        .where(MeetingSession.meeting_id.in_(scoped))
+        .group_by(MeetingSession.meeting_id)
+        .having(first >= start, first < end)
     ).all()
-    invited: dict[int, int] = defaultdict(int)
-    came: dict[int, int] = defaultdict(int)
-    people: dict[int, set] = defaultdict(set)
-    for starts_at, member_id, was_present in rows:
-        m = starts_at.astimezone(CHINA).month
-        invited[m] += 1
-        came[m] += 1 if was_present else 0
-        people[m].add(member_id)
-    return {m: (invited[m], came[m], len(people[m])) for m in invited}
+    months: dict[tuple[int, int], list[int]] = {}
+    for starts_at, asked, came in rows:
+        if not asked:
+            continue
+        local = (starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=UTC)).astimezone(CHINA)
+        month = months.setdefault((local.year, local.month), [0, 0, 0])
+        month[0] += asked
+        month[1] += came
+        month[2] = max(month[2], asked)
+    return {m: (a, b, c) for m, (a, b, c) in months.items()}
 
 
 def select_orgs(scope: Scope):
@@ -139,8 +141,9 @@ def _leaders(session: Session, member_ids: list) -> set:
 
 def study_hours(session: Session, scope: Scope, year: int) -> dict:
     """{member id: (the year's hours, their target)} for the scope's members of record."""
-    members = [m for m, _ in session.execute(scope.members()).all()]
-    ids = [m.id for m in members]
+    within = select(Member.id).where(Member.branch_id.in_(scope.branch_ids()), Member.left_at.is_(None))
+    members = list(session.scalars(within))
+    ids = within  # filter by the subquery: thousands of ids in an IN list cost more than the join
     online = dict(
         session.execute(
             select(StudyRecord.member_id, func.sum(StudyRecord.credited_hours))
@@ -149,21 +152,36 @@ def study_hours(session: Session, scope: Scope, year: int) -> dict:
         ).all()
     )
     start, end = datetime(year, 1, 1, tzinfo=CHINA), datetime(year + 1, 1, 1, tzinfo=CHINA)
-    lectures = dict(
-        session.execute(
-            select(Attendance.member_id, func.count(func.distinct(Attendance.meeting_id)))
-            .join(MeetingSession, MeetingSession.id == Attendance.session_id)
-            .join(meeting_obligation, meeting_obligation.c.meeting_id == Attendance.meeting_id)
-            .where(
-                Attendance.member_id.in_(ids),
-                Attendance.present.is_(True),
+    # The year's 党课 first (a few hundred at most), so only their attendance is read — as a
+    # subquery the planner scanned every attendance row of every year.
+    lectures_held = list(
+        session.scalars(
+            select(meeting_obligation.c.meeting_id).where(
                 meeting_obligation.c.kind == MeetingKind.party_lecture,
-                MeetingSession.starts_at >= start,
-                MeetingSession.starts_at < end,
+                meeting_obligation.c.meeting_id.in_(
+                    select(MeetingSession.meeting_id).where(
+                        MeetingSession.starts_at >= start, MeetingSession.starts_at < end
+                    )
+                ),
             )
-            .group_by(Attendance.member_id)
-        ).all()
+        )
     )
+    lectures = {}
+    if lectures_held:
+        lectures = dict(
+            session.execute(
+                select(Attendance.member_id, func.count(func.distinct(Attendance.meeting_id)))
+                .join(MeetingSession, MeetingSession.id == Attendance.session_id)
+                .where(
+                    Attendance.meeting_id.in_(lectures_held),
+                    Attendance.member_id.in_(ids),
+                    Attendance.present.is_(True),
+                    MeetingSession.starts_at >= start,
+                    MeetingSession.starts_at < end,
+                )
+                .group_by(Attendance.member_id)
+            ).all()
+        )
     training = dict(
         session.execute(
             select(TrainingAttendance.member_id, func.sum(TrainingDay.hours))
@@ -185,7 +203,7 @@ def study_hours(session: Session, scope: Scope, year: int) -> dict:
             Decimal(online.get(m) or 0) + lectures.get(m, 0) * per_lecture + Decimal(training.get(m) or 0),
             leader_target if m in leaders else member_target,
         )
-        for m in ids
+        for m in members
     }
 
 

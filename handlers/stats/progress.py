@@ -3,10 +3,10 @@ plan the 党委 issued, the dues collection rate month by month, and the 民主�
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from handlers.dues.collection import OwedTable
@@ -80,28 +80,51 @@ def recruitment(session: Session, scope: Scope, year: int) -> Figure:
 
 def dues_months(session: Session, scope: Scope, year: int) -> list[tuple[int, int, int]]:
     """(month, members owing that month, of them paid) for the year's months so far."""
+    within = select(Member.id).where(Member.branch_id.in_(scope.branch_ids()), Member.left_at.is_(None))
+    # Tens of thousands of payment rows: member ids are matched as the database's text, not each
+    # parsed into a UUID and hashed (that was most of the time).
     members = session.execute(
-        select(Member.id, Member.joined_on).where(
-            Member.branch_id.in_(scope.branch_ids()), Member.left_at.is_(None)
+        select(Member.id, type_coerce(Member.id, String).label("raw"), Member.joined_on).where(
+            Member.id.in_(within)
         )
     ).all()
-    owed = OwedTable(session, dict(members), year)
-    paid = Counter()
-    for member_id, month in session.execute(
-        select(DuesPayment.member_id, DuesPayment.month).where(
-            DuesPayment.member_id.in_([m for m, _ in members]),
-            func.extract("year", DuesPayment.month) == year,
+    owed = OwedTable(session, {member_id: joined for member_id, _, joined in members}, year)
+    paid: dict[str, set[int]] = defaultdict(set)
+    for raw, month in session.execute(
+        select(type_coerce(DuesPayment.member_id, String), DuesPayment.month).where(
+            DuesPayment.member_id.in_(within),
+            DuesPayment.month >= date(year, 1, 1),
+            DuesPayment.month <= date(year, 12, 1),
         )
     ):
-        paid[(member_id, month.month)] += 1
+        paid[raw].add(month.month)
     today = local_today()
-    last = 12 if year < today.year else today.month
-    found = []
-    for m in range(1, last + 1):
-        month = date(year, m, 1)
-        owing = [member_id for member_id, _ in members if owed.of(member_id, month)]
-        found.append((m, len(owing), sum(1 for member_id in owing if paid.get((member_id, m)))))
-    return found
+    months = [date(year, m, 1) for m in range(1, (12 if year < today.year else today.month) + 1)]
+    owing, came = [0] * 14, [0] * 13
+    for member_id, raw, _ in members:
+        got = paid.get(raw, ())
+        steady = owed.steady(member_id)
+        if steady is not None:  # most members: one amount from one month on, no relief
+            if steady.year > year:
+                continue  # joined after the year: owes none of it
+            since = steady.month if steady.year == year else 1
+            if since > len(months):
+                continue
+            owing[since] += 1  # a running sum below turns these starts into each month's count
+            owing[len(months) + 1] -= 1
+            for m in got:
+                came[m] += m >= since
+            continue
+        for month, amount in zip(months, owed.each_month(member_id, months), strict=True):
+            if amount:
+                owing[month.month] += 1
+                owing[month.month + 1] -= 1
+                came[month.month] += month.month in got
+    running = 0
+    for m in range(1, len(months) + 1):
+        running += owing[m]
+        owing[m] = running
+    return [(month.month, owing[month.month], came[month.month]) for month in months]
 
 
 def dues(session: Session, scope: Scope, year: int) -> Figure:

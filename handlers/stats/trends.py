@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from handlers.stats.activity import attendance_by_month
+from handlers.stats.activity import attendance_by_months
 from handlers.stats.model import Figure, Series, rate
 from handlers.stats.scope import Scope
 from models.base import local_today
@@ -17,11 +17,11 @@ YEARS = 5
 def trends(session: Session, scope: Scope, year: int) -> Figure:
     today = local_today()
     rows = []
+    months = attendance_by_months(session, scope, year - YEARS + 1, year)
     for y in range(year - YEARS + 1, year + 1):
-        months = attendance_by_month(session, scope, y)
         last = 12 if y < today.year else today.month
         for m in range(1, last + 1):
-            invited, came, people = months.get(m, (0, 0, 0))
+            invited, came, people = months.get((y, m), (0, 0, 0))
             rows.append((f"{y}年{m}月", rate(came, invited, people) if invited else "—"))
     return Figure(
         "trends",
