@@ -168,3 +168,25 @@ def test_dues_collected_counts_reliefs_changes_and_late_joiners_as_the_book_does
         owing = [n for n, m in enumerate(members) if table.of(m.id, date(LAST_YEAR, month, 1))]
         expected.append((month, len(owing), sum(1 for n in owing if (n + month) % 3)))
     assert dues_months(db_session, Scope(hospital["big"], None), LAST_YEAR) == expected
+
+
+def test_campaign_completion_of_the_scope(db_session, hospital, published_lesson):  # noqa: F811
+    from models import Campaign, CampaignRecipient, StudyRecord
+
+    lesson = published_lesson()
+    deadline = datetime(LAST_YEAR, 6, 30, tzinfo=CHINA)
+    campaign = Campaign(title="学习党章", org_ids=[], roles=[], person_ids=[], lesson_ids=[str(lesson.id)])
+    campaign.send_at, campaign.deadline = deadline - timedelta(days=30), deadline
+    campaign.created_by, campaign.recipients = "测试", 8
+    db_session.add(campaign)
+    db_session.flush()
+    for n, member in enumerate(hospital["members"]):
+        db_session.add(
+            CampaignRecipient(campaign_id=campaign.id, member_id=member.id, branch_id=hospital["big"].id)
+        )
+        if n < 6:
+            db_session.add(StudyRecord(member_id=member.id, lesson_id=lesson.id, year=LAST_YEAR,
+                                       completed_at=deadline - timedelta(days=3)))  # fmt: skip
+    db_session.flush()
+    figure = stats.figure(db_session, hospital["office"], "study", org_id=hospital["big"].id, year=LAST_YEAR)
+    assert _rows(figure, "学习推送完成率") == {"学习党章": 6 * 100 // 8}

@@ -220,12 +220,42 @@ def study(session: Session, scope: Scope, year: int) -> Figure:
         "study",
         "学习学时",
         f"在册党员{year}年的学时：线上课程记入的学时、出席党课（每次按规则折算）和集中培训之和，对照年度目标"
-        f"（党员{member_target:g}学时，书记和支委会成员{leader_target:g}学时）分档；不列出个人。",
+        f"（党员{member_target:g}学时，书记和支委会成员{leader_target:g}学时）分档；学习推送完成率为当年截止的推送中"
+        "本范围收到的党员学完全部课程的比例（收到少于5人的不显示）。不列出个人。",
         scope.label,
         f"{year}年",
-        [people_series("学时完成情况", list(bands.items()), total)],
+        [people_series("学时完成情况", list(bands.items()), total), _campaigns(session, scope, year)],
         people=total,
     )
+
+
+def _campaigns(session: Session, scope: Scope, year: int) -> Series:
+    """The year's campaigns (by deadline, at most the last twelve) and how many of the scope's
+    recipients finished every lesson of each."""
+    from handlers.learning.campaigns import completion_in
+    from models import Campaign, CampaignRecipient, OrgKind, PartyOrg
+
+    start, end = datetime(year, 1, 1, tzinfo=CHINA), datetime(year + 1, 1, 1, tzinfo=CHINA)
+    branches = list(session.scalars(select(PartyOrg).where(scope.orgs(), PartyOrg.kind == OrgKind.branch)))
+    ids = [b.id for b in branches]
+    campaigns = session.scalars(
+        select(Campaign)
+        .where(
+            Campaign.deadline >= start,
+            Campaign.deadline < end,
+            Campaign.id.in_(
+                select(CampaignRecipient.campaign_id).where(CampaignRecipient.branch_id.in_(ids))
+            ),
+        )
+        .order_by(Campaign.deadline.desc())
+        .limit(12)
+    ).all()
+    rows = []
+    for campaign in reversed(campaigns):
+        lines = completion_in(session, campaign, branches)
+        asked, done = sum(b.recipients for b in lines), sum(b.completed for b in lines)
+        rows.append((campaign.title[:20], rate(done, asked, asked)))
+    return Series("学习推送完成率", "%", rows)
 
 
 def org_life(session: Session, scope: Scope, year: int) -> Figure:

@@ -28,6 +28,15 @@ def test_the_office_reads_the_hospital_and_drills_into_a_branch(browser, hospita
     )
     assert "心内科党支部 · 参会率" in cardio and "返回上一级" in cardio
     assert browser.get("/admin/stats?name=nonsense").status_code == 404
+    from models import Campus
+
+    east = Campus(code="EAST", name="东院区")
+    db_session.add(east)
+    db_session.flush()
+    hospital["cardio"].campus_id = east.id
+    db_session.commit()
+    campus = browser.get(f"/admin/stats?campus_id={east.id}").get_data(as_text=True)
+    assert "东院区 · 党员结构" in campus and "院区" in campus
 
     made = browser.post(
         "/admin/stats/screens", data={"csrf_token": csrf(page), "screen_name": "党委会议室大屏", "org_id": ""}

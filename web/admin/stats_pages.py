@@ -10,8 +10,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from handlers import display_tokens, stats
-from handlers.policy import holds, scope_orgs
-from models import OrgKind, PartyOrg
+from handlers.policy import holds, scope_orgs, scope_paths
+from models import Campus, OrgKind, PartyOrg
 from models.base import local_today
 from web import db_session
 from web.admin.frame import bp, parse_uuid
@@ -23,6 +23,9 @@ def _scope_args() -> dict:
     args = request.args
     return {
         "org_id": parse_uuid(args["org_id"]) if args.get("org_id") else None,
+        "campus_id": parse_uuid(args["campus_id"])
+        if args.get("campus_id") and not args.get("org_id")
+        else None,
         "year": args.get("year", type=int) or local_today().year,
     }
 
@@ -40,6 +43,7 @@ def _page(new_screen: str | None = None) -> ResponseReturnValue:
     chosen = _scope_args()
     figure = stats.figure(session, g.actor, name, **chosen)
     org = session.get(PartyOrg, chosen["org_id"]) if chosen["org_id"] else None
+    hospital_wide = scope_paths(g.actor, "stats.view") is None
     up = None
     if org is not None and org.parent_id is not None:
         parent = session.get(PartyOrg, org.parent_id)
@@ -54,6 +58,8 @@ def _page(new_screen: str | None = None) -> ResponseReturnValue:
         up=up,
         year=chosen["year"],
         years=list(range(local_today().year, local_today().year - 5, -1)),
+        campuses=session.scalars(select(Campus).order_by(Campus.code)).all() if hospital_wide else [],
+        campus_id=chosen["campus_id"],
         screens=display_tokens.listed(session, g.actor) if holds(g.actor, "stats.screen") else None,
         orgs=session.scalars(
             scope_orgs(

@@ -32,6 +32,7 @@ from handlers.learning.campaigns.progress import (  # noqa: F401
     CampaignProgress,
     campaigns_page,
     completion,
+    completion_in,
     get_campaign,
     lessons_of,
     progress,
