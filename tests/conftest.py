@@ -358,3 +358,43 @@ def live(make_database_url: Any) -> Iterator[Any]:
     server.base, server.flask_app = base, app
     yield server
     server.shutdown()
+
+
+@pytest.fixture
+def stats_hospital(
+    db_session: Session, make_org: Any, make_member: Any, make_person: Any, make_actor: Any
+) -> dict:
+    """The 数据中心's hospital: a 总支 of two branches — one of eight members with known birth dates,
+    党龄, gender and 学历, one of three — the office, and the small branch's secretary."""
+    from models import MemberStatus, OrgKind, Role
+    from models.base import local_today
+
+    today = local_today()
+    committee = make_org(OrgKind.committee, name="统计测试党委")
+    general = make_org(OrgKind.general_branch, parent=committee, name="内科总支")
+    big = make_org(OrgKind.branch, parent=general, name="心内科党支部")
+    small = make_org(OrgKind.branch, parent=general, name="肾内科党支部")
+    people = []
+    for n in range(8):
+        person = make_person(name=f"大支部{n}", birth_date=date(1990 - n * 4, 6, 1))
+        member = make_member(
+            branch=big,
+            person=person,
+            status=MemberStatus.probationary if n == 7 else MemberStatus.full,
+            joined_on=date(today.year - 3 * n - 1, 1, 1),
+        )
+        member.gender = "男" if n == 0 else "女"  # one man among eight: a lone small category
+        member.education = "研究生" if n < 5 else "大学本科"
+        people.append(member)
+    smalls = [make_member(branch=small) for _ in range(3)]
+    db_session.flush()
+    return {
+        "committee": committee,
+        "general": general,
+        "big": big,
+        "small": small,
+        "members": people,
+        "smalls": smalls,
+        "office": make_actor(Role.committee_office),
+        "secretary": make_actor(Role.secretary, small),
+    }

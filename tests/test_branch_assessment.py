@@ -12,13 +12,13 @@ import pytest
 from handlers.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from handlers.stats import assessment
 from models.base import CHINA, local_today
-from tests.test_stats import _meeting, hospital  # noqa: F401 (the fixture)
+from tests.helpers.figures import signed_off_meeting
 
 YEAR = local_today().year - 1
 
 
-def test_a_branch_sheet_from_figures_and_evidence(db_session, hospital):  # noqa: F811
-    office, big = hospital["office"], hospital["big"]
+def test_a_branch_sheet_from_figures_and_evidence(db_session, stats_hospital):
+    office, big = stats_hospital["office"], stats_hospital["big"]
     attendance = assessment.define_item(
         db_session, office, year=YEAR, title="参加组织生活", weight=40, source="attendance"
     )
@@ -29,9 +29,11 @@ def test_a_branch_sheet_from_figures_and_evidence(db_session, hospital):  # noqa
         assessment.define_item(db_session, office, year=YEAR, title="x", weight=10, source="nonsense")
     with pytest.raises(Forbidden):
         assessment.define_item(
-            db_session, hospital["secretary"], year=YEAR, title="x", weight=10, source="manual"
+            db_session, stats_hospital["secretary"], year=YEAR, title="x", weight=10, source="manual"
         )
-    _meeting(db_session, big, datetime(YEAR, 4, 1, 9, 0, tzinfo=CHINA), hospital["members"], present=6)
+    signed_off_meeting(
+        db_session, big, datetime(YEAR, 4, 1, 9, 0, tzinfo=CHINA), stats_hospital["members"], present=6
+    )
     assessment.enter_score(
         db_session, office, item_id=manual.id, org_id=big.id, percent="75", evidence="院级党建品牌立项"
     )
@@ -46,16 +48,16 @@ def test_a_branch_sheet_from_figures_and_evidence(db_session, hospital):  # noqa
     assert lines[manual.id].points == Decimal("15.0") and lines[manual.id].evidence == "院级党建品牌立项"
     assert sheet.total == Decimal("45.0") and sheet.full_marks == 60
 
-    secretary = hospital["secretary"]  # of the small branch
+    secretary = stats_hospital["secretary"]  # of the small branch
     with pytest.raises(NotFound):
         assessment.sheet(db_session, secretary, big.id, YEAR)
-    small = hospital["small"].id
+    small = stats_hospital["small"].id
     assessment.enter_score(
         db_session, secretary, item_id=manual.id, org_id=small, percent="50", evidence="特色活动"
     )
     with pytest.raises(Forbidden):
         assessment.record_grade(
-            db_session, secretary, org_id=hospital["small"].id, year=YEAR, grade="五星", note=""
+            db_session, secretary, org_id=stats_hospital["small"].id, year=YEAR, grade="五星", note=""
         )
     with pytest.raises(ValidationFailed, match="五星、四星"):
         assessment.record_grade(db_session, office, org_id=big.id, year=YEAR, grade="特等", note="")
@@ -65,7 +67,8 @@ def test_a_branch_sheet_from_figures_and_evidence(db_session, hospital):  # noqa
             db_session, office, item_id=manual.id, org_id=big.id, percent="90", evidence="改"
         )
     listed = assessment.sheets(db_session, office, YEAR)
-    assert [s.org.name for s in listed if s.org.id in (big.id, hospital["small"].id)] == sorted(
-        [big.name, hospital["small"].name], key=lambda n: [s.org.path for s in listed if s.org.name == n][0]
+    assert [s.org.name for s in listed if s.org.id in (big.id, stats_hospital["small"].id)] == sorted(
+        [big.name, stats_hospital["small"].name],
+        key=lambda n: [s.org.path for s in listed if s.org.name == n][0],
     )
     assert next(s for s in listed if s.org.id == big.id).grade.grade == "四星"

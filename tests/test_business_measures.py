@@ -17,7 +17,7 @@ from handlers.stats import business
 from handlers.tables import ImportRefused
 from models import Department, DepartmentMeasure, OrgKind, Role
 from models.base import CHINA, local_today
-from tests.test_stats import _meeting
+from tests.helpers.figures import signed_off_meeting
 
 TODAY = local_today()
 MONTH = TODAY.replace(day=1)
@@ -86,7 +86,7 @@ def test_measures_beside_attendance_and_across_branches(db_session, wards):
     )
     start = datetime(MONTH.year, MONTH.month, 1, 9, 0, tzinfo=CHINA)
     for n, (_department, branch, members) in enumerate(wards["wards"]):
-        _meeting(db_session, branch, start, members, present=n % 5 + 1)
+        signed_off_meeting(db_session, branch, start, members, present=n % 5 + 1)
     department, branch, _ = wards["wards"][2]
     year = business.department_year(db_session, office, department.id, MONTH.year)
     assert year.attendance[MONTH.month] == 3 * 100 // 5 and year.values[MONTH.month]

@@ -6,7 +6,7 @@ outside the grant is not found, and drill-down gives orgs one level down."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -15,161 +15,95 @@ from handlers import stats
 from handlers.errors import NotFound
 from handlers.figures import FEW, MASKED, WITHHELD
 from models import (
-    Attendance,
-    CheckInMethod,
-    Invitation,
-    InvitationVia,
-    Meeting,
-    MeetingKind,
-    MeetingSession,
-    MeetingStatus,
     MemberStatus,
-    OrgKind,
-    Response,
-    Role,
     StudyRecord,
-    VenueMode,
 )
 from models.base import CHINA, local_today
-from models.meeting import meeting_obligation
+from tests.helpers.figures import rows_of, signed_off_meeting
 
 TODAY = local_today()
 
 
-@pytest.fixture
-def hospital(db_session, make_org, make_member, make_person, make_actor):
-    committee = make_org(OrgKind.committee, name="统计测试党委")
-    general = make_org(OrgKind.general_branch, parent=committee, name="内科总支")
-    big = make_org(OrgKind.branch, parent=general, name="心内科党支部")
-    small = make_org(OrgKind.branch, parent=general, name="肾内科党支部")
-    people = []
-    for n in range(8):
-        person = make_person(name=f"大支部{n}", birth_date=date(1990 - n * 4, 6, 1))
-        member = make_member(
-            branch=big,
-            person=person,
-            status=MemberStatus.probationary if n == 7 else MemberStatus.full,
-            joined_on=date(TODAY.year - 3 * n - 1, 1, 1),
-        )
-        member.gender = "男" if n == 0 else "女"  # one man among eight: a lone small category
-        member.education = "研究生" if n < 5 else "大学本科"
-        people.append(member)
-    smalls = [make_member(branch=small) for _ in range(3)]
-    db_session.flush()
-    return {
-        "committee": committee,
-        "general": general,
-        "big": big,
-        "small": small,
-        "members": people,
-        "smalls": smalls,
-        "office": make_actor(Role.committee_office),
-        "secretary": make_actor(Role.secretary, small),
-    }
-
-
-def _rows(figure, title):
-    return dict(next(s for s in figure.series if s.title == title).rows)
-
-
-def test_member_structure_counts_and_masks(db_session, hospital):
-    figure = stats.figure(db_session, hospital["office"], "members", org_id=hospital["big"].id)
+def test_member_structure_counts_and_masks(db_session, stats_hospital):
+    figure = stats.figure(db_session, stats_hospital["office"], "members", org_id=stats_hospital["big"].id)
     assert figure.people == 8
     # One 预备党员 of eight: hidden, and the 正式党员 with it (else 8 − 7 gives the one away).
-    assert _rows(figure, "类别") == {"正式党员": WITHHELD, "预备党员": FEW}
+    assert rows_of(figure, "类别") == {"正式党员": WITHHELD, "预备党员": FEW}
     # One man: hidden, and the women's count with him (else 8 − 7 gives him away).
-    assert _rows(figure, "性别") == {"男": FEW, "女": WITHHELD}
-    assert _rows(figure, "学历")["研究生"] == WITHHELD and _rows(figure, "学历")["大学本科"] == FEW  # 5 and 3
-    ages = _rows(figure, "年龄")
+    assert rows_of(figure, "性别") == {"男": FEW, "女": WITHHELD}
+    assert (
+        rows_of(figure, "学历")["研究生"] == WITHHELD and rows_of(figure, "学历")["大学本科"] == FEW
+    )  # 5 and 3
+    ages = rows_of(figure, "年龄")
     independent = sum(
         1 for n in range(8) if TODAY.year - (1990 - n * 4) - 1 >= 30 and TODAY.year - (1990 - n * 4) <= 40
     )
     assert sum(v for v in ages.values() if isinstance(v, int)) <= 8 and independent >= 0
-    small = stats.figure(db_session, hospital["office"], "members", org_id=hospital["small"].id)
-    assert small.masked and set(_rows(small, "类别").values()) == {MASKED}
+    small = stats.figure(db_session, stats_hospital["office"], "members", org_id=stats_hospital["small"].id)
+    assert small.masked and set(rows_of(small, "类别").values()) == {MASKED}
 
 
-def test_orgs_and_drill_down(db_session, hospital):
-    figure = stats.figure(db_session, hospital["office"], "orgs", org_id=hospital["general"].id)
-    sizes = _rows(figure, "党支部规模")
+def test_orgs_and_drill_down(db_session, stats_hospital):
+    figure = stats.figure(db_session, stats_hospital["office"], "orgs", org_id=stats_hospital["general"].id)
+    sizes = rows_of(figure, "党支部规模")
     # 心内科: 7 正式党员 (committee needed, none seated); 肾内科: 3.
     assert sizes == {"不足3名正式党员": 0, "3至6人": 1, "7至50人": 1, "超过50人": 0}
-    health = _rows(figure, "组织健康")
+    health = rows_of(figure, "组织健康")
     assert health["党支部"] == 2 and health["应设支委会而未设"] == 1 and health["未配书记"] == 1
     assert sorted(figure.children) == sorted(
-        [(str(hospital["big"].id), "心内科党支部", 8), (str(hospital["small"].id), "肾内科党支部", 3)]
+        [
+            (str(stats_hospital["big"].id), "心内科党支部", 8),
+            (str(stats_hospital["small"].id), "肾内科党支部", 3),
+        ]
     )
 
 
-def test_a_scope_outside_the_grant_is_not_found(db_session, hospital):
+def test_a_scope_outside_the_grant_is_not_found(db_session, stats_hospital):
     with pytest.raises(NotFound):
-        stats.figure(db_session, hospital["secretary"], "members", org_id=hospital["big"].id)
-    own = stats.figure(db_session, hospital["secretary"], "members")
+        stats.figure(db_session, stats_hospital["secretary"], "members", org_id=stats_hospital["big"].id)
+    own = stats.figure(db_session, stats_hospital["secretary"], "members")
     assert own.scope == "肾内科党支部"
     with pytest.raises(NotFound):
-        stats.figure(db_session, hospital["office"], "nonsense")
+        stats.figure(db_session, stats_hospital["office"], "nonsense")
 
 
-def _meeting(db_session, org, starts_at, members, present):
-    meeting = Meeting(org_id=org.id, topic="大会", venue_mode=VenueMode.online, planned_by="测试")
-    meeting.status = MeetingStatus.signed_off
-    db_session.add(meeting)
-    db_session.flush()
-    db_session.execute(
-        meeting_obligation.insert().values(meeting_id=meeting.id, kind=MeetingKind.general_assembly)
-    )
-    sitting = MeetingSession(
-        meeting_id=meeting.id, label="全体", starts_at=starts_at, ends_at=starts_at + timedelta(hours=1)
-    )
-    db_session.add(sitting)
-    db_session.flush()
-    for n, member in enumerate(members):
-        invited = Invitation(
-            meeting_id=meeting.id, member_id=member.id, via=InvitationVia.record, voting=True
-        )
-        invited.session_id, invited.response = sitting.id, Response.pending
-        db_session.add(invited)
-        if n < present:
-            db_session.add(Attendance(meeting_id=meeting.id, session_id=sitting.id, member_id=member.id,
-                                      method=CheckInMethod.host, present=True))  # fmt: skip
-    db_session.flush()
-
-
-def test_attendance_per_month_beside_last_year(db_session, hospital):
-    big, members = hospital["big"], hospital["members"]
+def test_attendance_per_month_beside_last_year(db_session, stats_hospital):
+    big, members = stats_hospital["big"], stats_hospital["members"]
     march = datetime(TODAY.year, 3, 10, 9, 0, tzinfo=CHINA)
-    _meeting(db_session, big, march, members, present=6)
-    _meeting(db_session, big, march.replace(day=20), members, present=4)
-    _meeting(db_session, big, march.replace(year=TODAY.year - 1), members, present=8)
-    _meeting(db_session, hospital["small"], march, hospital["smalls"], present=3)
-    figure = stats.figure(db_session, hospital["office"], "attendance", org_id=big.id)
+    signed_off_meeting(db_session, big, march, members, present=6)
+    signed_off_meeting(db_session, big, march.replace(day=20), members, present=4)
+    signed_off_meeting(db_session, big, march.replace(year=TODAY.year - 1), members, present=8)
+    signed_off_meeting(db_session, stats_hospital["small"], march, stats_hospital["smalls"], present=3)
+    figure = stats.figure(db_session, stats_hospital["office"], "attendance", org_id=big.id)
     series = figure.series[0]
     assert dict(series.rows)["3月"] == (6 + 4) * 100 // 16 and dict(series.rows)["1月"] == "—"
     assert series.compare[2] == 100
-    small = stats.figure(db_session, hospital["office"], "attendance", org_id=hospital["small"].id)
+    small = stats.figure(
+        db_session, stats_hospital["office"], "attendance", org_id=stats_hospital["small"].id
+    )
     assert dict(small.series[0].rows)["3月"] == MASKED  # three people: not shown
 
 
-def test_study_hours_against_the_target(db_session, hospital, published_lesson):
-    members = hospital["members"]
+def test_study_hours_against_the_target(db_session, stats_hospital, published_lesson):
+    members = stats_hospital["members"]
     lesson = published_lesson()
     for member, hours in zip(members, ("32", "16", "20", "0.5"), strict=False):
         db_session.add(StudyRecord(member_id=member.id, lesson_id=lesson.id, year=TODAY.year,
                                    credited_hours=Decimal(hours)))  # fmt: skip
     db_session.flush()
-    figure = stats.figure(db_session, hospital["office"], "study", org_id=hospital["big"].id)
+    figure = stats.figure(db_session, stats_hospital["office"], "study", org_id=stats_hospital["big"].id)
     # 32 → 已达标; 16, 20 → 过半未达标; 0.5 → 不足一半; four with none → 尚未开始.
-    assert _rows(figure, "学时完成情况") == {
+    assert rows_of(figure, "学时完成情况") == {
         "尚未开始": FEW,
         "不足一半": FEW,
         "过半未达标": FEW,
         "已达标": FEW,
     }
-    whole = stats.figure(db_session, hospital["office"], "study", org_id=hospital["general"].id)
-    assert _rows(whole, "学时完成情况")["尚未开始"] == 4 + 3
+    whole = stats.figure(db_session, stats_hospital["office"], "study", org_id=stats_hospital["general"].id)
+    assert rows_of(whole, "学时完成情况")["尚未开始"] == 4 + 3
 
 
-def test_recruitment_dues_and_reviews(db_session, hospital, make_person):
+def test_recruitment_dues_and_reviews(db_session, stats_hospital, make_person):
     from models import (
         Ballot,
         DuesAssessment,
@@ -183,7 +117,7 @@ def test_recruitment_dues_and_reviews(db_session, hospital, make_person):
         ReviewStage,
     )
 
-    big, members = hospital["big"], hospital["members"]
+    big, members = stats_hospital["big"], stats_hospital["members"]
     stages = [RecruitStage.applicant] * 6 + [RecruitStage.activist] * 2 + [RecruitStage.full]
     recruits = [
         Recruit(person_id=make_person().id, org_id=big.id, stage=stage, applied_on=date(TODAY.year - 2, 3, 1))
@@ -195,14 +129,14 @@ def test_recruitment_dues_and_reviews(db_session, hospital, make_person):
         RecruitStep(recruit_id=recruits[-1].id, step=17, done_on=date(TODAY.year, 1, 5), recorded_by="测试")
     )
     db_session.add(RecruitPlan(org_id=big.id, year=TODAY.year, issued=2))
-    figure = stats.figure(db_session, hospital["office"], "recruitment", org_id=big.id)
-    assert _rows(figure, "培养阶段") == {
+    figure = stats.figure(db_session, stats_hospital["office"], "recruitment", org_id=big.id)
+    assert rows_of(figure, "培养阶段") == {
         "申请人": WITHHELD,
         "入党积极分子": FEW,
         "发展对象": 0,
         "预备党员": 0,
     }
-    assert _rows(figure, "年度计划") == {"计划数": 2, "已发展": 1}
+    assert rows_of(figure, "年度计划") == {"计划数": 2, "已发展": 1}
 
     january = date(TODAY.year, 1, 1)
     for member in members:
@@ -217,7 +151,7 @@ def test_recruitment_dues_and_reviews(db_session, hospital, make_person):
         db_session.add(DuesPayment(member_id=member.id, month=january, amount=Decimal("50"), paid_on=january,
                                    recorded_by="测试"))  # fmt: skip
     db_session.flush()
-    dues = stats.figure(db_session, hospital["office"], "dues", org_id=big.id)
+    dues = stats.figure(db_session, stats_hospital["office"], "dues", org_id=big.id)
     assert dict(dues.series[0].rows)["1月"] == 6 * 100 // 8
 
     window = datetime(TODAY.year, 1, 1, tzinfo=CHINA)
@@ -237,5 +171,5 @@ def test_recruitment_dues_and_reviews(db_session, hospital, make_person):
     ]
     db_session.add(review)
     db_session.flush()
-    grades = stats.figure(db_session, hospital["office"], "reviews", org_id=big.id)
-    assert _rows(grades, "评定等次") == {"优秀": FEW, "合格": WITHHELD, "基本合格": 0, "不合格": 0}
+    grades = stats.figure(db_session, stats_hospital["office"], "reviews", org_id=big.id)
+    assert rows_of(grades, "评定等次") == {"优秀": FEW, "合格": WITHHELD, "基本合格": 0, "不合格": 0}

@@ -16,25 +16,27 @@ from models import (
     ReminderStatus,
 )
 from models.base import CHINA, local_today
-from tests.test_stats import _meeting, _rows, hospital  # noqa: F401 (the fixture)
+from tests.helpers.figures import rows_of, signed_off_meeting
 
 TODAY = local_today()
 LAST_YEAR = TODAY.year - 1
 
 
-def test_org_life_completion_per_kind_and_month(db_session, hospital):  # noqa: F811
-    big = hospital["big"]
-    _meeting(db_session, big, datetime(LAST_YEAR, 3, 10, 9, 0, tzinfo=CHINA), hospital["members"], present=8)
-    figure = stats.figure(db_session, hospital["office"], "org_life", org_id=big.id, year=LAST_YEAR)
-    kinds = _rows(figure, "各类组织生活完成率")
+def test_org_life_completion_per_kind_and_month(db_session, stats_hospital):
+    big = stats_hospital["big"]
+    signed_off_meeting(
+        db_session, big, datetime(LAST_YEAR, 3, 10, 9, 0, tzinfo=CHINA), stats_hospital["members"], present=8
+    )
+    figure = stats.figure(db_session, stats_hospital["office"], "org_life", org_id=big.id, year=LAST_YEAR)
+    kinds = rows_of(figure, "各类组织生活完成率")
     # The one signed-off 支部党员大会 in March meets one of last year's four quarters.
     assert kinds["支部党员大会"] == 1 * 100 // 4 and kinds["支委会"] == 0
-    months = _rows(figure, "各月完成率")
+    months = rows_of(figure, "各月完成率")
     assert months["3月"] > 0 and months["1月"] == 0
 
 
-def test_approval_turnaround_is_a_median_over_five(db_session, hospital):  # noqa: F811
-    big, person = hospital["big"], hospital["members"][0].person
+def test_approval_turnaround_is_a_median_over_five(db_session, stats_hospital):
+    big, person = stats_hospital["big"], stats_hospital["members"][0].person
     start = datetime(LAST_YEAR, 5, 1, 9, 0, tzinfo=CHINA)
     for n, (kind, hours) in enumerate(
         [("meeting_leave", h) for h in (1, 2, 3, 10, 20)] + [("general", 5), ("general", 7)]
@@ -52,17 +54,17 @@ def test_approval_turnaround_is_a_median_over_five(db_session, hospital):  # noq
             )  # fmt: skip
         )
     db_session.flush()
-    figure = stats.figure(db_session, hospital["office"], "approvals", org_id=big.id, year=LAST_YEAR)
-    counts, medians = _rows(figure, "各类审批件数"), _rows(figure, "各类审批用时中位数")
+    figure = stats.figure(db_session, stats_hospital["office"], "approvals", org_id=big.id, year=LAST_YEAR)
+    counts, medians = rows_of(figure, "各类审批件数"), rows_of(figure, "各类审批用时中位数")
     leave, general = "请假", "其他事项"
     assert counts[leave] == 5 and counts[general] == 2
     assert medians[leave] == 3.0 and medians[general] == MASKED
 
 
-def test_reminders_by_outcome_masked_under_five_people(db_session, hospital):  # noqa: F811
+def test_reminders_by_outcome_masked_under_five_people(db_session, stats_hospital):
     due = datetime(LAST_YEAR, 6, 1, 9, 0, tzinfo=CHINA)
     outcomes = [ReminderStatus.sent] * 4 + [ReminderStatus.cancelled] * 3 + [ReminderStatus.failed]
-    for member, status in zip(hospital["members"], outcomes, strict=True):
+    for member, status in zip(stats_hospital["members"], outcomes, strict=True):
         db_session.add(
             Reminder(
                 person_id=member.person_id,
@@ -81,10 +83,10 @@ def test_reminders_by_outcome_masked_under_five_people(db_session, hospital):  #
         )
     db_session.flush()
     figure = stats.figure(
-        db_session, hospital["office"], "reminders", org_id=hospital["big"].id, year=LAST_YEAR
+        db_session, stats_hospital["office"], "reminders", org_id=stats_hospital["big"].id, year=LAST_YEAR
     )
-    assert _rows(figure, "提醒条数") == {"已发送": 4, "已办理而取消": 3, "发送失败": 1, "待发送": 0}
-    small = hospital["smalls"][0]
+    assert rows_of(figure, "提醒条数") == {"已发送": 4, "已办理而取消": 3, "发送失败": 1, "待发送": 0}
+    small = stats_hospital["smalls"][0]
     db_session.add(
         Reminder(
             person_id=small.person_id,
@@ -103,21 +105,23 @@ def test_reminders_by_outcome_masked_under_five_people(db_session, hospital):  #
     )
     db_session.flush()
     masked = stats.figure(
-        db_session, hospital["office"], "reminders", org_id=hospital["small"].id, year=LAST_YEAR
+        db_session, stats_hospital["office"], "reminders", org_id=stats_hospital["small"].id, year=LAST_YEAR
     )
-    assert set(_rows(masked, "提醒条数").values()) == {MASKED}
+    assert set(rows_of(masked, "提醒条数").values()) == {MASKED}
 
 
-def test_five_years_of_monthly_attendance(db_session, hospital):  # noqa: F811
-    big, members = hospital["big"], hospital["members"]
-    _meeting(db_session, big, datetime(TODAY.year - 4, 2, 10, 9, 0, tzinfo=CHINA), members, present=2)
-    figure = stats.figure(db_session, hospital["office"], "trends", org_id=big.id)
+def test_five_years_of_monthly_attendance(db_session, stats_hospital):
+    big, members = stats_hospital["big"], stats_hospital["members"]
+    signed_off_meeting(
+        db_session, big, datetime(TODAY.year - 4, 2, 10, 9, 0, tzinfo=CHINA), members, present=2
+    )
+    figure = stats.figure(db_session, stats_hospital["office"], "trends", org_id=big.id)
     rows = dict(figure.series[0].rows)
     assert rows[f"{TODAY.year - 4}年2月"] == 2 * 100 // 8 and rows[f"{TODAY.year - 4}年1月"] == "—"
     assert len(rows) == 4 * 12 + TODAY.month
 
 
-def test_dues_collected_counts_reliefs_changes_and_late_joiners_as_the_book_does(db_session, hospital):  # noqa: F811
+def test_dues_collected_counts_reliefs_changes_and_late_joiners_as_the_book_does(db_session, stats_hospital):
     """The figure's quick path (one amount from one month on) and its slow one (a relief, a
     change of pay, a member admitted mid-year) give what the dues book's own table gives."""
     from datetime import date
@@ -128,7 +132,7 @@ def test_dues_collected_counts_reliefs_changes_and_late_joiners_as_the_book_does
     from handlers.stats.scope import Scope
     from models import DuesAssessment, DuesPayment, DuesReliefMonth
 
-    members = hospital["members"]
+    members = stats_hospital["members"]
     confirmed = datetime(LAST_YEAR, 1, 2, tzinfo=CHINA)
 
     def assess(member, month, amount):
@@ -147,7 +151,7 @@ def test_dues_collected_counts_reliefs_changes_and_late_joiners_as_the_book_does
         assess(member, 1, "50")
     assess(members[1], 7, "80")  # a change of pay from July
     members[2].joined_on = date(LAST_YEAR, 5, 20)  # admitted in May: owes from May
-    relief = ApprovalRequest(kind="dues_relief", title="免交", org_id=hospital["big"].id, form={},
+    relief = ApprovalRequest(kind="dues_relief", title="免交", org_id=stats_hospital["big"].id, form={},
                              applicant_id=members[3].person_id, status=ApprovalStatus.approved)  # fmt: skip
     db_session.add(relief)
     db_session.flush()
@@ -167,10 +171,10 @@ def test_dues_collected_counts_reliefs_changes_and_late_joiners_as_the_book_does
     for month in range(1, 13):
         owing = [n for n, m in enumerate(members) if table.of(m.id, date(LAST_YEAR, month, 1))]
         expected.append((month, len(owing), sum(1 for n in owing if (n + month) % 3)))
-    assert dues_months(db_session, Scope(hospital["big"], None), LAST_YEAR) == expected
+    assert dues_months(db_session, Scope(stats_hospital["big"], None), LAST_YEAR) == expected
 
 
-def test_campaign_completion_of_the_scope(db_session, hospital, published_lesson):  # noqa: F811
+def test_campaign_completion_of_the_scope(db_session, stats_hospital, published_lesson):
     from models import Campaign, CampaignRecipient, StudyRecord
 
     lesson = published_lesson()
@@ -180,13 +184,17 @@ def test_campaign_completion_of_the_scope(db_session, hospital, published_lesson
     campaign.created_by, campaign.recipients = "测试", 8
     db_session.add(campaign)
     db_session.flush()
-    for n, member in enumerate(hospital["members"]):
+    for n, member in enumerate(stats_hospital["members"]):
         db_session.add(
-            CampaignRecipient(campaign_id=campaign.id, member_id=member.id, branch_id=hospital["big"].id)
+            CampaignRecipient(
+                campaign_id=campaign.id, member_id=member.id, branch_id=stats_hospital["big"].id
+            )
         )
         if n < 6:
             db_session.add(StudyRecord(member_id=member.id, lesson_id=lesson.id, year=LAST_YEAR,
                                        completed_at=deadline - timedelta(days=3)))  # fmt: skip
     db_session.flush()
-    figure = stats.figure(db_session, hospital["office"], "study", org_id=hospital["big"].id, year=LAST_YEAR)
-    assert _rows(figure, "学习推送完成率") == {"学习党章": 6 * 100 // 8}
+    figure = stats.figure(
+        db_session, stats_hospital["office"], "study", org_id=stats_hospital["big"].id, year=LAST_YEAR
+    )
+    assert rows_of(figure, "学习推送完成率") == {"学习党章": 6 * 100 // 8}
