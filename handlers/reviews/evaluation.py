@@ -76,6 +76,11 @@ def ballot_of(session: Session, review: MemberReview) -> Ballot:
     return ballot
 
 
+def of_ballot(session: Session, ballot_id: uuid.UUID) -> MemberReview | None:
+    """The evaluation a 互评 ballot belongs to (its voting page links back to the member's own)."""
+    return session.scalar(select(MemberReview).where(MemberReview.ballot_id == ballot_id))
+
+
 def cap_for(session: Session, graded: int) -> int:
     """How many may be 优秀 among `graded` members: at most the rule's fraction (a third)."""
     return graded // int(rules.value(session, "review.excellent_cap"))

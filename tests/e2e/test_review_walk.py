@@ -136,7 +136,7 @@ def test_a_branch_evaluation_from_opening_to_the_confirmation(live, branch, chro
         phone.locator("label:has(input[value=合格])").nth(n).click()
     _phone_snap(phone, "review-vote")
     phone.click("button:has-text('提交')")
-    assert phone.is_visible("text=回执码")
+    assert phone.is_visible("text=回执码") and phone.is_visible("text=个人自评和我的评议结果")
 
     review_id = _others_vote_and_the_ballot_closes(live, branch)
     secretary.goto(f"{live.base}/admin/reviews/{review_id}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from handlers import ballots
+from handlers import ballots, reviews
 from models.base import utcnow
 from web import db_session, parse_uuid
 from web.h5.frame import bp, member_pages
@@ -34,6 +34,7 @@ def _page(ballot_id: str, receipt: str | None = None) -> ResponseReturnValue:
         is_open=ballots.is_open(ballot),
         results=ballot.results if shown else None,
         outcome=ballots.outcome(session, ballot),
+        review=reviews.of_ballot(session, ballot.id) if ballot.kind == "review" else None,
         receipt=receipt,
     )
 
