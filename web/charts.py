@@ -166,7 +166,10 @@ def series_chart(series: Any) -> dict[str, Any] | None:
     if all(v is None for v in values) or any(isinstance(v, str) and v != "—" for _, v in series.rows):
         return None  # masked cells are words: the table shows them, a chart would hide them
     if not series.title.startswith("各月"):
-        return bars(labels, values, unit=series.unit if series.unit == "%" else "")
+        chart = bars(labels, values, unit=series.unit if series.unit == "%" else "")
+        if series.unit != "%":
+            chart["xAxis"]["minInterval"] = 1  # people and branches come whole: no 0.2 ticks
+        return chart
     chart = columns(labels, values, unit=series.unit, top=100 if series.unit == "%" else None)
     if len(labels) > 24:  # years of months: a line reads better than sixty columns
         chart["series"][0].update({"type": "line", "connectNulls": False, "label": {"show": False}})
