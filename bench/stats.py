@@ -140,10 +140,13 @@ def _meetings(session: Session, branches: list[PartyOrg], members: list[dict], r
                 sittings.append({"id": sid, "meeting_id": mid, "label": "全体", "starts_at": starts,
                                  "ends_at": starts + timedelta(hours=1)})  # fmt: skip
                 kinds.append({"meeting_id": mid, "kind": "general_assembly"})
+                meetings[-1]["invited_count"] = len(by_branch[branch.id])  # kept at sign-off
+                meetings[-1]["present_count"] = 0
                 for member_id in by_branch[branch.id]:
                     invitations.append({"id": uuid.uuid4(), "meeting_id": mid, "member_id": member_id,
                                         "via": "record", "voting": True, "session_id": sid, "response": "pending"})  # fmt: skip  # noqa: E501
                     if rng.random() < 0.85:
+                        meetings[-1]["present_count"] += 1
                         attendance.append({"id": uuid.uuid4(), "meeting_id": mid, "session_id": sid,
                                            "member_id": member_id, "method": "qr", "present": True})  # fmt: skip  # noqa: E501
         session.execute(insert(Meeting), meetings)

@@ -104,6 +104,10 @@ class Meeting(UUIDPrimaryKey, Timestamps, Base):
     #: A 组织生活会 signed off as prepared: its 谈心谈话 were complete or their gaps explained.
     prepared_at: Mapped[datetime | None]
     prepared_by: Mapped[str | None] = mapped_column(String(100))
+    #: Set at sign-off, when attendance is final (no check-in or roster change after it): the
+    #: 数据中心 reads five years of meetings without reading their rosters again.
+    invited_count: Mapped[int | None]
+    present_count: Mapped[int | None]
     #: 补学: what absentees read afterwards, and one question to confirm they did.
     makeup_material: Mapped[str] = mapped_column(Text, default="", server_default="")
     makeup_question: Mapped[str | None] = mapped_column(String(200))

@@ -245,6 +245,8 @@ def test_minutes_lock_against_overwrites_and_after_sign_off(db_session, people, 
     with pytest.raises(Conflict, match="还未开始"):
         meetings.sign_off(db_session, secretary, meeting_id=meeting.id, now=NOW)
     meetings.sign_off(db_session, secretary, meeting_id=meeting.id, now=NOW + timedelta(days=1))
+    present, invited = meetings.headcount(db_session, meeting)  # kept: attendance is final now
+    assert (meeting.invited_count, meeting.present_count) == (invited, present) and invited > 0
     with pytest.raises(Conflict, match="已签署"):
         meetings.save_minutes(
             db_session,

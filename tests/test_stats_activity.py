@@ -198,3 +198,22 @@ def test_campaign_completion_of_the_scope(db_session, stats_hospital, published_
         db_session, stats_hospital["office"], "study", org_id=stats_hospital["big"].id, year=LAST_YEAR
     )
     assert rows_of(figure, "学习推送完成率") == {"学习党章": 6 * 100 // 8}
+
+
+def test_a_signed_off_meeting_is_counted_from_what_it_kept(db_session, stats_hospital):
+    """Attendance is final at sign-off, so the figure reads the meeting's kept counts, not its
+    roster (here there is none: the counts alone give 70%)."""
+    from models import Meeting, MeetingSession, MeetingStatus, VenueMode
+
+    starts = datetime(LAST_YEAR, 9, 10, 9, 0, tzinfo=CHINA)
+    meeting = Meeting(
+        org_id=stats_hospital["big"].id, topic="大会", venue_mode=VenueMode.online, planned_by="测试"
+    )
+    meeting.status, meeting.invited_count, meeting.present_count = MeetingStatus.signed_off, 10, 7
+    db_session.add(meeting)
+    db_session.flush()
+    db_session.add(MeetingSession(meeting_id=meeting.id, label="全体", starts_at=starts, ends_at=starts))
+    db_session.flush()
+    figure = stats.figure(db_session, stats_hospital["office"], "attendance", org_id=stats_hospital["big"].id,
+                          year=LAST_YEAR)  # fmt: skip
+    assert dict(figure.series[0].rows)["9月"] == 70

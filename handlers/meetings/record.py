@@ -222,6 +222,8 @@ def sign_off(
     if not meeting.minutes.strip():
         raise ValidationFailed("请先填写会议记录。", field="minutes")
     meeting.status, meeting.signed_off_at, meeting.signed_off_by = MeetingStatus.signed_off, now, actor.label
+    present, invited = headcount(session, meeting)
+    meeting.invited_count, meeting.present_count = invited, present
     audit.record(session, actor, "meeting.sign_off", object_type="meeting", object_id=meeting.id)
     # Attendance is final once the record is signed: only now does it earn points (a check-in
     # the host later strikes off never did).

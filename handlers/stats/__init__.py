@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -56,7 +57,7 @@ def figure(
         raise NotFound("没有这一年的统计。")
     scope = resolve(session, actor, org_id=org_id, campus_id=campus_id)
     found = FAMILIES[name][1](session, scope, year)
-    return Figure(**{**found.__dict__, "children": drill_down(session, scope)})
+    return replace(found, children=drill_down(session, scope))
 
 
 def drill_down(session: Session, scope: Scope) -> list[tuple[str, str, int]]:

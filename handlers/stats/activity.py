@@ -64,10 +64,16 @@ def attendance_by_months(
         .where(Attendance.meeting_id == MeetingSession.meeting_id, Attendance.present.is_(True))
         .scalar_subquery()
     )
+    # A signed-off meeting kept its counts (attendance is final then): its roster is not read.
     rows = session.execute(
-        select(first, invited, present)
+        select(
+            first,
+            func.coalesce(Meeting.invited_count, invited),
+            func.coalesce(Meeting.present_count, present),
+        )
+        .join(Meeting, Meeting.id == MeetingSession.meeting_id)
         .where(MeetingSession.meeting_id.in_(scoped))
-        .group_by(MeetingSession.meeting_id)
+        .group_by(MeetingSession.meeting_id, Meeting.invited_count, Meeting.present_count)
         .having(first >= start, first < end)
     ).all()
     months: dict[tuple[int, int], list[int]] = {}
