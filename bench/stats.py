@@ -50,7 +50,7 @@ GOALS = {"hospital": 0.3, "branch": 0.1, "pack": 60.0}
 WHY = {
     "members": "each member's birth date and 民族 are decrypted (AES-GCM, 10,000 a figure) to band them",
     "study": "three grouped queries (online hours, 党课, training) joined per member in Python",
-    "dues": "what each member owes each of the months comes from their 核定 and reliefs, in Python",
+    "dues": "each member's 核定 and reliefs are read and the year-round payers told apart in Python",
     "org_life": "the compliance calendar's periods are reckoned per org and kind (the page's own code)",
     "attendance": "counted per meeting by the database, then bucketed by Beijing month in Python",
     "trends": "five years of the attendance figure, one query each",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from handlers.dues.collection import OwedTable
@@ -79,42 +79,44 @@ def recruitment(session: Session, scope: Scope, year: int) -> Figure:
 
 
 def dues_months(session: Session, scope: Scope, year: int) -> list[tuple[int, int, int]]:
-    """(month, members owing that month, of them paid) for the year's months so far."""
+    """(month, members owing that month, of them paid) for the year's months so far.
+
+    Most members owe one amount all year: for them the database counts the month's payers. Only
+    the others — a relief, a change of pay, admitted or assessed mid-year, not yet assessed — have
+    their payments read and set against what they owed month by month (the dues book's rules)."""
     within = select(Member.id).where(Member.branch_id.in_(scope.branch_ids()), Member.left_at.is_(None))
-    # Tens of thousands of payment rows: member ids are matched as the database's text, not each
-    # parsed into a UUID and hashed (that was most of the time).
-    members = session.execute(
-        select(Member.id, type_coerce(Member.id, String).label("raw"), Member.joined_on).where(
-            Member.id.in_(within)
-        )
-    ).all()
-    owed = OwedTable(session, {member_id: joined for member_id, _, joined in members}, year)
-    paid: dict[str, set[int]] = defaultdict(set)
-    for raw, month in session.execute(
-        select(type_coerce(DuesPayment.member_id, String), DuesPayment.month).where(
-            DuesPayment.member_id.in_(within),
-            DuesPayment.month >= date(year, 1, 1),
-            DuesPayment.month <= date(year, 12, 1),
-        )
-    ):
-        paid[raw].add(month.month)
+    members = session.execute(select(Member.id, Member.joined_on).where(Member.id.in_(within))).all()
+    owed = OwedTable(session, dict(members), year)
     today = local_today()
     months = [date(year, m, 1) for m in range(1, (12 if year < today.year else today.month) + 1)]
-    owing, came = [0] * 14, [0] * 13
-    for member_id, raw, _ in members:
-        got = paid.get(raw, ())
+    in_year = (DuesPayment.month >= date(year, 1, 1), DuesPayment.month <= date(year, 12, 1))
+    owing, came = [0] * 14, [0] * 14
+    exceptions = []
+    for member_id, _ in members:
         steady = owed.steady(member_id)
-        if steady is not None:  # most members: one amount from one month on, no relief
-            if steady.year > year:
-                continue  # joined after the year: owes none of it
-            since = steady.month if steady.year == year else 1
-            if since > len(months):
-                continue
-            owing[since] += 1  # a running sum below turns these starts into each month's count
+        if steady is not None and steady <= date(year, 1, 1):  # owes from January on, all year
+            owing[1] += 1  # a running sum below turns these starts into each month's count
             owing[len(months) + 1] -= 1
-            for m in got:
-                came[m] += m >= since
-            continue
+        else:
+            exceptions.append(member_id)
+    for month, payers in session.execute(
+        select(DuesPayment.month, func.count(func.distinct(DuesPayment.member_id)))
+        .where(DuesPayment.member_id.in_(within), *in_year)
+        .group_by(DuesPayment.month)
+    ):
+        came[month.month] += payers
+    paid: dict = defaultdict(set)
+    for start in range(0, len(exceptions), 900):  # bound the IN list (SQLite's parameter limit)
+        for member_id, month in session.execute(
+            select(DuesPayment.member_id, DuesPayment.month).where(
+                DuesPayment.member_id.in_(exceptions[start : start + 900]), *in_year
+            )
+        ):
+            paid[member_id].add(month.month)
+    for member_id in exceptions:
+        got = paid.get(member_id, set())
+        for m in got:
+            came[m] -= 1  # counted among all payers above; counted again below only if owing
         for month, amount in zip(months, owed.each_month(member_id, months), strict=True):
             if amount:
                 owing[month.month] += 1
