@@ -82,6 +82,14 @@ def test_the_screen_takes_only_a_display_token(client, hospital, token, conforms
     conforms("/stats/{name}", 200, figure.get_json())
     assert figure.get_json()["scope"] == "全院"
     assert client.get("/api/v1/members", headers=display).status_code in (403, 404)
+    _screen, cardio_secret = display_tokens.create(
+        db_session, Actor.cli(), name="心内科大屏", org_id=hospital["cardio"].id
+    )
+    db_session.flush()
+    own = {"Authorization": f"Bearer {cardio_secret}"}
+    assert client.get("/api/v1/stats/members", headers=own).get_json()["scope"] == "心内科党支部"
+    other = hospital["surgeon"].branch_id
+    assert client.get(f"/api/v1/stats/members?org_id={other}", headers=own).status_code == 404
     office = token(Role.committee_office)
     orgs = client.get(f"/api/v1/stats/orgs?org_id={hospital['cardio'].id}", headers=office)
     conforms("/stats/{name}", 200, orgs.get_json())
