@@ -123,6 +123,19 @@ def current_members(session: Session, branch: PartyOrg) -> list[Member]:
     )
 
 
+def branch_roll(session: Session, branch: PartyOrg) -> list[tuple[Person, Member]]:
+    """The branch's members of record who are still on the staff, by name: who is asked in its
+    votes and evaluations and whom its committee talks with."""
+    return list(
+        session.execute(
+            select(Person, Member)
+            .join(Member, Member.person_id == Person.id)
+            .where(Member.branch_id == branch.id, Member.left_at.is_(None), Person.is_active.is_(True))
+            .order_by(Person.name, Person.wecom_userid)
+        ).all()
+    )
+
+
 def actor_sees_everything(actor: Actor) -> bool:
     return any(g.org_path is None for g in actor.grants)
 

@@ -17,6 +17,13 @@ def progress_key(pack_id: str) -> str:
     return f"dangjian:data-pack:{pack_id}"
 
 
+def percent_done(redis, pack_id) -> int:
+    """How far a pack being written has got, for the console's page (0 until the job starts)."""
+    seen = redis.hgetall(progress_key(str(pack_id)))
+    done, total = int(seen.get(b"done", 0)), int(seen.get(b"total", 0))
+    return done * 100 // total if total else 0
+
+
 @job(queue="default", timeout=600, retries=1, intervals=(30,))
 def build_data_pack(pack_id: str) -> str:
     redis = queues().redis

@@ -19,9 +19,10 @@ from handlers import audit, rules
 from handlers.ballots.engine import FOR, turnout
 from handlers.ballots.opening import open_ballot
 from handlers.errors import NotFound, ValidationFailed
+from handlers.members import branch_roll
 from handlers.policy import Actor, can, scope_orgs
 from handlers.validation import require_text
-from models import Ballot, BallotQuestion, Member, MemberStatus, OrgKind, PartyOrg, Person
+from models import Ballot, BallotQuestion, MemberStatus, OrgKind, PartyOrg, Person
 from models.base import local_today, utcnow
 
 MARKS = [FOR, "不赞成", "弃权"]
@@ -30,19 +31,7 @@ MAX_DAYS = 7
 
 def voting_members(session: Session, org: PartyOrg) -> list[Person]:
     """The branch's 正式党员 of record: those with a vote (预备党员 have none)."""
-    return list(
-        session.scalars(
-            select(Person)
-            .join(Member, Member.person_id == Person.id)
-            .where(
-                Member.branch_id == org.id,
-                Member.left_at.is_(None),
-                Member.status == MemberStatus.full,
-                Person.is_active.is_(True),
-            )
-            .order_by(Person.name, Person.wecom_userid)
-        )
-    )
+    return [person for person, member in branch_roll(session, org) if member.status == MemberStatus.full]
 
 
 def least_candidates(session: Session, seats: int) -> int:

@@ -25,6 +25,7 @@ from handlers.reviews.outcomes import (
     mutual_counts,
     own,
     record_follow_up,
+    roster,
 )
 
 __all__ = [
@@ -48,5 +49,6 @@ __all__ = [
     "own_entry",
     "propose",
     "record_follow_up",
+    "roster",
     "write_self_assessment",
 ]

@@ -17,12 +17,12 @@ from handlers.ballots.engine import tally
 from handlers.ballots.opening import open_ballot
 from handlers.errors import Conflict, NotFound, ValidationFailed
 from handlers.meetings import assembly_quorum
+from handlers.members import branch_roll
 from handlers.policy import Actor, can, scope_orgs
 from models import (
     GRADES,
     Ballot,
     BallotQuestion,
-    Member,
     MemberReview,
     MemberStatus,
     OrgKind,
@@ -98,17 +98,6 @@ def check_cap(session: Session, grades: list[str]) -> None:
         )
 
 
-def _members(session: Session, org: PartyOrg) -> list[tuple[Person, Member]]:
-    return list(
-        session.execute(
-            select(Person, Member)
-            .join(Member, Member.person_id == Person.id)
-            .where(Member.branch_id == org.id, Member.left_at.is_(None), Person.is_active.is_(True))
-            .order_by(Person.name, Person.wecom_userid)
-        ).all()
-    )
-
-
 def open_review(
     session: Session, actor: Actor, *, org_id: uuid.UUID, closes_at: datetime, now: datetime | None = None
 ) -> MemberReview:
@@ -121,7 +110,7 @@ def open_review(
         raise Conflict(f"本支部 {year} 年度民主评议已经开启。")
     if closes_at <= now or closes_at - now > timedelta(days=MAX_DAYS):
         raise ValidationFailed(f"互评截止时间应在现在之后、{MAX_DAYS} 天以内。", field="closes_at")
-    members = _members(session, org)
+    members = branch_roll(session, org)
     graded = [p for p, m in members if m.status == MemberStatus.full]
     if not graded:
         raise ValidationFailed("本支部没有正式党员，无法开展民主评议。", field="org_id")

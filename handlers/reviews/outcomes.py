@@ -123,6 +123,15 @@ def mutual_counts(session: Session, review: MemberReview) -> dict[uuid.UUID, lis
     return found
 
 
+def roster(session: Session, review: MemberReview) -> tuple[list[ReviewEntry], dict[uuid.UUID, Person]]:
+    """The review's entries in name order (never by grade) and their people, for the committee."""
+    people = {
+        p.id: p
+        for p in session.scalars(select(Person).where(Person.id.in_([e.person_id for e in review.entries])))
+    }
+    return sorted(review.entries, key=lambda e: (people[e.person_id].name, str(e.person_id))), people
+
+
 @dataclass(frozen=True)
 class OwnResult:
     review: MemberReview

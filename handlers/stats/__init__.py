@@ -17,7 +17,7 @@ from handlers.policy import Actor
 from handlers.stats.activity import approvals, attendance, org_life, reminders, study
 from handlers.stats.model import Figure, Series
 from handlers.stats.progress import dues, recruitment, reviews
-from handlers.stats.scope import Scope, resolve
+from handlers.stats.scope import Scope, campuses_to_choose, orgs_to_choose, resolve
 from handlers.stats.structure import members, orgs
 from handlers.stats.trends import trends
 from models import Member
@@ -74,4 +74,14 @@ def drill_down(session: Session, scope: Scope) -> list[tuple[str, str, int]]:
     return found
 
 
-__all__ = ["FAMILIES", "Figure", "Scope", "Series", "drill_down", "figure", "resolve"]
+__all__ = [
+    "FAMILIES",
+    "Figure",
+    "Scope",
+    "Series",
+    "campuses_to_choose",
+    "drill_down",
+    "figure",
+    "orgs_to_choose",
+    "resolve",
+]

@@ -42,6 +42,13 @@ def measures(session: Session) -> list[BusinessMeasure]:
     return list(session.scalars(select(BusinessMeasure).order_by(BusinessMeasure.name)))
 
 
+def departments(session: Session) -> list[Department]:
+    """The departments a measure may belong to: those still in the directory, by name."""
+    return list(
+        session.scalars(select(Department).where(Department.removed.is_(False)).order_by(Department.name))
+    )
+
+
 def define_measure(
     session: Session, actor: Actor, *, name: str, unit: str, higher_is_better: bool
 ) -> BusinessMeasure:
@@ -75,15 +82,13 @@ def import_measures(session: Session, actor: Actor, filename: str, content: byte
     A value already imported for the same department, measure and month is replaced."""
     _manage(actor)
     rows = read_table(filename, content, columns=IMPORT_COLUMNS, max_rows=MAX_ROWS)
-    departments = {
-        d.name: d for d in session.scalars(select(Department).where(Department.removed.is_(False)))
-    }
+    by_department = {d.name: d for d in departments(session)}
     by_name = {m.name: m for m in measures(session)}
     this_month = local_today().replace(day=1)
     problems, seen, good = [], {}, []
     for line, cells in rows:
         dept_name, month_raw, measure_name, value_raw = (list(cells) + [None] * 4)[:4]
-        department = departments.get(str(dept_name or "").strip())
+        department = by_department.get(str(dept_name or "").strip())
         measure = by_name.get(str(measure_name or "").strip())
         month, value = parse_month(month_raw), _value(value_raw)
         wrong = [

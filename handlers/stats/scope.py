@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, select, true
 from sqlalchemy.orm import Session
 
 from handlers.errors import NotFound
-from handlers.policy import Actor, can, scope_paths
+from handlers.policy import Actor, can, scope_orgs, scope_paths
 from models import Campus, Member, OrgKind, PartyOrg, Person
 
 
@@ -101,3 +101,17 @@ def resolve(
     if org is None:
         raise NotFound("没有这个统计范围。")
     return Scope(org, None)
+
+
+def orgs_to_choose(session: Session, actor: Actor, action: str = "stats.view") -> list[PartyOrg]:
+    """The live orgs (党小组 aside) the actor's grant of `action` covers, in tree order: the scopes
+    the console offers for figures, packs and screens."""
+    live = select(PartyOrg).where(PartyOrg.kind != OrgKind.group, PartyOrg.dissolved_at.is_(None))
+    return list(session.scalars(scope_orgs(actor, live, action).order_by(PartyOrg.path)))
+
+
+def campuses_to_choose(session: Session, actor: Actor) -> list[Campus]:
+    """Campuses are scopes for a hospital-wide grant only."""
+    if scope_paths(actor, "stats.view") is not None:
+        return []
+    return list(session.scalars(select(Campus).order_by(Campus.code)))

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from handlers import exports
 from handlers.errors import DomainError
 from handlers.policy import holds
 from handlers.stats import business
-from models import VANGUARD_KINDS, Department
+from models import VANGUARD_KINDS
 from models.base import local_today
 from web import db_session
 from web.admin.frame import bp, form_date, parse_uuid
@@ -28,9 +27,7 @@ def _page(error: str | None = None, problems: list | None = None) -> ResponseRet
         abort(404)
     session, args = db_session(), request.args
     year = args.get("year", type=int) or local_today().year
-    departments = list(
-        session.scalars(select(Department).where(Department.removed.is_(False)).order_by(Department.name))
-    )
+    departments = business.departments(session)
     measures = business.measures(session)
     shown = (
         business.department_year(session, g.actor, parse_uuid(args["department_id"]), year)

@@ -8,12 +8,12 @@ from urllib.parse import quote
 
 from flask import Response, abort, current_app, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
-from handlers.policy import holds, scope_orgs
+from handlers import stats
+from handlers.policy import holds
 from handlers.stats import packs
-from jobs.data_packs import build_data_pack, progress_key
-from models import PACK_KINDS, OrgKind, PartyOrg
+from jobs.data_packs import build_data_pack, percent_done
+from models import PACK_KINDS
 from models.base import local_today
 from web import db_session
 from web.admin.frame import bp, parse_uuid
@@ -32,14 +32,8 @@ def pack_list() -> ResponseReturnValue:
     session = db_session()
     rows = packs.packs(session, g.actor)
     redis = current_app.extensions["dangjian.jobs"].redis
-    progress = {}
-    for pack in rows:
-        if pack.status in ("queued", "running"):
-            seen = redis.hgetall(progress_key(str(pack.id)))
-            done, total = int(seen.get(b"done", 0)), int(seen.get(b"total", 0))
-            progress[pack.id] = done * 100 // total if total else 0
-    live = select(PartyOrg).where(PartyOrg.kind != OrgKind.group, PartyOrg.dissolved_at.is_(None))
-    orgs = session.scalars(scope_orgs(g.actor, live, "stats.view").order_by(PartyOrg.path)).all()
+    progress = {p.id: percent_done(redis, p.id) for p in rows if p.status in ("queued", "running")}
+    orgs = stats.orgs_to_choose(session, g.actor)
     return render_template(
         "admin/packs.html",
         rows=rows,

@@ -9,11 +9,10 @@ from datetime import datetime
 
 from flask import abort, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from handlers import meetings, reviews
 from handlers.policy import can, holds
-from models import FOLLOW_UPS, GRADES, PartyOrg, Person
+from models import FOLLOW_UPS, GRADES, PartyOrg
 from models.base import CHINA, local_today
 from web import db_session
 from web.admin.frame import bp, form_date, local_time, parse_uuid
@@ -55,11 +54,7 @@ def review_detail(review_id: str) -> ResponseReturnValue:
     session = db_session()
     review = reviews.get_review(session, g.actor, parse_uuid(review_id))
     org = session.get(PartyOrg, review.org_id)
-    people = {
-        p.id: p
-        for p in session.scalars(select(Person).where(Person.id.in_([e.person_id for e in review.entries])))
-    }
-    entries = sorted(review.entries, key=lambda e: (people[e.person_id].name, str(e.person_id)))
+    entries, people = reviews.roster(session, review)
     since = datetime(review.year, 1, 1, tzinfo=CHINA)  # the year's assemblies may decide its grades
     return render_template(
         "admin/review.html",

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from handlers import display_tokens, stats
-from handlers.policy import holds, scope_orgs, scope_paths
-from models import Campus, OrgKind, PartyOrg
+from handlers.policy import holds
+from models import PartyOrg
 from models.base import local_today
 from web import db_session
 from web.admin.frame import bp, parse_uuid
@@ -43,7 +42,6 @@ def _page(new_screen: str | None = None) -> ResponseReturnValue:
     chosen = _scope_args()
     figure = stats.figure(session, g.actor, name, **chosen)
     org = session.get(PartyOrg, chosen["org_id"]) if chosen["org_id"] else None
-    hospital_wide = scope_paths(g.actor, "stats.view") is None
     up = None
     if org is not None and org.parent_id is not None:
         parent = session.get(PartyOrg, org.parent_id)
@@ -58,16 +56,10 @@ def _page(new_screen: str | None = None) -> ResponseReturnValue:
         up=up,
         year=chosen["year"],
         years=list(range(local_today().year, local_today().year - 5, -1)),
-        campuses=session.scalars(select(Campus).order_by(Campus.code)).all() if hospital_wide else [],
+        campuses=stats.campuses_to_choose(session, g.actor),
         campus_id=chosen["campus_id"],
         screens=display_tokens.listed(session, g.actor) if holds(g.actor, "stats.screen") else None,
-        orgs=session.scalars(
-            scope_orgs(
-                g.actor, select(PartyOrg).where(PartyOrg.kind != OrgKind.group), "stats.screen"
-            ).order_by(PartyOrg.path)
-        ).all()
-        if holds(g.actor, "stats.screen")
-        else [],
+        orgs=stats.orgs_to_choose(session, g.actor, "stats.screen") if holds(g.actor, "stats.screen") else [],
         new_screen=new_screen,
     )
 
